@@ -1,0 +1,1 @@
+"""Agreements (perjanjian kerja sama), their parties, clauses, documents and lifecycle."""

@@ -1,0 +1,257 @@
+"""Agreements API: /api/v1/agreements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import send_file
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate, validates_schema, ValidationError
+
+from govtrack.agreements import queries, services
+from govtrack.agreements.models import (
+    AgreementKind,
+    AgreementStatus,
+    ClauseStatus,
+    PartyRole,
+    ProposedBy,
+    Visibility,
+)
+from govtrack.api import exempt
+from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.auth.permissions import permission_required
+from govtrack.core.uploads import stored_path
+from govtrack.errors import NotFound, ValidationFailed
+from govtrack.extensions import db
+
+blp = exempt(Blueprint("agreements_api", __name__, url_prefix="/api/v1/agreements", description="Agreements"))
+
+
+def _values(enum_cls) -> list[str]:
+    return [e.value for e in enum_cls]
+
+
+class PartySchema(StrictSchema):
+    partner_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(_values(PartyRole)))
+    partner_name = fields.Method("_partner_name", dump_only=True)
+
+    def _partner_name(self, obj):
+        return obj.partner.name
+
+
+class ClauseSchema(StrictSchema):
+    id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    number = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100000))
+    text = fields.String(required=True, validate=validate.Length(1, 20000))
+    proposed_by = fields.String(load_default="cooperative", validate=validate.OneOf(_values(ProposedBy)))
+    status = fields.String(dump_only=True, metadata={"enum": _values(ClauseStatus)})
+    versions = fields.Method("_versions", dump_only=True)
+
+    def _versions(self, obj):
+        return [
+            {"version": v.version, "text": v.text, "status": v.status, "decision_id": v.decision_id}
+            for v in obj.versions
+        ]
+
+
+class DocumentSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    original_name = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    sha256 = fields.String(dump_only=True)
+    uploaded_at = fields.DateTime(dump_only=True)
+
+
+class AgreementSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    reference = fields.String(allow_none=True, validate=validate.Length(max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(_values(AgreementKind)))
+    status = fields.String(dump_only=True, metadata={"enum": _values(AgreementStatus)})
+    parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
+    value = fields.Nested(MoneySchema, allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    summary = fields.String(allow_none=True, validate=validate.Length(max=50000))
+    visibility = fields.String(load_default="internal", validate=validate.OneOf(_values(Visibility)))
+    depends_on = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    clauses = fields.List(fields.Nested(ClauseSchema), load_default=list)
+    decisions = fields.List(fields.Integer(), dump_only=True)
+    documents = fields.List(fields.Nested(DocumentSchema), dump_only=True)
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            raise ValidationError("The end date is before the start date.", "end_date")
+
+
+class AgreementPatchSchema(AgreementSchema):
+    class Meta:
+        partial = True
+
+
+class AgreementQuery(ListArgs):
+    q = fields.String(load_default=None, validate=validate.Length(max=200))
+    status = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementStatus)))
+    kind = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementKind)))
+    partner_id = fields.Integer(load_default=None)
+    visibility = fields.String(load_default=None, validate=validate.OneOf(_values(Visibility)))
+
+
+class TransitionSchema(StrictSchema):
+    to = fields.String(required=True, validate=validate.OneOf(_values(AgreementStatus)))
+
+
+AgreementList = list_schema(AgreementSchema, "AgreementList")
+
+# Filled by the forums area: agreement ids -> the ids of the decisions about them.
+decision_ids_for: list = []
+
+
+def _decisions(ids: list[int]) -> dict[int, list[int]]:
+    if decision_ids_for:
+        return decision_ids_for[0](ids)
+    return {i: [] for i in ids}
+
+
+def serialise(agreements, *, with_documents: bool = False) -> list[dict]:
+    """Agreements as the API shows them (relationships loaded by the query)."""
+    ids = [a.id for a in agreements]
+    deps = queries.dependency_ids(ids)
+    decisions = _decisions(ids)
+    out = []
+    for a in agreements:
+        out.append(
+            {
+                "id": a.id,
+                "title": a.title,
+                "reference": a.reference,
+                "kind": a.kind,
+                "status": a.status,
+                "parties": a.parties,
+                "value": money_out(a.value_amount, a.value_currency),
+                "start_date": a.start_date,
+                "end_date": a.end_date,
+                "summary": a.summary,
+                "visibility": a.visibility,
+                "depends_on": deps[a.id],
+                "clauses": a.clauses,
+                "decisions": decisions.get(a.id, []),
+                **({"documents": a.documents} if with_documents else {}),
+            }
+        )
+    return out
+
+
+def _load_visible(agreement_id: int):
+    agreement = queries.load_agreement(agreement_id)
+    if agreement is None or not queries.can_see(current_user, agreement):
+        raise NotFound("No such agreement.")
+    return agreement
+
+
+def _split(data: dict) -> tuple[dict, dict]:
+    """Split API input into scalar changes and the relationship lists."""
+    rel = {k: data.pop(k) for k in ("parties", "clauses", "depends_on") if k in data}
+    if "value" in data:
+        value = data.pop("value")
+        data["value_amount"] = Decimal(value["amount"]) if value else None
+        if value:
+            data["value_currency"] = value["currency"]
+    if "parties" in rel:
+        rel["parties"] = [services.PartyData(partner_id=p["partner_id"], role=p["role"]) for p in rel["parties"]]
+    if "clauses" in rel:
+        rel["clauses"] = [services.ClauseData(**c) for c in rel["clauses"]]
+    return data, rel
+
+
+@blp.route("")
+class Agreements(MethodView):
+    @permission_required("agreements.view")
+    @blp.arguments(AgreementQuery, location="query")
+    @blp.response(200, AgreementList)
+    def get(self, args):
+        """List agreements (keyset-paginated)."""
+        page = queries.agreement_page(
+            user=current_user, cursor=args.pop("cursor"), limit=args.pop("limit"), **args
+        )
+        return {"items": serialise(page.items), "next": page.next}
+
+    @permission_required("agreements.edit")
+    @blp.arguments(AgreementSchema)
+    @blp.response(201, AgreementSchema)
+    def post(self, data):
+        """Create a draft agreement."""
+        scalars, rel = _split(data)
+        agreement = services.create_agreement(
+            actor=current_user,
+            data=services.AgreementData(**scalars, **rel),
+        )
+        db.session.commit()
+        return serialise([queries.load_agreement(agreement.id)], with_documents=True)[0]
+
+
+@blp.route("/<int:agreement_id>")
+class AgreementItem(MethodView):
+    @permission_required("agreements.view")
+    @blp.response(200, AgreementSchema)
+    def get(self, agreement_id):
+        """One agreement with its parties, clauses (and their history), documents and decisions."""
+        return serialise([_load_visible(agreement_id)], with_documents=True)[0]
+
+    @permission_required("agreements.edit")
+    @blp.arguments(AgreementPatchSchema)
+    @blp.response(200, AgreementSchema)
+    def patch(self, data, agreement_id):
+        """Edit an agreement: terms while draft; visibility and summary at any time."""
+        agreement = _load_visible(agreement_id)
+        if not data:
+            raise ValidationFailed("Nothing to change.", fields={"body": ["Give at least one field."]})
+        scalars, rel = _split(data)
+        services.update_agreement(actor=current_user, agreement=agreement, changes=scalars, **rel)
+        db.session.commit()
+        db.session.expire_all()
+        return serialise([queries.load_agreement(agreement_id)], with_documents=True)[0]
+
+
+@blp.route("/<int:agreement_id>/transition", methods=["POST"])
+@permission_required("agreements.transition")
+@blp.arguments(TransitionSchema)
+@blp.response(200, AgreementSchema)
+def transition(data, agreement_id):
+    """Move the agreement to another status (409 `decision_required` or `invalid_transition`)."""
+    agreement = _load_visible(agreement_id)
+    services.transition_agreement(actor=current_user, agreement=agreement, to=data["to"])
+    db.session.commit()
+    return serialise([queries.load_agreement(agreement_id)], with_documents=True)[0]
+
+
+@blp.route("/<int:agreement_id>/documents", methods=["POST"])
+@permission_required("agreements.edit")
+@blp.response(201, DocumentSchema)
+def upload_document(agreement_id):
+    """Attach a document (multipart field `file`); 413 past the size limit."""
+    from flask import request
+
+    agreement = _load_visible(agreement_id)
+    doc = services.add_document(actor=current_user, agreement=agreement, file=request.files.get("file"))
+    db.session.commit()
+    return doc
+
+
+@blp.route("/<int:agreement_id>/documents/<int:document_id>", methods=["GET"])
+@blp.response(200, description="The file, as a download.")
+def download_document(agreement_id, document_id):
+    """Download a document of an agreement the caller may see."""
+    doc = queries.get_document(document_id)
+    if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
+        raise NotFound("No such document.")
+    return send_file(
+        stored_path(doc.stored_name), mimetype=doc.content_type, as_attachment=True,
+        download_name=doc.original_name,
+    )

@@ -1,0 +1,139 @@
+"""Reading agreements, with the visibility rule that decides who may see which."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from govtrack.agreements.models import (
+    PUBLISHED_STATUSES,
+    Agreement,
+    AgreementDependency,
+    AgreementParty,
+    Clause,
+    Document,
+    Visibility,
+)
+from govtrack.auth.permissions import can
+from govtrack.core.paging import Page, keyset_page
+from govtrack.extensions import db
+
+
+def visibility_clause(user):
+    """The SQL condition for the agreements `user` may see (None: all of them)."""
+    if can(user, "agreements.view"):
+        return None
+    published = Agreement.status.in_([s.value for s in PUBLISHED_STATUSES])
+    if can(user, "portal.view"):
+        return published & Agreement.visibility.in_([Visibility.members.value, Visibility.public.value])
+    return published & (Agreement.visibility == Visibility.public.value)
+
+
+def visible(stmt: Select, user) -> Select:
+    cond = visibility_clause(user)
+    return stmt if cond is None else stmt.where(cond)
+
+
+def can_see(user, agreement: Agreement) -> bool:
+    if can(user, "agreements.view"):
+        return True
+    if not agreement.is_published:
+        return False
+    if agreement.visibility == Visibility.public.value:
+        return True
+    return agreement.visibility == Visibility.members.value and can(user, "portal.view")
+
+
+def _eager(stmt: Select) -> Select:
+    return stmt.options(
+        selectinload(Agreement.parties).joinedload(AgreementParty.partner),
+        selectinload(Agreement.clauses).selectinload(Clause.versions),
+    )
+
+
+def agreement_filter(
+    *,
+    user,
+    q: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    partner_id: int | None = None,
+    visibility: str | None = None,
+) -> Select:
+    stmt = visible(select(Agreement), user)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Agreement.title.ilike(like), Agreement.reference.ilike(like)))
+    if status:
+        stmt = stmt.where(Agreement.status == status)
+    if kind:
+        stmt = stmt.where(Agreement.kind == kind)
+    if visibility:
+        stmt = stmt.where(Agreement.visibility == visibility)
+    if partner_id is not None:
+        stmt = stmt.where(
+            Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.partner_id == partner_id))
+        )
+    return stmt
+
+
+def agreement_page(*, user, cursor: str | None, limit: int, descending: bool = False, **filters) -> Page:
+    """One keyset page of the agreements `user` may see, parties and clauses loaded."""
+    stmt = _eager(agreement_filter(user=user, **filters))
+    return keyset_page(stmt, id_column=Agreement.id, cursor=cursor, limit=limit, descending=descending)
+
+
+def load_agreement(agreement_id: int) -> Agreement | None:
+    """One agreement with parties, clauses (and their versions) and documents loaded."""
+    stmt = _eager(select(Agreement).where(Agreement.id == agreement_id)).options(
+        selectinload(Agreement.documents), selectinload(Agreement.dependencies)
+    )
+    return db.session.scalar(stmt)
+
+
+def dependency_ids(agreement_ids: list[int]) -> dict[int, list[int]]:
+    """For each agreement id, the ids it depends on (one query for a whole page)."""
+    out: dict[int, list[int]] = {i: [] for i in agreement_ids}
+    if not agreement_ids:
+        return out
+    rows = db.session.execute(
+        select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+        .where(AgreementDependency.agreement_id.in_(agreement_ids))
+        .order_by(AgreementDependency.depends_on_id)
+    )
+    for a, b in rows:
+        out[a].append(b)
+    return out
+
+
+def dependents(agreement_id: int, *, user) -> list[Agreement]:
+    """Agreements that need this one (that the user may see)."""
+    stmt = visible(
+        select(Agreement).join(AgreementDependency, AgreementDependency.agreement_id == Agreement.id)
+        .where(AgreementDependency.depends_on_id == agreement_id).order_by(Agreement.id),
+        user,
+    )
+    return list(db.session.scalars(stmt))
+
+
+def agreements_of_partner(partner_id: int, *, user) -> list[Agreement]:
+    stmt = visible(
+        select(Agreement)
+        .where(Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.partner_id == partner_id)))
+        .order_by(Agreement.id.desc()),
+        user,
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_document(document_id: int) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.id == document_id).options(selectinload(Document.agreement))
+    )
+
+
+def agreement_choices(*, exclude: int | None = None) -> list[tuple[int, str]]:
+    stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(Agreement.id.desc())
+    if exclude is not None:
+        stmt = stmt.where(Agreement.id != exclude)
+    return [(i, f"{ref + ' — ' if ref else ''}{title}") for i, title, ref in db.session.execute(stmt.limit(2000))]

@@ -1,0 +1,365 @@
+"""Writes for agreements: create, edit while draft, parties, clauses, dependencies, documents and
+status moves. Each records its audit event in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from govtrack.agreements import rules
+from govtrack.agreements.models import (
+    Agreement,
+    AgreementDependency,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    Clause,
+    ClauseStatus,
+    ClauseVersion,
+    Document,
+    PartyRole,
+    ProposedBy,
+    Visibility,
+)
+from govtrack.audit.services import record
+from govtrack.core import uploads
+from govtrack.errors import Conflict, NotFound, ValidationFailed
+from govtrack.extensions import db
+from govtrack.partners.models import Partner
+
+
+@dataclass
+class PartyData:
+    partner_id: int
+    role: str
+
+
+@dataclass
+class ClauseData:
+    text: str
+    proposed_by: str = ProposedBy.cooperative.value
+    number: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class AgreementData:
+    title: str
+    kind: str
+    parties: list[PartyData]
+    reference: str | None = None
+    value_amount: Decimal | None = None
+    value_currency: str = "IDR"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    summary: str | None = None
+    visibility: str = Visibility.internal.value
+    depends_on: list[int] = field(default_factory=list)
+    clauses: list[ClauseData] = field(default_factory=list)
+
+
+SCALARS = (
+    "title", "reference", "kind", "value_amount", "value_currency", "start_date", "end_date",
+    "summary", "visibility",
+)
+
+
+def snapshot(agreement: Agreement) -> dict:
+    """The audited state of an agreement (relationships must be loaded)."""
+    return {
+        **{name: getattr(agreement, name) for name in SCALARS},
+        "status": agreement.status,
+        "parties": sorted([p.partner_id, p.role] for p in agreement.parties),
+        "clauses": [[c.number, c.text, c.proposed_by, c.status] for c in agreement.clauses],
+        "depends_on": sorted(
+            db.session.scalars(
+                select(AgreementDependency.depends_on_id).where(
+                    AgreementDependency.agreement_id == agreement.id
+                )
+            )
+        ) if agreement.id else [],
+    }
+
+
+def _invalid(fields: dict[str, list]) -> ValidationFailed:
+    return ValidationFailed(
+        str(_l("Some values are not valid.")), fields={k: [str(m) for m in v] for k, v in fields.items()}
+    )
+
+
+def _validate_scalars(values: dict) -> None:
+    errors: dict[str, list] = {}
+    if "title" in values and not (values["title"] or "").strip():
+        errors["title"] = [_l("Required.")]
+    if "kind" in values and values["kind"] not in {k.value for k in AgreementKind}:
+        errors["kind"] = [_l("Not a known kind of agreement.")]
+    if "visibility" in values and values["visibility"] not in {v.value for v in Visibility}:
+        errors["visibility"] = [_l("Must be internal, members or public.")]
+    amount = values.get("value_amount")
+    if amount is not None and (not Decimal(amount).is_finite() or Decimal(amount) < 0):
+        errors["value"] = [_l("Must be zero or more.")]
+    cur = values.get("value_currency")
+    if cur is not None and (len(cur) != 3 or not cur.isalpha() or not cur.isupper()):
+        errors["value"] = [_l("Currency must be three capital letters, e.g. IDR.")]
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = [_l("The end date is before the start date.")]
+    if errors:
+        raise _invalid(errors)
+
+
+def _check_reference_free(reference: str | None, own_id: int | None) -> None:
+    if not reference:
+        return
+    other = db.session.scalar(select(Agreement.id).where(Agreement.reference == reference))
+    if other is not None and other != own_id:
+        raise Conflict(
+            str(_l("Another agreement already has this reference.")),
+            code="duplicate",
+            fields={"reference": [str(_l("Already in use."))]},
+        )
+
+
+def _set_parties(agreement: Agreement, parties: list[PartyData]) -> None:
+    if not parties:
+        raise _invalid({"parties": [_l("At least one party is needed.")]})
+    seen = set()
+    for p in parties:
+        if p.role not in {r.value for r in PartyRole}:
+            raise _invalid({"parties": [_l("Not a known party role: %(role)s", role=p.role)]})
+        if (p.partner_id, p.role) in seen:
+            raise _invalid({"parties": [_l("The same partner is named twice in the same role.")]})
+        seen.add((p.partner_id, p.role))
+    ids = {p.partner_id for p in parties}
+    found = set(db.session.scalars(select(Partner.id).where(Partner.id.in_(ids))))
+    if ids - found:
+        raise _invalid({"parties": [_l("No partner with id %(id)s.", id=min(ids - found))]})
+    agreement.parties.clear()
+    db.session.flush()
+    for p in parties:
+        agreement.parties.append(AgreementParty(partner_id=p.partner_id, role=p.role))
+
+
+def _set_clauses(agreement: Agreement, clauses: list[ClauseData]) -> None:
+    """Replace the draft's clauses. Numbers default to their order; every text gets version 1."""
+    numbers = []
+    for i, c in enumerate(clauses, start=1):
+        if not (c.text or "").strip():
+            raise _invalid({"clauses": [_l("Clause %(n)d has no text.", n=i)]})
+        if c.proposed_by not in {p.value for p in ProposedBy}:
+            raise _invalid({"clauses": [_l("proposed_by must be cooperative or partner.")]})
+        n = c.number or i
+        if n < 1:
+            raise _invalid({"clauses": [_l("Clause numbers start at 1.")]})
+        numbers.append(n)
+    if len(set(numbers)) != len(numbers):
+        raise _invalid({"clauses": [_l("Two clauses have the same number.")]})
+    existing = {c.id: c for c in agreement.clauses}
+    keep_ids = {c.id for c in clauses if c.id}
+    if keep_ids - set(existing):
+        raise _invalid({"clauses": [_l("A clause id does not belong to this agreement.")]})
+    for cid, clause in existing.items():
+        if cid not in keep_ids:
+            agreement.clauses.remove(clause)
+    db.session.flush()
+    # Move kept clauses out of the way first so renumbering cannot collide on the unique key.
+    for c in clauses:
+        if c.id:
+            existing[c.id].number += 100000
+    db.session.flush()
+    for c, n in zip(clauses, numbers, strict=True):
+        text = c.text.strip()
+        if c.id:
+            clause = existing[c.id]
+            clause.number = n
+            if clause.text != text or clause.proposed_by != c.proposed_by:
+                clause.text, clause.proposed_by = text, c.proposed_by
+                clause.versions[-1].text = text  # a draft's text is not yet a decided version
+        else:
+            clause = Clause(number=n, text=text, proposed_by=c.proposed_by, status=ClauseStatus.proposed.value)
+            clause.versions = [ClauseVersion(version=1, text=text, status=clause.status)]
+            agreement.clauses.append(clause)
+
+
+def _set_dependencies(agreement: Agreement, depends_on: list[int]) -> None:
+    ids = set(depends_on)
+    if agreement.id in ids:
+        raise Conflict(str(_l("An agreement cannot depend on itself.")), code="dependency_cycle",
+                       fields={"depends_on": [str(_l("Cycle."))]})
+    found = set(db.session.scalars(select(Agreement.id).where(Agreement.id.in_(ids)))) if ids else set()
+    if ids - found:
+        raise _invalid({"depends_on": [_l("No agreement with id %(id)s.", id=min(ids - found))]})
+    # A cycle exists when this agreement is reachable from one of its new dependencies.
+    if ids and agreement.id is not None:
+        edges: dict[int, list[int]] = {}
+        for a, b in db.session.execute(select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)):
+            edges.setdefault(a, []).append(b)
+        stack, seen = list(ids), set()
+        while stack:
+            node = stack.pop()
+            if node == agreement.id:
+                raise Conflict(
+                    str(_l("This dependency would make a cycle.")),
+                    code="dependency_cycle",
+                    fields={"depends_on": [str(_l("Cycle."))]},
+                )
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend(edges.get(node, []))
+    current = set(
+        db.session.scalars(
+            select(AgreementDependency.depends_on_id).where(AgreementDependency.agreement_id == agreement.id)
+        )
+    )
+    for dep in current - ids:
+        db.session.delete(db.session.get(AgreementDependency, (agreement.id, dep)))
+    for dep in ids - current:
+        db.session.add(AgreementDependency(agreement_id=agreement.id, depends_on_id=dep))
+
+
+def create_agreement(*, actor, data: AgreementData) -> Agreement:
+    """Create a draft agreement with its parties, clauses and dependencies."""
+    values = {name: getattr(data, name) for name in SCALARS}
+    values["title"] = (values["title"] or "").strip()
+    values["reference"] = (values["reference"] or "").strip() or None
+    _validate_scalars(values)
+    _check_reference_free(values["reference"], None)
+    agreement = Agreement(**values, status=AgreementStatus.draft.value,
+                          created_by_id=getattr(actor, "id", None))
+    agreement.parties, agreement.clauses = [], []
+    db.session.add(agreement)
+    _set_parties(agreement, data.parties)
+    _set_clauses(agreement, data.clauses)
+    db.session.flush()
+    _set_dependencies(agreement, data.depends_on)
+    db.session.flush()
+    record("agreement.create", actor=actor, object_type="agreement", object_id=agreement.id,
+           after=snapshot(agreement))
+    return agreement
+
+
+def update_agreement(
+    *,
+    actor,
+    agreement: Agreement,
+    changes: dict,
+    parties: list[PartyData] | None = None,
+    clauses: list[ClauseData] | None = None,
+    depends_on: list[int] | None = None,
+) -> Agreement:
+    """Edit an agreement. Terms (everything but visibility and summary) change only while draft."""
+    unknown = set(changes) - set(SCALARS)
+    if unknown:
+        raise _invalid({k: [_l("Unknown field.")] for k in unknown})
+    terms_touched = (set(changes) - {"visibility", "summary"}) or parties is not None or clauses is not None
+    if terms_touched and agreement.status != AgreementStatus.draft:
+        raise Conflict(
+            str(_l("Only a draft can be edited; after that, terms change only by a forum decision.")),
+            code="not_draft",
+        )
+    before = snapshot(agreement)
+    values = dict(changes)
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
+    if "reference" in values:
+        values["reference"] = (values["reference"] or "").strip() or None
+        _check_reference_free(values["reference"], agreement.id)
+    merged = {name: getattr(agreement, name) for name in SCALARS} | values
+    _validate_scalars(merged)
+    for key, value in values.items():
+        setattr(agreement, key, value)
+    if parties is not None:
+        _set_parties(agreement, parties)
+    if clauses is not None:
+        _set_clauses(agreement, clauses)
+    if depends_on is not None:
+        _set_dependencies(agreement, depends_on)
+    db.session.flush()
+    record("agreement.update", actor=actor, object_type="agreement", object_id=agreement.id,
+           before=before, after=snapshot(agreement))
+    return agreement
+
+
+def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: list[int] | None = None) -> Agreement:
+    """Move an agreement along its lifecycle; moves that need a decision need one that exists."""
+    if to not in {s.value for s in AgreementStatus}:
+        raise _invalid({"to": [_l("Not a known status.")]})
+    if to not in rules.allowed_targets(agreement.status):
+        raise Conflict(
+            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),
+            code="invalid_transition",
+        )
+    if to in rules.DECISION_REQUIRED:
+        decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
+        if not decision_ids:
+            raise Conflict(
+                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=to)),
+                code="decision_required",
+            )
+    before = {"status": agreement.status}
+    agreement.status = to
+    record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,
+           before=before, after={"status": to, "decisions": decision_ids or []})
+    return agreement
+
+
+def amend_clause(*, actor, clause: Clause, text: str | None, status: str, decision_id: int) -> Clause:
+    """Apply a decision to a clause: a new version with its text and status; earlier texts stay."""
+    if status not in {s.value for s in ClauseStatus}:
+        raise _invalid({"status": [_l("Not a known clause status.")]})
+    versions = db.session.scalars(
+        select(ClauseVersion).where(ClauseVersion.clause_id == clause.id).order_by(ClauseVersion.version)
+    ).all()
+    before = {"text": clause.text, "status": clause.status}
+    if text is not None:
+        clause.text = text.strip()
+    clause.status = status
+    db.session.add(
+        ClauseVersion(
+            clause_id=clause.id,
+            version=(versions[-1].version + 1) if versions else 1,
+            text=clause.text,
+            status=status,
+            decision_id=decision_id,
+        )
+    )
+    record("clause.decide", actor=actor, object_type="clause", object_id=clause.id,
+           before=before, after={"text": clause.text, "status": status, "decision_id": decision_id})
+    return clause
+
+
+def add_document(*, actor, agreement: Agreement, file) -> Document:
+    """Store an uploaded file and attach it to the agreement."""
+    stored = uploads.store_upload(file)
+    doc = Document(
+        agreement_id=agreement.id,
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(doc)
+    try:
+        db.session.flush()
+        record("document.upload", actor=actor, object_type="agreement", object_id=agreement.id,
+               after={"document": stored.original_name, "sha256": stored.sha256, "size": stored.size})
+    except Exception:
+        uploads.discard(stored.stored_name)
+        raise
+    return doc
+
+
+def get_for_update(agreement_id: int) -> Agreement:
+    from govtrack.agreements.queries import load_agreement
+
+    agreement = load_agreement(agreement_id)
+    if agreement is None:
+        raise NotFound(str(_l("No such agreement.")))
+    return agreement

@@ -1,0 +1,63 @@
+"""Schemas shared by every API area."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from govtrack.core.paging import MAX_LIMIT
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error: a misspelt field must not be silently ignored."""
+
+    class Meta:
+        ordered = True
+
+
+class MoneySchema(StrictSchema):
+    amount = fields.String(required=True, metadata={"example": "1500000.00"})
+    currency = fields.String(
+        load_default="IDR", validate=validate.Regexp(r"^[A-Z]{3}$", error="Three capital letters, e.g. IDR.")
+    )
+
+    @validates_schema
+    def _amount(self, data, **kwargs):
+        try:
+            value = Decimal(data["amount"])
+        except (InvalidOperation, KeyError, TypeError):
+            raise ValidationError("Not a decimal number.", "amount") from None
+        if not value.is_finite() or value < 0:
+            raise ValidationError("Must be zero or more.", "amount")
+        if value.as_tuple().exponent < -2:
+            raise ValidationError("At most two decimal places.", "amount")
+        if abs(value) >= Decimal(10) ** 16:
+            raise ValidationError("Too large.", "amount")
+
+
+def money_out(amount: Decimal | None, currency: str) -> dict | None:
+    if amount is None:
+        return None
+    return {"amount": f"{Decimal(amount):.2f}", "currency": currency}
+
+
+class ListArgs(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
+    cursor = fields.String(load_default=None)
+
+
+def list_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A paginated list `{"items": [...], "next": cursor-or-null}` of `item_schema`."""
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "next": fields.String(allow_none=True, required=True),
+        },
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Dict(required=True)

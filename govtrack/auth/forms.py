@@ -1,0 +1,61 @@
+"""Sign-in, password and user-administration forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from govtrack.auth.permissions import Role
+from govtrack.auth.services import MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [
+    (Role.admin.value, _l("Administrator")),
+    (Role.board.value, _l("Board (pengurus)")),
+    (Role.manager.value, _l("Manager")),
+    (Role.member.value, _l("Member (anggota)")),
+]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Passwords do not match."))],
+    )
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+        description=_l("Leave empty to create the account without a password."),
+    )
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    active = BooleanField(_l("Active"))
+    password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+        description=_l("Leave empty to keep the current password."),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for POST buttons."""

@@ -1,0 +1,95 @@
+"""Named permissions and the one check used by views, the API and templates."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    admin = "admin"
+    board = "board"
+    manager = "manager"
+    member = "member"
+
+
+ALL_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "users.manage",
+        "settings.manage",
+        "audit.view",
+        "partners.view",
+        "partners.edit",
+        "agreements.view",  # every agreement, internal ones included
+        "agreements.edit",
+        "agreements.transition",
+        "members.view",
+        "members.edit",
+        "forums.view",
+        "forums.manage",
+        "meetings.run",
+        "decisions.view",
+        "obligations.view",
+        "obligations.edit",
+        "network.view",
+        "portal.view",
+    }
+)
+
+_STAFF_READ = {
+    "partners.view",
+    "agreements.view",
+    "members.view",
+    "forums.view",
+    "decisions.view",
+    "obligations.view",
+    "network.view",
+    "portal.view",
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.admin: ALL_PERMISSIONS,
+    Role.board: frozenset(
+        _STAFF_READ
+        | {"members.edit", "forums.manage", "meetings.run", "agreements.transition"}
+    ),
+    Role.manager: frozenset(
+        _STAFF_READ
+        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit"}
+    ),
+    Role.member: frozenset({"portal.view", "network.view"}),
+}
+
+
+def can(user, permission: str) -> bool:
+    """True when `user` (possibly anonymous) holds `permission`."""
+    if permission not in ALL_PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return permission in ROLE_PERMISSIONS.get(Role(user.role), frozenset())
+
+
+def permission_required(permission: str):
+    """View decorator: 401 for anonymous users (login redirect on pages), 403 without permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from govtrack.extensions import login_manager
+
+                if request.path.startswith("/api/"):
+                    abort(401)
+                return login_manager.unauthorized()
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # read by the authorization-matrix test
+        return wrapped
+
+    return decorator

@@ -1,0 +1,183 @@
+"""Sign-in, sign-out, password change, and the admin's user pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from govtrack.auth import queries, services
+from govtrack.auth.forms import (
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from govtrack.auth.models import User
+from govtrack.auth.permissions import permission_required
+from govtrack.core.web import apply_domain_error, safe_next
+from govtrack.db import utcnow
+from govtrack.errors import DomainError
+from govtrack.extensions import db, limiter
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            log.info("failed sign-in from %s", request.remote_addr)
+            # One message whether the e-mail is unknown or the password wrong.
+            form.password.errors.append(_("E-mail or password is wrong."))
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        session.clear()  # a fresh session: nothing from before sign-in survives
+        login_user(user)
+        session.permanent = True
+        session["login_at"] = utcnow().timestamp()
+        return redirect(safe_next(url_for("core.home")))
+    return render_template("auth/login.html", form=form), (422 if form.errors else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    ConfirmForm().validate_on_submit() or abort(400)
+    user = db.session.get(User, current_user.id)
+    services.end_sessions(user)  # a copied cookie of this session stops working
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            services.change_password(
+                user=user, current=form.current_password.data, new=form.new_password.data
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            session.clear()
+            login_user(user)  # this session goes on with the new token; the others end
+            session.permanent = True
+            session["login_at"] = utcnow().timestamp()
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/password.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/admin/users")
+@permission_required("users.manage")
+def users():
+    rows = queries.list_users(q=request.args.get("q"), role=request.args.get("role"))
+    return render_template("auth/users.html", users=rows, form=ConfirmForm())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@permission_required("users.manage")
+def user_new():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                actor=current_user,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data or None,
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("User %(email)s created.", email=user.email), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None), (422 if form.errors else 200)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@permission_required("users.manage")
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                actor=current_user,
+                user=user,
+                name=form.name.data,
+                role=form.role.data,
+                active=form.active.data,
+            )
+            if form.password.data:
+                services.set_password(actor=current_user, user=user, password=form.password.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("User %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.post("/admin/users/<int:user_id>/token")
+@permission_required("users.manage")
+def user_token(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = services.issue_token(actor=current_user, user=user)
+    db.session.commit()
+    # Shown once, on this response only; never stored in plain text.
+    return render_template("auth/token.html", user=user, token=token)
+
+
+@bp.post("/admin/users/<int:user_id>/revoke-tokens")
+@permission_required("users.manage")
+def user_revoke_tokens(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    n = services.revoke_tokens(actor=current_user, user=user)
+    db.session.commit()
+    flash(_("%(n)d token(s) revoked.", n=n), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))

@@ -1,0 +1,130 @@
+"""Command-line interface: users, demo data, audit verification, backups."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from govtrack.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+audit_cli = AppGroup("audit", help="The audit log.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "board", "manager", "member"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create a user. Without --password-stdin the account has no password yet."""
+    from govtrack.auth.services import create_user
+    from govtrack.errors import DomainError
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user = create_user(actor="cli", email=email, name=name, role=role, password=password)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in err.fields.items())
+        raise click.ClickException(f"{err.message} {details}".strip()) from None
+    click.echo(f"created user {user.id} <{user.email}> role {user.role}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def users_token(email: str) -> None:
+    """Print one new API token for EMAIL, alone on one line."""
+    from govtrack.auth.queries import user_by_email
+    from govtrack.auth.services import issue_token
+
+    user = user_by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user {email}")
+    token = issue_token(actor="cli", user=user)
+    db.session.commit()
+    click.echo(token)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Exit 0 when the chain is intact; otherwise non-zero with the first bad sequence number."""
+    from govtrack.audit.services import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        click.echo(f"audit chain intact: {result.checked} events")
+        return
+    click.echo(f"audit chain broken at sequence {result.first_bad}: {result.reason}", err=True)
+    click.echo(str(result.first_bad))
+    sys.exit(1)
+
+
+@demo_cli.command("load")
+@click.option("--force", is_flag=True, help="Load even if the database already has data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database has data.")
+def demo_load(force: bool, if_empty: bool) -> None:
+    """Load a realistic demo cooperative; refuses a non-empty database unless --force."""
+    from govtrack.auth.models import User
+    from govtrack.demo import load_demo
+
+    if db.session.scalar(select(func.count()).select_from(User)) and not force:
+        if if_empty:
+            click.echo("database has data; demo not loaded")
+            return
+        raise click.ClickException("the database is not empty (use --force to load anyway)")
+    logins = load_demo()
+    db.session.commit()
+    path = Path(current_app.instance_path) / "demo-logins.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{role:8} {email:32} {password}" for role, email, password in logins]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    click.echo("demo loaded; logins (also in instance/demo-logins.txt):")
+    click.echo("\n".join(lines))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps serving."""
+    url = db.engine.url
+    target = Path(path)
+    if url.get_backend_name() == "sqlite":
+        # SQLite's online backup API copies a consistent snapshot page by page.
+        source = sqlite3.connect(url.database, timeout=30)
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest, pages=1024)
+        dest.close()
+        source.close()
+    elif url.get_backend_name() == "postgresql":
+        if shutil.which("pg_dump") is None:
+            raise click.ClickException("pg_dump is not installed")
+        # pg_dump takes a consistent snapshot inside one repeatable-read transaction.
+        plain = url.set(drivername="postgresql")
+        env_url = plain.render_as_string(hide_password=False)
+        subprocess.run(
+            ["pg_dump", "--format=custom", "--file", str(target), env_url],
+            check=True,
+        )
+    else:
+        raise click.ClickException(f"no backup method for {url.get_backend_name()}")
+    click.echo(f"backup written to {target}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(backup)

@@ -1,0 +1,45 @@
+"""Languages: the user's setting, then the browser's, then the default; locale formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from govtrack.extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_money(amount: Decimal | None, currency: str = "IDR") -> str:
+    """Rp 1.500.000 in Indonesian, IDR 1,500,000 in English; other currencies with their code."""
+    if amount is None:
+        return "—"
+    locale = str(get_locale() or "id")
+    places = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+    number = format_decimal(amount, format=places)
+    if currency == "IDR":
+        return f"Rp {number}" if locale.startswith("id") else f"IDR {number}"
+    return f"{currency} {number}"
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
+    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else "—"
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,99 @@
+"""Uploaded files: size limit, type checked by content (not by name), generated stored names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from govtrack.errors import TooLarge, ValidationFailed
+
+# Types accepted, by what their bytes say they are.
+ALLOWED_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_name(name: str | None) -> str:
+    """A display name with no path, control characters or leading dots."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:200] or "document"
+
+
+def store_upload(file: FileStorage | None, *, field: str = "file") -> StoredFile:
+    """Check and store an uploaded file; raises before anything is written when it is refused."""
+    if file is None or not file.filename:
+        raise ValidationFailed(str(_l("Choose a file.")), fields={field: [str(_l("Choose a file."))]})
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    data = file.stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(
+            str(_l("The file is larger than %(mb)s MB.", mb=round(limit / 1024 / 1024, 1))),
+            fields={field: [str(_l("Too large."))]},
+        )
+    if not data:
+        raise ValidationFailed(str(_l("The file is empty.")), fields={field: [str(_l("The file is empty."))]})
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED_TYPES:
+        raise ValidationFailed(
+            str(_l("This type of file is not accepted (PDF, PNG, JPEG, Word, Excel, OpenDocument).")),
+            fields={field: [str(_l("File type not accepted."))]},
+        )
+    stored = secrets.token_hex(16) + ALLOWED_TYPES[mime]
+    path = upload_dir() / stored
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return StoredFile(
+        original_name=clean_name(file.filename),
+        stored_name=stored,
+        content_type=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def discard(stored_name: str) -> None:
+    """Remove a stored file (used when the transaction that named it rolls back)."""
+    try:
+        (upload_dir() / stored_name).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def stored_path(stored_name: str) -> Path:
+    if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
+        raise ValueError("bad stored name")
+    return upload_dir() / stored_name

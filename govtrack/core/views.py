@@ -1,0 +1,47 @@
+"""Home, health check and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from govtrack.auth.forms import ConfirmForm
+from govtrack.core.web import safe_next
+from govtrack.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("core/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means not healthy
+        db.session.rollback()
+        return jsonify({"status": "unavailable"}), 503
+    return jsonify({"status": "ok"})
+
+
+@bp.post("/language")
+def set_language():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = lang
+    if current_user.is_authenticated:
+        from govtrack.auth.models import User
+
+        user = db.session.get(User, current_user.id)
+        user.locale = lang
+        db.session.commit()
+    return redirect(safe_next(url_for("core.home")))

@@ -1,0 +1,6 @@
+"""Every area's models, imported so that metadata (and Alembic) sees all tables."""
+
+from govtrack.agreements import models as agreements  # noqa: F401
+from govtrack.audit import models as audit  # noqa: F401
+from govtrack.auth import models as auth  # noqa: F401
+from govtrack.partners import models as partners  # noqa: F401

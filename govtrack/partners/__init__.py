@@ -1,0 +1,1 @@
+"""Partners: governments, funders, financial institutions, construction partners."""

@@ -1,0 +1,119 @@
+"""Writes for partners. Each records its audit event in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from govtrack.audit.services import record
+from govtrack.errors import ValidationFailed
+from govtrack.extensions import db
+from govtrack.partners.models import Partner, PartnerCategory, PartnerContact
+
+EDITABLE = ("name", "category", "legal_name", "registration_no", "region", "notes", "active")
+
+
+@dataclass
+class ContactData:
+    name: str
+    position: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class PartnerData:
+    name: str
+    category: str
+    legal_name: str | None = None
+    registration_no: str | None = None
+    region: str | None = None
+    notes: str | None = None
+    active: bool = True
+    contacts: list[ContactData] | None = field(default=None)
+
+
+def snapshot(partner: Partner) -> dict:
+    return {name: getattr(partner, name) for name in EDITABLE}
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _validate(values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if "name" in values and not (values["name"] or "").strip():
+        errors["name"] = [str(_l("Required."))]
+    if "category" in values and values["category"] not in {c.value for c in PartnerCategory}:
+        errors["category"] = [str(_l("Not a known category."))]
+    if errors:
+        raise ValidationFailed(str(_l("Some values are not valid.")), fields=errors)
+
+
+def _set_contacts(partner: Partner, contacts: list[ContactData]) -> None:
+    for existing in list(partner.contacts):
+        partner.contacts.remove(existing)
+    for c in contacts:
+        if not c.name.strip():
+            raise ValidationFailed(
+                str(_l("Some values are not valid.")), fields={"contacts": [str(_l("A contact needs a name."))]}
+            )
+        partner.contacts.append(
+            PartnerContact(name=c.name.strip(), position=_clean(c.position), email=_clean(c.email), phone=_clean(c.phone))
+        )
+
+
+def create_partner(*, actor, data: PartnerData) -> Partner:
+    """Create a partner."""
+    values = {k: v for k, v in asdict(data).items() if k != "contacts"}
+    _validate(values)
+    partner = Partner(
+        name=values["name"].strip(),
+        category=values["category"],
+        legal_name=_clean(values["legal_name"]),
+        registration_no=_clean(values["registration_no"]),
+        region=_clean(values["region"]),
+        notes=_clean(values["notes"]),
+        active=bool(values["active"]),
+    )
+    partner.contacts = []
+    if data.contacts:
+        _set_contacts(partner, data.contacts)
+    db.session.add(partner)
+    db.session.flush()
+    record("partner.create", actor=actor, object_type="partner", object_id=partner.id, after=snapshot(partner))
+    return partner
+
+
+def update_partner(*, actor, partner: Partner, changes: dict, contacts: list[ContactData] | None = None) -> Partner:
+    """Change some fields of a partner (and optionally replace its contacts)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed("Unknown fields.", fields={k: ["Unknown field."] for k in unknown})
+    _validate(changes)
+    before = snapshot(partner)
+    for key, value in changes.items():
+        if key == "name":
+            value = value.strip()
+        elif key == "active":
+            value = bool(value)
+        elif key != "category":
+            value = _clean(value)
+        setattr(partner, key, value)
+    if contacts is not None:
+        _set_contacts(partner, contacts)
+    record(
+        "partner.update", actor=actor, object_type="partner", object_id=partner.id,
+        before=before, after=snapshot(partner),
+    )
+    return partner
+
+
+def set_partner_active(*, actor, partner: Partner, active: bool) -> Partner:
+    """Deactivate (or reactivate) a partner. Partners are never hard-deleted."""
+    return update_partner(actor=actor, partner=partner, changes={"active": active})

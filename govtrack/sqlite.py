@@ -1,0 +1,43 @@
+"""SQLite settings that make it a dependable embedded database for several workers.
+
+Foreign keys on, WAL, a busy timeout, and BEGIN IMMEDIATE for requests that write: SQLite's
+deferred BEGIN takes the write lock only at the first write, and a read-then-write race between
+two workers then fails at once with "database is locked" instead of waiting for the lock.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _wants_immediate() -> bool:
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    # CLI commands, migrations and tests outside a request: they write, take the lock up front.
+    return True
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the connect and begin hooks on an SQLite engine (no-op for other dialects)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN so that we choose its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

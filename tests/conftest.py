@@ -1,0 +1,269 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL when GOVTRACK_TEST_DATABASE_URL is set),
+an app per test with empty tables, clients, a sign-in helper and factories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from govtrack import create_app
+from govtrack.extensions import db
+
+TEST_DB_URL = os.environ.get("GOVTRACK_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"govtrack database: {TEST_DB_URL or 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Migrate a fresh database once per session with `flask db upgrade` (the real migrations)."""
+    if TEST_DB_URL:
+        url = TEST_DB_URL
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"), revision="heads")
+        db.engine.dispose()
+    return url
+
+
+def _config(url: str, instance: Path, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "AUDIT_KEY": "test-audit-key",
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAX_UPLOAD_BYTES": 200 * 1024,
+        **extra,
+    }
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for t in tables:
+            db.session.execute(t.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config):
+    app = create_app(_config(database_url, tmp_path, **app_config))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """The CSRF token from a form page (tests run with CSRF on)."""
+    html = client.get(url).get_data(as_text=True)
+    m = CSRF_RE.search(html)
+    assert m, f"no CSRF token on {url}"
+    return m.group(1)
+
+
+@pytest.fixture
+def make_user(app) -> Callable:
+    from govtrack.auth.services import create_user
+
+    counter = {"n": 0}
+
+    def make(role: str = "manager", *, email: str | None = None, name: str | None = None, password: str = PASSWORD):
+        counter["n"] += 1
+        user = create_user(
+            actor="test",
+            email=email or f"{role}{counter['n']}@example.test",
+            name=name or f"{role.title()} {counter['n']}",
+            role=role,
+            password=password,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client) -> Callable:
+    def do(user, password: str = PASSWORD):
+        token = csrf_token(client, "/login")
+        resp = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return resp
+
+    return do
+
+
+@pytest.fixture
+def token_for(app) -> Callable:
+    from govtrack.auth.services import issue_token
+
+    def make(user) -> str:
+        token = issue_token(actor="test", user=user)
+        db.session.commit()
+        return token
+
+    return make
+
+
+class ApiClient:
+    """The test client with a bearer token and JSON helpers."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self.headers, **kw)
+
+    def post(self, url, json=None, **kw):
+        return self.client.post(url, json=json, headers=self.headers, **kw)
+
+    def patch(self, url, json=None, **kw):
+        return self.client.patch(url, json=json, headers=self.headers, **kw)
+
+    def put(self, url, json=None, **kw):
+        return self.client.put(url, json=json, headers=self.headers, **kw)
+
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self.headers, **kw)
+
+
+@pytest.fixture
+def api_as(client, make_user, token_for) -> Callable:
+    """api_as("manager") -> an ApiClient with a fresh user's token; api_as(None) is anonymous."""
+
+    def make(role_or_user=None) -> ApiClient:
+        if role_or_user is None:
+            return ApiClient(client, None)
+        user = make_user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+        return ApiClient(client, token_for(user))
+
+    return make
+
+
+@pytest.fixture
+def make_partner(app) -> Callable:
+    from govtrack.partners.services import PartnerData, create_partner
+
+    counter = {"n": 0}
+
+    def make(name: str | None = None, category: str = "nonprofit_funder", **kw):
+        counter["n"] += 1
+        partner = create_partner(
+            actor="test", data=PartnerData(name=name or f"Partner {counter['n']}", category=category, **kw)
+        )
+        db.session.commit()
+        return partner
+
+    return make
+
+
+@pytest.fixture
+def make_agreement(app, make_partner) -> Callable:
+    """make_agreement(kind="grant", parties=[(partner, "funder")], status="active", ...)."""
+    from govtrack.agreements.models import Agreement
+    from govtrack.agreements.services import AgreementData, ClauseData, PartyData, create_agreement
+
+    def make(
+        title: str = "Agreement",
+        *,
+        kind: str = "grant",
+        parties: list | None = None,
+        status: str | None = None,
+        clauses: list[str] | None = None,
+        **kw,
+    ) -> Agreement:
+        if parties is None:
+            parties = [(make_partner(), "funder")]
+        agreement = create_agreement(
+            actor="test",
+            data=AgreementData(
+                title=title,
+                kind=kind,
+                parties=[PartyData(partner_id=p.id, role=role) for p, role in parties],
+                clauses=[ClauseData(text=t) for t in (clauses or [])],
+                **kw,
+            ),
+        )
+        if status:
+            # Tests may place an agreement in any state directly; the rules are tested elsewhere.
+            agreement.status = status
+        db.session.commit()
+        return agreement
+
+    return make
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as q: ...; q.count is the number of SQL statements run."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
