@@ -10,7 +10,10 @@ from flask import Flask
 
 # Each area is a package with views.py (a blueprint `bp`) and, optionally, api.py (a flask-smorest
 # blueprint `blp`). The order is the order of registration.
-AREAS = ["core", "auth", "audit", "partners", "agreements"]
+AREAS = [
+    "core", "auth", "audit", "partners", "agreements", "members", "forums", "obligations",
+    "network", "portal",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,9 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     configure_logging(app)
 
-    from govtrack import extensions as ext
-
     import govtrack.models  # noqa: F401  (all tables on the metadata)
+    from govtrack import extensions as ext
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"))

@@ -8,7 +8,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields, validate, validates_schema, ValidationError
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.agreements import queries, services
 from govtrack.agreements.models import (

@@ -35,6 +35,8 @@ class User(db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # The roster member this login belongs to, if any (one login per member).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), unique=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", lazy="raise")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -103,10 +104,8 @@ def authenticate(email: str, password: str) -> User | None:
     hasher = _hasher()
     if user is None or not user.password_hash or not user.active:
         # Spend the same time as a real check, so timing does not reveal which e-mails exist.
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             hasher.verify(_dummy_hash(), password)
-        except (VerificationError, InvalidHashError):
-            pass
         return None
     try:
         hasher.verify(user.password_hash, password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -87,10 +88,8 @@ def store_upload(file: FileStorage | None, *, field: str = "file") -> StoredFile
 
 def discard(stored_name: str) -> None:
     """Remove a stored file (used when the transaction that named it rolls back)."""
-    try:
+    with contextlib.suppress(FileNotFoundError):
         (upload_dir() / stored_name).unlink()
-    except FileNotFoundError:
-        pass
 
 
 def stored_path(stored_name: str) -> Path:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 
 # Each loader module has load(ctx) and adds to the shared context dict; order matters.
-LOADERS = ["govtrack.demo.core"]
+LOADERS = [
+    "govtrack.demo.core",
+    "govtrack.demo.members",
+    "govtrack.demo.forums",
+    "govtrack.demo.obligations",
+]
 
 
 def load_demo() -> list[tuple[str, str, str]]:

@@ -1,0 +1,5 @@
+"""Demo data: core."""
+
+
+def load(ctx: dict) -> None:
+    """Nothing yet."""

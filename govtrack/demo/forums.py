@@ -1,0 +1,5 @@
+"""Demo data: forums."""
+
+
+def load(ctx: dict) -> None:
+    """Nothing yet."""

@@ -1,0 +1,5 @@
+"""Demo data: members."""
+
+
+def load(ctx: dict) -> None:
+    """Nothing yet."""

@@ -1,0 +1,5 @@
+"""Demo data: obligations."""
+
+
+def load(ctx: dict) -> None:
+    """Nothing yet."""

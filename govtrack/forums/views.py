@@ -1,0 +1,7 @@
+"""Forums pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("forums", __name__, url_prefix="/forums")

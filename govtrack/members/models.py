@@ -1,0 +1,50 @@
+"""Members of the cooperative and their declared interests in partners."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govtrack.db import utcnow
+from govtrack.extensions import db
+from govtrack.partners.models import Partner
+
+
+class Member(db.Model):
+    """A member on the roster (not a login). Investors are on the roster but have no vote."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        Index("ix_members_group_name", "group_name", "name"),
+        Index("ix_members_name_lower", func.lower("name")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str | None] = mapped_column(String(120))  # the rembug group
+    joined_on: Mapped[dt.date | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    investor: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    interests: Mapped[list[MemberInterest]] = relationship(back_populates="member", lazy="raise")
+
+
+class MemberInterest(db.Model):
+    """A declared conflict of interest: the member is recused on motions about this partner."""
+
+    __tablename__ = "member_interests"
+    __table_args__ = (UniqueConstraint("member_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    declared_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="interests", lazy="raise")
+    partner: Mapped[Partner] = relationship(lazy="raise")
