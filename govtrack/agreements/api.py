@@ -91,8 +91,11 @@ class AgreementSchema(StrictSchema):
 
 
 class AgreementPatchSchema(AgreementSchema):
-    class Meta:
-        partial = True
+    """The same fields, all optional (PATCH)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 class AgreementQuery(ListArgs):

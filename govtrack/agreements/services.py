@@ -289,18 +289,19 @@ def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: 
     """Move an agreement along its lifecycle; moves that need a decision need one that exists."""
     if to not in {s.value for s in AgreementStatus}:
         raise _invalid({"to": [_l("Not a known status.")]})
-    if to not in rules.allowed_targets(agreement.status):
-        raise Conflict(
-            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),
-            code="invalid_transition",
-        )
-    if to in rules.DECISION_REQUIRED:
+    terminal = not rules.allowed_targets(agreement.status)
+    if to in rules.DECISION_REQUIRED and not terminal:
         decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
         if not decision_ids:
             raise Conflict(
                 str(_l("Only a carried forum decision can make this agreement %(b)s.", b=to)),
                 code="decision_required",
             )
+    if to not in rules.allowed_targets(agreement.status):
+        raise Conflict(
+            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),
+            code="invalid_transition",
+        )
     before = {"status": agreement.status}
     agreement.status = to
     record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,

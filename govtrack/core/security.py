@@ -68,6 +68,8 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _request_id():
+        # Forget any user cached by an earlier request sharing this app context (tests, CLI).
+        g.pop("_login_user", None)
         rid = request.headers.get("X-Request-ID", "")
         g.request_id = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
 

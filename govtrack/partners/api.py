@@ -41,8 +41,11 @@ class PartnerSchema(StrictSchema):
 
 
 class PartnerPatchSchema(PartnerSchema):
-    class Meta:
-        partial = True
+    """The same fields, all optional (PATCH)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 class PartnerQuery(ListArgs):
