@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from govtrack.auth.permissions import Role
 from govtrack.auth.services import MIN_PASSWORD_LENGTH
@@ -16,6 +16,10 @@ ROLE_CHOICES = [
     (Role.manager.value, _l("Manager")),
     (Role.member.value, _l("Member (anggota)")),
 ]
+
+
+# A plain shape check: local and internal domains (koperasi.lan) are fine for a cooperative.
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address."))
 
 
 class LoginForm(FlaskForm):
@@ -36,7 +40,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EMAIL, Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     password = PasswordField(

@@ -86,6 +86,7 @@ def logout():
 @login_required
 def change_password():
     form = PasswordChangeForm()
+    status = 200
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         try:
@@ -95,6 +96,7 @@ def change_password():
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             session.clear()
             login_user(user)  # this session goes on with the new token; the others end
@@ -102,7 +104,7 @@ def change_password():
             session["login_at"] = utcnow().timestamp()
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("core.home"))
-    return render_template("auth/password.html", form=form), (422 if form.errors else 200)
+    return render_template("auth/password.html", form=form), (422 if form.errors and status == 200 else status)
 
 
 @bp.get("/admin/users")
@@ -116,6 +118,7 @@ def users():
 @permission_required("users.manage")
 def user_new():
     form = UserCreateForm()
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -128,10 +131,11 @@ def user_new():
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None), (422 if form.errors else 200)
+    return render_template("auth/user_form.html", form=form, user=None), (422 if form.errors and status == 200 else status)
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -139,6 +143,7 @@ def user_new():
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
+    status = 200
     if form.validate_on_submit():
         try:
             services.update_user(
@@ -153,10 +158,11 @@ def user_edit(user_id: int):
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors else 200)
+    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors and status == 200 else status)
 
 
 @bp.post("/admin/users/<int:user_id>/token")

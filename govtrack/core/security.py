@@ -66,10 +66,16 @@ def init_security(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "basic"
 
+    def _fresh_g():
+        # `g` belongs to the app context, which a request reuses when one is already pushed (tests,
+        # scripts): forget what an earlier request cached there (user, CSRF token, locale).
+        for name in list(g):
+            g.pop(name, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+
     @app.before_request
     def _request_id():
-        # Forget any user cached by an earlier request sharing this app context (tests, CLI).
-        g.pop("_login_user", None)
         rid = request.headers.get("X-Request-ID", "")
         g.request_id = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
 
