@@ -20,7 +20,7 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.api import exempt
-from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.api.schemas import IdField, ListArgs, MoneySchema, StrictSchema, list_schema, money_out
 from govtrack.auth.permissions import permission_required
 from govtrack.core.uploads import stored_path
 from govtrack.errors import NotFound, ValidationFailed
@@ -34,7 +34,7 @@ def _values(enum_cls) -> list[str]:
 
 
 class PartySchema(StrictSchema):
-    partner_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    partner_id = IdField(required=True)
     role = fields.String(required=True, validate=validate.OneOf(_values(PartyRole)))
     partner_name = fields.Method("_partner_name", dump_only=True)
 
@@ -43,7 +43,7 @@ class PartySchema(StrictSchema):
 
 
 class ClauseSchema(StrictSchema):
-    id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    id = IdField(load_default=None)
     number = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100000))
     text = fields.String(required=True, validate=validate.Length(1, 20000))
     proposed_by = fields.String(load_default="cooperative", validate=validate.OneOf(_values(ProposedBy)))
@@ -78,7 +78,7 @@ class AgreementSchema(StrictSchema):
     end_date = fields.Date(allow_none=True)
     summary = fields.String(allow_none=True, validate=validate.Length(max=50000))
     visibility = fields.String(load_default="internal", validate=validate.OneOf(_values(Visibility)))
-    depends_on = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    depends_on = fields.List(IdField(), load_default=list)
     clauses = fields.List(fields.Nested(ClauseSchema), load_default=list)
     decisions = fields.List(fields.Integer(), dump_only=True)
     documents = fields.List(fields.Nested(DocumentSchema), dump_only=True)
@@ -94,7 +94,8 @@ class AgreementPatchSchema(AgreementSchema):
     """The same fields, all optional (PATCH)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("partial", True)
+        # Only the top level is optional: a nested contact or clause still needs its own fields.
+        kwargs.setdefault("partial", tuple(self._declared_fields))
         super().__init__(*args, **kwargs)
 
 
@@ -102,7 +103,7 @@ class AgreementQuery(ListArgs):
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     status = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementStatus)))
     kind = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementKind)))
-    partner_id = fields.Integer(load_default=None)
+    partner_id = IdField(load_default=None)
     visibility = fields.String(load_default=None, validate=validate.OneOf(_values(Visibility)))
 
 

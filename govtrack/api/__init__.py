@@ -5,18 +5,34 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
+from govtrack.api.schemas import ErrorSchema
 from govtrack.extensions import csrf
 
 
 class GovtrackApi(Api):
     """flask-smorest's Api, leaving error handling to govtrack's own handlers (one JSON shape)."""
 
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self):
         return None
 
 
 api = GovtrackApi()
+
+# Ids are 32-bit integers on PostgreSQL; a larger number in a path is simply not found.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` for every route: 0 < value < 2**31, anything else does not match (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def init_api(app: Flask) -> GovtrackApi:
@@ -33,7 +49,11 @@ def init_api(app: Flask) -> GovtrackApi:
             },
         }
     )
+    app.url_map.converters["int"] = IdConverter
     api.init_app(app)
+    api.register_converter(
+        IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
     return api
 
 

@@ -9,6 +9,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from govtrack.core.paging import MAX_LIMIT
 
 
+MAX_ID = 2**31 - 1
+
+
+def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """An object id: a positive 32-bit integer (larger numbers cannot name a row)."""
+    kwargs.setdefault("validate", validate.Range(1, MAX_ID))
+    kwargs.setdefault("strict", True)
+    return fields.Integer(**kwargs)
+
+
 class StrictSchema(Schema):
     """Unknown fields are an error: a misspelt field must not be silently ignored."""
 
@@ -59,5 +69,16 @@ def list_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     )
 
 
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.List(fields.String()), required=False
+    )
+    request_id = fields.String(allow_none=True)
+
+
 class ErrorSchema(Schema):
-    error = fields.Dict(required=True)
+    """Every error: {"error": {"code", "message", "fields"}}."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)

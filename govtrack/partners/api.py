@@ -44,7 +44,8 @@ class PartnerPatchSchema(PartnerSchema):
     """The same fields, all optional (PATCH)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("partial", True)
+        # Only the top level is optional: a nested contact or clause still needs its own fields.
+        kwargs.setdefault("partial", tuple(self._declared_fields))
         super().__init__(*args, **kwargs)
 
 
