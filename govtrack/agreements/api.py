@@ -20,7 +20,14 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.api import exempt
-from govtrack.api.schemas import IdField, ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.api.schemas import (
+    IdField,
+    ListArgs,
+    MoneySchema,
+    StrictSchema,
+    list_schema,
+    money_out,
+)
 from govtrack.auth.permissions import permission_required
 from govtrack.core.uploads import stored_path
 from govtrack.errors import NotFound, ValidationFailed

@@ -8,14 +8,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from govtrack.core.paging import MAX_LIMIT
 
-
 MAX_ID = 2**31 - 1
 
 
 def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
     """An object id: a positive 32-bit integer (larger numbers cannot name a row)."""
     kwargs.setdefault("validate", validate.Range(1, MAX_ID))
-    kwargs.setdefault("strict", True)
     return fields.Integer(**kwargs)
 
 
