@@ -90,3 +90,27 @@ def obligations():
     hooks.register_obligation_provider(fake)
     yield fake
     hooks.obligation_providers.remove(fake)
+
+
+PDF = b"%PDF-1.4\n" + b"1" * 64
+
+
+@pytest.fixture
+def attach(app) -> Callable:
+    """attach(agreement, "name.pdf", data) -> the Document, stored through the agreements service.
+
+    (Not through the API: a bearer request inside a test would leave its user in `g`, which the
+    test's long-lived app context shares with the requests that follow.)"""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from govtrack.agreements.services import add_document
+
+    def make(agreement, name: str = "perjanjian.pdf", data: bytes = PDF):
+        doc = add_document(actor="test", agreement=agreement,
+                           file=FileStorage(stream=io.BytesIO(data), filename=name))
+        db.session.commit()
+        return doc
+
+    return make
