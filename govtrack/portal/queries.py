@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, extract, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import (
@@ -125,18 +125,6 @@ def published_agreement(agreement_id: int, *, user) -> Agreement | None:
     )
     agreement = db.session.scalar(stmt)
     return agreement if on_portal(user, agreement) else None
-
-
-def published_years(*, user) -> list[int]:
-    """The start years of the agreements published to `user`, newest first (for the filter)."""
-    year = extract("year", Agreement.start_date)
-    stmt = (
-        select(year)
-        .where(portal_clause(user), Agreement.start_date.is_not(None))
-        .distinct()
-        .order_by(year.desc())
-    )
-    return [int(y) for y in db.session.scalars(stmt) if y is not None]
 
 
 def recently_published(*, limit: int = 50) -> list[Agreement]:
