@@ -1,7 +1,98 @@
-"""Portal pages."""
+"""The members' portal and the public pages: published agreements, their decisions, the feed.
+
+Nothing here needs a login: an anonymous visitor reads what is public, a member (or anyone with
+`portal.view`) also what is published to members. An agreement that is not published to the
+reader answers exactly as one that does not exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.portal import feed, hooks, labels, queries
+from govtrack.portal.forms import PublishedFilterForm
 
 bp = Blueprint("portal", __name__, url_prefix="/published")
+
+PAGE_SIZE = 20
+REGISTER_PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _helpers():
+    return {"label": labels.label}
+
+
+def _filter_form() -> PublishedFilterForm:
+    return PublishedFilterForm(
+        request.args, categories=labels.choices("category"), kinds=labels.choices("kind")
+    )
+
+
+def _filters(form: PublishedFilterForm) -> dict:
+    return {
+        "q": (form.q.data or "").strip() or None,
+        "category": form.category.data or None,
+        "kind": form.kind.data or None,
+        "year": form.year.data or None,
+    }
+
+
+@bp.get("/")
+def index():
+    form = _filter_form()
+    if request.args and not form.validate():
+        return render_template("portal/index.html", form=form, agreements=[], next_cursor=None), 422
+    page = queries.published_page(
+        user=current_user, cursor=request.args.get("cursor"), limit=PAGE_SIZE, **_filters(form)
+    )
+    return render_template("portal/index.html", form=form, agreements=page.items, next_cursor=page.next)
+
+
+@bp.get("/<int:agreement_id>")
+def agreement(agreement_id: int):
+    item = queries.published_agreement(agreement_id, user=current_user)
+    if item is None:
+        abort(404)  # the same answer as for an id that does not exist
+    decisions = hooks.decisions_for([item.id])[item.id]
+    by_id = {d.id: d for d in decisions}
+    obligations = hooks.obligations_for(item.id) if hooks.has_obligations() else None
+    terms = [c for c in item.clauses if c.status in ("accepted", "amended")]
+    not_agreed = [c for c in item.clauses if c.status == "rejected"]
+    return render_template(
+        "portal/agreement.html",
+        agreement=item,
+        terms=terms,
+        not_agreed=not_agreed,
+        decisions=decisions,
+        decisions_by_id=by_id,
+        has_decision_provider=hooks.has_decisions(),
+        obligations=obligations,
+        dependencies=[d for d in item.dependencies if queries.on_portal(current_user, d)],
+    )
+
+
+@bp.get("/decisions")
+def decisions():
+    page = queries.published_page(
+        user=current_user, cursor=request.args.get("cursor"), limit=REGISTER_PAGE_SIZE
+    )
+    by_agreement = hooks.decisions_for([a.id for a in page.items])
+    rows = [(a, d) for a in page.items for d in by_agreement[a.id]]
+    rows.sort(key=lambda row: (row[1].decided_on, row[1].id), reverse=True)
+    return render_template(
+        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions()
+    )
+
+
+@bp.get("/feed.atom")
+def atom_feed():
+    body = feed.build_feed(
+        title=_("govtrack: published agreements and decisions"),
+        self_url=url_for("portal.atom_feed", _external=True),
+        home_url=url_for("portal.index", _external=True),
+        agreement_url=lambda agreement_id: url_for("portal.agreement", agreement_id=agreement_id, _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")

@@ -1,0 +1,129 @@
+"""Portal fixtures: published agreements with decided clauses, and stand-in providers for the
+decisions and obligations that the forums and obligations areas will provide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from govtrack.extensions import db
+from govtrack.portal import hooks
+
+
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(app):
+    """Give each request its own `g`, as in production.
+
+    The `app` fixture keeps one app context open for the whole test, and every test request
+    reuses it, so `g` would outlive a request: Flask-Babel caches the locale in `g`, and a bearer
+    request leaves its user in `g._login_user`. Both would then leak into the next request."""
+
+    @app.teardown_request
+    def _forget(_exc=None):
+        from flask import g
+
+        for name in ("_flask_babel", "_login_user"):
+            g.pop(name, None)
+
+
+@pytest.fixture
+def publish(make_agreement) -> Callable:
+    """publish("Title", visibility="public", status="active", clauses=[...]) -> a published agreement.
+
+    Its clauses are accepted by decision `decision_id` (a plain number: no forum exists here)."""
+    from govtrack.agreements.models import Clause
+    from govtrack.agreements.services import amend_clause
+
+    def make(title: str = "Water grant", *, visibility: str = "public", status: str = "active",
+             clauses: list[str] | None = None, decision_id: int = 1, **kw):
+        kw.setdefault("value_amount", Decimal("1500000"))
+        kw.setdefault("start_date", dt.date(2025, 3, 1))
+        kw.setdefault("end_date", dt.date(2027, 2, 28))
+        agreement = make_agreement(title, visibility=visibility, status=status, clauses=clauses, **kw)
+        for clause in db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id)):
+            amend_clause(actor="test", clause=clause, text=None, status="accepted", decision_id=decision_id)
+        db.session.commit()
+        return agreement
+
+    return make
+
+
+class FakeDecisions:
+    """A decision provider fed by the test: {agreement_id: [DecisionSummary]}; records what it was asked."""
+
+    def __init__(self):
+        self.rows: dict[int, list[hooks.DecisionSummary]] = {}
+        self.asked: list[list[int]] = []
+
+    def add(self, agreement, *, id: int, number: str = "1/RP/2025", decided_on=dt.date(2025, 2, 20),
+            forum: str = "Forum Rembug Pusat", yes=18, no=3, abstain=2, method="roll_call",
+            effect="approve", text=None) -> hooks.DecisionSummary:
+        d = hooks.DecisionSummary(
+            id=id, agreement_id=agreement.id, number=number, decided_on=decided_on, forum_name=forum,
+            outcome="carried", method=method, yes=yes, no=no, abstain=abstain, effect=effect, text=text,
+        )
+        self.rows.setdefault(agreement.id, []).append(d)
+        return d
+
+    def __call__(self, agreement_ids: list[int]) -> dict[int, list[hooks.DecisionSummary]]:
+        self.asked.append(list(agreement_ids))
+        # Deliberately answers for every agreement it knows: the portal must keep to what it asked.
+        return {k: list(v) for k, v in self.rows.items()}
+
+
+@pytest.fixture
+def decisions():
+    fake = FakeDecisions()
+    hooks.register_decision_provider(fake)
+    yield fake
+    hooks.decision_providers.remove(fake)
+
+
+class FakeObligations:
+    def __init__(self):
+        self.rows: dict[int, list[hooks.ObligationSummary]] = {}
+
+    def add(self, agreement, **kw) -> hooks.ObligationSummary:
+        kw.setdefault("id", sum(len(v) for v in self.rows.values()) + 1)
+        kw.setdefault("kind", "report")
+        kw.setdefault("owed_by", "partner")
+        kw.setdefault("status", "pending")
+        row = hooks.ObligationSummary(**kw)
+        self.rows.setdefault(agreement.id, []).append(row)
+        return row
+
+    def __call__(self, agreement_id: int) -> list[hooks.ObligationSummary]:
+        return list(self.rows.get(agreement_id, []))
+
+
+@pytest.fixture
+def obligations():
+    fake = FakeObligations()
+    hooks.register_obligation_provider(fake)
+    yield fake
+    hooks.obligation_providers.remove(fake)
+
+
+PDF = b"%PDF-1.4\n" + b"1" * 64
+
+
+@pytest.fixture
+def attach(app) -> Callable:
+    """attach(agreement, "name.pdf", data) -> the Document, stored through the agreements service."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from govtrack.agreements.services import add_document
+
+    def make(agreement, name: str = "perjanjian.pdf", data: bytes = PDF):
+        doc = add_document(actor="test", agreement=agreement,
+                           file=FileStorage(stream=io.BytesIO(data), filename=name))
+        db.session.commit()
+        return doc
+
+    return make
