@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import networkx as nx
-from flask import Response, current_app
+from flask import Response
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -74,18 +73,6 @@ class ImpactSchema(StrictSchema):
     concentration = fields.Dict()
 
 
-def default_as_of() -> dt.date:
-    return graph.today_in(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
-
-
-def load(args: dict) -> queries.NetworkData:
-    """The network data the current user may see, for the filters in `args`."""
-    return queries.network_data(
-        user=current_user, as_of=args.get("as_of") or default_as_of(), category=args.get("category"),
-        flow=args.get("flow"), status=args.get("status"),
-    )
-
-
 def exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes GraphML and GEXF can hold (no None, lists as text)."""
     out = nx.MultiDiGraph()
@@ -105,7 +92,7 @@ def exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def picture(args: dict, fmt: str) -> Response:
-    data = load(args)
+    data = queries.load_for(current_user, args)
     g = graph.build_graph(data, include_agreements=args.get("agreements", False),
                           cooperative_name=picture_texts(data.as_of, {})["cooperative"])
     body = render(g, fmt=fmt, texts=picture_texts(data.as_of, args), locale=str(get_locale() or ""),
@@ -123,7 +110,7 @@ def picture(args: dict, fmt: str) -> Response:
 def network(args):
     """The network as node-link JSON (`nodes`, `edges`) with its `metrics` and, with `since` (or
     after a members' meeting), the `comparison` with that date."""
-    data = load(args)
+    data = queries.load_for(current_user, args)
     g = graph.build_graph(data, include_agreements=args["agreements"])
     out = nx.node_link_data(g, edges="edges")
     out["metrics"] = graph.compute_metrics(data)
@@ -143,7 +130,7 @@ def network(args):
 def network_impact(args):
     """What would be at risk if a partner left: agreements failing directly and through
     `depends_on`, value at risk per flow, obligations affected, concentration before and after."""
-    data = load(args)
+    data = queries.load_for(current_user, args)
     partner = next((p for p in data.partners if p.id == args["partner_id"]), None)
     if partner is None:
         raise NotFound("No such partner in this network.")
@@ -171,7 +158,7 @@ def network_svg(args):
 
 
 def _export(args: dict, fmt: str) -> Response:
-    data = load(args)
+    data = queries.load_for(current_user, args)
     g = exportable(graph.build_graph(data, include_agreements=args.get("agreements", False)))
     buf = io.BytesIO()
     if fmt == "graphml":

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from govtrack.agreements.models import (
@@ -188,6 +189,19 @@ def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[
         elif created_at is None or created_at < end:
             latest[clause_id] = ClauseRow(agreement_id, clause_id, v_status, decision_id)
     return list(latest.values())
+
+
+def default_as_of() -> dt.date:
+    """Today where the cooperative is (its configured time zone)."""
+    return graph.today_in(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
+
+
+def load_for(user, args: dict) -> NetworkData:
+    """The network data `user` may see, for request filters (as_of, category, flow, status)."""
+    return network_data(
+        user=user, as_of=args.get("as_of") or default_as_of(), category=args.get("category"),
+        flow=args.get("flow"), status=args.get("status"),
+    )
 
 
 def metrics_at(*, user, as_of: dt.date, **filters) -> dict:

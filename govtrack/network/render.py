@@ -88,7 +88,7 @@ def compute_layout(g: nx.MultiDiGraph, seed: int = SEED) -> dict[str, tuple[floa
                 radius = 0.35 + 0.6 * (1 - share) + rng.uniform(-0.04, 0.04)
                 pos[n] = (radius * math.cos(angle), radius * math.sin(angle))
             start += width + gap
-    for n, d in g.nodes(data=True):
+    for n in g.nodes:
         if n in pos:
             continue
         # Agreement nodes (when present): between their partners and the centre.
