@@ -113,7 +113,7 @@ def network(args):
     data = queries.load_for(current_user, args)
     g = graph.build_graph(data, include_agreements=args["agreements"])
     out = nx.node_link_data(g, edges="edges")
-    out["metrics"] = graph.compute_metrics(data)
+    out["metrics"] = queries.metrics_for(data)
     since = args.get("since") or queries.last_members_meeting_date()
     out["comparison"] = (
         queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),

@@ -8,6 +8,8 @@ member sees only agreements published to members, and only the partners that are
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,12 +28,14 @@ from govtrack.agreements.models import (
 from govtrack.agreements.queries import visibility_clause
 from govtrack.extensions import db
 from govtrack.network import graph
+from govtrack.network.cache import get_cache
 from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
 # and still has to be replaced if the partner goes, so leaving it out would understate the
 # dependence. Approved-but-unsigned agreements are not in force yet (filter ?status=approved to see
 # the pipeline).
+METRICS_VERSION = 1  # bump when compute_metrics changes, so cached metrics are not reused
 IN_FORCE_STATUSES: tuple[str, ...] = (AgreementStatus.active.value, AgreementStatus.suspended.value)
 
 
@@ -204,9 +208,23 @@ def load_for(user, args: dict) -> NetworkData:
     )
 
 
+def metrics_for(data: NetworkData) -> dict:
+    """graph.compute_metrics(data), from the shared cache when this exact network was measured
+    before (the key is a digest of every row, so a change anywhere computes afresh)."""
+    digest = hashlib.sha256(repr((METRICS_VERSION, data)).encode()).hexdigest()
+    cache = get_cache()
+    key = f"metrics-{digest}.json"
+    raw = cache.get(key)
+    if raw is not None:
+        return json.loads(raw)
+    metrics = graph.compute_metrics(data)
+    cache.put(key, json.dumps(metrics, separators=(",", ":")).encode())
+    return metrics
+
+
 def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
     """Every metric of the network `user` may see on `as_of`."""
-    return graph.compute_metrics(network_data(user=user, as_of=as_of, **filters))
+    return metrics_for(network_data(user=user, as_of=as_of, **filters))
 
 
 def compare(*, user, as_of: dt.date, since: dt.date, **filters) -> dict:

@@ -83,7 +83,10 @@ def compute_layout(g: nx.MultiDiGraph, seed: int = SEED) -> dict[str, tuple[floa
             members = sorted(by_cat[cat], key=lambda n: (-g.nodes[n]["value"], n))
             width = usable * len(members) / len(partners)
             for i, n in enumerate(members):
-                angle = start + width * (i + 0.5) / len(members)
+                # Spread by the golden ratio, so that the largest partners of a category (the
+                # labelled ones) are far apart within its sector rather than side by side.
+                slot = (i * 0.6180339887498949) % 1.0
+                angle = start + width * (0.5 + slot * (len(members) - 1)) / len(members)
                 share = math.sqrt(g.nodes[n]["value"] / top)
                 radius = 0.35 + 0.6 * (1 - share) + rng.uniform(-0.04, 0.04)
                 pos[n] = (radius * math.cos(angle), radius * math.sin(angle))
@@ -157,31 +160,34 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
         )
         dots.set_urls([g.nodes[n]["url"] for n in nodes])
         dots.set_gid(f"partners-{cat}")
-        cat_handles.append(dots)
+        cat_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=colour,
+                                  markeredgecolor="white", label=texts["categories"].get(cat, cat)))
     agreements = [n for n, d in g.nodes(data=True) if d.get("kind") == "agreement"]
     if agreements:
         dots = ax.scatter([pos[n][0] for n in agreements], [pos[n][1] for n in agreements], s=8,
                           c="#bbbbbb", marker="s", zorder=2)
         dots.set_urls([g.nodes[n]["url"] for n in agreements])
     ax.scatter([0], [0], s=1400, c=CATEGORY_COLOURS["cooperative"], marker="h", zorder=4)
-    ax.text(0, 0, texts["cooperative"], ha="center", va="center", color="white", fontsize=8,
+    ax.text(0, 0, texts["cooperative"], ha="center", va="center", color="white", fontsize=6.5,
             fontweight="bold", zorder=5)
 
     labelled = sorted(partners, key=lambda n: (-g.nodes[n]["value"], n))[:MAX_LABELS]
     for n in labelled:
         x, y = pos[n]
+        r = math.hypot(x, y) or 1.0
+        # Outward from the centre, beside the dot, aligned away from it.
+        offset = 0.03 + 0.02 * math.sqrt(g.nodes[n]["value"] / top_value)
         name = g.nodes[n]["name"]
         label = ax.text(
-            x, y - 0.045, name if len(name) <= 28 else name[:27] + "…", ha="center", va="top",
-            fontsize=6.5, zorder=6, color="#111111",
+            x + offset * x / r, y + offset * y / r, name if len(name) <= 28 else name[:27] + "…",
+            ha="left" if x >= 0 else "right", va="center", fontsize=6.5, zorder=6, color="#111111",
         )
         label.set_url(g.nodes[n]["url"])
         label.set_gid(f"label-{n.replace(':', '-')}")
 
     if cat_handles:
         fig.legend(handles=cat_handles, loc="upper left", bbox_to_anchor=(0.76, 0.9),
-                   title=texts["categories_title"], fontsize=8, title_fontsize=9, markerscale=0.5,
-                   frameon=False)
+                   title=texts["categories_title"], fontsize=8, title_fontsize=9, frameon=False)
     if flow_handles:
         fig.legend(handles=flow_handles, loc="upper left", bbox_to_anchor=(0.76, 0.55),
                    title=texts["flows_title"], fontsize=8, title_fontsize=9, frameon=False)

@@ -44,7 +44,7 @@ def index():
     valid = form.validate() if request.args else True
     args = {name: getattr(form, name).data or None for name in FILTERS} if valid else {}
     data = queries.load_for(current_user, args)
-    metrics = graph.compute_metrics(data)
+    metrics = queries.metrics_for(data)
     last_meeting = queries.last_members_meeting_date()
     since = (form.since.data if valid else None) or last_meeting
     comparison = (
