@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 
 from govtrack.agreements.models import AgreementStatus
 from govtrack.network.graph import FLOWS
-from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS
+from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, STATUS_LABELS
 
 
 class NetworkFilterForm(FlaskForm):
@@ -34,7 +34,7 @@ class NetworkFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category.choices = [("", _l("All"))] + [(k, v) for k, v in CATEGORY_LABELS.items()]
         self.flow.choices = [("", _l("All"))] + [(f, FLOW_LABELS[f]) for f in FLOWS]
-        self.status.choices = [("", _l("In force"))] + [(s.value, s.value) for s in AgreementStatus]
+        self.status.choices = [("", _l("In force"))] + [(s.value, STATUS_LABELS.get(s.value, s.value)) for s in AgreementStatus]
 
 
 class WhatIfForm(FlaskForm):

@@ -23,6 +23,16 @@ CATEGORY_LABELS = {
     "construction_partner": _l("Construction partners"),
     "other": _l("Other partners"),
 }
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "under_deliberation": _l("Under deliberation"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "completed": _l("Completed"),
+    "terminated": _l("Terminated"),
+}
 LEVEL_LABELS = {
     "high": _l("highly concentrated"),
     "moderate": _l("moderately concentrated"),
@@ -39,7 +49,7 @@ def picture_texts(as_of: dt.date, filters: dict) -> dict:
     if filters.get("flow"):
         parts.append(str(FLOW_LABELS.get(filters["flow"], filters["flow"])))
     if filters.get("status"):
-        parts.append(filters["status"])
+        parts.append(str(STATUS_LABELS.get(filters["status"], filters["status"])))
     title = _("Who the cooperative depends on, %(date)s", date=as_of.isoformat())
     if parts:
         title += " · " + ", ".join(parts)

@@ -37,7 +37,7 @@ def test_the_browser_session_fetches_the_picture(client, login, make_user, scena
 def test_what_if_shows_what_fails_through_dependencies(client, login, make_user, scenario):
     login(make_user("manager"))
     page = html.unescape(client.get(f"/network/?{Q}&partner_id={scenario['big'].id}").get_data(as_text=True))
-    assert "If Yayasan Air Bersih left, 1 agreements would fail directly and 2 more" in page
+    assert "If Yayasan Air Bersih left: agreements failing directly: 1; failing because they need those: 2" in page
     assert "4,000,000 IDR" in page
     assert f'href="/agreements/{scenario["pipes"].id}"' in page
 
