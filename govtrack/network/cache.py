@@ -39,20 +39,27 @@ class FileCache:
     def get(self, key: str) -> bytes | None:
         try:
             return self._path(key).read_bytes()
-        except FileNotFoundError:
+        except OSError:  # missing, or the folder is unusable: draw afresh
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        path = self._path(key)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        except OSError:
+            log.warning("network cache: cannot write under %s", self.directory)
+            return
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.replace(tmp, self._path(key))
-        except BaseException:
+            os.replace(tmp, path)
+        except OSError:
+            # A full or read-only disk costs a redraw next time, not the answer.
+            log.warning("network cache: cannot write %s", key)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-            raise
+            return
         self._prune()
 
     def _prune(self) -> None:

@@ -60,3 +60,11 @@ class TestRedisConfigured:
         assert client.get(f"/api/v1/network.svg?as_of={AS_OF.isoformat()}").data == first
         assert len(calls) == 1
         assert any(k.startswith("govtrack:network:") and k.endswith(".svg") for k in cache.client)
+
+
+def test_an_unwritable_cache_folder_only_costs_a_redraw(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    cache = FileCache(blocker / "cache")  # a folder below a file cannot be made
+    cache.put("a.png", b"x")
+    assert cache.get("a.png") is None
