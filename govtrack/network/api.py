@@ -1,0 +1,190 @@
+"""Network API: /api/v1/network (node-link JSON with metrics), /network/impact, and the picture
+(.png, .svg) and exports (.graphml, .gexf) with the same filters."""
+
+from __future__ import annotations
+
+import io
+
+import networkx as nx
+from flask import Response
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from govtrack.agreements.models import AgreementStatus
+from govtrack.api import exempt
+from govtrack.api.schemas import StrictSchema
+from govtrack.auth.permissions import permission_required
+from govtrack.errors import NotFound
+from govtrack.network import graph, queries
+from govtrack.network.cache import get_cache
+from govtrack.network.labels import picture_texts
+from govtrack.network.render import render
+from govtrack.partners.models import PartnerCategory
+
+blp = exempt(Blueprint("network_api", __name__, url_prefix="/api/v1", description="Dependency network"))
+
+# The SVG keeps its styles inline (matplotlib writes them so); it runs no script and loads nothing.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+class NetworkQuery(StrictSchema):
+    as_of = fields.Date(load_default=None, metadata={"description": "Default: today."})
+    category = fields.String(load_default=None, validate=validate.OneOf([c.value for c in PartnerCategory]))
+    flow = fields.String(load_default=None, validate=validate.OneOf(list(graph.FLOWS)))
+    status = fields.String(
+        load_default=None, validate=validate.OneOf([s.value for s in AgreementStatus]),
+        metadata={"description": "Default: agreements in force (active or suspended)."},
+    )
+    agreements = fields.Boolean(load_default=False, metadata={"description": "Agreement nodes too."})
+
+
+class NetworkJsonQuery(NetworkQuery):
+    since = fields.Date(
+        load_default=None,
+        metadata={"description": "Compare with this date (default: the last members' meeting)."},
+    )
+
+
+class ImpactQuery(NetworkQuery):
+    partner_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class NetworkSchema(StrictSchema):
+    directed = fields.Boolean()
+    multigraph = fields.Boolean()
+    graph = fields.Dict()
+    nodes = fields.List(fields.Dict())
+    edges = fields.List(fields.Dict())
+    metrics = fields.Dict()
+    comparison = fields.Dict(allow_none=True)
+
+
+class ImpactSchema(StrictSchema):
+    partner_id = fields.Integer()
+    partner_name = fields.String()
+    as_of = fields.String()
+    direct = fields.List(fields.Dict())
+    through_dependencies = fields.List(fields.Dict())
+    value_at_risk = fields.Dict()
+    value_at_risk_total = fields.String()
+    obligations = fields.List(fields.Dict())
+    concentration = fields.Dict()
+
+
+def exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes GraphML and GEXF can hold (no None, lists as text)."""
+    out = nx.MultiDiGraph()
+    out.graph.update({k: str(v) for k, v in g.graph.items() if v is not None})
+
+    def clean(d: dict) -> dict:
+        return {
+            k: (",".join(str(i) for i in v) if isinstance(v, list | tuple) else v)
+            for k, v in d.items() if v is not None
+        }
+
+    for n, d in g.nodes(data=True):
+        out.add_node(n, **clean(d))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        out.add_edge(u, v, key=k, **clean(d))
+    return out
+
+
+def picture(args: dict, fmt: str) -> Response:
+    data = queries.load_for(current_user, args)
+    g = graph.build_graph(data, include_agreements=args.get("agreements", False),
+                          cooperative_name=picture_texts(data.as_of, {})["cooperative"])
+    body = render(g, fmt=fmt, texts=picture_texts(data.as_of, args), locale=str(get_locale() or ""),
+                  cache=get_cache())
+    resp = Response(body, mimetype="image/svg+xml" if fmt == "svg" else "image/png")
+    if fmt == "svg":
+        resp.headers["Content-Security-Policy"] = SVG_CSP
+    return resp
+
+
+@blp.route("/network", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkJsonQuery, location="query")
+@blp.response(200, NetworkSchema)
+def network(args):
+    """The network as node-link JSON (`nodes`, `edges`) with its `metrics` and, with `since` (or
+    after a members' meeting), the `comparison` with that date."""
+    data = queries.load_for(current_user, args)
+    g = graph.build_graph(data, include_agreements=args["agreements"])
+    out = nx.node_link_data(g, edges="edges")
+    out["metrics"] = queries.metrics_for(data)
+    since = args.get("since") or queries.last_members_meeting_date()
+    out["comparison"] = (
+        queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),
+                        flow=args.get("flow"), status=args.get("status"))
+        if since else None
+    )
+    return out
+
+
+@blp.route("/network/impact", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(ImpactQuery, location="query")
+@blp.response(200, ImpactSchema)
+def network_impact(args):
+    """What would be at risk if a partner left: agreements failing directly and through
+    `depends_on`, value at risk per flow, obligations affected, concentration before and after."""
+    data = queries.load_for(current_user, args)
+    partner = next((p for p in data.partners if p.id == args["partner_id"]), None)
+    if partner is None:
+        raise NotFound("No such partner in this network.")
+    result = graph.impact(data, partner.id)
+    failed = [a["id"] for a in result["direct"] + result["through_dependencies"]]
+    return {**result, "partner_name": partner.name, "obligations": queries.obligations_affected(failed)}
+
+
+@blp.route("/network.png", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkQuery, location="query")
+@blp.response(200, description="The network as a PNG picture.")
+def network_png(args):
+    """The picture of the network (PNG)."""
+    return picture(args, "png")
+
+
+@blp.route("/network.svg", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkQuery, location="query")
+@blp.response(200, description="The network as an SVG picture; each partner links to its page.")
+def network_svg(args):
+    """The picture of the network (SVG, with links to the partners)."""
+    return picture(args, "svg")
+
+
+def _export(args: dict, fmt: str) -> Response:
+    data = queries.load_for(current_user, args)
+    g = exportable(graph.build_graph(data, include_agreements=args.get("agreements", False)))
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(g, buf)
+        mimetype = "application/graphml+xml"
+    else:
+        nx.write_gexf(g, buf)
+        mimetype = "application/gexf+xml"
+    resp = Response(buf.getvalue(), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="network-{data.as_of.isoformat()}.{fmt}"'
+    return resp
+
+
+@blp.route("/network.graphml", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkQuery, location="query")
+@blp.response(200, description="GraphML (Gephi, networkx, yEd).")
+def network_graphml(args):
+    """The network as GraphML."""
+    return _export(args, "graphml")
+
+
+@blp.route("/network.gexf", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkQuery, location="query")
+@blp.response(200, description="GEXF (Gephi).")
+def network_gexf(args):
+    """The network as GEXF."""
+    return _export(args, "gexf")

@@ -1,0 +1,113 @@
+"""A small byte cache for rendered pictures, safe with several workers.
+
+Files under the instance folder, written to a temporary file in the same folder and moved into
+place with os.replace (atomic on POSIX and Windows), so a reader never sees half a picture and two
+workers rendering the same picture at once simply both write the same bytes. With
+GOVTRACK_REDIS_URL (or REDIS_URL) set, Redis is used instead so that several hosts share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+MAX_FILES = 500
+TTL_SECONDS = 7 * 24 * 3600
+
+
+class FileCache:
+    """Rendered bytes in files named by key."""
+
+    def __init__(self, directory: Path, max_files: int = MAX_FILES):
+        self.directory = Path(directory)
+        self.max_files = max_files
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise ValueError("bad cache key")
+        return self.directory / key
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except OSError:  # missing, or the folder is unusable: draw afresh
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        except OSError:
+            log.warning("network cache: cannot write under %s", self.directory)
+            return
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            # A full or read-only disk costs a redraw next time, not the answer.
+            log.warning("network cache: cannot write %s", key)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Keep the newest `max_files` pictures (another worker may delete the same file: fine)."""
+        try:
+            entries = [e for e in os.scandir(self.directory) if e.is_file() and not e.name.startswith(".")]
+        except FileNotFoundError:
+            return
+        if len(entries) <= self.max_files:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for e in entries[: len(entries) - self.max_files]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(e.path)
+
+
+class RedisCache:
+    """Rendered bytes in Redis, expiring after a week."""
+
+    def __init__(self, url: str, prefix: str = "govtrack:network:"):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.client.get(self.prefix + key)
+        except Exception:  # noqa: BLE001 - a cache that is down must not break the page
+            log.warning("network cache: redis unavailable for get")
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self.client.set(self.prefix + key, data, ex=TTL_SECONDS)
+        except Exception:  # noqa: BLE001
+            log.warning("network cache: redis unavailable for put")
+
+
+def get_cache() -> FileCache | RedisCache:
+    """The cache for this app: Redis when configured, else files under the instance folder."""
+    app = current_app
+    ext = app.extensions.setdefault("govtrack_network_cache", {})
+    if "cache" not in ext:
+        url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
+        if url:
+            ext["cache"] = RedisCache(url)
+        else:
+            instance = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
+            ext["cache"] = FileCache(instance / "cache" / "network")
+    return ext["cache"]

@@ -1,0 +1,46 @@
+"""The network page's filters and what-if control (GET forms: they change nothing)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from govtrack.agreements.models import AgreementStatus
+from govtrack.network.graph import FLOWS
+from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, STATUS_LABELS
+
+
+class NetworkFilterForm(FlaskForm):
+    """Which network to show: the date, a category, a flow, a status, and a date to compare with."""
+
+    class Meta:
+        csrf = False  # a GET form that only reads
+
+    as_of = DateField(_l("On date"), validators=[Optional()], description=_l("Default: today."))
+    category = SelectField(_l("Partner category"), validators=[Optional()])
+    flow = SelectField(_l("Flow"), validators=[Optional()])
+    status = SelectField(
+        _l("Agreement status"), validators=[Optional()],
+        description=_l("Default: agreements in force (active or suspended)."),
+    )
+    since = DateField(
+        _l("Compare with date"), validators=[Optional()],
+        description=_l("For example the date of the last members' meeting."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", _l("All"))] + [(k, v) for k, v in CATEGORY_LABELS.items()]
+        self.flow.choices = [("", _l("All"))] + [(f, FLOW_LABELS[f]) for f in FLOWS]
+        self.status.choices = [("", _l("In force"))] + [(s.value, STATUS_LABELS.get(s.value, s.value)) for s in AgreementStatus]
+
+
+class WhatIfForm(FlaskForm):
+    """Pick a partner to see what would be at risk if it left."""
+
+    class Meta:
+        csrf = False
+
+    partner_id = SelectField(_l("If this partner left"), coerce=int, validators=[Optional()])

@@ -1,0 +1,254 @@
+"""Reading what the dependency network is built from: plain rows, no ORM objects, so that
+govtrack.network.graph can turn them into a graph without a database or a request.
+
+Who sees what: the agreements are filtered with govtrack.agreements.queries.visibility_clause, so a
+member sees only agreements published to members, and only the partners that are party to those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from govtrack.agreements.models import (
+    Agreement,
+    AgreementDependency,
+    AgreementParty,
+    AgreementStatus,
+    Clause,
+    ClauseVersion,
+    ProposedBy,
+)
+from govtrack.agreements.queries import visibility_clause
+from govtrack.extensions import db
+from govtrack.network import graph
+from govtrack.network.cache import get_cache
+from govtrack.partners.models import Partner
+
+# Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
+# and still has to be replaced if the partner goes, so leaving it out would understate the
+# dependence. Approved-but-unsigned agreements are not in force yet (filter ?status=approved to see
+# the pipeline).
+METRICS_VERSION = 1  # bump when compute_metrics changes, so cached metrics are not reused
+IN_FORCE_STATUSES: tuple[str, ...] = (AgreementStatus.active.value, AgreementStatus.suspended.value)
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    id: int
+    name: str
+    category: str
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    id: int
+    title: str
+    kind: str
+    status: str
+    value: Decimal = Decimal("0")
+    currency: str = "IDR"
+    reference: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    agreement_id: int
+    partner_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    """A clause the partner side proposed, with its status as of the date asked for."""
+
+    agreement_id: int
+    clause_id: int
+    status: str
+    decision_id: int | None = None
+
+
+@dataclass
+class NetworkData:
+    """Everything the graph is built from (each list already filtered for the user and date)."""
+
+    as_of: dt.date
+    partners: list[PartnerRow] = field(default_factory=list)
+    agreements: list[AgreementRow] = field(default_factory=list)
+    parties: list[PartyRow] = field(default_factory=list)
+    dependencies: list[tuple[int, int]] = field(default_factory=list)  # (agreement, needs)
+    clauses: list[ClauseRow] = field(default_factory=list)
+    filters: dict = field(default_factory=dict)
+
+
+def in_force_condition(as_of: dt.date, status: str | None = None):
+    """SQL: the agreements in force on `as_of` (or, with `status`, in that status on those dates)."""
+    statuses = [status] if status else list(IN_FORCE_STATUSES)
+    return (
+        Agreement.status.in_(statuses)
+        & ((Agreement.start_date.is_(None)) | (Agreement.start_date <= as_of))
+        & ((Agreement.end_date.is_(None)) | (Agreement.end_date >= as_of))
+    )
+
+
+def network_data(
+    *,
+    user,
+    as_of: dt.date,
+    category: str | None = None,
+    flow: str | None = None,
+    status: str | None = None,
+) -> NetworkData:
+    """The rows of the network `user` may see on `as_of` (four queries, whatever the size)."""
+    cond = in_force_condition(as_of, status)
+    vis = visibility_clause(user)
+    if vis is not None:
+        cond = cond & vis
+    agreements = [
+        AgreementRow(
+            id=r.id, title=r.title, kind=r.kind, status=r.status,
+            value=Decimal(r.value_amount or 0), currency=r.value_currency, reference=r.reference,
+            start_date=r.start_date, end_date=r.end_date,
+        )
+        for r in db.session.execute(
+            select(
+                Agreement.id, Agreement.title, Agreement.kind, Agreement.status, Agreement.value_amount,
+                Agreement.value_currency, Agreement.reference, Agreement.start_date, Agreement.end_date,
+            ).where(cond).order_by(Agreement.id)
+        )
+    ]
+    visible_ids = select(Agreement.id).where(cond)
+    kinds = {a.id: a.kind for a in agreements}
+    party_rows = db.session.execute(
+        select(
+            AgreementParty.agreement_id, AgreementParty.partner_id, AgreementParty.role,
+            Partner.name, Partner.category, Partner.region,
+        )
+        .join(Partner, Partner.id == AgreementParty.partner_id)
+        .where(AgreementParty.agreement_id.in_(visible_ids))
+        .order_by(AgreementParty.agreement_id, AgreementParty.id)
+    ).all()
+    partners: dict[int, PartnerRow] = {}
+    parties: list[PartyRow] = []
+    for agreement_id, partner_id, role, name, cat, region in party_rows:
+        if category and cat != category:
+            continue
+        if flow and graph.flow_for(kinds[agreement_id], role) != flow:
+            continue
+        partners.setdefault(partner_id, PartnerRow(id=partner_id, name=name, category=cat, region=region))
+        parties.append(PartyRow(agreement_id=agreement_id, partner_id=partner_id, role=role))
+    if category or flow:
+        # Keep only the agreements that still have a party in the picture.
+        kept = {p.agreement_id for p in parties}
+        agreements = [a for a in agreements if a.id in kept]
+    kept_ids = {a.id for a in agreements}
+    deps = [
+        (a, b)
+        for a, b in db.session.execute(
+            select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+            .where(AgreementDependency.agreement_id.in_(visible_ids))
+            .order_by(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+        )
+        if a in kept_ids and b in kept_ids
+    ]
+    return NetworkData(
+        as_of=as_of,
+        partners=sorted(partners.values(), key=lambda p: p.id),
+        agreements=agreements,
+        parties=parties,
+        dependencies=deps,
+        clauses=partner_clauses(visible_ids, as_of=as_of, kept_ids=kept_ids),
+        filters={"category": category, "flow": flow, "status": status},
+    )
+
+
+def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[ClauseRow]:
+    """Clauses proposed by the partner side, each with its status at the end of `as_of`: the
+    latest kept version written by then (every decision writes a version, with its decision id)."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    rows = db.session.execute(
+        select(
+            Clause.agreement_id, Clause.id, Clause.status, ClauseVersion.version,
+            ClauseVersion.status, ClauseVersion.decision_id, ClauseVersion.created_at,
+        )
+        .outerjoin(ClauseVersion, ClauseVersion.clause_id == Clause.id)
+        .where(Clause.proposed_by == ProposedBy.partner.value, Clause.agreement_id.in_(visible_ids))
+        .order_by(Clause.id, ClauseVersion.version)
+    ).all()
+    latest: dict[int, ClauseRow] = {}
+    for agreement_id, clause_id, current, version, v_status, decision_id, created_at in rows:
+        if agreement_id not in kept_ids:
+            continue
+        if version is None:
+            latest[clause_id] = ClauseRow(agreement_id, clause_id, current, None)
+        elif created_at is None or created_at < end:
+            latest[clause_id] = ClauseRow(agreement_id, clause_id, v_status, decision_id)
+    return list(latest.values())
+
+
+def default_as_of() -> dt.date:
+    """Today where the cooperative is (its configured time zone)."""
+    return graph.today_in(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
+
+
+def load_for(user, args: dict) -> NetworkData:
+    """The network data `user` may see, for request filters (as_of, category, flow, status)."""
+    return network_data(
+        user=user, as_of=args.get("as_of") or default_as_of(), category=args.get("category"),
+        flow=args.get("flow"), status=args.get("status"),
+    )
+
+
+def metrics_for(data: NetworkData) -> dict:
+    """graph.compute_metrics(data), from the shared cache when this exact network was measured
+    before (the key is a digest of every row, so a change anywhere computes afresh)."""
+    digest = hashlib.sha256(repr((METRICS_VERSION, data)).encode()).hexdigest()
+    cache = get_cache()
+    key = f"metrics-{digest}.json"
+    raw = cache.get(key)
+    if raw is not None:
+        return json.loads(raw)
+    metrics = graph.compute_metrics(data)
+    cache.put(key, json.dumps(metrics, separators=(",", ":")).encode())
+    return metrics
+
+
+def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
+    """Every metric of the network `user` may see on `as_of`."""
+    return metrics_for(network_data(user=user, as_of=as_of, **filters))
+
+
+def compare(*, user, as_of: dt.date, since: dt.date, **filters) -> dict:
+    """The metrics on `as_of` against those on `since` (e.g. the last members' meeting)."""
+    before = metrics_at(user=user, as_of=since, **filters)
+    after = metrics_at(user=user, as_of=as_of, **filters)
+    return graph.compare_metrics(before, after)
+
+
+def last_members_meeting_date() -> dt.date | None:
+    """The date of the last closed members' meeting (the reference for "change since").
+
+    SEAM for the lead: meetings belong to the forums area, built in parallel; once merged this
+    should return the start date of the latest closed meeting of a forum of kind
+    `members_meeting`. Until then it returns None and the network page asks for a date instead.
+    """
+    return None
+
+
+def obligations_affected(agreement_ids: list[int]) -> list[dict]:
+    """The open obligations of these agreements, for the impact of a partner leaving.
+
+    SEAM for the lead: obligations belong to the obligations area, built in parallel; once merged
+    this should return [{"id", "title", "agreement_id", "status", "due_date", "amount"}] for the
+    pending, due-soon and overdue obligations of `agreement_ids`. Until then it returns [].
+    """
+    return []

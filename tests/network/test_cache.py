@@ -1,0 +1,70 @@
+"""The picture cache: atomic files, pruning, and a Redis that is down does not break the picture."""
+
+from __future__ import annotations
+
+import pytest
+
+from govtrack.network.cache import FileCache, RedisCache, get_cache
+from tests.network.conftest import AS_OF
+
+
+def test_file_cache_round_trip_leaves_no_temporary_files(tmp_path):
+    cache = FileCache(tmp_path / "c")
+    assert cache.get("a.png") is None
+    cache.put("a.png", b"one")
+    cache.put("a.png", b"two")  # a second worker writing the same picture simply replaces it
+    assert cache.get("a.png") == b"two"
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["a.png"]
+
+
+def test_file_cache_keeps_only_the_newest_files(tmp_path):
+    import os
+
+    cache = FileCache(tmp_path, max_files=3)
+    for i in range(5):
+        cache.put(f"k{i}", b"x")
+        os.utime(tmp_path / f"k{i}", (1000 + i, 1000 + i))
+    cache.put("k5", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k3", "k4", "k5"]
+
+
+def test_file_cache_refuses_keys_that_are_paths(tmp_path):
+    with pytest.raises(ValueError):
+        FileCache(tmp_path).get("../secret_key")
+
+
+class TestRedisConfigured:
+    @pytest.fixture
+    def app_config(self):
+        return {"REDIS_URL": "redis://127.0.0.1:1/0"}  # nothing listens there
+
+    def test_redis_is_used_and_a_dead_redis_only_costs_a_redraw(self, app, api_as, scenario):
+        assert isinstance(get_cache(), RedisCache)
+        resp = api_as("manager").get(f"/api/v1/network.png?as_of={AS_OF.isoformat()}")
+        assert resp.status_code == 200 and resp.data[:4] == b"\x89PNG"
+
+    def test_pictures_are_shared_through_redis(self, app, api_as, scenario, monkeypatch):
+        from govtrack.network import render
+
+        class FakeRedis(dict):
+            def set(self, key, value, ex=None):
+                self[key] = value
+
+        cache = get_cache()
+        monkeypatch.setattr(cache, "client", FakeRedis())
+        calls = []
+        real = render.compute_layout
+        monkeypatch.setattr(render, "compute_layout", lambda g, *a, **kw: calls.append(1) or real(g, *a, **kw))
+        client = api_as("manager")
+        first = client.get(f"/api/v1/network.svg?as_of={AS_OF.isoformat()}").data
+        assert client.get(f"/api/v1/network.svg?as_of={AS_OF.isoformat()}").data == first
+        assert len(calls) == 1
+        assert any(k.startswith("govtrack:network:") and k.endswith(".svg") for k in cache.client)
+
+
+def test_an_unwritable_cache_folder_only_costs_a_redraw(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    cache = FileCache(blocker / "cache")  # a folder below a file cannot be made
+    cache.put("a.png", b"x")
+    assert cache.get("a.png") is None
