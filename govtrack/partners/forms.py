@@ -55,7 +55,7 @@ class PartnerFilterForm(FlaskForm):
 class ContactForm(Form):
     """One contact row; a row left entirely empty is ignored."""
 
-    name = StringField(_l("Contact name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Contact name"), validators=[Length(max=200)])  # required in a used row
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
