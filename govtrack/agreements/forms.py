@@ -140,8 +140,9 @@ class AgreementFilterForm(FlaskForm):
 class PartyRowForm(Form):
     """One party row; a row without a partner is ignored."""
 
-    partner_id = SelectField(_l("Partner"), choices=[], validators=[Optional()])
-    role = SelectField(_l("Role"), choices=[("", "—"), *_choices("role")], validators=[Optional()])
+    # No Optional(): it would stop the row check in validate_role for an empty select.
+    partner_id = SelectField(_l("Partner"), choices=[])
+    role = SelectField(_l("Role"), choices=[("", "—"), *_choices("role")])
 
     def is_blank(self) -> bool:
         return not self.partner_id.data and not self.role.data

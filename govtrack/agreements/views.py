@@ -131,15 +131,16 @@ def _relations(form: AgreementForm) -> dict:
     }
 
 
-def _status_for(form) -> int:
-    return 422 if form.errors else 200
+def _status_for(form, domain_status: int | None) -> int:
+    """The service's status when it refused; else 422 for form errors, 200 for a fresh form."""
+    return domain_status or (422 if form.errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("agreements.edit")
 def new():
     form = _form(None)
-    status = 200
+    status = None
     if form.validate_on_submit():
         try:
             agreement = services.create_agreement(
@@ -153,7 +154,7 @@ def new():
             flash(_("Draft agreement %(title)s created.", title=agreement.title), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     form.set_rows()
-    return render_template("agreements/form.html", form=form, agreement=None), max(status, _status_for(form))
+    return render_template("agreements/form.html", form=form, agreement=None), _status_for(form, status)
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -163,7 +164,7 @@ def edit(agreement_id: int):
     if agreement.status != AgreementStatus.draft.value:
         return _publish(agreement)
     form = _form(agreement, data=_form_data(agreement))
-    status = 200
+    status = None
     if form.validate_on_submit():
         try:
             services.update_agreement(
@@ -178,13 +179,13 @@ def edit(agreement_id: int):
             flash(_("Agreement %(title)s saved.", title=agreement.title), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     form.set_rows()
-    return render_template("agreements/form.html", form=form, agreement=agreement), max(status, _status_for(form))
+    return render_template("agreements/form.html", form=form, agreement=agreement), _status_for(form, status)
 
 
 def _publish(agreement: Agreement):
     """After the draft stage only visibility and summary change here; terms change by decision."""
     form = PublishForm(obj=agreement)
-    status = 200
+    status = None
     if form.validate_on_submit():
         try:
             services.update_agreement(
@@ -199,7 +200,7 @@ def _publish(agreement: Agreement):
         else:
             flash(_("Agreement %(title)s saved.", title=agreement.title), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    return render_template("agreements/publish.html", form=form, agreement=agreement), max(status, _status_for(form))
+    return render_template("agreements/publish.html", form=form, agreement=agreement), _status_for(form, status)
 
 
 @bp.post("/<int:agreement_id>/transition")
@@ -228,7 +229,8 @@ def transition(agreement_id: int):
         elif err.code == "invalid_transition":
             flash(_("An agreement in this status cannot become “%(to)s”. Nothing was changed.", to=label), "danger")
         else:
-            flash(err.message, "danger")
+            details = " ".join(str(m) for msgs in err.fields.values() for m in msgs)
+            flash(f"{err.message} {details}".strip(), "danger")
         return _render_detail(_load(agreement_id), status=err.status)
     flash(_("The agreement is now “%(to)s”.", to=LABELS["status"].get(to, to)), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
