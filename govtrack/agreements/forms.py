@@ -177,7 +177,8 @@ class AgreementForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=100)],
                             description=_l("For example PKS/2026/014. Must be unique."))
     kind = SelectField(_l("Kind"), choices=_choices("kind"), validators=[DataRequired()])
-    parties = FieldList(FormField(PartyRowForm), min_entries=PARTY_ROWS, max_entries=50)
+    # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
+    parties = FieldList(FormField(PartyRowForm), max_entries=50)
     value = DecimalField(_l("Value"), places=2, validators=[Optional(), NumberRange(min=0)],
                          description=_l("Amount, for example 150000000 or 1500000.50."))
     value_currency = StringField(
@@ -193,7 +194,7 @@ class AgreementForm(FlaskForm):
         _l("Depends on"), choices=[], validators=[Optional()],
         description=_l("Agreements this one needs, e.g. the grant that funds a construction contract."),
     )
-    clauses = FieldList(FormField(ClauseRowForm), min_entries=CLAUSE_ROWS, max_entries=200)
+    clauses = FieldList(FormField(ClauseRowForm), max_entries=200)
 
     def __init__(self, *args, partners: list[tuple[int, str]], agreements: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

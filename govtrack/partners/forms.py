@@ -80,7 +80,10 @@ class PartnerForm(FlaskForm):
         description=_l("For example Kabupaten Bogor or Kota Bandung."),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)])
-    contacts = FieldList(FormField(ContactForm), min_entries=CONTACT_ROWS, max_entries=50)
+    # No min_entries: WTForms 3.3 renumbers submitted rows and then re-reads the form data for the
+    # rows min_entries adds, duplicating a row when the submitted indices have a gap. The empty rows
+    # are added for display only, by pad_contacts().
+    contacts = FieldList(FormField(ContactForm), max_entries=50)
 
     def pad_contacts(self) -> None:
         """Offer at least CONTACT_ROWS rows and always one empty row to add a contact."""

@@ -149,6 +149,16 @@ def test_create_with_contacts(client, sign_in):
     assert partner.region == "Kabupaten Garut"
 
 
+def test_rows_with_a_gap_in_their_numbers_are_not_duplicated(client, sign_in):
+    sign_in("manager")
+    resp = client.post("/partners/new", data={
+        "csrf_token": session_token(client), "name": "Pemkab", "category": "local_government",
+        "contacts-0-name": "Lilis", "contacts-2-name": "Ujang",
+    })
+    assert resp.status_code == 302
+    assert sorted(db.session.scalars(select(PartnerContact.name))) == ["Lilis", "Ujang"]
+
+
 def test_edit_replaces_contacts_and_offers_an_empty_row(client, sign_in, make_partner):
     from govtrack.partners.services import ContactData
 
