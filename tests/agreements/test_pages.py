@@ -399,3 +399,20 @@ def test_unknown_agreement_is_404(client, sign_in):
     sign_in("manager")
     assert client.get("/agreements/999999").status_code == 404
     assert client.get("/agreements/999999/edit").status_code == 404
+
+
+def test_a_deactivated_partner_is_not_offered_but_stays_on_its_drafts(client, sign_in, make_partner,
+                                                                      make_agreement):
+    from govtrack.partners.services import set_partner_active
+
+    old = make_partner("CV Lama")
+    draft = make_agreement("Draf", parties=[(old, "contractor")])
+    set_partner_active(actor="test", partner=old, active=False)
+    db.session.commit()
+    sign_in("manager")
+    assert f'<option value="{old.id}">CV Lama' not in client.get("/agreements/new").get_data(as_text=True)
+    html = client.get(f"/agreements/{draft.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{old.id}">CV Lama' in html
+    data = agreement_form(old.id, title="Draf (revisi)", parties__0__role="contractor")
+    resp = client.post(f"/agreements/{draft.id}/edit", data={**data, "csrf_token": session_token(client)})
+    assert resp.status_code == 302 and fresh(draft.id).title == "Draf (revisi)"
