@@ -1,7 +1,265 @@
-"""Agreements pages."""
+"""Agreements pages (for staff): list, detail, create, edit while draft, status moves, documents."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.agreements import queries, rules, services
+from govtrack.agreements.forms import (
+    LABELS,
+    MOVE_LABELS,
+    AgreementFilterForm,
+    AgreementForm,
+    DocumentForm,
+    PublishForm,
+    TransitionForm,
+)
+from govtrack.agreements.models import Agreement, AgreementStatus
+from govtrack.auth.permissions import permission_required
+from govtrack.core.paging import parse_limit
+from govtrack.core.uploads import stored_path
+from govtrack.core.web import apply_domain_error
+from govtrack.errors import DomainError
+from govtrack.extensions import db
+from govtrack.partners.queries import partner_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+# The order in which status-move buttons appear.
+STATUS_ORDER = [s.value for s in AgreementStatus]
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"agreement_labels": LABELS}
+
+
+def _load(agreement_id: int) -> Agreement:
+    agreement = queries.load_agreement(agreement_id)
+    if agreement is None:
+        abort(404)
+    return agreement
+
+
+def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
+    targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        dependents=queries.dependents(agreement.id, user=current_user),
+        moves=[(t, MOVE_LABELS[t], t in rules.DECISION_REQUIRED) for t in targets],
+        move_form=TransitionForm(),
+        doc_form=doc_form or DocumentForm(),
+    ), status
+
+
+@bp.get("/")
+@permission_required("agreements.view")
+def index():
+    form = AgreementFilterForm(request.args, partners=partner_choices(active_only=False))
+    filters = form.filters() if form.validate() else {}
+    page = queries.agreement_page(
+        user=current_user,
+        cursor=request.args.get("cursor"),
+        limit=parse_limit(request.args.get("limit")),
+        descending=True,
+        **filters,
+    )
+    return render_template("agreements/index.html", form=form, agreements=page.items, next_cursor=page.next)
+
+
+@bp.get("/<int:agreement_id>")
+@permission_required("agreements.view")
+def detail(agreement_id: int):
+    return _render_detail(_load(agreement_id))
+
+
+def _form(agreement: Agreement | None, **kwargs) -> AgreementForm:
+    partners = partner_choices(active_only=True)
+    if agreement is not None:
+        # Partners already named stay choosable even when they have been deactivated since.
+        known = {pid for pid, _name in partners}
+        partners += [(p.partner_id, p.partner.name) for p in agreement.parties if p.partner_id not in known]
+    return AgreementForm(
+        partners=partners,
+        agreements=queries.agreement_choices(exclude=agreement.id if agreement else None),
+        **kwargs,
+    )
+
+
+def _form_data(agreement: Agreement) -> dict:
+    return {
+        "title": agreement.title,
+        "reference": agreement.reference,
+        "kind": agreement.kind,
+        "value": agreement.value_amount,
+        "value_currency": agreement.value_currency,
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+        "summary": agreement.summary,
+        "visibility": agreement.visibility,
+        "depends_on": [str(d.id) for d in agreement.dependencies],
+        "parties": [{"partner_id": str(p.partner_id), "role": p.role} for p in agreement.parties],
+        "clauses": [
+            {"id": str(c.id), "number": c.number, "text": c.text, "proposed_by": c.proposed_by}
+            for c in agreement.clauses
+        ],
+    }
+
+
+def _scalars(form: AgreementForm) -> dict:
+    return {
+        "title": form.title.data,
+        "reference": form.reference.data,
+        "kind": form.kind.data,
+        "value_amount": form.value.data,
+        "value_currency": form.value_currency.data,
+        "start_date": form.start_date.data,
+        "end_date": form.end_date.data,
+        "summary": form.summary.data or None,
+        "visibility": form.visibility.data,
+    }
+
+
+def _relations(form: AgreementForm) -> dict:
+    return {
+        "parties": [services.PartyData(partner_id=pid, role=role) for pid, role in form.party_rows()],
+        "clauses": [services.ClauseData(**row) for row in form.clause_rows()],
+        "depends_on": form.dependency_ids(),
+    }
+
+
+def _status_for(form, domain_status: int | None) -> int:
+    """The service's status when it refused; else 422 for form errors, 200 for a fresh form."""
+    return domain_status or (422 if form.errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def new():
+    form = _form(None)
+    status = None
+    if form.validate_on_submit():
+        try:
+            agreement = services.create_agreement(
+                actor=current_user, data=services.AgreementData(**_scalars(form), **_relations(form))
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+        else:
+            flash(_("Draft agreement %(title)s created.", title=agreement.title), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    form.set_rows()
+    return render_template("agreements/form.html", form=form, agreement=None), _status_for(form, status)
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def edit(agreement_id: int):
+    agreement = _load(agreement_id)
+    if agreement.status != AgreementStatus.draft.value:
+        return _publish(agreement)
+    form = _form(agreement, data=_form_data(agreement))
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.update_agreement(
+                actor=current_user, agreement=agreement, changes=_scalars(form), **_relations(form)
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            agreement = _load(agreement_id)
+        else:
+            flash(_("Agreement %(title)s saved.", title=agreement.title), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    form.set_rows()
+    return render_template("agreements/form.html", form=form, agreement=agreement), _status_for(form, status)
+
+
+def _publish(agreement: Agreement):
+    """After the draft stage only visibility and summary change here; terms change by decision."""
+    form = PublishForm(obj=agreement)
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.update_agreement(
+                actor=current_user, agreement=agreement,
+                changes={"visibility": form.visibility.data, "summary": form.summary.data or None},
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            agreement = _load(agreement.id)
+        else:
+            flash(_("Agreement %(title)s saved.", title=agreement.title), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/publish.html", form=form, agreement=agreement), _status_for(form, status)
+
+
+@bp.post("/<int:agreement_id>/transition")
+@permission_required("agreements.transition")
+def transition(agreement_id: int):
+    agreement = _load(agreement_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    to = form.to.data
+    try:
+        services.transition_agreement(actor=current_user, agreement=agreement, to=to)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        label = LABELS["status"].get(to, to)
+        if err.code == "decision_required":
+            flash(
+                _(
+                    "“%(to)s” needs a carried forum decision. Put the agreement on the agenda of a "
+                    "forum meeting; the decision will make the move. Nothing was changed.",
+                    to=label,
+                ),
+                "danger",
+            )
+        elif err.code == "invalid_transition":
+            flash(_("An agreement in this status cannot become “%(to)s”. Nothing was changed.", to=label), "danger")
+        else:
+            details = " ".join(str(m) for msgs in err.fields.values() for m in msgs)
+            flash(f"{err.message} {details}".strip(), "danger")
+        return _render_detail(_load(agreement_id), status=err.status)
+    flash(_("The agreement is now “%(to)s”.", to=LABELS["status"].get(to, to)), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/documents")
+@permission_required("agreements.edit")
+def upload(agreement_id: int):
+    agreement = _load(agreement_id)
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        return _render_detail(agreement, doc_form=form, status=400 if "csrf_token" in form.errors else 422)
+    try:
+        doc = services.add_document(actor=current_user, agreement=agreement, file=form.file.data)
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _render_detail(_load(agreement_id), doc_form=form, status=err.status)
+    flash(_("Document %(name)s attached.", name=doc.original_name), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id) + "#documents")
+
+
+@bp.get("/<int:agreement_id>/documents/<int:document_id>")
+def download(agreement_id: int, document_id: int):
+    """A document, only to users who may see its agreement; everyone else gets 404 (no IDOR)."""
+    doc = queries.get_document(document_id)
+    if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
+        abort(404)
+    return send_file(
+        stored_path(doc.stored_name), mimetype=doc.content_type, as_attachment=True,
+        download_name=doc.original_name,
+    )

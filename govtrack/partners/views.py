@@ -1,7 +1,147 @@
-"""Partners pages."""
+"""Partners pages: list, detail, create, edit, deactivate and reactivate."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.auth.forms import ConfirmForm
+from govtrack.auth.permissions import permission_required
+from govtrack.core.paging import parse_limit
+from govtrack.core.web import apply_domain_error
+from govtrack.errors import DomainError
+from govtrack.extensions import db
+from govtrack.partners import queries, services
+from govtrack.partners.forms import CATEGORY_LABELS, PartnerFilterForm, PartnerForm
+from govtrack.partners.models import Partner
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"partner_category_labels": CATEGORY_LABELS}
+
+
+def _load(partner_id: int) -> Partner:
+    partner = queries.get_partner(partner_id)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def _contacts(form: PartnerForm) -> list[services.ContactData]:
+    return [services.ContactData(**row) for row in form.contact_rows()]
+
+
+@bp.get("/")
+@permission_required("partners.view")
+def index():
+    form = PartnerFilterForm(request.args)
+    filters = form.filters() if form.validate() else {}
+    page = queries.partner_page(
+        cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")), **filters
+    )
+    return render_template(
+        "partners/index.html", form=form, partners=page.items, next_cursor=page.next,
+        regions=queries.regions(),
+    )
+
+
+@bp.get("/<int:partner_id>")
+@permission_required("partners.view")
+def detail(partner_id: int):
+    from govtrack.agreements.queries import agreements_of_partner
+
+    partner = _load(partner_id)
+    return render_template(
+        "partners/detail.html",
+        partner=partner,
+        agreements=agreements_of_partner(partner.id, user=current_user),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("partners.edit")
+def new():
+    form = PartnerForm()
+    if form.validate_on_submit():
+        try:
+            partner = services.create_partner(
+                actor=current_user,
+                data=services.PartnerData(
+                    name=form.name.data,
+                    category=form.category.data,
+                    legal_name=form.legal_name.data,
+                    registration_no=form.registration_no.data,
+                    region=form.region.data,
+                    notes=form.notes.data,
+                    contacts=_contacts(form),
+                ),
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("Partner %(name)s created.", name=partner.name), "success")
+            return redirect(url_for("partners.detail", partner_id=partner.id))
+    form.pad_contacts()
+    return render_template("partners/form.html", form=form, partner=None), (422 if form.errors else 200)
+
+
+@bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
+@permission_required("partners.edit")
+def edit(partner_id: int):
+    partner = _load(partner_id)
+    form = PartnerForm(obj=partner)
+    if form.validate_on_submit():
+        try:
+            services.update_partner(
+                actor=current_user,
+                partner=partner,
+                changes={
+                    "name": form.name.data,
+                    "category": form.category.data,
+                    "legal_name": form.legal_name.data,
+                    "registration_no": form.registration_no.data,
+                    "region": form.region.data,
+                    "notes": form.notes.data,
+                },
+                contacts=_contacts(form),
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            partner = _load(partner_id)
+        else:
+            flash(_("Partner %(name)s saved.", name=partner.name), "success")
+            return redirect(url_for("partners.detail", partner_id=partner.id))
+    form.pad_contacts()
+    return render_template("partners/form.html", form=form, partner=partner), (422 if form.errors else 200)
+
+
+def _set_active(partner_id: int, active: bool):
+    partner = _load(partner_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_partner_active(actor=current_user, partner=partner, active=active)
+    db.session.commit()
+    if active:
+        flash(_("Partner %(name)s is active again.", name=partner.name), "success")
+    else:
+        flash(_("Partner %(name)s is deactivated. Its agreements keep naming it.", name=partner.name), "success")
+    return redirect(url_for("partners.detail", partner_id=partner.id))
+
+
+@bp.post("/<int:partner_id>/deactivate")
+@permission_required("partners.edit")
+def deactivate(partner_id: int):
+    return _set_active(partner_id, False)
+
+
+@bp.post("/<int:partner_id>/reactivate")
+@permission_required("partners.edit")
+def reactivate(partner_id: int):
+    return _set_active(partner_id, True)
