@@ -267,7 +267,7 @@ def _groups(stmt_base: Select, key_cols, label_col, today: dt.date) -> list[Grou
     groups: dict = {}
     for row in db.session.execute(stmt):
         *keys, label, currency, overdue, upcoming, amount = row
-        key = tuple(keys) if len(keys) > 1 else keys[0]
+        key = (*keys, label)
         g = groups.setdefault(key, Group(key=key, label=label or ""))
         g.overdue += int(overdue or 0)
         g.upcoming += int(upcoming or 0)
@@ -345,8 +345,8 @@ def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: 
 def obligation_page(*, today: dt.date, cursor: str | None, limit: int, **filters) -> Page:
     from govtrack.core.paging import keyset_page
 
-    return keyset_page(obligation_filter(today=today, **filters), id_column=Obligation.id,
-                       cursor=cursor, limit=limit)
+    stmt = obligation_filter(today=today, **filters).options(selectinload(Obligation.occurrences))
+    return keyset_page(stmt, id_column=Obligation.id, cursor=cursor, limit=limit)
 
 
 def obligation_statuses(ids: list[int], today: dt.date) -> dict[int, dict]:

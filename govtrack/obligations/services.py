@@ -435,4 +435,24 @@ def load_for_update(obligation_id: int) -> Obligation:
     return ob
 
 
+
+def log_reminder(*, actor, user_id: int, day: dt.date, items: int) -> bool:
+    """Claim today's digest for a user; False when it was already sent (the unique (user, day) key
+    decides, so two runs at once cannot both send)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from govtrack.obligations.models import ReminderLog
+
+    if db.session.scalar(select(ReminderLog.id).where(ReminderLog.user_id == user_id, ReminderLog.day == day)):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReminderLog(user_id=user_id, day=day, items=items))
+    except IntegrityError:
+        return False
+    record("obligation.remind", actor=actor, object_type="user", object_id=user_id,
+           after={"day": day, "items": items})
+    return True
+
+
 agreement_services.register_update_hook(on_agreement_updated)
