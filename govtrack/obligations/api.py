@@ -16,7 +16,7 @@ from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schem
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.obligations import queries, services
+from govtrack.obligations import clock, queries, services
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 
 blp = exempt(Blueprint("obligations_api", __name__, url_prefix="/api/v1/obligations",
@@ -205,7 +205,7 @@ class Obligations(MethodView):
     @blp.response(200, ObligationList)
     def get(self, args):
         """List obligations (keyset-paginated), filtered by computed status as of today."""
-        today = dt.date.today()
+        today = clock.today()
         page = queries.obligation_page(today=today, cursor=args.pop("cursor"), limit=args.pop("limit"), **args)
         return {"items": serialise(page.items, today=today), "next": page.next}
 
@@ -222,10 +222,10 @@ class Obligations(MethodView):
                 amount=Decimal(money["amount"]) if money else None,
                 currency=money["currency"] if money else "IDR",
             ),
-            today=dt.date.today(),
+            today=clock.today(),
         )
         db.session.commit()
-        return serialise([_load(ob.id)], today=dt.date.today(), full=True)[0]
+        return serialise([_load(ob.id)], today=clock.today(), full=True)[0]
 
 
 @blp.route("/<int:obligation_id>")
@@ -234,7 +234,7 @@ class ObligationItem(MethodView):
     @blp.response(200, ObligationSchema)
     def get(self, obligation_id):
         """One obligation with its occurrences, their computed statuses, payments and evidence."""
-        return serialise([_load(obligation_id)], today=dt.date.today(), full=True)[0]
+        return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
 
 
 def _fulfil_input() -> tuple[dict, object]:
@@ -284,7 +284,7 @@ def fulfil(obligation_id):
     )
     db.session.commit()
     db.session.expire_all()
-    return serialise([_load(obligation_id)], today=dt.date.today(), full=True)[0]
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
 
 
 @blp.route("/<int:obligation_id>/waive", methods=["POST"])
@@ -298,4 +298,4 @@ def waive(data, obligation_id):
                               reason=data["reason"], occurrence_id=data.get("occurrence_id"))
     db.session.commit()
     db.session.expire_all()
-    return serialise([_load(obligation_id)], today=dt.date.today(), full=True)[0]
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]

@@ -16,7 +16,9 @@ obligations_cli = AppGroup("obligations", help="Obligations: reminders and recur
 
 def _today(value: str | None) -> dt.date:
     if not value:
-        return dt.date.today()
+        from govtrack.obligations import clock
+
+        return clock.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

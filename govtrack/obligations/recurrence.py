@@ -40,6 +40,14 @@ def parse_rule(text: str, starts_on: dt.date) -> rrule:
         raise _invalid(_l("Not a valid RRULE: %(err)s", err=str(err))) from None
     if not isinstance(rule, rrule) or rule._freq not in ALLOWED_FREQS:
         raise _invalid(_l("Only daily, weekly, monthly or yearly recurrences are allowed."))
+    days = (rule._bymonthday or ()) + (rule._bynmonthday or ())
+    if any(not 1 <= abs(d) <= 31 for d in days):
+        raise _invalid(_l("BYMONTHDAY must be 1 to 31 (or -1 to -31)."))
+    # A rule that never meets a date (30 February) is a mistake, not an empty schedule. Staff-only
+    # input, and dateutil gives up within about a second, at year 9999.
+    start = dt.datetime.combine(starts_on, dt.time())
+    if rule.after(start, inc=True) is None:
+        raise _invalid(_l("This rule never falls on any date."))
     return rule
 
 

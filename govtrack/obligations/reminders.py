@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,6 +18,13 @@ from govtrack.extensions import db
 from govtrack.obligations import queries, services
 
 log = logging.getLogger(__name__)
+
+
+def _dashboard_url() -> str | None:
+    try:
+        return url_for("obligations.dashboard", _external=True)
+    except RuntimeError:  # no request and no SERVER_NAME configured: the mail goes without a link
+        return None
 
 
 def compose(user: User, rows, today: dt.date) -> EmailMessage:
@@ -31,7 +38,7 @@ def compose(user: User, rows, today: dt.date) -> EmailMessage:
         msg["From"] = cfg["MAIL_FROM"]
         msg["To"] = user.email
         msg.set_content(render_template("obligations/digest.txt", user=user, overdue=overdue, soon=soon,
-                                        today=today))
+                                        today=today, dashboard_url=_dashboard_url()))
     return msg
 
 

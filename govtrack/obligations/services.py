@@ -22,7 +22,7 @@ from govtrack.core import uploads
 from govtrack.db import ZERO, utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.obligations import recurrence, rules
+from govtrack.obligations import clock, recurrence, rules
 from govtrack.obligations.models import (
     EvidenceFile,
     IcalFeed,
@@ -32,9 +32,6 @@ from govtrack.obligations.models import (
     OwedBy,
     Payment,
 )
-
-# The date services use when a caller does not pass one (tests replace it; queries never use it).
-today_func = dt.date.today
 
 
 @dataclass
@@ -140,7 +137,7 @@ def create_obligation(*, actor, data: ObligationData, today: dt.date | None = No
     db.session.add(ob)
     db.session.flush()
     if ob.rrule:
-        added, _removed = _sync_series(ob, agreement_end=agreement.end_date, today=today or today_func(), existing=[])
+        added, _removed = _sync_series(ob, agreement_end=agreement.end_date, today=today or clock.today(), existing=[])
     else:
         db.session.add(Occurrence(obligation_id=ob.id, due_on=ob.due_date, amount=ob.amount, paid_amount=ZERO))
         added = 1
@@ -237,7 +234,7 @@ def sync_agreement_end(*, actor, agreement_id: int, today: dt.date | None = None
     ))
     if not obs:
         return 0, 0
-    added, removed = _resync(obs, today=today or today_func())
+    added, removed = _resync(obs, today=today or clock.today())
     db.session.flush()
     if added or removed:
         record("obligation.agreement_end", actor=actor, object_type="agreement", object_id=agreement_id,

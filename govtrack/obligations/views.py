@@ -31,7 +31,7 @@ from govtrack.core.uploads import stored_path
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.obligations import calendar, charts, queries, recurrence, services
+from govtrack.obligations import calendar, charts, clock, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory
@@ -93,7 +93,7 @@ def _filter_context() -> dict:
 @bp.get("/")
 @permission_required("obligations.view")
 def dashboard():
-    today = dt.date.today()
+    today = clock.today()
     filters = filters_from_args()
     data = queries.dashboard(today=today, filters=filters)
     export_args = {**filters.as_args(), "status": filters.status or "open",
@@ -107,7 +107,7 @@ def dashboard():
 @bp.get("/list")
 @permission_required("obligations.view")
 def occurrences():
-    today = dt.date.today()
+    today = clock.today()
     filters = filters_from_args()
     try:
         page = queries.occurrence_page(filters=filters, today=today, cursor=request.args.get("cursor"),
@@ -156,7 +156,7 @@ def _csv_response(header: list[str], rows, filename: str) -> Response:
 @permission_required("obligations.view")
 def export_csv():
     """Any obligations view as CSV: it takes the same filters as the dashboard and the lists."""
-    today = dt.date.today()
+    today = clock.today()
     filters = filters_from_args()
     header = [_("Due on"), _("Status"), _("Direction"), _("Partner"), _("Category"), _("Agreement"),
               _("Obligation"), _("Kind"), _("Currency"), _("Amount"), _("Paid"), _("Remaining"),
@@ -202,7 +202,7 @@ def new():
                     rrule=rule, starts_on=form.starts_on.data if rule else None,
                     responsible_id=form.responsible_id.data or None,
                 ),
-                today=dt.date.today(),
+                today=clock.today(),
             )
             db.session.commit()
         except DomainError as err:
@@ -219,7 +219,7 @@ def detail(obligation_id: int):
     ob = queries.load_obligation(obligation_id)
     if ob is None:
         abort(404)
-    today = dt.date.today()
+    today = clock.today()
     days = queries.due_soon_days()
     statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
     return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm())
@@ -233,7 +233,7 @@ def fulfil(occurrence_id: int):
         abort(404)
     form = FulfilForm()
     if request.method == "GET":
-        form.date.data = dt.date.today()
+        form.date.data = clock.today()
     status = 200
     if form.validate_on_submit():
         try:
@@ -271,7 +271,7 @@ def evidence(evidence_id: int):
 @bp.get("/maturity")
 @permission_required("obligations.view")
 def maturity():
-    today = dt.date.today()
+    today = clock.today()
     months, earlier = queries.maturity_wall(today=today)
     currencies = sorted({c for m in months for c in m.amounts} | set(earlier))
     return render_template("obligations/maturity.html", months=months, earlier=earlier,
@@ -281,7 +281,7 @@ def maturity():
 @bp.get("/maturity.<any(png, svg):fmt>")
 @permission_required("obligations.view")
 def maturity_chart(fmt: str):
-    months, _earlier = queries.maturity_wall(today=dt.date.today())
+    months, _earlier = queries.maturity_wall(today=clock.today())
     data, mimetype = charts.maturity_chart(months, fmt=fmt)
     return Response(data, mimetype=mimetype)
 
@@ -289,7 +289,7 @@ def maturity_chart(fmt: str):
 @bp.get("/maturity.csv")
 @permission_required("obligations.view")
 def maturity_csv():
-    months, earlier = queries.maturity_wall(today=dt.date.today())
+    months, earlier = queries.maturity_wall(today=clock.today())
     rows = [[_("Overdue from earlier months"), cur, amount] for cur, amount in sorted(earlier.items())]
     rows += [[m.start.strftime("%Y-%m"), cur, amount] for m in months for cur, amount in sorted(m.amounts.items())]
     return _csv_response([_("Month"), _("Currency"), _("Amount")], rows, "maturity-wall.csv")
@@ -305,7 +305,7 @@ def scorecard(partner_id: int):
     partner = db.session.get(Partner, partner_id)
     if partner is None:
         abort(404)
-    card = queries.partner_scorecard(partner_id, dt.date.today())
+    card = queries.partner_scorecard(partner_id, clock.today())
     return render_template("obligations/scorecard.html", partner=partner, scorecard=card)
 
 
@@ -353,7 +353,7 @@ def ical(token: str):
     _feed, user = found
     if not can(user, "obligations.view"):
         abort(404)
-    rows = queries.feed_rows(user_id=user.id, today=dt.date.today())
+    rows = queries.feed_rows(user_id=user.id, today=clock.today())
     body = calendar.feed(rows, name=_("Obligations of %(name)s", name=user.name),
                          base_url=request.host_url.rstrip("/"))
     resp = Response(body, mimetype="text/calendar")
