@@ -245,6 +245,7 @@ def fulfil(occurrence_id: int):
         except DomainError as err:
             apply_domain_error(form, err)
             status = err.status
+            occ = queries.load_occurrence(occurrence_id)  # the rollback expired it
         else:
             flash(_("Fulfilment recorded."), "success")
             back = request.form.get("back")

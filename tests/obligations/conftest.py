@@ -71,3 +71,27 @@ def occurrences_of(obligation_id: int):
     return list(db.session.scalars(
         select(Occurrence).where(Occurrence.obligation_id == obligation_id).order_by(Occurrence.due_on)
     ))
+
+
+def forget_request_user() -> None:
+    """The test app context outlives requests, so Flask-Login's per-request user (set by a bearer
+    token) and Flask-WTF's cached CSRF token would leak into the next client's request; drop them
+    when switching clients."""
+    from flask import g
+
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+
+
+@pytest.fixture
+def sign_in(login) -> Callable:
+    """login(), then forget the per-request state the shared test app context would carry over
+    (the CSRF token cached before sign-in cleared the session would no longer match)."""
+
+    def do(user):
+        forget_request_user()
+        resp = login(user)
+        forget_request_user()
+        return resp
+
+    return do
