@@ -19,7 +19,6 @@ D = dt.date
 
 def test_csv_export_neutralises_formula_cells(app, client, sign_in, setting, make_obligation, today):
     from govtrack.obligations.services import fulfil, load_for_update
-
     from govtrack.obligations.views import csv_safe
 
     # Titles are stripped of blanks on the way in; tab and CR starts are checked on the helper.
