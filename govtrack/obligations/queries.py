@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import Select, and_, case, exists, extract, func, or_, select
+from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import Agreement
@@ -32,7 +32,7 @@ from govtrack.obligations.models import (
 from govtrack.partners.models import Partner
 
 DASHBOARD_DAYS = 30
-DASHBOARD_ROWS = 200
+DASHBOARD_ROWS = 100
 
 
 def due_soon_days() -> int:
@@ -203,7 +203,7 @@ def occurrence_page(*, filters: Filters, today: dt.date, cursor: str | None, lim
             due, last_id = dt.date.fromisoformat(after[0]), int(after[1])
         except (IndexError, TypeError, ValueError):
             raise ValidationFailed("Bad cursor.", fields={"cursor": ["Not a valid cursor."]}) from None
-        stmt = stmt.where(or_(Occurrence.due_on > due, and_(Occurrence.due_on == due, Occurrence.id > last_id)))
+        stmt = stmt.where(tuple_(Occurrence.due_on, Occurrence.id) > tuple_(due, last_id))
     stmt = stmt.order_by(Occurrence.due_on, Occurrence.id).limit(limit + 1)
     rows = _rows(db.session.execute(stmt), today)
     more = len(rows) > limit
@@ -253,27 +253,34 @@ class Dashboard:
     window_end: dt.date
 
 
-def _groups(stmt_base: Select, key_cols, label_col, today: dt.date) -> list[Group]:
+def _groups(base: Select, today: dt.date) -> tuple[list[Group], list[Group], list[Group]]:
+    """One GROUP BY over the window, folded three ways (by partner, category, responsible)."""
     remaining = func.coalesce(Occurrence.amount, 0) - Occurrence.paid_amount
-    stmt = (
-        stmt_base.with_only_columns(
-            *key_cols, label_col, Obligation.currency,
-            func.sum(case((Occurrence.due_on < today, 1), else_=0)),
-            func.sum(case((Occurrence.due_on >= today, 1), else_=0)),
-            func.sum(remaining, type_=Money),
-        )
-        .group_by(*key_cols, label_col, Obligation.currency)
-    )
-    groups: dict = {}
-    for row in db.session.execute(stmt):
-        *keys, label, currency, overdue, upcoming, amount = row
-        key = (*keys, label)
-        g = groups.setdefault(key, Group(key=key, label=label or ""))
-        g.overdue += int(overdue or 0)
-        g.upcoming += int(upcoming or 0)
-        if amount:
-            g.amounts[currency] = g.amounts.get(currency, ZERO) + Decimal(amount)
-    return sorted(groups.values(), key=lambda g: (-g.overdue, -g.upcoming, str(g.label)))
+    keys = (Obligation.owed_by, Partner.id, Partner.name, Partner.category, Obligation.responsible_id,
+            User.name, Obligation.currency)
+    stmt = base.with_only_columns(
+        *keys,
+        func.sum(case((Occurrence.due_on < today, 1), else_=0)),
+        func.sum(case((Occurrence.due_on >= today, 1), else_=0)),
+        func.sum(remaining, type_=Money),
+    ).group_by(*keys)
+    by: tuple[dict, dict, dict] = ({}, {}, {})
+    for owed_by, pid, pname, category, uid, uname, currency, overdue, upcoming, amount in db.session.execute(stmt):
+        for groups, key, label in (
+            (by[0], (owed_by, pid), pname),
+            (by[1], (owed_by, category), category),
+            (by[2], (uid,), uname),
+        ):
+            g = groups.setdefault(key, Group(key=key, label=label or ""))
+            g.overdue += int(overdue or 0)
+            g.upcoming += int(upcoming or 0)
+            if amount:
+                g.amounts[currency] = g.amounts.get(currency, ZERO) + Decimal(amount)
+
+    def order(groups: dict) -> list[Group]:
+        return sorted(groups.values(), key=lambda g: (-g.overdue, -g.upcoming, str(g.label)))
+
+    return order(by[0]), order(by[1]), order(by[2])
 
 
 def dashboard(*, today: dt.date, filters: Filters | None = None, days: int = DASHBOARD_DAYS,
@@ -287,15 +294,11 @@ def dashboard(*, today: dt.date, filters: Filters | None = None, days: int = DAS
         base.with_only_columns(*ROW_COLUMNS).order_by(Occurrence.due_on, Occurrence.id).limit(max_rows + 1)
     ), today)
     more = len(rows) > max_rows
-    total = db.session.scalar(base.with_only_columns(func.count(Occurrence.id))) if more else len(rows)
+    by_partner, by_category, by_responsible = _groups(base, today)
+    total = sum(g.overdue + g.upcoming for g in by_responsible)
     return Dashboard(
-        rows=rows[:max_rows],
-        more=more,
-        total=total or 0,
-        by_partner=_groups(base, [Obligation.owed_by, Partner.id], Partner.name, today),
-        by_category=_groups(base, [Obligation.owed_by], Partner.category, today),
-        by_responsible=_groups(base, [Obligation.responsible_id], User.name, today),
-        window_end=window_end,
+        rows=rows[:max_rows], more=more, total=total, by_partner=by_partner, by_category=by_category,
+        by_responsible=by_responsible, window_end=window_end,
     )
 
 
