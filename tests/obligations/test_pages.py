@@ -207,3 +207,36 @@ def test_board_may_look_but_not_record(app, client, sign_in, make_user, setting,
     sign_in(make_user("board"))
     assert client.get("/obligations/").status_code == 200
     assert client.get(f"/obligations/occurrences/{occ.id}/fulfil").status_code == 403
+
+
+def test_every_page_renders_for_a_manager(app, client, sign_in, setting, make_obligation, runner, today):
+    ob = make_obligation(rrule="FREQ=MONTHLY;BYMONTHDAY=1;COUNT=3", starts_on=D(2027, 2, 1), amount="100")
+    occ = occurrences_of(ob.id)[0]
+    sign_in(setting["manager"])
+    for path in ["/obligations/", "/obligations/list", "/obligations/new", f"/obligations/{ob.id}",
+                 f"/obligations/occurrences/{occ.id}/fulfil", "/obligations/maturity", "/obligations/calendar",
+                 f"/obligations/partners/{setting['funder'].id}/scorecard", "/obligations/maturity.csv"]:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert b"Traceback" not in resp.data
+    assert client.get("/obligations/999999").status_code == 404
+    assert client.get("/obligations/list?partner_id=abc").status_code == 400
+    assert client.get("/obligations/overdue").status_code == 302
+
+
+def test_the_extend_command_moves_the_horizon(app, runner, make_agreement, make_obligation):
+    from sqlalchemy import select
+
+    from govtrack.agreements.models import AgreementParty
+    from govtrack.obligations.cli import obligations_cli
+
+    mou = make_agreement("MoU without end", kind="mou")
+    partner_id = db.session.scalar(select(AgreementParty.partner_id).where(AgreementParty.agreement_id == mou.id))
+    ob = make_obligation(agreement_id=mou.id, partner_id=partner_id, rrule="FREQ=MONTHLY;BYMONTHDAY=1",
+                         starts_on=D(2027, 1, 1), kind="report", today=D(2027, 1, 1))
+    assert len(occurrences_of(ob.id)) == 25  # 2027-01-01 .. 2029-01-01
+    result = runner.invoke(obligations_cli, ["extend", "--today", "2027-07-01"])
+    assert result.exit_code == 0 and "added 6" in result.output
+    assert occurrences_of(ob.id)[-1].due_on == D(2029, 7, 1)
+    bad = runner.invoke(obligations_cli, ["extend", "--today", "tomorrow"])
+    assert bad.exit_code != 0
