@@ -328,25 +328,6 @@ def fulfil(
     return occ
 
 
-def add_evidence(*, actor, occurrence: Occurrence, file) -> EvidenceFile:
-    """Attach another proof to an occurrence (e.g. a report delivered after the payment)."""
-    stored = uploads.store_upload(file, field="evidence")
-    ev = EvidenceFile(
-        occurrence_id=occurrence.id, original_name=stored.original_name, stored_name=stored.stored_name,
-        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-        uploaded_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(ev)
-    try:
-        db.session.flush()
-        record("obligation.evidence", actor=actor, object_type="obligation", object_id=occurrence.obligation_id,
-               after={"occurrence": occurrence.id, "evidence": stored.original_name, "sha256": stored.sha256})
-    except Exception:
-        uploads.discard(stored.stored_name)
-        raise
-    return ev
-
-
 # ---- waivers: only by a forum decision ----
 
 def _apply_waiver(*, actor, obligation: Obligation, decision_id: int, reason: str,
