@@ -62,6 +62,17 @@ class AgreementData:
     clauses: list[ClauseData] = field(default_factory=list)
 
 
+# Called as hook(actor=, agreement=, before=snapshot) after every update_agreement, in its
+# transaction: other areas follow changes they depend on (obligations follow the end date).
+update_hooks: list = []
+
+
+def register_update_hook(fn):
+    if fn not in update_hooks:
+        update_hooks.append(fn)
+    return fn
+
+
 SCALARS = (
     "title", "reference", "kind", "value_amount", "value_currency", "start_date", "end_date",
     "summary", "visibility",
@@ -282,6 +293,8 @@ def update_agreement(
     db.session.flush()
     record("agreement.update", actor=actor, object_type="agreement", object_id=agreement.id,
            before=before, after=snapshot(agreement))
+    for hook in update_hooks:
+        hook(actor=actor, agreement=agreement, before=before)
     return agreement
 
 

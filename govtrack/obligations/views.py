@@ -1,7 +1,362 @@
-"""Obligations pages."""
+"""Obligations pages: the managers' dashboard, lists and exports, obligation pages, fulfilment with
+evidence, the maturity wall (table and chart), partner scorecards and personal calendar feeds."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import datetime as dt
+import io
+import logging
 
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.agreements.queries import agreement_choices
+from govtrack.auth.forms import ConfirmForm
+from govtrack.auth.permissions import can, permission_required
+from govtrack.core.paging import parse_limit
+from govtrack.core.uploads import stored_path
+from govtrack.core.web import apply_domain_error
+from govtrack.errors import DomainError
+from govtrack.extensions import db
+from govtrack.obligations import calendar, charts, clock, queries, recurrence, services
+from govtrack.obligations.forms import FulfilForm, ObligationForm
+from govtrack.obligations.models import OccurrenceStatus, OwedBy
+from govtrack.partners.models import PartnerCategory
+
+log = logging.getLogger(__name__)
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
+
+STATUSES = [s.value for s in OccurrenceStatus]
+CATEGORIES = [c.value for c in PartnerCategory]
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        abort(400)
+
+
+def _date_arg(name: str) -> dt.date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+
+
+def filters_from_args() -> queries.Filters:
+    """The shared filters from the query string; unknown choices are a bad request."""
+    direction = request.args.get("direction") or None
+    category = request.args.get("category") or None
+    status = request.args.get("status") or None
+    if direction not in (None, *[o.value for o in OwedBy]):
+        abort(400)
+    if category not in (None, *CATEGORIES):
+        abort(400)
+    if status not in (None, "open", *STATUSES):
+        abort(400)
+    return queries.Filters(
+        direction=direction, partner_id=_int_arg("partner_id"), category=category,
+        responsible_id=_int_arg("responsible_id"), status=status, agreement_id=_int_arg("agreement_id"),
+        due_from=_date_arg("due_from"), due_before=_date_arg("due_before"),
+    )
+
+
+def _filter_context() -> dict:
+    return {
+        "partners": queries.partner_choices(),
+        "users": queries.user_choices(),
+        "categories": CATEGORIES,
+        "statuses": STATUSES,
+    }
+
+
+@bp.get("/")
+@permission_required("obligations.view")
+def dashboard():
+    today = clock.today()
+    filters = filters_from_args()
+    data = queries.dashboard(today=today, filters=filters)
+    export_args = {**filters.as_args(), "status": filters.status or "open",
+                   "due_before": (data.window_end + dt.timedelta(days=1)).isoformat()}
+    return render_template(
+        "obligations/dashboard.html", data=data, filters=filters, today=today, form=ConfirmForm(),
+        export_args=export_args, **_filter_context(),
+    )
+
+
+@bp.get("/list")
+@permission_required("obligations.view")
+def occurrences():
+    today = clock.today()
+    filters = filters_from_args()
+    try:
+        page = queries.occurrence_page(filters=filters, today=today, cursor=request.args.get("cursor"),
+                                       limit=parse_limit(request.args.get("limit")))
+    except DomainError as err:
+        abort(400, err.message)
+    return render_template("obligations/list.html", page=page, filters=filters, today=today,
+                           form=ConfirmForm(), **_filter_context())
+
+
+@bp.get("/overdue")
+@permission_required("obligations.view")
+def overdue():
+    return redirect(url_for("obligations.occurrences", **{**request.args, "status": "overdue"}))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A spreadsheet must not run a cell as a formula: neutralise = + - @ (and tab, CR) first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_response(header: list[str], rows, filename: str) -> Response:
+    def generate():
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow([csv_safe(h) for h in header])
+        for row in rows:
+            writer.writerow([csv_safe(v) for v in row])
+            if buf.tell() > 64 * 1024:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+
+    return Response(
+        stream_with_context(generate()), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/export.csv")
+@permission_required("obligations.view")
+def export_csv():
+    """Any obligations view as CSV: it takes the same filters as the dashboard and the lists."""
+    today = clock.today()
+    filters = filters_from_args()
+    header = [_("Due on"), _("Status"), _("Direction"), _("Partner"), _("Category"), _("Agreement"),
+              _("Obligation"), _("Kind"), _("Currency"), _("Amount"), _("Paid"), _("Remaining"),
+              _("Fulfilled on"), _("Responsible"), _("Note")]
+    rows = (
+        [r.due_on.isoformat(), r.status, r.owed_by, r.partner_name, r.partner_category,
+         r.agreement_title, r.title, r.kind, r.currency, r.amount, r.paid_amount, r.remaining,
+         r.fulfilled_on.isoformat() if r.fulfilled_on else "", r.responsible_name, r.note]
+        for r in queries.export_rows(filters=filters, today=today)
+    )
+    return _csv_response(header, rows, f"obligations-{today.isoformat()}.csv")
+
+
+def _form_choices(form: ObligationForm) -> None:
+    form.agreement_id.choices = agreement_choices()
+    form.partner_id.choices = [(0, "—")] + queries.partner_choices()
+    form.responsible_id.choices = [(0, "—")] + queries.user_choices()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("obligations.edit")
+def new():
+    form = ObligationForm()
+    _form_choices(form)
+    if request.method == "GET" and request.args.get("agreement_id", "").isdigit():
+        form.agreement_id.data = int(request.args["agreement_id"])
+    if form.validate_on_submit():
+        try:
+            schedule = form.schedule.data
+            rule = None
+            if schedule == "rrule":
+                rule = form.rrule.data
+            elif schedule != "once":
+                rule = recurrence.build_rule(schedule, form.starts_on.data, day=form.day.data,
+                                             until=form.until.data)
+            ob = services.create_obligation(
+                actor=current_user,
+                data=services.ObligationData(
+                    agreement_id=form.agreement_id.data, owed_by=form.owed_by.data, kind=form.kind.data,
+                    title=form.title.data, partner_id=form.partner_id.data or None,
+                    amount=form.amount.data, currency=form.currency.data,
+                    due_date=form.due_date.data if schedule == "once" else None,
+                    rrule=rule, starts_on=form.starts_on.data if rule else None,
+                    responsible_id=form.responsible_id.data or None,
+                ),
+                today=clock.today(),
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("Obligation created."), "success")
+            return redirect(url_for("obligations.detail", obligation_id=ob.id))
+    return render_template("obligations/form.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/<int:obligation_id>")
+@permission_required("obligations.view")
+def detail(obligation_id: int):
+    ob = queries.load_obligation(obligation_id)
+    if ob is None:
+        abort(404)
+    today = clock.today()
+    days = queries.due_soon_days()
+    statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
+    return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm())
+
+
+@bp.route("/occurrences/<int:occurrence_id>/fulfil", methods=["GET", "POST"])
+@permission_required("obligations.edit")
+def fulfil(occurrence_id: int):
+    occ = queries.load_occurrence(occurrence_id)
+    if occ is None:
+        abort(404)
+    form = FulfilForm()
+    if request.method == "GET":
+        form.date.data = clock.today()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.fulfil(
+                actor=current_user, obligation=occ.obligation, occurrence_id=occ.id, on=form.date.data,
+                note=form.note.data, amount=form.amount.data, file=form.evidence.data or None,
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            occ = queries.load_occurrence(occurrence_id)  # the rollback expired it
+        else:
+            flash(_("Fulfilment recorded."), "success")
+            back = request.form.get("back")
+            if back == "dashboard":
+                return redirect(url_for("obligations.dashboard"))
+            return redirect(url_for("obligations.detail", obligation_id=occ.obligation_id))
+    elif form.errors:
+        status = 422
+    return render_template("obligations/fulfil.html", form=form, occ=occ), status
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@permission_required("obligations.view")
+def evidence(evidence_id: int):
+    ev = queries.get_evidence(evidence_id)
+    if ev is None:
+        abort(404)
+    return send_file(stored_path(ev.stored_name), mimetype=ev.content_type, as_attachment=True,
+                     download_name=ev.original_name)
+
+
+# ---- the maturity wall ----
+
+@bp.get("/maturity")
+@permission_required("obligations.view")
+def maturity():
+    today = clock.today()
+    months, earlier = queries.maturity_wall(today=today)
+    currencies = sorted({c for m in months for c in m.amounts} | set(earlier))
+    return render_template("obligations/maturity.html", months=months, earlier=earlier,
+                           currencies=currencies, today=today)
+
+
+@bp.get("/maturity.<any(png, svg):fmt>")
+@permission_required("obligations.view")
+def maturity_chart(fmt: str):
+    months, _earlier = queries.maturity_wall(today=clock.today())
+    data, mimetype = charts.maturity_chart(months, fmt=fmt)
+    return Response(data, mimetype=mimetype)
+
+
+@bp.get("/maturity.csv")
+@permission_required("obligations.view")
+def maturity_csv():
+    months, earlier = queries.maturity_wall(today=clock.today())
+    rows = [[_("Overdue from earlier months"), cur, amount] for cur, amount in sorted(earlier.items())]
+    rows += [[m.start.strftime("%Y-%m"), cur, amount] for m in months for cur, amount in sorted(m.amounts.items())]
+    return _csv_response([_("Month"), _("Currency"), _("Amount")], rows, "maturity-wall.csv")
+
+
+# ---- partner scorecard ----
+
+@bp.get("/partners/<int:partner_id>/scorecard")
+@permission_required("obligations.view")
+def scorecard(partner_id: int):
+    from govtrack.partners.models import Partner
+
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    card = queries.partner_scorecard(partner_id, clock.today())
+    return render_template("obligations/scorecard.html", partner=partner, scorecard=card)
+
+
+# ---- personal calendar feeds ----
+
+@bp.get("/calendar")
+@permission_required("obligations.view")
+def calendar_settings():
+    feed = queries.feed_of_user(current_user.id)
+    return render_template("obligations/calendar.html", feed=feed, form=ConfirmForm(), url=None)
+
+
+@bp.post("/calendar/issue")
+@permission_required("obligations.view")
+def calendar_issue():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = services.issue_feed(actor=current_user, user=current_user)
+    db.session.commit()
+    url = url_for("obligations.ical", token=token, _external=True)
+    flash(_("Your calendar address is ready. Copy it now: it is shown only once."), "success")
+    return render_template("obligations/calendar.html", feed=queries.feed_of_user(current_user.id),
+                           form=ConfirmForm(), url=url)
+
+
+@bp.post("/calendar/revoke")
+@permission_required("obligations.view")
+def calendar_revoke():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_feed(actor=current_user, user=current_user)
+    db.session.commit()
+    flash(_("Your calendar address no longer works."), "info")
+    return redirect(url_for("obligations.calendar_settings"))
+
+
+@bp.get("/ical/<token>.ics")
+def ical(token: str):
+    """A calendar program's subscription: no login; the secret token is the key (404 once revoked)."""
+    if len(token) > 100:
+        abort(404)
+    found = queries.feed_for_token(services.token_hash(token))
+    if found is None:
+        abort(404)
+    _feed, user = found
+    if not can(user, "obligations.view"):
+        abort(404)
+    rows = queries.feed_rows(user_id=user.id, today=clock.today())
+    body = calendar.feed(rows, name=_("Obligations of %(name)s", name=user.name),
+                         base_url=request.host_url.rstrip("/"))
+    resp = Response(body, mimetype="text/calendar")
+    resp.headers["Cache-Control"] = "private, max-age=300"
+    return resp

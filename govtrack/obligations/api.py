@@ -1,0 +1,301 @@
+"""Obligations API: /api/v1/obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from govtrack.api import exempt
+from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.auth.permissions import permission_required
+from govtrack.errors import NotFound, ValidationFailed
+from govtrack.extensions import db
+from govtrack.obligations import clock, queries, services
+from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
+
+blp = exempt(Blueprint("obligations_api", __name__, url_prefix="/api/v1/obligations",
+                       description="Obligations owed by the cooperative or by partners"))
+
+
+def _values(enum_cls) -> list[str]:
+    return [e.value for e in enum_cls]
+
+
+class EvidenceSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    original_name = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    sha256 = fields.String(dump_only=True)
+    uploaded_at = fields.DateTime(dump_only=True)
+
+
+class PaymentSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    paid_on = fields.Date(dump_only=True)
+    amount = fields.Dict(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True, allow_none=True)
+
+
+class OccurrenceSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    due_on = fields.Date(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": _values(OccurrenceStatus)})
+    amount = fields.Dict(dump_only=True, allow_none=True)
+    paid = fields.Dict(dump_only=True, allow_none=True)
+    remaining = fields.Dict(dump_only=True, allow_none=True)
+    fulfilled_on = fields.Date(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    waived = fields.Boolean(dump_only=True)
+    waived_decision_id = fields.Integer(dump_only=True, allow_none=True)
+    waive_reason = fields.String(dump_only=True, allow_none=True)
+    payments = fields.List(fields.Nested(PaymentSchema), dump_only=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
+
+
+class ObligationSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    agreement_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    clause_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    owed_by = fields.String(required=True, validate=validate.OneOf(_values(OwedBy)))
+    partner_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1),
+        metadata={"description": "The other side, a party to the agreement: who owes (owed_by "
+                                 "partner, required) or who is owed (owed_by cooperative)."},
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(_values(ObligationKind)))
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    amount = fields.Nested(MoneySchema, load_default=None, allow_none=True)
+    due_date = fields.Date(load_default=None, allow_none=True,
+                           metadata={"description": "A one-off obligation's due date (or give rrule)."})
+    rrule = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=500),
+        metadata={"description": "An RFC 5545 RRULE (daily to yearly), e.g. FREQ=MONTHLY;BYMONTHDAY=15, "
+                                 "with starts_on. Occurrences are generated up to the rule's own end, the "
+                                 "agreement's end date, or a rolling 24-month horizon, whichever is first."},
+    )
+    starts_on = fields.Date(load_default=None, allow_none=True)
+    responsible_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    status = fields.String(
+        dump_only=True, metadata={"enum": _values(OccurrenceStatus),
+                                  "description": "The status of the next open occurrence as of today "
+                                                 "(overdue, due_soon, pending); fulfilled or waived when "
+                                                 "nothing is open."},
+    )
+    next_due = fields.Date(dump_only=True, allow_none=True)
+    generated_until = fields.Date(dump_only=True, allow_none=True)
+    waived_decision_id = fields.Integer(dump_only=True, allow_none=True)
+    occurrences = fields.List(fields.Nested(OccurrenceSchema), dump_only=True)
+
+    @validates_schema
+    def _schedule(self, data, **kwargs):
+        if (data.get("due_date") is None) == (not data.get("rrule")):
+            raise ValidationError("Give either due_date or rrule (with starts_on).", "due_date")
+        if data.get("rrule") and data.get("starts_on") is None:
+            raise ValidationError("A recurrence needs starts_on.", "starts_on")
+
+
+class ObligationQuery(ListArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(_values(OccurrenceStatus)))
+    partner_id = fields.Integer(load_default=None)
+    owed_by = fields.String(load_default=None, validate=validate.OneOf(_values(OwedBy)))
+    due_before = fields.Date(load_default=None, metadata={
+        "description": "Only obligations whose next open occurrence is due before this date."})
+    agreement_id = fields.Integer(load_default=None)
+
+
+class FulfilSchema(StrictSchema):
+    date = fields.Date(required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    amount = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "A decimal string: a partial payment. Without it the whole remaining amount is paid "
+                       "(or, with no amount on the obligation, it is marked done)."})
+    occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The occurrence to fulfil; without it, the earliest open occurrence."})
+
+    @validates_schema
+    def _amount(self, data, **kwargs):
+        if data.get("amount") is not None:
+            try:
+                value = Decimal(data["amount"])
+            except (ArithmeticError, ValueError):
+                raise ValidationError("Not a decimal number.", "amount") from None
+            if not value.is_finite():
+                raise ValidationError("Not a decimal number.", "amount")
+
+
+class WaiveSchema(StrictSchema):
+    decision_id = fields.Integer(required=True, allow_none=True)
+    reason = fields.String(required=True, validate=validate.Length(1, 5000))
+    occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "Waive this occurrence only; without it, every open occurrence (and no more are "
+                       "generated)."})
+
+
+ObligationList = list_schema(ObligationSchema, "ObligationList")
+
+
+def _occurrence(o, today: dt.date, currency: str, days: int, *, full: bool) -> dict:
+    out = {
+        "id": o.id,
+        "due_on": o.due_on,
+        "status": queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days),
+        "amount": money_out(o.amount, currency),
+        "paid": money_out(o.paid_amount if o.amount is not None else None, currency),
+        "remaining": money_out(o.remaining, currency),
+        "fulfilled_on": o.fulfilled_on,
+        "note": o.note,
+        "waived": o.waived,
+        "waived_decision_id": o.waived_decision_id,
+        "waive_reason": o.waive_reason,
+    }
+    if full:
+        out["payments"] = [
+            {"id": p.id, "paid_on": p.paid_on, "amount": money_out(p.amount, currency), "note": p.note}
+            for p in o.payments
+        ]
+        out["evidence"] = o.evidence
+    return out
+
+
+def serialise(obligations, *, today: dt.date, full: bool = False) -> list[dict]:
+    statuses = queries.obligation_statuses([o.id for o in obligations], today)
+    days = queries.due_soon_days()
+    return [
+        {
+            "id": ob.id,
+            "agreement_id": ob.agreement_id,
+            "clause_id": ob.clause_id,
+            "owed_by": ob.owed_by,
+            "partner_id": ob.partner_id,
+            "kind": ob.kind,
+            "title": ob.title,
+            "amount": money_out(ob.amount, ob.currency),
+            "due_date": ob.due_date,
+            "rrule": ob.rrule,
+            "starts_on": ob.starts_on,
+            "responsible_id": ob.responsible_id,
+            "status": statuses[ob.id]["status"],
+            "next_due": statuses[ob.id]["next_due"],
+            "generated_until": ob.generated_until,
+            "waived_decision_id": ob.waived_decision_id,
+            "occurrences": [_occurrence(o, today, ob.currency, days, full=full) for o in ob.occurrences],
+        }
+        for ob in obligations
+    ]
+
+
+def _load(obligation_id: int):
+    ob = queries.load_obligation(obligation_id)
+    if ob is None:
+        raise NotFound("No such obligation.")
+    return ob
+
+
+@blp.route("")
+class Obligations(MethodView):
+    @permission_required("obligations.view")
+    @blp.arguments(ObligationQuery, location="query")
+    @blp.response(200, ObligationList)
+    def get(self, args):
+        """List obligations (keyset-paginated), filtered by computed status as of today."""
+        today = clock.today()
+        page = queries.obligation_page(today=today, cursor=args.pop("cursor"), limit=args.pop("limit"), **args)
+        return {"items": serialise(page.items, today=today), "next": page.next}
+
+    @permission_required("obligations.edit")
+    @blp.arguments(ObligationSchema)
+    @blp.response(201, ObligationSchema)
+    def post(self, data):
+        """Create an obligation: once (due_date) or a series (rrule + starts_on)."""
+        money = data.pop("amount")
+        ob = services.create_obligation(
+            actor=current_user,
+            data=services.ObligationData(
+                **data,
+                amount=Decimal(money["amount"]) if money else None,
+                currency=money["currency"] if money else "IDR",
+            ),
+            today=clock.today(),
+        )
+        db.session.commit()
+        return serialise([_load(ob.id)], today=clock.today(), full=True)[0]
+
+
+@blp.route("/<int:obligation_id>")
+class ObligationItem(MethodView):
+    @permission_required("obligations.view")
+    @blp.response(200, ObligationSchema)
+    def get(self, obligation_id):
+        """One obligation with its occurrences, their computed statuses, payments and evidence."""
+        return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
+
+
+def _fulfil_input() -> tuple[dict, object]:
+    if request.mimetype == "multipart/form-data":
+        raw = {k: v for k, v in request.form.items() if k != "evidence"}
+        file = request.files.get("evidence") or request.files.get("file")
+    else:
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            from flask import abort
+
+            abort(400)
+        file = None
+    try:
+        data = FulfilSchema().load(raw)
+    except ValidationError as err:
+        raise ValidationFailed("Some values are not valid.",
+                               fields={k: v if isinstance(v, list) else [str(v)]
+                                       for k, v in err.messages.items()}) from None
+    return data, file
+
+
+@blp.route("/<int:obligation_id>/fulfil", methods=["POST"])
+@permission_required("obligations.edit")
+@blp.doc(requestBody={
+    "description": "JSON {date, note, amount?, occurrence_id?}, or multipart/form-data with the same "
+                   "fields and an `evidence` file (checked by content; 413 past the size limit, 422 for a "
+                   "refused type; nothing is recorded then). Fulfils the given occurrence_id, or else the "
+                   "earliest open occurrence.",
+    "content": {
+        "application/json": {"schema": FulfilSchema},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "date": {"type": "string", "format": "date"}, "note": {"type": "string"},
+            "amount": {"type": "string"}, "occurrence_id": {"type": "integer"},
+            "evidence": {"type": "string", "format": "binary"}}}},
+    },
+})
+@blp.response(200, ObligationSchema)
+def fulfil(obligation_id):
+    """Record a fulfilment (full or partial payment, note, evidence) of one occurrence."""
+    ob = _load(obligation_id)
+    data, file = _fulfil_input()
+    services.fulfil(
+        actor=current_user, obligation=ob, on=data["date"], note=data.get("note"),
+        amount=Decimal(data["amount"]) if data.get("amount") is not None else None,
+        occurrence_id=data.get("occurrence_id"), file=file,
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
+
+
+@blp.route("/<int:obligation_id>/waive", methods=["POST"])
+@permission_required("obligations.edit")
+@blp.arguments(WaiveSchema)
+@blp.response(200, ObligationSchema)
+def waive(data, obligation_id):
+    """Waive by a carried `waive_obligation` decision; 409 `decision_required` without one."""
+    ob = _load(obligation_id)
+    services.waive_obligation(actor=current_user, obligation=ob, decision_id=data["decision_id"],
+                              reason=data["reason"], occurrence_id=data.get("occurrence_id"))
+    db.session.commit()
+    db.session.expire_all()
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]

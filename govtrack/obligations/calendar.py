@@ -1,0 +1,43 @@
+"""The personal iCalendar feed (RFC 5545) through the `icalendar` library."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from govtrack.core.i18n import format_money
+from govtrack.db import utcnow
+
+
+def feed(rows, *, name: str, base_url: str) -> bytes:
+    """One all-day VEVENT per occurrence; its UID stays the same across fetches so a calendar
+    program updates the event instead of adding a copy."""
+    cal = Calendar()
+    cal.add("prodid", "-//govtrack//obligations//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    stamp = utcnow()
+    host = base_url.split("//", 1)[-1] or "govtrack"
+    for r in rows:
+        ev = Event()
+        ev.add("uid", f"obligation-occurrence-{r.id}@{host}")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", r.due_on)
+        ev.add("dtend", r.due_on + dt.timedelta(days=1))
+        who = r.partner_name or _("the cooperative")
+        ev.add("summary", f"{r.title} ({who})")
+        lines = [
+            _("Status: %(s)s", s=r.status),
+            _("Agreement: %(a)s", a=r.agreement_title),
+        ]
+        if r.amount is not None:
+            lines.append(_("Amount: %(a)s; still owed: %(b)s",
+                           a=format_money(r.amount, r.currency), b=format_money(r.remaining, r.currency)))
+        ev.add("description", "\n".join(lines))
+        ev.add("url", f"{base_url}/obligations/{r.obligation_id}")
+        ev.add("status", "CANCELLED" if r.waived else "CONFIRMED")
+        cal.add_component(ev)
+    return cal.to_ical()

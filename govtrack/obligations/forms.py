@@ -1,0 +1,78 @@
+"""Obligation forms: create (with a recurrence builder), fulfil, and the CSRF-only buttons."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from govtrack.obligations.models import ObligationKind, OwedBy
+
+KIND_CHOICES = [
+    (ObligationKind.payment.value, _l("Payment")),
+    (ObligationKind.repayment.value, _l("Repayment")),
+    (ObligationKind.disbursement.value, _l("Disbursement")),
+    (ObligationKind.report.value, _l("Report")),
+    (ObligationKind.delivery.value, _l("Delivery")),
+    (ObligationKind.construction_milestone.value, _l("Construction milestone")),
+    (ObligationKind.compliance.value, _l("Compliance")),
+    (ObligationKind.other.value, _l("Other")),
+]
+OWED_BY_CHOICES = [
+    (OwedBy.cooperative.value, _l("The cooperative owes the partner")),
+    (OwedBy.partner.value, _l("The partner owes the cooperative")),
+]
+SCHEDULE_CHOICES = [
+    ("once", _l("Once, on the due date")),
+    ("monthly", _l("Monthly on day N")),
+    ("quarterly", _l("Quarterly on day N")),
+    ("yearly", _l("Yearly on the start date")),
+    ("weekly", _l("Weekly from the start date")),
+    ("rrule", _l("Custom RRULE (RFC 5545)")),
+]
+
+
+class ObligationForm(FlaskForm):
+    """A new obligation. Agreement, partner and responsible choices are passed in by the view."""
+
+    agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[DataRequired()])
+    owed_by = SelectField(_l("Direction"), choices=OWED_BY_CHOICES)
+    partner_id = SelectField(_l("Partner (a party to the agreement)"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0)])
+    currency = StringField(_l("Currency"), default="IDR",
+                           validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))])
+    schedule = SelectField(_l("Schedule"), choices=SCHEDULE_CHOICES, default="once")
+    due_date = DateField(_l("Due date (once)"), validators=[Optional()])
+    starts_on = DateField(_l("Series starts on"), validators=[Optional()])
+    day = IntegerField(_l("Day of the month (monthly, quarterly)"), validators=[Optional(), NumberRange(1, 31)],
+                       description=_l("Day 29, 30 or 31 falls on the month's last day in shorter months."))
+    until = DateField(_l("Series ends on (optional; else the agreement's end)"), validators=[Optional()])
+    rrule = StringField(_l("RRULE (custom schedule)"), validators=[Optional(), Length(max=500)],
+                        description=_l("For example FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12"))
+    responsible_id = SelectField(_l("Responsible user"), coerce=int, validators=[Optional()])
+
+    def validate_due_date(self, field):
+        if self.schedule.data == "once" and not field.data:
+            raise ValidationError(_l("A one-off obligation needs a due date."))
+
+    def validate_starts_on(self, field):
+        if self.schedule.data != "once" and not field.data:
+            raise ValidationError(_l("A series needs a start date."))
+
+    def validate_rrule(self, field):
+        if self.schedule.data == "rrule" and not (field.data or "").strip():
+            raise ValidationError(_l("Type the RRULE, or choose a common schedule."))
+
+
+class FulfilForm(FlaskForm):
+    """Fulfil an occurrence: all of it, or a partial payment, with an optional evidence file."""
+
+    date = DateField(_l("Fulfilled on"), validators=[DataRequired()])
+    amount = DecimalField(_l("Amount paid (leave empty for the whole remaining amount)"), places=2,
+                          validators=[Optional(), NumberRange(min=0.01)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    evidence = FileField(_l("Evidence (PDF, image, Word, Excel, OpenDocument)"))
