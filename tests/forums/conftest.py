@@ -142,8 +142,10 @@ def close(app) -> Callable:
     from govtrack.forums import services
 
     def do(motion):
+        from govtrack.forums.queries import load_motion
+
         m = services.close_motion(actor="test", motion=motion, now=NOW)
         db.session.commit()
-        return m
+        return load_motion(m.id)
 
     return do

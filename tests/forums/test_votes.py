@@ -250,14 +250,18 @@ def test_voting_needs_an_open_meeting(api_as, make_forum, make_members, make_mee
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "meeting_not_open"
 
 
-def test_permissions(app, api_as, make_forum):
+def test_anonymous_reads_nothing(client):
+    assert client.get("/api/v1/decisions").status_code == 401
+    assert client.get("/api/v1/meetings").status_code == 401
+
+
+def test_permissions(api_as, make_forum):
     forum = make_forum()
     assert api_as("manager").post("/api/v1/meetings", json={"forum_id": forum.id, "title": "x",
                                                             "starts_at": "2026-03-01T09:00:00Z"}).status_code == 403
     assert api_as("member").get("/api/v1/meetings").status_code == 403
     assert api_as("manager").get("/api/v1/meetings").status_code == 200
     assert api_as("board").post("/api/v1/forums", json={"name": "y", "kind": "board"}).status_code == 201
-    assert app.test_client().get("/api/v1/decisions").status_code == 401
 
 
 def test_meeting_read_and_motion_read_use_few_queries(api_as, make_forum, make_members, make_meeting, make_motion,
