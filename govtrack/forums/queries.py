@@ -321,3 +321,57 @@ def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
             .order_by(Decision.id)
         )
     )
+
+
+def recused_by_motion(motions: list[Motion], member_ids=None) -> dict[int, set[int]]:
+    """For each motion about an agreement, the members recused by a declared interest (one query)."""
+    from govtrack.agreements.models import AgreementParty
+    from govtrack.members.models import MemberInterest
+
+    out: dict[int, set[int]] = {m.id: set() for m in motions}
+    agreement_ids = {m.agreement_id for m in motions if m.agreement_id}
+    if not agreement_ids:
+        return out
+    stmt = (
+        select(AgreementParty.agreement_id, MemberInterest.member_id)
+        .join(MemberInterest, MemberInterest.partner_id == AgreementParty.partner_id)
+        .where(AgreementParty.agreement_id.in_(agreement_ids))
+    )
+    if member_ids is not None:
+        stmt = stmt.where(MemberInterest.member_id.in_(member_ids))
+    by_agreement: dict[int, set[int]] = {}
+    for a, m in db.session.execute(stmt):
+        by_agreement.setdefault(a, set()).add(m)
+    for motion in motions:
+        out[motion.id] = by_agreement.get(motion.agreement_id, set())
+    return out
+
+
+def member_names(member_ids) -> dict[int, Member]:
+    ids = list(set(member_ids))
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+def group_names(forum: Forum) -> list[str]:
+    """The rembug groups that have voters of this forum (for the roll-call filter)."""
+    return [g for g in db.session.scalars(
+        select(Member.group_name).where(_eligible_condition(forum), Member.group_name.is_not(None))
+        .distinct().order_by(Member.group_name).limit(5000)
+    )]
+
+
+def open_motions(meeting_id: int) -> list[Motion]:
+    return list(db.session.scalars(
+        select(Motion).where(Motion.meeting_id == meeting_id, Motion.status == "open").order_by(Motion.id)))
+
+
+def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int]:
+    from govtrack.agreements.models import Clause
+
+    if not numbers:
+        return {}
+    return dict(db.session.execute(
+        select(Clause.number, Clause.id).where(Clause.agreement_id == agreement_id, Clause.number.in_(numbers))
+    ).all())

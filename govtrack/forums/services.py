@@ -18,7 +18,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from govtrack.agreements import services as agreement_services
-from govtrack.agreements.models import Agreement, AgreementKind, AgreementStatus, Clause, ClauseStatus
+from govtrack.agreements.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Clause,
+    ClauseStatus,
+)
 from govtrack.audit.services import record
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
@@ -806,3 +812,17 @@ def authorise(agreement: Agreement, to: str) -> list[int]:
     if to == S.terminated:
         return queries.decisions_with_effect(agreement.id, Effect.terminate)
     return []
+
+
+def record_roll_call(*, actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
+                     votes: list[tuple[int, str]]) -> dict[str, int]:
+    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing."""
+    summary = {"attendance": 0, "votes": 0}
+    if entries:
+        changed = set_attendance(actor=actor, meeting=meeting, entries=entries)
+        summary["attendance"] = changed["added"] + changed["changed"]
+    if votes:
+        if motion is None or motion.meeting_id != meeting.id:
+            raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
+        summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+    return summary

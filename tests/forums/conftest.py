@@ -149,3 +149,18 @@ def close(app) -> Callable:
         return load_motion(m.id)
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request(app):
+    """The `app` fixture keeps one app context open, so Flask reuses it (and its `g`) for every
+    test request: a CSRF token or signed-in user cached in `g` by one request leaks into the next.
+    Clear those at the start of each request, as a real server would."""
+    from flask import g
+
+    def clear():
+        for key in ("csrf_token", "_login_user"):
+            g.pop(key, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, clear)
+    yield
