@@ -506,6 +506,8 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
             errors["corrects_motion_id"] = [_l("Only a closed motion is corrected by a new one.")]
     if errors:
         raise _invalid(errors)
+    if agreement is not None and needs_agreement:
+        _check_forum_in_policy(_forum(meeting), agreement)
     if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
@@ -525,6 +527,18 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
            after={**motion_snapshot(motion), "amendments": [[a.clause_id, a.text] for a in motion.amendments],
                   "under_deliberation": moved})
     return motion
+
+
+def _check_forum_in_policy(forum: Forum, agreement: Agreement) -> None:
+    """Only a forum whose approval the policy requires decides on an agreement: it may approve,
+    amend, reject or terminate it (each required forum can thus refuse what all must approve)."""
+    required = queries.required_forum_kinds(agreement.kind)
+    if forum.kind not in required:
+        raise Conflict(
+            str(_l("The approval policy does not give this forum a say on %(kind)s agreements; it needs "
+                   "%(required)s.", kind=agreement.kind, required=", ".join(required))),
+            code="forum_not_in_policy",
+        )
 
 
 def _lock_motion(motion: Motion) -> tuple[Motion, Meeting]:
@@ -770,6 +784,8 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
                            code="effect_unavailable")
         return list(handler(actor=actor, motion=motion, decision=decision) or [])
     agreement = _lock_agreement(motion.agreement_id)
+    # The policy may have changed since the motion was tabled.
+    _check_forum_in_policy(db.session.get(Forum, decision.forum_id), agreement)
     if agreement.status not in EFFECT_STATUSES[effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",

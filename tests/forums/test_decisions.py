@@ -62,11 +62,15 @@ def test_a_grant_needs_only_the_central_forum_and_numbers_run_per_forum_and_year
     assert {_status(g.id) for g in grants} == {"approved"}
 
 
-def test_a_board_decision_does_not_count_toward_the_policy(make_forum, make_agreement, carry):
+def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_forum, make_meeting, make_agreement):
     board = make_forum("board", code="PG")
     grant = make_agreement(kind="grant")
-    carry(board, grant)
-    assert _status(grant.id) == "under_deliberation"
+    meeting = make_meeting(board)
+    for effect in ("approve", "reject"):
+        resp = api_as("board").post(f"/api/v1/meetings/{meeting.id}/motions", json={
+            "title": "x", "text": "x", "effect": effect, "agreement_id": grant.id})
+        assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "forum_not_in_policy"
+    assert _status(grant.id) == "draft"
 
 
 def test_the_gate_answers_for_manual_transitions(api_as, make_forum, make_agreement, carry):
