@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import AgreementKind
@@ -115,7 +115,11 @@ def attendance_list(meeting_id: int) -> list[Attendance]:
             .join(Member, Member.id == Attendance.member_id)
             .where(Attendance.meeting_id == meeting_id)
             .options(joinedload(Attendance.member), joinedload(Attendance.proxy_holder))
-            .order_by(Attendance.status, Member.group_name, Member.name, Member.id)
+            .order_by(
+                case((Attendance.status == AttendanceStatus.present.value, 0),
+                     (Attendance.status == AttendanceStatus.proxy.value, 1), else_=2),
+                Member.group_name, Member.name, Member.id,
+            )
         )
     )
 
