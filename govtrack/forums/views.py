@@ -1,7 +1,464 @@
-"""Forums pages."""
+"""Forums pages: forums, meetings (read as minutes), the roll-call screen, motions, the decision
+register and the approval policy."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.agreements.models import AgreementKind
+from govtrack.agreements.queries import agreement_choices
+from govtrack.auth.permissions import permission_required
+from govtrack.core.paging import parse_limit
+from govtrack.core.web import apply_domain_error
+from govtrack.errors import DomainError, ValidationFailed
+from govtrack.extensions import db
+from govtrack.forums import forms, queries, rules, seams, services
+from govtrack.forums.markdown import render as render_markdown
+from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
+seams.install()
+
+AGREEMENT_KIND_LABELS = [(k.value, k.value.replace("_", " ")) for k in AgreementKind]
+
+
+def _meeting_or_404(meeting_id: int):
+    meeting = queries.load_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _motion_or_404(motion_id: int):
+    motion = queries.load_motion(motion_id)
+    if motion is None:
+        abort(404)
+    return motion
+
+
+def _checked(form) -> bool:
+    """A posted button form with a valid CSRF token (else 400)."""
+    if not form.validate_on_submit():
+        abort(400)
+    return True
+
+
+# --- forums -----------------------------------------------------------------------------------
+
+@bp.get("/")
+@permission_required("forums.view")
+def index():
+    page = queries.forum_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")))
+    return render_template("forums/index.html", forums=page.items, next_cursor=page.next,
+                           kinds=dict(forms.FORUM_KINDS), thresholds=dict(forms.THRESHOLDS))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("forums.manage")
+def forum_new():
+    form = forms.ForumForm()
+    if form.validate_on_submit():
+        numbers = [n.strip() for n in (form.voter_numbers.data or "").split() if n.strip()]
+        ids = queries.member_ids_by_number(numbers)
+        unknown = [n for n in numbers if n not in ids]
+        try:
+            if unknown and not form.all_members.data:
+                raise ValidationFailed(_("Unknown member numbers: %(n)s", n=", ".join(unknown[:10])),
+                                       fields={"voter_numbers": [_("Unknown member numbers.")]})
+            services.create_forum(actor=current_user, data=services.ForumData(
+                name=form.name.data, code=form.code.data, kind=form.kind.data,
+                all_members=form.all_members.data, voter_ids=list(ids.values()),
+                quorum_numerator=form.quorum_numerator.data, quorum_denominator=form.quorum_denominator.data,
+                quorum_strict=form.quorum_strict.data, threshold=form.threshold.data,
+                proxy_limit=form.proxy_limit.data,
+            ))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("The forum is created."), "success")
+            return redirect(url_for("forums.index"))
+    return render_template("forums/forum_form.html", form=form), (422 if form.errors else 200)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+@bp.get("/meetings")
+@permission_required("forums.view")
+def meetings():
+    status = request.args.get("status") or None
+    if status not in (None, *[s.value for s in MeetingStatus]):
+        status = None
+    page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
+                                status=status)
+    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@permission_required("meetings.run")
+def meeting_new():
+    form = forms.MeetingForm()
+    form.forum_id.choices = queries.forum_choices()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(
+                actor=current_user, forum=queries.get_forum(form.forum_id.data), title=form.title.data,
+                starts_at=form.starts_at.data.replace(tzinfo=dt.UTC), location=form.location.data,
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            return redirect(url_for("forums.meeting", meeting_id=meeting.id))
+    return render_template("forums/meeting_form.html", form=form), (422 if form.errors else 200)
+
+
+def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int = 200):
+    forum = meeting.forum
+    attendance = queries.attendance_list(meeting.id)
+    motion_ids = [m.id for m in meeting.motions]
+    votes = queries.votes_by_motion(motion_ids)
+    present_ids = [a.member_id for a in attendance if a.status != AttendanceStatus.absent]
+    recused = queries.recused_by_motion(meeting.motions, present_ids)
+    recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
+    eligible = queries.eligible_count(forum)
+    present = queries.present_count(meeting, forum)
+    live_counts = queries.vote_counts(motion_ids)
+    agenda_form = agenda_form or forms.AgendaForm()
+    agenda_form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
+    minutes_form = minutes_form or forms.MinutesForm(data={"minutes": meeting.minutes})
+    return render_template(
+        "forums/meeting.html", meeting=meeting, forum=forum, attendance=attendance, votes=votes,
+        recused=recused, recused_members=recused_members, eligible=eligible, present=present,
+        needed=rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
+                                   denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
+                                 denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
+        minutes_form=minutes_form, confirm=forms.ConfirmForm(), thresholds=dict(forms.THRESHOLDS),
+        effects=dict(forms.EFFECTS),
+    ), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@permission_required("forums.view")
+def meeting(meeting_id: int):
+    return _meeting_page(_meeting_or_404(meeting_id))
+
+
+def _meeting_action(meeting_id: int, action, done: str):
+    meeting = _meeting_or_404(meeting_id)
+    _checked(forms.ConfirmForm())
+    try:
+        action(actor=current_user, meeting=meeting)
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(None, err)
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
+    flash(done, "success")
+    return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/open")
+@permission_required("meetings.run")
+def meeting_open(meeting_id: int):
+    return _meeting_action(meeting_id, services.open_meeting, _("The meeting is open."))
+
+
+@bp.post("/meetings/<int:meeting_id>/close")
+@permission_required("meetings.run")
+def meeting_close(meeting_id: int):
+    return _meeting_action(meeting_id, services.close_meeting, _("The meeting is closed."))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/approve")
+@permission_required("meetings.run")
+def minutes_approve(meeting_id: int):
+    return _meeting_action(meeting_id, services.approve_minutes, _("The minutes are approved."))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@permission_required("meetings.run")
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = forms.MinutesForm()
+    if form.validate_on_submit():
+        try:
+            services.set_minutes(actor=current_user, meeting=meeting, text=form.minutes.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return _meeting_page(_meeting_or_404(meeting_id), minutes_form=form, status=err.status)
+        flash(_("The minutes are saved."), "success")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id, _anchor="minutes"))
+    return _meeting_page(meeting, minutes_form=form, status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda")
+@permission_required("meetings.run")
+def agenda_add(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = forms.AgendaForm()
+    form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
+    if form.validate_on_submit():
+        agreement_id = form.agreement_id.data or None
+        try:
+            clause_ids = []
+            numbers = getattr(form, "numbers", [])
+            if numbers:
+                if agreement_id is None:
+                    raise ValidationFailed(_("Clauses belong to an agreement; choose it."),
+                                           fields={"clause_numbers": [_("Choose the agreement.")]})
+                found = queries.clause_ids_by_number(agreement_id, numbers)
+                if len(found) != len(set(numbers)):
+                    raise ValidationFailed(_("The agreement has no such clause."),
+                                           fields={"clause_numbers": [_("Unknown clause number.")]})
+                clause_ids = list(found.values())
+            services.add_agenda_item(actor=current_user, meeting=meeting, title=form.title.data,
+                                     agreement_id=agreement_id, clause_ids=clause_ids)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return _meeting_page(_meeting_or_404(meeting_id), agenda_form=form, status=err.status)
+        flash(_("The item is on the agenda."), "success")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id, _anchor="agenda"))
+    return _meeting_page(meeting, agenda_form=form, status=422)
+
+
+@bp.route("/meetings/<int:meeting_id>/motions/new", methods=["GET", "POST"])
+@permission_required("meetings.run")
+def motion_new(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = forms.MotionForm()
+    form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
+    if meeting.status == MeetingStatus.closed:
+        flash(_("This meeting is closed; it changes no more."), "danger")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
+    if form.validate_on_submit():
+        agreement_id = form.agreement_id.data or None
+        try:
+            amendments = []
+            parsed = getattr(form, "parsed", [])
+            if parsed:
+                if agreement_id is None:
+                    raise ValidationFailed(_("Amendments need the agreement."),
+                                           fields={"agreement_id": [_("Choose the agreement.")]})
+                found = queries.clause_ids_by_number(agreement_id, [n for n, _t in parsed])
+                missing = [n for n, _t in parsed if n not in found]
+                if missing:
+                    raise ValidationFailed(_("The agreement has no clause %(n)s.", n=missing[0]),
+                                           fields={"amendments": [_("Unknown clause number.")]})
+                amendments = [services.AmendmentData(found[n], t) for n, t in parsed]
+            motion = services.create_motion(actor=current_user, meeting=meeting, data=services.MotionData(
+                title=form.title.data, text=form.text.data, effect=form.effect.data, agreement_id=agreement_id,
+                amendments=amendments, obligation_id=form.obligation_id.data,
+                corrects_motion_id=form.corrects_motion_id.data,
+            ))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            return redirect(url_for("forums.motion", motion_id=motion.id))
+    return render_template("forums/motion_form.html", form=form, meeting=meeting), (422 if form.errors else 200)
+
+
+# --- the roll-call screen ---------------------------------------------------------------------
+
+ROLL_CALL_LIMIT = 300
+
+
+def _roll_call_context(meeting, motion):
+    group = request.values.get("group") or None
+    q = request.values.get("q") or None
+    rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT)
+    ids = [m.id for m in rows]
+    attendance = queries.attendance_map(meeting.id, ids)
+    holders = queries.member_names([a.proxy_holder_id for a in attendance.values() if a.proxy_holder_id])
+    voted: dict[int, str] = {}
+    recused: set[int] = set()
+    if motion is not None:
+        voted = {v.member_id: v.choice for v in queries.votes_by_motion([motion.id])[motion.id]}
+        recused = queries.recused_by_motion([motion], ids)[motion.id]
+    forum = meeting.forum
+    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    counts = queries.vote_counts([motion.id])[motion.id] if motion is not None else None
+    return {
+        "meeting": meeting, "forum": forum, "rows": rows, "attendance": attendance, "holders": holders,
+        "voted": voted, "recused": recused, "motion": motion, "open_motions": queries.open_motions(meeting.id),
+        "groups": queries.group_names(forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
+        "eligible": eligible, "present": present, "counts": counts,
+        "needed": rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
+                                      denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        "form": forms.ConfirmForm(), "errors": {},
+    }
+
+
+def _chosen_motion(meeting):
+    raw = request.values.get("motion")
+    if raw and raw.isdigit():
+        motion = next((m for m in meeting.motions if m.id == int(raw)), None)
+        if motion is None:
+            abort(404)
+        return motion
+    return next((m for m in meeting.motions if m.status == MotionStatus.open), None)
+
+
+@bp.route("/meetings/<int:meeting_id>/roll-call", methods=["GET", "POST"])
+@permission_required("meetings.run")
+def roll_call(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    motion = _chosen_motion(meeting)
+    if request.method == "POST":
+        _checked(forms.ConfirmForm())
+        try:
+            entries, votes = _parse_roll_call(meeting, motion)
+            summary = services.record_roll_call(actor=current_user, meeting=meeting, entries=entries,
+                                                motion=motion, votes=votes)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(None, err)
+            ctx = _roll_call_context(_meeting_or_404(meeting_id), motion and queries.load_motion(motion.id))
+            ctx["errors"] = err.fields
+            ctx["submitted"] = request.form
+            return render_template("forums/roll_call.html", **ctx), err.status
+        flash(_("Recorded: %(a)d attendance changes, %(v)d votes.", a=summary["attendance"], v=summary["votes"]),
+              "success")
+        return redirect(url_for("forums.roll_call", meeting_id=meeting_id, motion=motion.id if motion else None,
+                                group=request.form.get("group") or None, q=request.form.get("q") or None))
+    ctx = _roll_call_context(meeting, motion)
+    ctx["submitted"] = None
+    return render_template("forums/roll_call.html", **ctx)
+
+
+def _parse_roll_call(meeting, motion):
+    """The rows of the submitted screen: attendance that changed, and new votes."""
+    try:
+        ids = [int(x) for x in request.form.getlist("row")]
+    except ValueError:
+        raise ValidationFailed(_("The form was damaged; reload the page."), fields={}) from None
+    current = queries.attendance_map(meeting.id, ids)
+    holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip() for i in ids}
+    by_number = queries.member_ids_by_number(holder_numbers.values())
+    entries, votes, errors = [], [], {}
+    for i in ids:
+        status = request.form.get(f"att-{i}") or ""
+        holder_id = None
+        if status == AttendanceStatus.proxy:
+            number = holder_numbers[i]
+            holder_id = by_number.get(number)
+            if holder_id is None:
+                errors[f"holder-{i}"] = [_("Give the member number of the proxy holder.")]
+        if status in {s.value for s in AttendanceStatus}:
+            row = current.get(i)
+            if row is None or (row.status, row.proxy_holder_id) != (status, holder_id):
+                entries.append(services.AttendanceEntry(i, status, holder_id))
+        choice = request.form.get(f"vote-{i}") or ""
+        if choice in {c.value for c in Choice}:
+            votes.append((i, choice))
+    if errors:
+        raise ValidationFailed(_("Some rows need a correction."), fields=errors)
+    # Holders first so that a proxy given to someone marked present in the same submit is valid.
+    entries.sort(key=lambda e: e.status != AttendanceStatus.present)
+    return entries, votes
+
+
+# --- motions ----------------------------------------------------------------------------------
+
+@bp.get("/motions/<int:motion_id>")
+@permission_required("forums.view")
+def motion(motion_id: int, tally_form=None, status: int = 200):
+    motion = _motion_or_404(motion_id)
+    meeting = motion.meeting
+    forum = meeting.forum
+    votes = queries.votes_by_motion([motion.id])[motion.id]
+    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    tally_form = tally_form or forms.TallyForm(data={"yes": motion.tally_yes, "no": motion.tally_no,
+                                                     "abstain": motion.tally_abstain})
+    return render_template(
+        "forums/motion.html", motion=motion, meeting=meeting, forum=forum, votes=votes,
+        counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
+        quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
+                                 denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        tally_form=tally_form, confirm=forms.ConfirmForm(), effects=dict(forms.EFFECTS),
+        thresholds=dict(forms.THRESHOLDS),
+        recused=queries.member_names(queries.recused_by_motion([motion])[motion.id]),
+    ), status
+
+
+@bp.post("/motions/<int:motion_id>/tally")
+@permission_required("meetings.run")
+def motion_tally(motion_id: int):
+    motion_obj = _motion_or_404(motion_id)
+    form = forms.TallyForm()
+    if form.validate_on_submit():
+        try:
+            services.record_tally(actor=current_user, motion=motion_obj, yes=form.yes.data, no=form.no.data,
+                                  abstain=form.abstain.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return motion(motion_id, tally_form=form, status=err.status)
+        flash(_("The tally is recorded."), "success")
+        return redirect(url_for("forums.motion", motion_id=motion_id))
+    return motion(motion_id, tally_form=form, status=422)
+
+
+def _motion_action(motion_id: int, action, done: str):
+    motion_obj = _motion_or_404(motion_id)
+    _checked(forms.ConfirmForm())
+    try:
+        action(actor=current_user, motion=motion_obj)
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(None, err)
+        return redirect(url_for("forums.motion", motion_id=motion_id)), 303
+    flash(done, "success")
+    return redirect(url_for("forums.motion", motion_id=motion_id))
+
+
+@bp.post("/motions/<int:motion_id>/consensus")
+@permission_required("meetings.run")
+def motion_consensus(motion_id: int):
+    return _motion_action(motion_id, services.consensus, _("Carried by consensus (mufakat)."))
+
+
+@bp.post("/motions/<int:motion_id>/close")
+@permission_required("meetings.run")
+def motion_close(motion_id: int):
+    return _motion_action(motion_id, services.close_motion, _("The vote is closed."))
+
+
+# --- decisions and the approval policy ---------------------------------------------------------
+
+@bp.get("/decisions")
+@permission_required("decisions.view")
+def decisions():
+    forum_id = request.args.get("forum_id", type=int)
+    page = queries.decision_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
+                                 forum_id=forum_id)
+    return render_template("forums/decisions.html", decisions=page.items, next_cursor=page.next,
+                           forums=queries.forum_choices(), forum_id=forum_id, effects=dict(forms.EFFECTS),
+                           effects_of=queries.decision_effects)
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@permission_required("settings.manage")
+def policy():
+    current = queries.policy_table()
+    form_class = forms.policy_form_class(AGREEMENT_KIND_LABELS)
+    form = form_class(data={k: list(v) for k, v in current.items()})
+    if form.validate_on_submit():
+        try:
+            services.set_policy(actor=current_user, table={k: form[k].data for k, _l in AGREEMENT_KIND_LABELS})
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("The approval policy is saved."), "success")
+            return redirect(url_for("forums.policy"))
+    return render_template("forums/policy.html", form=form, kinds=AGREEMENT_KIND_LABELS,
+                           forum_kinds=dict(forms.FORUM_KINDS)), (422 if form.errors else 200)

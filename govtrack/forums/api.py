@@ -1,0 +1,576 @@
+"""Forums API: /api/v1/forums, /meetings, /motions, /decisions, /approval-policy."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from govtrack.agreements.models import AgreementKind
+from govtrack.api import exempt
+from govtrack.api.schemas import ListArgs, StrictSchema, list_schema
+from govtrack.auth.permissions import permission_required
+from govtrack.errors import NotFound
+from govtrack.extensions import db
+from govtrack.forums import queries, services
+from govtrack.forums.models import (
+    AttendanceStatus,
+    Choice,
+    Effect,
+    ForumKind,
+    MeetingStatus,
+    Threshold,
+)
+
+blp = exempt(Blueprint("forums_api", __name__, url_prefix="/api/v1", description="Forums, meetings, motions, votes and decisions"))
+
+
+def _values(enum_cls) -> list[str]:
+    return [e.value for e in enum_cls]
+
+
+class VotersField(fields.Field):
+    """`"all_members"` or a list of member ids."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "all_members":
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, int) and not isinstance(v, bool) and v > 0
+                                                     for v in value):
+            return value
+        raise ValidationError('Either "all_members" or a non-empty list of member ids.')
+
+
+class QuorumSchema(StrictSchema):
+    numerator = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    denominator = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    strict = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _fraction(self, data, **kwargs):
+        if data.get("numerator", 0) > data.get("denominator", 1):
+            raise ValidationError("The quorum is at most the whole (numerator ≤ denominator).", "numerator")
+
+
+class ForumSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    code = fields.String(load_default=None, validate=validate.Length(1, 12),
+                         metadata={"description": "Prefix of decision numbers, e.g. RP"})
+    kind = fields.String(required=True, validate=validate.OneOf(_values(ForumKind)))
+    quorum = fields.Nested(QuorumSchema, load_default=lambda: {"numerator": 1, "denominator": 2, "strict": False})
+    threshold = fields.String(load_default="simple_majority", validate=validate.OneOf(_values(Threshold)))
+    voters = VotersField(load_default="all_members",
+                         metadata={"description": '"all_members" or [member ids]'})
+    proxy_limit = fields.Integer(load_default=1, validate=validate.Range(min=0, max=1000))
+
+
+ForumList = list_schema(ForumSchema, "ForumList")
+
+
+def forum_out(forums) -> list[dict]:
+    voters = queries.voter_ids([f.id for f in forums if not f.all_members])
+    return [
+        {
+            "id": f.id, "name": f.name, "code": f.code, "kind": f.kind,
+            "quorum": {"numerator": f.quorum_numerator, "denominator": f.quorum_denominator,
+                       "strict": f.quorum_strict},
+            "threshold": f.threshold,
+            "voters": "all_members" if f.all_members else voters.get(f.id, []),
+            "proxy_limit": f.proxy_limit,
+        }
+        for f in forums
+    ]
+
+
+class ForumQuery(ListArgs):
+    kind = fields.String(load_default=None, validate=validate.OneOf(_values(ForumKind)))
+
+
+@blp.route("/forums")
+class Forums(MethodView):
+    @permission_required("forums.view")
+    @blp.arguments(ForumQuery, location="query")
+    @blp.response(200, ForumList)
+    def get(self, args):
+        """List forums."""
+        page = queries.forum_page(cursor=args["cursor"], limit=args["limit"], kind=args["kind"])
+        return {"items": forum_out(page.items), "next": page.next}
+
+    @permission_required("forums.manage")
+    @blp.arguments(ForumSchema)
+    @blp.response(201, ForumSchema)
+    def post(self, data):
+        """Create a forum with its quorum, threshold, voters and proxy limit."""
+        voters = data["voters"]
+        forum = services.create_forum(
+            actor=current_user,
+            data=services.ForumData(
+                name=data["name"], kind=data["kind"], code=data["code"],
+                all_members=voters == "all_members", voter_ids=[] if voters == "all_members" else voters,
+                quorum_numerator=data["quorum"]["numerator"], quorum_denominator=data["quorum"]["denominator"],
+                quorum_strict=data["quorum"]["strict"], threshold=data["threshold"],
+                proxy_limit=data["proxy_limit"],
+            ),
+        )
+        db.session.commit()
+        return forum_out([forum])[0]
+
+
+@blp.route("/forums/<int:forum_id>")
+@permission_required("forums.view")
+@blp.response(200, ForumSchema)
+def forum_get(forum_id):
+    """One forum."""
+    forum = queries.get_forum(forum_id)
+    if forum is None:
+        raise NotFound("No such forum.")
+    return forum_out([forum])[0]
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+class AgendaItemSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    position = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    agreement_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    clause_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+
+
+class AmendmentSchema(StrictSchema):
+    clause_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    text = fields.String(required=True, validate=validate.Length(1, 20000))
+
+
+class MotionSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    text = fields.String(required=True, validate=validate.Length(1, 50000))
+    agreement_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    effect = fields.String(load_default="none", validate=validate.OneOf(_values(Effect)))
+    amendments = fields.List(fields.Nested(AmendmentSchema), load_default=list)
+    obligation_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    corrects_motion_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    status = fields.String(dump_only=True)
+    method = fields.String(dump_only=True)
+    tally = fields.Dict(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    yes = fields.Integer(dump_only=True)
+    no = fields.Integer(dump_only=True)
+    abstain = fields.Integer(dump_only=True)
+    present = fields.Integer(dump_only=True)
+    eligible = fields.Integer(dump_only=True)
+    decision = fields.Dict(dump_only=True, allow_none=True)
+    votes = fields.List(fields.Dict(), dump_only=True)
+
+
+class MeetingSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    forum_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    starts_at = fields.AwareDateTime(required=True, default_timezone=None)
+    location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
+    minutes = fields.String(dump_only=True, allow_none=True)
+    minutes_status = fields.String(dump_only=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    motions = fields.List(fields.Nested(MotionSchema), dump_only=True)
+    attendance = fields.Dict(dump_only=True)
+
+
+MeetingList = list_schema(MeetingSchema, "MeetingList")
+
+
+class MeetingQuery(ListArgs):
+    forum_id = fields.Integer(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(_values(MeetingStatus)))
+
+
+def _decision_out(d) -> dict | None:
+    if d is None:
+        return None
+    return {"id": d.id, "number": d.number, "decided_on": d.decided_on.isoformat()}
+
+
+def motion_out(m, votes=None) -> dict:
+    out = {
+        "id": m.id, "meeting_id": m.meeting_id, "title": m.title, "text": m.text,
+        "agreement_id": m.agreement_id, "effect": m.effect,
+        "amendments": [{"clause_id": a.clause_id, "text": a.text} for a in m.amendments],
+        "obligation_id": m.obligation_id, "corrects_motion_id": m.corrects_motion_id,
+        "status": m.status, "method": m.method,
+        "tally": {"yes": m.tally_yes, "no": m.tally_no, "abstain": m.tally_abstain},
+        "outcome": m.outcome, "yes": m.yes, "no": m.no, "abstain": m.abstain, "present": m.present,
+        "eligible": m.eligible, "decision": _decision_out(m.decision),
+    }
+    if votes is not None:
+        out["votes"] = [{"member_id": v.member_id, "choice": v.choice, "cast_by_id": v.cast_by_id} for v in votes]
+    return out
+
+
+def meeting_out(meeting, *, full: bool = False) -> dict:
+    out = {
+        "id": meeting.id, "forum_id": meeting.forum_id, "title": meeting.title, "starts_at": meeting.starts_at,
+        "location": meeting.location, "status": meeting.status, "minutes_status": meeting.minutes_status,
+    }
+    if full:
+        att = queries.attendance_list(meeting.id)
+        out["minutes"] = meeting.minutes
+        out["agenda"] = [
+            {"id": i.id, "position": i.position, "title": i.title, "agreement_id": i.agreement_id,
+             "clause_ids": [c.id for c in i.clauses]}
+            for i in meeting.agenda
+        ]
+        out["motions"] = [motion_out(m) for m in meeting.motions]
+        out["attendance"] = {
+            "present": sum(a.status == AttendanceStatus.present for a in att),
+            "proxy": sum(a.status == AttendanceStatus.proxy for a in att),
+            "absent": sum(a.status == AttendanceStatus.absent for a in att),
+            "eligible": queries.eligible_count(meeting.forum),
+            "members": [{"member_id": a.member_id, "status": a.status, "proxy_holder_id": a.proxy_holder_id}
+                        for a in att],
+        }
+    return out
+
+
+def _meeting(meeting_id: int):
+    meeting = queries.load_meeting(meeting_id)
+    if meeting is None:
+        raise NotFound("No such meeting.")
+    return meeting
+
+
+def _full(meeting_id: int) -> dict:
+    db.session.expire_all()
+    return meeting_out(_meeting(meeting_id), full=True)
+
+
+@blp.route("/meetings")
+class Meetings(MethodView):
+    @permission_required("forums.view")
+    @blp.arguments(MeetingQuery, location="query")
+    @blp.response(200, MeetingList)
+    def get(self, args):
+        """List meetings, newest first."""
+        page = queries.meeting_page(cursor=args["cursor"], limit=args["limit"], forum_id=args["forum_id"],
+                                    status=args["status"])
+        return {"items": [meeting_out(m) for m in page.items], "next": page.next}
+
+    @permission_required("meetings.run")
+    @blp.arguments(MeetingSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data):
+        """Schedule a meeting."""
+        forum = queries.get_forum(data["forum_id"])
+        if forum is None:
+            from govtrack.errors import ValidationFailed
+
+            raise ValidationFailed("No such forum.", fields={"forum_id": ["No forum with this id."]})
+        meeting = services.create_meeting(actor=current_user, forum=forum, title=data["title"],
+                                          starts_at=data["starts_at"], location=data["location"])
+        db.session.commit()
+        return _full(meeting.id)
+
+
+@blp.route("/meetings/<int:meeting_id>")
+@permission_required("forums.view")
+@blp.response(200, MeetingSchema)
+def meeting_get(meeting_id):
+    """One meeting with its agenda, attendance counts and motions."""
+    return meeting_out(_meeting(meeting_id), full=True)
+
+
+@blp.route("/meetings/<int:meeting_id>/open", methods=["POST"])
+@permission_required("meetings.run")
+@blp.response(200, MeetingSchema)
+def meeting_open(meeting_id):
+    """Open a scheduled meeting (its draft agreements come under deliberation)."""
+    services.open_meeting(actor=current_user, meeting=_meeting(meeting_id))
+    db.session.commit()
+    return _full(meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/close", methods=["POST"])
+@permission_required("meetings.run")
+@blp.response(200, MeetingSchema)
+def meeting_close(meeting_id):
+    """Close an open meeting (every motion closed first); it changes no more."""
+    services.close_meeting(actor=current_user, meeting=_meeting(meeting_id))
+    db.session.commit()
+    return _full(meeting_id)
+
+
+class AttendanceEntrySchema(StrictSchema):
+    member_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    status = fields.String(required=True, validate=validate.OneOf(_values(AttendanceStatus)))
+    proxy_holder_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class AttendanceResultSchema(StrictSchema):
+    added = fields.Integer()
+    changed = fields.Integer()
+    present = fields.Integer()
+    eligible = fields.Integer()
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance", methods=["PUT"])
+@permission_required("meetings.run")
+@blp.arguments(AttendanceEntrySchema(many=True))
+@blp.response(200, AttendanceResultSchema)
+def meeting_attendance(data, meeting_id):
+    """Record attendance: `[{"member_id", "status", "proxy_holder_id"}]`.
+
+    Members not listed keep their recorded attendance."""
+    meeting = _meeting(meeting_id)
+    summary = services.set_attendance(
+        actor=current_user, meeting=meeting,
+        entries=[services.AttendanceEntry(**e) for e in data],
+    )
+    db.session.commit()
+    forum = queries.get_forum(meeting.forum_id)
+    return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.eligible_count(forum)}
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@permission_required("meetings.run")
+@blp.arguments(AgendaItemSchema)
+@blp.response(201, AgendaItemSchema)
+def agenda_add(data, meeting_id):
+    """Add an agenda item naming the agreement and clauses it deliberates."""
+    item = services.add_agenda_item(actor=current_user, meeting=_meeting(meeting_id), title=data["title"],
+                                    agreement_id=data["agreement_id"], clause_ids=data["clause_ids"])
+    db.session.commit()
+    return {"id": item.id, "position": item.position, "title": item.title, "agreement_id": item.agreement_id,
+            "clause_ids": sorted(data["clause_ids"])}
+
+
+class MinutesSchema(StrictSchema):
+    minutes = fields.String(required=True, validate=validate.Length(max=200000))
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes", methods=["PUT"])
+@permission_required("meetings.run")
+@blp.arguments(MinutesSchema)
+@blp.response(200, MeetingSchema)
+def minutes_put(data, meeting_id):
+    """Draft the minutes (Markdown) while the meeting is not closed."""
+    services.set_minutes(actor=current_user, meeting=_meeting(meeting_id), text=data["minutes"])
+    db.session.commit()
+    return _full(meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/approve", methods=["POST"])
+@permission_required("meetings.run")
+@blp.response(200, MeetingSchema)
+def minutes_approve(meeting_id):
+    """Approve the minutes of a closed meeting."""
+    services.approve_minutes(actor=current_user, meeting=_meeting(meeting_id))
+    db.session.commit()
+    return _full(meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/motions", methods=["POST"])
+@permission_required("meetings.run")
+@blp.arguments(MotionSchema)
+@blp.response(201, MotionSchema)
+def motion_create(data, meeting_id):
+    """Table a motion."""
+    motion = services.create_motion(
+        actor=current_user, meeting=_meeting(meeting_id),
+        data=services.MotionData(
+            title=data["title"], text=data["text"], effect=data["effect"], agreement_id=data["agreement_id"],
+            amendments=[services.AmendmentData(**a) for a in data["amendments"]],
+            obligation_id=data["obligation_id"], corrects_motion_id=data["corrects_motion_id"],
+        ),
+    )
+    db.session.commit()
+    return _motion_full(motion.id)
+
+
+# --- motions ----------------------------------------------------------------------------------
+
+def _motion(motion_id: int):
+    motion = queries.load_motion(motion_id)
+    if motion is None:
+        raise NotFound("No such motion.")
+    return motion
+
+
+def _motion_full(motion_id: int) -> dict:
+    db.session.expire_all()
+    motion = _motion(motion_id)
+    return motion_out(motion, queries.votes_by_motion([motion.id])[motion.id])
+
+
+@blp.route("/motions/<int:motion_id>")
+@permission_required("forums.view")
+@blp.response(200, MotionSchema)
+def motion_get(motion_id):
+    """One motion with its votes, outcome and decision."""
+    motion = _motion(motion_id)
+    return motion_out(motion, queries.votes_by_motion([motion.id])[motion.id])
+
+
+class VoteSchema(StrictSchema):
+    member_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    choice = fields.String(required=True, validate=validate.OneOf(_values(Choice)))
+
+
+class TallySchema(StrictSchema):
+    yes = fields.Integer(required=True, validate=validate.Range(min=0))
+    no = fields.Integer(required=True, validate=validate.Range(min=0))
+    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class VotesBodySchema(StrictSchema):
+    votes = fields.List(fields.Nested(VoteSchema), validate=validate.Length(min=1, max=300000))
+    tally = fields.Nested(TallySchema)
+
+    @validates_schema
+    def _one_kind(self, data, **kwargs):
+        if ("votes" in data) == ("tally" in data):
+            raise ValidationError('Give either "votes" (roll-call) or "tally" (counts), not both.', "votes")
+
+
+class VotesResultSchema(StrictSchema):
+    recorded = fields.Integer()
+    yes = fields.Integer()
+    no = fields.Integer()
+    abstain = fields.Integer()
+    method = fields.String()
+
+
+@blp.route("/motions/<int:motion_id>/votes", methods=["POST"])
+@permission_required("meetings.run")
+@blp.arguments(VotesBodySchema)
+@blp.response(200, VotesResultSchema)
+def motion_votes(data, motion_id):
+    """Roll-call `{"votes": [{"member_id", "choice"}]}` or `{"tally": {"yes", "no", "abstain"}}`.
+
+    A refused vote (second vote, closed motion, recused, investor, not eligible, not present)
+    answers 409 and records nothing of the request."""
+    motion = _motion(motion_id)
+    if "votes" in data:
+        n = services.cast_votes(actor=current_user, motion=motion,
+                                votes=[(v["member_id"], v["choice"]) for v in data["votes"]])
+    else:
+        t = data["tally"]
+        services.record_tally(actor=current_user, motion=motion, yes=t["yes"], no=t["no"], abstain=t["abstain"])
+        n = t["yes"] + t["no"] + t["abstain"]
+    db.session.commit()
+    db.session.expire_all()
+    motion = _motion(motion_id)
+    counts = services._counts(motion)
+    return {"recorded": n, "yes": counts[0], "no": counts[1], "abstain": counts[2], "method": motion.method}
+
+
+class CloseResultSchema(StrictSchema):
+    outcome = fields.String(metadata={"enum": ["carried", "defeated", "no_quorum"]})
+    yes = fields.Integer()
+    no = fields.Integer()
+    abstain = fields.Integer()
+    present = fields.Integer()
+    eligible = fields.Integer()
+    method = fields.String(allow_none=True)
+    decision = fields.Dict(allow_none=True)
+
+
+def _close_out(motion_id: int) -> dict:
+    db.session.expire_all()
+    m = _motion(motion_id)
+    return {"outcome": m.outcome, "yes": m.yes, "no": m.no, "abstain": m.abstain, "present": m.present,
+            "eligible": m.eligible, "method": m.method, "decision": _decision_out(m.decision)}
+
+
+@blp.route("/motions/<int:motion_id>/consensus", methods=["POST"])
+@permission_required("meetings.run")
+@blp.response(200, CloseResultSchema)
+def motion_consensus(motion_id):
+    """Mufakat: carried without a vote when the meeting is quorate (409 `no_quorum` otherwise)."""
+    services.consensus(actor=current_user, motion=_motion(motion_id))
+    db.session.commit()
+    return _close_out(motion_id)
+
+
+@blp.route("/motions/<int:motion_id>/close", methods=["POST"])
+@permission_required("meetings.run")
+@blp.response(200, CloseResultSchema)
+def motion_close(motion_id):
+    """Close the vote: outcome and counts; a carried motion becomes a decision and applies its effect."""
+    services.close_motion(actor=current_user, motion=_motion(motion_id))
+    db.session.commit()
+    return _close_out(motion_id)
+
+
+# --- decisions and policy ---------------------------------------------------------------------
+
+class DecisionSchema(StrictSchema):
+    id = fields.Integer()
+    number = fields.String()
+    forum_id = fields.Integer()
+    forum = fields.String()
+    meeting_id = fields.Integer()
+    motion_id = fields.Integer()
+    agreement_id = fields.Integer(allow_none=True)
+    effect = fields.String()
+    decided_on = fields.Date()
+    text = fields.String()
+    effects = fields.List(fields.Dict())
+
+
+DecisionList = list_schema(DecisionSchema, "DecisionList")
+
+
+class DecisionQuery(ListArgs):
+    forum_id = fields.Integer(load_default=None)
+    agreement_id = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None)
+
+
+def decision_out(d) -> dict:
+    return {"id": d.id, "number": d.number, "forum_id": d.forum_id, "forum": d.forum.name,
+            "meeting_id": d.meeting_id, "motion_id": d.motion_id, "agreement_id": d.agreement_id,
+            "effect": d.effect, "decided_on": d.decided_on, "text": d.text,
+            "effects": queries.decision_effects(d)}
+
+
+@blp.route("/decisions")
+@permission_required("decisions.view")
+@blp.arguments(DecisionQuery, location="query")
+@blp.response(200, DecisionList)
+def decisions(args):
+    """The decision register, newest first."""
+    page = queries.decision_page(cursor=args["cursor"], limit=args["limit"], forum_id=args["forum_id"],
+                                 agreement_id=args["agreement_id"], year=args["year"])
+    return {"items": [decision_out(d) for d in page.items], "next": page.next}
+
+
+class PolicySchema(StrictSchema):
+    policy = fields.Dict(keys=fields.String(validate=validate.OneOf(_values(AgreementKind))),
+                         values=fields.List(fields.String(validate=validate.OneOf(_values(ForumKind))),
+                                            validate=validate.Length(min=1)),
+                         required=True)
+
+
+@blp.route("/approval-policy")
+class Policy(MethodView):
+    @permission_required("forums.view")
+    @blp.response(200, PolicySchema)
+    def get(self):
+        """Agreement kind -> the forum kinds that must each carry an approval."""
+        return {"policy": {k: list(v) for k, v in queries.policy_table().items()}}
+
+    @permission_required("settings.manage")
+    @blp.arguments(PolicySchema)
+    @blp.response(200, PolicySchema)
+    def put(self, data):
+        """Change the approval policy for the kinds given."""
+        table = services.set_policy(actor=current_user, table=data["policy"])
+        db.session.commit()
+        return {"policy": {k: list(v) for k, v in table.items()}}

@@ -1,0 +1,138 @@
+"""Forms of the forums pages. Choices are passed in by the views; forms never touch the database."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from govtrack.forums.models import Effect, ForumKind, Threshold
+
+FORUM_KINDS = [
+    (ForumKind.rembug_pusat.value, _l("Forum rembug pusat (central forum)")),
+    (ForumKind.board.value, _l("Board (pengurus)")),
+    (ForumKind.supervisors.value, _l("Supervisors (pengawas)")),
+    (ForumKind.sharia_supervisory.value, _l("Sharia supervisory board (DPS)")),
+    (ForumKind.members_meeting.value, _l("Members' meeting (RAT)")),
+]
+THRESHOLDS = [
+    (Threshold.simple_majority.value, _l("Simple majority (yes > no)")),
+    (Threshold.two_thirds.value, _l("Two thirds of votes cast")),
+    (Threshold.three_quarters.value, _l("Three quarters of votes cast")),
+    (Threshold.unanimous.value, _l("Unanimous (no vote against)")),
+]
+EFFECTS = [
+    (Effect.none.value, _l("None (a general resolution)")),
+    (Effect.approve.value, _l("Approve the agreement")),
+    (Effect.approve_with_amendments.value, _l("Approve with amended clauses")),
+    (Effect.reject.value, _l("Reject the agreement")),
+    (Effect.terminate.value, _l("Terminate the agreement")),
+    (Effect.waive_obligation.value, _l("Waive an obligation")),
+]
+
+
+class ForumForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Decision number prefix"), validators=[Optional(), Length(max=12)],
+                       description=_l("E.g. RP gives decision numbers RP-2026-001. Empty: from the kind."))
+    kind = SelectField(_l("Kind"), choices=FORUM_KINDS, validators=[DataRequired()])
+    all_members = BooleanField(_l("Every active member who is not an investor may vote"), default=True)
+    voter_numbers = TextAreaField(
+        _l("Voters (member numbers, one per line)"), validators=[Optional(), Length(max=200000)],
+        description=_l("Used when not every member votes, e.g. the board or the sharia supervisory board."),
+    )
+    quorum_numerator = IntegerField(_l("Quorum: numerator"), default=1,
+                                    validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    quorum_denominator = IntegerField(_l("Quorum: denominator"), default=2,
+                                      validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    quorum_strict = BooleanField(_l("Strictly more than the fraction (else: at least the fraction)"))
+    threshold = SelectField(_l("Threshold"), choices=THRESHOLDS, validators=[DataRequired()])
+    proxy_limit = IntegerField(_l("Proxies one member may hold"), default=1,
+                               validators=[InputRequired(), NumberRange(min=0, max=1000)])
+
+    def validate_quorum_numerator(self, field):
+        if self.quorum_denominator.data and field.data is not None and field.data > self.quorum_denominator.data:
+            raise ValidationError(_l("The quorum is at most the whole."))
+
+    def validate_voter_numbers(self, field):
+        if not self.all_members.data and not (field.data or "").strip():
+            raise ValidationError(_l("Name at least one voter, or let all members vote."))
+
+
+class MeetingForm(FlaskForm):
+    forum_id = SelectField(_l("Forum"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
+
+
+class AgendaForm(FlaskForm):
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
+    agreement_id = SelectField(_l("Agreement deliberated"), coerce=int, validators=[Optional()])
+    clause_numbers = StringField(_l("Clause numbers"), validators=[Optional(), Length(max=500)],
+                                 description=_l("E.g. 1, 3, 4. Empty: the agreement as a whole."))
+
+    def validate_clause_numbers(self, field):
+        try:
+            self.numbers = [int(x) for x in (field.data or "").replace(";", ",").split(",") if x.strip()]
+        except ValueError:
+            raise ValidationError(_l("Whole numbers separated by commas.")) from None
+
+
+class MotionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    text = TextAreaField(_l("Text of the motion"), validators=[DataRequired(), Length(max=50000)])
+    effect = SelectField(_l("Effect if carried"), choices=EFFECTS, validators=[DataRequired()])
+    agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[Optional()])
+    amendments = TextAreaField(
+        _l("Amended clauses"), validators=[Optional(), Length(max=100000)],
+        description=_l("One per line: clause number, a colon, the new text. E.g. 2: Margin 7% per year."),
+    )
+    obligation_id = IntegerField(_l("Obligation id (to waive)"), validators=[Optional(), NumberRange(min=1)])
+    corrects_motion_id = IntegerField(_l("Corrects motion id"), validators=[Optional(), NumberRange(min=1)])
+
+    def validate_amendments(self, field):
+        self.parsed: list[tuple[int, str]] = []
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            number, sep, text = line.partition(":")
+            if not sep or not number.strip().isdigit() or not text.strip():
+                raise ValidationError(_l("Each line: clause number, a colon, the new text."))
+            self.parsed.append((int(number), text.strip()))
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Minutes (Markdown)"), validators=[Optional(), Length(max=200000)])
+
+
+class TallyForm(FlaskForm):
+    yes = IntegerField(_l("Yes"), validators=[InputRequired(), NumberRange(min=0)])
+    no = IntegerField(_l("No"), validators=[InputRequired(), NumberRange(min=0)])
+    abstain = IntegerField(_l("Abstain"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts (CSRF only)."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def policy_form_class(kinds: list[tuple[str, str]]) -> type[FlaskForm]:
+    """A form with one set of forum-kind checkboxes per agreement kind."""
+    attrs = {k: MultiCheckboxField(label, choices=FORUM_KINDS, validate_choice=True) for k, label in kinds}
+    return type("PolicyForm", (FlaskForm,), attrs)

@@ -1,0 +1,381 @@
+"""Reading forums, meetings, motions, votes, decisions and the approval policy."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from govtrack.agreements.models import AgreementKind
+from govtrack.core.paging import Page, keyset_page
+from govtrack.extensions import db
+from govtrack.forums.models import (
+    APPROVING,
+    AgendaItem,
+    ApprovalRule,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Effect,
+    Forum,
+    ForumKind,
+    ForumVoter,
+    Meeting,
+    Motion,
+    MotionAmendment,
+    Vote,
+)
+from govtrack.members.models import Member
+
+# DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
+DEFAULT_POLICY: dict[str, tuple[str, ...]] = {
+    k.value: (ForumKind.rembug_pusat.value,)
+    + ((ForumKind.sharia_supervisory.value,) if k.value in {"loan", "credit_line", "guarantee"} else ())
+    for k in AgreementKind
+}
+
+
+# --- forums -----------------------------------------------------------------------------------
+
+def forum_page(*, cursor: str | None, limit: int, kind: str | None = None) -> Page:
+    stmt = select(Forum)
+    if kind:
+        stmt = stmt.where(Forum.kind == kind)
+    return keyset_page(stmt, id_column=Forum.id, cursor=cursor, limit=limit)
+
+
+def get_forum(forum_id: int) -> Forum | None:
+    return db.session.get(Forum, forum_id)
+
+
+def forum_choices() -> list[tuple[int, str]]:
+    return [(f.id, f.name) for f in db.session.scalars(select(Forum).order_by(Forum.name))]
+
+
+def voter_ids(forum_ids: list[int]) -> dict[int, list[int]]:
+    """The named voters of each forum (one query)."""
+    out: dict[int, list[int]] = {i: [] for i in forum_ids}
+    if forum_ids:
+        rows = db.session.execute(
+            select(ForumVoter.forum_id, ForumVoter.member_id)
+            .where(ForumVoter.forum_id.in_(forum_ids)).order_by(ForumVoter.member_id)
+        )
+        for f, m in rows:
+            out[f].append(m)
+    return out
+
+
+def _eligible_condition(forum: Forum):
+    cond = Member.active.is_(True) & Member.investor.is_(False)
+    if not forum.all_members:
+        cond = cond & Member.id.in_(select(ForumVoter.member_id).where(ForumVoter.forum_id == forum.id))
+    return cond
+
+
+def eligible_count(forum: Forum) -> int:
+    """Members who may vote in this forum: active, not investors, and named when it has a list."""
+    return db.session.scalar(select(func.count()).select_from(Member).where(_eligible_condition(forum))) or 0
+
+
+def eligible_ids(forum: Forum, member_ids) -> set[int]:
+    ids = list(set(member_ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Member.id).where(Member.id.in_(ids), _eligible_condition(forum))))
+
+
+def present_count(meeting: Meeting, forum: Forum) -> int:
+    """Eligible members present in person or by proxy."""
+    stmt = (
+        select(func.count())
+        .select_from(Attendance)
+        .join(Member, Member.id == Attendance.member_id)
+        .where(
+            Attendance.meeting_id == meeting.id,
+            Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value]),
+            _eligible_condition(forum),
+        )
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def attendance_map(meeting_id: int, member_ids=None) -> dict[int, Attendance]:
+    stmt = select(Attendance).where(Attendance.meeting_id == meeting_id)
+    if member_ids is not None:
+        stmt = stmt.where(Attendance.member_id.in_(list(set(member_ids))))
+    return {a.member_id: a for a in db.session.scalars(stmt)}
+
+
+def attendance_list(meeting_id: int) -> list[Attendance]:
+    """Everyone recorded at a meeting, with the member and proxy holder loaded, by group and name."""
+    return list(
+        db.session.scalars(
+            select(Attendance)
+            .join(Member, Member.id == Attendance.member_id)
+            .where(Attendance.meeting_id == meeting_id)
+            .options(joinedload(Attendance.member), joinedload(Attendance.proxy_holder))
+            .order_by(
+                case((Attendance.status == AttendanceStatus.present.value, 0),
+                     (Attendance.status == AttendanceStatus.proxy.value, 1), else_=2),
+                Member.group_name, Member.name, Member.id,
+            )
+        )
+    )
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+def meeting_filter(*, forum_id: int | None = None, status: str | None = None) -> Select:
+    stmt = select(Meeting).options(joinedload(Meeting.forum))
+    if forum_id:
+        stmt = stmt.where(Meeting.forum_id == forum_id)
+    if status:
+        stmt = stmt.where(Meeting.status == status)
+    return stmt
+
+
+def meeting_page(*, cursor: str | None, limit: int, **filters) -> Page:
+    """Meetings, newest first."""
+    return keyset_page(meeting_filter(**filters), id_column=Meeting.id, cursor=cursor, limit=limit,
+                       descending=True)
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting with its forum, agenda (agreements, clauses) and motions (amendments, decision)."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            joinedload(Meeting.forum),
+            selectinload(Meeting.agenda).options(
+                joinedload(AgendaItem.agreement), selectinload(AgendaItem.clauses)
+            ),
+            selectinload(Meeting.motions).options(
+                joinedload(Motion.agreement),
+                selectinload(Motion.amendments).joinedload(MotionAmendment.clause),
+                selectinload(Motion.decision),
+            ),
+        )
+    )
+
+
+def votes_by_motion(motion_ids: list[int]) -> dict[int, list[Vote]]:
+    """Roll-call votes of several motions with their members (one query)."""
+    out: dict[int, list[Vote]] = {i: [] for i in motion_ids}
+    if not motion_ids:
+        return out
+    rows = db.session.scalars(
+        select(Vote)
+        .join(Member, Member.id == Vote.member_id)
+        .where(Vote.motion_id.in_(motion_ids))
+        .options(joinedload(Vote.member))
+        .order_by(Vote.motion_id, Member.group_name, Member.name, Member.id)
+    )
+    for v in rows:
+        out[v.motion_id].append(v)
+    return out
+
+
+def vote_counts(motion_ids: list[int]) -> dict[int, dict[str, int]]:
+    """yes/no/abstain counts of roll-call votes per motion (one query)."""
+    out = {i: {"yes": 0, "no": 0, "abstain": 0} for i in motion_ids}
+    if motion_ids:
+        rows = db.session.execute(
+            select(Vote.motion_id, Vote.choice, func.count())
+            .where(Vote.motion_id.in_(motion_ids))
+            .group_by(Vote.motion_id, Vote.choice)
+        )
+        for m, choice, n in rows:
+            out[m][choice] = n
+    return out
+
+
+def recused_ids(motion: Motion, member_ids=None) -> set[int]:
+    """Members with a declared interest in a party of the motion's agreement."""
+    from govtrack.agreements.models import AgreementParty
+    from govtrack.members.models import MemberInterest
+
+    if motion.agreement_id is None:
+        return set()
+    stmt = select(MemberInterest.member_id).where(
+        MemberInterest.partner_id.in_(
+            select(AgreementParty.partner_id).where(AgreementParty.agreement_id == motion.agreement_id)
+        )
+    )
+    if member_ids is not None:
+        stmt = stmt.where(MemberInterest.member_id.in_(list(set(member_ids))))
+    return set(db.session.scalars(stmt))
+
+
+def load_motion(motion_id: int) -> Motion | None:
+    return db.session.scalar(
+        select(Motion)
+        .where(Motion.id == motion_id)
+        .options(
+            joinedload(Motion.meeting).joinedload(Meeting.forum),
+            joinedload(Motion.agreement),
+            selectinload(Motion.amendments).joinedload(MotionAmendment.clause),
+            selectinload(Motion.decision),
+        )
+    )
+
+
+def roll_call_rows(meeting: Meeting, *, group: str | None = None, q: str | None = None,
+                   limit: int = 300) -> list[Member]:
+    """Eligible members for the roll-call screen, by group and name (at most `limit`)."""
+    stmt = select(Member).where(_eligible_condition(meeting.forum))
+    if group:
+        stmt = stmt.where(Member.group_name == group)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where((func.lower(Member.name).like(like)) | (Member.number == q.strip()))
+    stmt = stmt.order_by(Member.group_name, Member.name, Member.id).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def member_ids_by_number(numbers) -> dict[str, int]:
+    numbers = [n for n in set(numbers) if n]
+    if not numbers:
+        return {}
+    return dict(db.session.execute(select(Member.number, Member.id).where(Member.number.in_(numbers))).all())
+
+
+# --- decisions and the approval policy ---------------------------------------------------------
+
+def decision_filter(*, forum_id: int | None = None, agreement_id: int | None = None,
+                    year: int | None = None) -> Select:
+    stmt = select(Decision).options(joinedload(Decision.forum), joinedload(Decision.agreement),
+                                    joinedload(Decision.meeting))
+    if forum_id:
+        stmt = stmt.where(Decision.forum_id == forum_id)
+    if agreement_id:
+        stmt = stmt.where(Decision.agreement_id == agreement_id)
+    if year:
+        stmt = stmt.where(Decision.year == year)
+    return stmt
+
+
+def decision_page(*, cursor: str | None, limit: int, **filters) -> Page:
+    """The decision register, newest first."""
+    return keyset_page(decision_filter(**filters), id_column=Decision.id, cursor=cursor, limit=limit,
+                       descending=True)
+
+
+def decisions_for_agreement(agreement_id: int) -> list[Decision]:
+    """The decision trail of one agreement, oldest first, forum and meeting loaded."""
+    return list(db.session.scalars(decision_filter(agreement_id=agreement_id).order_by(Decision.id)))
+
+
+def decision_ids_for(agreement_ids: list[int]) -> dict[int, list[int]]:
+    """For each agreement id, the ids of the decisions about it (one query)."""
+    out: dict[int, list[int]] = {i: [] for i in agreement_ids}
+    if agreement_ids:
+        rows = db.session.execute(
+            select(Decision.agreement_id, Decision.id)
+            .where(Decision.agreement_id.in_(agreement_ids)).order_by(Decision.id)
+        )
+        for a, d in rows:
+            out[a].append(d)
+    return out
+
+
+def decision_effects(decision: Decision) -> list[dict]:
+    return json.loads(decision.effects or "[]")
+
+
+def policy_table() -> dict[str, tuple[str, ...]]:
+    """Agreement kind -> the forum kinds whose carried approval it needs (stored or default)."""
+    stored: dict[str, list[str]] = {}
+    for kind, forum_kind in db.session.execute(
+        select(ApprovalRule.agreement_kind, ApprovalRule.forum_kind).order_by(ApprovalRule.id)
+    ):
+        stored.setdefault(kind, []).append(forum_kind)
+    return {k: tuple(stored.get(k, DEFAULT_POLICY[k])) for k in DEFAULT_POLICY}
+
+
+def required_forum_kinds(agreement_kind: str) -> tuple[str, ...]:
+    rows = tuple(
+        db.session.scalars(
+            select(ApprovalRule.forum_kind).where(ApprovalRule.agreement_kind == agreement_kind)
+            .order_by(ApprovalRule.id)
+        )
+    )
+    return rows or DEFAULT_POLICY.get(agreement_kind, (ForumKind.rembug_pusat.value,))
+
+
+def approval_status(agreement_id: int, agreement_kind: str) -> tuple[list[int], list[str]]:
+    """(ids of the carried approve decisions that satisfy the policy, forum kinds still missing)."""
+    required = required_forum_kinds(agreement_kind)
+    rows = db.session.execute(
+        select(Decision.id, Forum.kind)
+        .join(Forum, Forum.id == Decision.forum_id)
+        .where(Decision.agreement_id == agreement_id, Decision.effect.in_(APPROVING))
+        .order_by(Decision.id)
+    ).all()
+    ids = [d for d, kind in rows if kind in required]
+    missing = [k for k in required if k not in {kind for _, kind in rows}]
+    return ids, missing
+
+
+def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Decision.id).where(Decision.agreement_id == agreement_id, Decision.effect == effect.value)
+            .order_by(Decision.id)
+        )
+    )
+
+
+def recused_by_motion(motions: list[Motion], member_ids=None) -> dict[int, set[int]]:
+    """For each motion about an agreement, the members recused by a declared interest (one query)."""
+    from govtrack.agreements.models import AgreementParty
+    from govtrack.members.models import MemberInterest
+
+    out: dict[int, set[int]] = {m.id: set() for m in motions}
+    agreement_ids = {m.agreement_id for m in motions if m.agreement_id}
+    if not agreement_ids:
+        return out
+    stmt = (
+        select(AgreementParty.agreement_id, MemberInterest.member_id)
+        .join(MemberInterest, MemberInterest.partner_id == AgreementParty.partner_id)
+        .where(AgreementParty.agreement_id.in_(agreement_ids))
+    )
+    if member_ids is not None:
+        stmt = stmt.where(MemberInterest.member_id.in_(member_ids))
+    by_agreement: dict[int, set[int]] = {}
+    for a, m in db.session.execute(stmt):
+        by_agreement.setdefault(a, set()).add(m)
+    for motion in motions:
+        out[motion.id] = by_agreement.get(motion.agreement_id, set())
+    return out
+
+
+def member_names(member_ids) -> dict[int, Member]:
+    ids = list(set(member_ids))
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+def group_names(forum: Forum) -> list[str]:
+    """The rembug groups that have voters of this forum (for the roll-call filter)."""
+    return [g for g in db.session.scalars(
+        select(Member.group_name).where(_eligible_condition(forum), Member.group_name.is_not(None))
+        .distinct().order_by(Member.group_name).limit(5000)
+    )]
+
+
+def open_motions(meeting_id: int) -> list[Motion]:
+    return list(db.session.scalars(
+        select(Motion).where(Motion.meeting_id == meeting_id, Motion.status == "open").order_by(Motion.id)))
+
+
+def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int]:
+    from govtrack.agreements.models import Clause
+
+    if not numbers:
+        return {}
+    return dict(db.session.execute(
+        select(Clause.number, Clause.id).where(Clause.agreement_id == agreement_id, Clause.number.in_(numbers))
+    ).all())

@@ -1,0 +1,170 @@
+"""Decisions: numbering, the approval policy gate, amendments, rejection, termination, hooks."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from govtrack.agreements.models import Agreement, Clause, ClauseVersion
+from govtrack.errors import Conflict
+from govtrack.extensions import db
+from govtrack.forums import hooks
+
+
+def _status(agreement_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(Agreement, agreement_id).status
+
+
+@pytest.fixture
+def carry(make_members, make_meeting, make_motion, vote, close):
+    """carry(forum, agreement, effect) -> the closed, carried motion (3 present, 3 yes)."""
+    members = make_members(3)
+
+    def do(forum, agreement, effect="approve", amendments=None):
+        meeting = make_meeting(forum, present=members)
+        motion = make_motion(meeting, effect=effect, agreement=agreement, amendments=amendments)
+        vote(motion, {m: "yes" for m in members})
+        m = close(motion)
+        assert m.outcome == "carried"
+        return m
+
+    return do
+
+
+def test_a_loan_needs_both_forums(api_as, make_forum, make_agreement, carry):
+    api = api_as("manager")
+    central = make_forum("rembug_pusat", code="RP")
+    sharia = make_forum("sharia_supervisory", code="DPS")
+    loan = make_agreement(kind="loan", clauses=["Tenor 24 bulan", "Margin 8%"])
+
+    first = carry(central, loan).decision.id
+    assert _status(loan.id) == "under_deliberation"  # not approved after one forum
+    resp = api.post(f"/api/v1/agreements/{loan.id}/transition", json={"to": "approved"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    resp = api.post(f"/api/v1/agreements/{loan.id}/transition", json={"to": "active"})
+    assert resp.status_code == 409  # cannot become active without every required decision
+
+    second = carry(sharia, loan).decision.id
+    assert _status(loan.id) == "approved"
+    clauses = db.session.scalars(select(Clause).where(Clause.agreement_id == loan.id)).all()
+    assert {c.status for c in clauses} == {"accepted"}
+    resp = api.post(f"/api/v1/agreements/{loan.id}/transition", json={"to": "active"})
+    assert resp.status_code == 200 and resp.get_json()["status"] == "active"
+    assert resp.get_json()["decisions"] == [first, second]
+
+
+def test_a_grant_needs_only_the_central_forum_and_numbers_run_per_forum_and_year(make_forum, make_agreement, carry):
+    central = make_forum("rembug_pusat", code="RP")
+    grants = [make_agreement(kind="grant") for _ in range(2)]
+    numbers = [carry(central, g).decision.number for g in grants]
+    assert numbers == ["RP-2026-001", "RP-2026-002"]
+    assert {_status(g.id) for g in grants} == {"approved"}
+
+
+def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_forum, make_meeting, make_agreement):
+    board = make_forum("board", code="PG")
+    grant = make_agreement(kind="grant")
+    meeting = make_meeting(board)
+    for effect in ("approve", "reject"):
+        resp = api_as("board").post(f"/api/v1/meetings/{meeting.id}/motions", json={
+            "title": "x", "text": "x", "effect": effect, "agreement_id": grant.id})
+        assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "forum_not_in_policy"
+    assert _status(grant.id) == "draft"
+
+
+def test_the_gate_answers_for_manual_transitions(api_as, make_forum, make_agreement, carry):
+    """A decision recorded while the agreement was elsewhere still authorises the move later."""
+    from govtrack.forums.services import authorise
+
+    central = make_forum("rembug_pusat", code="RP")
+    grant = make_agreement(kind="grant")
+    assert authorise(grant, "approved") == []
+    carry(central, grant)
+    assert authorise(db.session.get(Agreement, grant.id), "approved") != []
+
+
+def test_a_rejected_agreement_cannot_become_active(api_as, make_forum, make_agreement, carry):
+    central = make_forum("rembug_pusat", code="RP")
+    grant = make_agreement(kind="grant")
+    carry(central, grant, effect="reject")
+    assert _status(grant.id) == "rejected"
+    resp = api_as("manager").post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "active"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "invalid_transition"
+
+
+def test_amendments_keep_the_old_text(make_forum, make_agreement, carry):
+    central = make_forum("rembug_pusat", code="RP")
+    grant = make_agreement(kind="grant", clauses=["Dana 100 juta", "Laporan tiap bulan"])
+    clause = db.session.scalars(select(Clause).where(Clause.agreement_id == grant.id, Clause.number == 1)).one()
+    decision_id = carry(central, grant, effect="approve_with_amendments",
+                        amendments=[(clause.id, "Dana 120 juta")]).decision.id
+    db.session.expire_all()
+    clause = db.session.get(Clause, clause.id)
+    assert (clause.text, clause.status) == ("Dana 120 juta", "amended")
+    versions = db.session.scalars(
+        select(ClauseVersion).where(ClauseVersion.clause_id == clause.id).order_by(ClauseVersion.version)).all()
+    assert [v.text for v in versions] == ["Dana 100 juta", "Dana 120 juta"]
+    assert versions[-1].decision_id == decision_id
+    assert _status(grant.id) == "approved"
+    other = db.session.scalars(select(Clause).where(Clause.agreement_id == grant.id, Clause.number == 2)).one()
+    assert other.status == "accepted"
+
+
+def test_termination_by_decision(api_as, make_forum, make_agreement, carry):
+    central = make_forum("rembug_pusat", code="RP")
+    active = make_agreement(kind="grant", status="active")
+    resp = api_as("manager").post(f"/api/v1/agreements/{active.id}/transition", json={"to": "terminated"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    carry(central, active, effect="terminate")
+    assert _status(active.id) == "terminated"
+
+
+def test_waive_obligation_needs_a_registered_handler(app, make_forum, make_members, make_meeting, make_motion, vote, close):
+    members = make_members(3)
+    meeting = make_meeting(make_forum(), present=members)
+    motion = make_motion(meeting, effect="waive_obligation", obligation_id=77)
+    vote(motion, {m: "yes" for m in members})
+    with app.test_request_context(), pytest.raises(Conflict) as err:
+        close(motion)
+    assert err.value.code == "effect_unavailable"
+    db.session.rollback()
+    seen = []
+    hooks.effect_handlers["waive_obligation"] = lambda *, actor, motion, decision: (
+        seen.append((motion.obligation_id, decision.id)) or [{"obligation_id": motion.obligation_id, "status": "waived"}])
+    try:
+        m = close(motion)
+    finally:
+        hooks.effect_handlers.pop("waive_obligation")
+    assert m.outcome == "carried" and seen == [(77, m.decision.id)]
+
+
+def test_policy_change_is_audited_and_takes_effect(api_as, make_forum, make_agreement, carry):
+    admin = api_as("admin")
+    resp = admin.put("/api/v1/approval-policy", json={"policy": {"grant": ["rembug_pusat", "board"]}})
+    assert resp.status_code == 200 and resp.get_json()["policy"]["grant"] == ["rembug_pusat", "board"]
+    assert resp.get_json()["policy"]["loan"] == ["rembug_pusat", "sharia_supervisory"]
+    assert api_as("board").put("/api/v1/approval-policy", json={"policy": {"grant": ["board"]}}).status_code == 403
+    assert admin.put("/api/v1/approval-policy", json={"policy": {"grant": []}}).status_code == 422
+    grant = make_agreement(kind="grant")
+    carry(make_forum("rembug_pusat", code="RP"), grant)
+    assert _status(grant.id) == "under_deliberation"
+    carry(make_forum("board", code="PG"), grant)
+    assert _status(grant.id) == "approved"
+    from govtrack.audit.models import AuditEvent
+
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "policy.update")) is not None
+
+
+def test_agenda_item_in_an_open_meeting_puts_the_agreement_under_deliberation(api_as, make_meeting, make_agreement):
+    api = api_as("board")
+    grant = make_agreement(kind="grant", clauses=["A", "B"])
+    clause_ids = [c.id for c in db.session.scalars(select(Clause).where(Clause.agreement_id == grant.id))]
+    scheduled = make_meeting(open=False)
+    resp = api.post(f"/api/v1/meetings/{scheduled.id}/agenda", json={"title": "Hibah", "agreement_id": grant.id,
+                                                                    "clause_ids": clause_ids})
+    assert resp.status_code == 201 and resp.get_json()["position"] == 1
+    assert _status(grant.id) == "draft"
+    api.post(f"/api/v1/meetings/{scheduled.id}/open")
+    assert _status(grant.id) == "under_deliberation"
+    assert api.get(f"/api/v1/meetings/{scheduled.id}").get_json()["agenda"][0]["clause_ids"] == sorted(clause_ids)
