@@ -12,6 +12,13 @@ from govtrack.extensions import db
 from govtrack.partners.models import Partner
 
 
+# Byte-order ("C") collation on PostgreSQL, as SQLite's BINARY default: the number and lower(name)
+# indexes then answer prefix searches as plain range scans whatever the database's own collation
+# (under a linguistic one such as en_US, a range of strings is not the set sharing a prefix).
+def _bytewise(length: int) -> String:
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Member(db.Model):
     """A member on the roster (not a login). Investors are on the roster but have no vote."""
 
@@ -22,8 +29,8 @@ class Member(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(_bytewise(30), unique=True)
+    name: Mapped[str] = mapped_column(_bytewise(200))
     group_name: Mapped[str | None] = mapped_column(String(120))  # the rembug group
     joined_on: Mapped[dt.date | None]
     active: Mapped[bool] = mapped_column(default=True)
