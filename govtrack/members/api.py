@@ -48,8 +48,11 @@ class MemberSchema(StrictSchema):
 
 
 class MemberPatchSchema(MemberSchema):
-    class Meta:
-        partial = True
+    """Every field optional. (Marshmallow has no `partial` Meta option: it is a load argument.)"""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 class MemberQuery(ListArgs):
