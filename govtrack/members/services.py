@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from govtrack.audit.services import record
@@ -28,8 +29,6 @@ from govtrack.partners.models import Partner
 
 # The API and CSV name the rembug group `group`; the column is `group_name`.
 FIELDS = ("number", "name", "group", "joined_on", "active", "investor")
-COLUMN = {"number": "number", "name": "name", "group": "group_name", "joined_on": "joined_on",
-          "active": "active", "investor": "investor"}
 NUMBER_RE = re.compile(r"^[0-9A-Z][0-9A-Z./-]*$")
 NUMBER_MAX, NAME_MAX, GROUP_MAX, NOTE_MAX = 30, 200, 120, 2000
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "ya"})
@@ -47,7 +46,11 @@ class _Bad(Exception):
     """A value refused; the message says why."""
 
 
-def clean_number(value) -> str:
+# Each cleaner takes (value, today) and returns the stored value or raises _Bad. They run twice
+# per CSV line (check, then write) on files of 280,000 lines, so the common case is kept short.
+
+
+def clean_number(value, today: dt.date | None = None) -> str:
     number = str(value or "").strip().upper()
     if not number:
         raise _Bad(_l("Required."))
@@ -58,8 +61,15 @@ def clean_number(value) -> str:
     return number
 
 
-def clean_name(value) -> str:
-    name = " ".join(str(value or "").split())
+def _spaces(value) -> str:
+    text = str(value or "")
+    if "  " in text or text[:1].isspace() or text[-1:].isspace() or "\t" in text or "\n" in text:
+        text = " ".join(text.split())
+    return text
+
+
+def clean_name(value, today: dt.date | None = None) -> str:
+    name = _spaces(value)
     if not name:
         raise _Bad(_l("Required."))
     if len(name) > NAME_MAX:
@@ -67,8 +77,8 @@ def clean_name(value) -> str:
     return name
 
 
-def clean_group(value) -> str | None:
-    group = " ".join(str(value or "").split())
+def clean_group(value, today: dt.date | None = None) -> str | None:
+    group = _spaces(value)
     if len(group) > GROUP_MAX:
         raise _Bad(_l("At most %(n)d characters.", n=GROUP_MAX))
     return group or None
@@ -89,28 +99,42 @@ def clean_date(value, today: dt.date) -> dt.date | None:
     return value
 
 
-def clean_bool(value, default: bool) -> bool:
+_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+
+
+def _flag(value, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     if value is None:
         return default
-    word = str(value).strip().lower()
-    if word == "":
+    word = _WORDS.get(value)  # "1" / "0": no stripping or folding needed
+    if word is not None:
+        return word
+    text = str(value).strip().lower()
+    if text == "":
         return default
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise _Bad(_l("Write 1 or 0 (yes or no)."))
+    word = _WORDS.get(text)
+    if word is None:
+        raise _Bad(_l("Write 1 or 0 (yes or no)."))
+    return word
 
 
-_CLEANERS = {
-    "number": lambda v, today: clean_number(v),
-    "name": lambda v, today: clean_name(v),
-    "group": lambda v, today: clean_group(v),
-    "joined_on": clean_date,
-    "active": lambda v, today: clean_bool(v, True),
-    "investor": lambda v, today: clean_bool(v, False),
+def clean_active(value, today: dt.date | None = None) -> bool:
+    return _flag(value, True)
+
+
+def clean_investor(value, today: dt.date | None = None) -> bool:
+    return _flag(value, False)
+
+
+# field (API/CSV name) -> (column, cleaner)
+_PLAN = {
+    "number": ("number", clean_number),
+    "name": ("name", clean_name),
+    "group": ("group_name", clean_group),
+    "joined_on": ("joined_on", clean_date),
+    "active": ("active", clean_active),
+    "investor": ("investor", clean_investor),
 }
 
 
@@ -119,12 +143,12 @@ def clean_values(raw: dict, *, today: dt.date) -> tuple[dict, dict[str, list[str
     values: dict = {}
     errors: dict[str, list[str]] = {}
     for key, value in raw.items():
-        cleaner = _CLEANERS.get(key)
-        if cleaner is None:
+        plan = _PLAN.get(key)
+        if plan is None:
             errors[key] = [str(_l("Unknown field."))]
             continue
         try:
-            values[COLUMN[key]] = cleaner(value, today)
+            values[plan[0]] = plan[1](value, today)
         except _Bad as bad:
             errors[key] = [str(bad.args[0])]
     return values, errors
@@ -323,11 +347,18 @@ def _records(source: IO[bytes], result: ImportResult) -> Iterator[tuple[int, lis
 def _row_values(header: list[str], cells: list[str], today: dt.date) -> tuple[dict | None, str | None]:
     if len(cells) != len(header):
         return None, str(_l("Expected %(n)d values, found %(m)d.", n=len(header), m=len(cells)))
-    if any("\ufffd" in c for c in cells):
-        return None, str(_l("Not UTF-8 text; save the file as \"CSV UTF-8\"."))
-    values, errors = clean_values(dict(zip(header, cells, strict=True)), today=today)
+    values: dict = {}
+    errors: list[str] = []
+    for name, cell in zip(header, cells, strict=True):
+        if "\ufffd" in cell:
+            return None, str(_l("Not UTF-8 text; save the file as \"CSV UTF-8\"."))
+        column, cleaner = _PLAN[name]
+        try:
+            values[column] = cleaner(cell, today)
+        except _Bad as bad:
+            errors.append(f"{name}: {bad.args[0]}")
     if errors:
-        return None, "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items())
+        return None, "; ".join(errors)
     return values, None
 
 
@@ -370,12 +401,16 @@ _COMPARED = ("name", "group_name", "joined_on", "active", "investor")
 
 def _write_chunk(rows: list[dict], now: dt.datetime, result: ImportResult) -> None:
     """One SELECT for the chunk's numbers, then one upsert of the new and changed rows."""
+    numbers = [r["number"] for r in rows]
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One array parameter rather than 1,000: the statement text stays the same for every chunk.
+        match = Member.number == any_(bindparam("numbers", numbers, type_=postgresql.ARRAY(String)))
+    else:
+        match = Member.number.in_(numbers)
     existing = {
         number: tuple(rest)
         for number, *rest in db.session.execute(
-            select(Member.number, *(getattr(Member, c) for c in _COMPARED)).where(
-                Member.number.in_([r["number"] for r in rows])
-            )
+            select(Member.number, *(getattr(Member, c) for c in _COMPARED)).where(match)
         )
     }
     writes = []
