@@ -7,6 +7,7 @@ import tempfile
 
 from flask import abort, jsonify, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -124,7 +125,7 @@ def serialise(members) -> list[dict]:
 def _member(member_id: int):
     member = queries.get_member(member_id)
     if member is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return member
 
 
@@ -169,7 +170,7 @@ class MemberItem(MethodView):
         """Change some fields; `user_id` links a login (null unlinks)."""
         member = _member(member_id)
         if not data:
-            raise ValidationFailed("Nothing to change.", fields={"body": ["Give at least one field."]})
+            raise ValidationFailed(_("Nothing to change."), fields={"body": [_("Give at least one field.")]})
         link = "user_id" in data
         user_id = data.pop("user_id", None)
         services.update_member(actor=current_user, member=member, changes=data)
@@ -252,6 +253,6 @@ def withdraw_interest(member_id, interest_id):
     """Withdraw a declaration (the audit log keeps it)."""
     interest = queries.get_interest(member_id, interest_id)
     if interest is None:
-        raise NotFound("No such interest.")
+        raise NotFound(_("No such interest."))
     services.withdraw_interest(actor=current_user, interest=interest)
     db.session.commit()

@@ -313,8 +313,12 @@ def _records(source: IO[bytes], result: ImportResult) -> Iterator[tuple[int, lis
     try:
         first = text.readline()
         if not first.strip():
-            result.add_error(1, str(_l("The file is empty; the first line must name the columns: %(cols)s.",
-                                       cols=", ".join(FIELDS))))
+            message = (
+                _l("The file is empty; its first line must name the columns: %(cols)s.", cols=", ".join(FIELDS))
+                if not first
+                else _l("The first line must name the columns: %(cols)s.", cols=", ".join(FIELDS))
+            )
+            result.add_error(1, str(message))
             return
         # Spreadsheets set to Indonesian write ';' between values.
         delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -485,22 +489,25 @@ def declare_interest(*, actor, member: Member, partner_id: int, note: str | None
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
         raise _invalid({"note": [str(_l("At most %(n)d characters.", n=NOTE_MAX))]})
-    duplicate = Conflict(
-        str(_l("%(member)s has already declared an interest in %(partner)s.", member=member.name, partner=partner.name)),
-        code="duplicate",
-        fields={"partner_id": [str(_l("Already declared."))]},
-    )
+    def duplicate() -> Conflict:
+        return Conflict(
+            str(_l("%(member)s has already declared an interest in %(partner)s.",
+                   member=member.name, partner=partner.name)),
+            code="duplicate",
+            fields={"partner_id": [str(_l("Already declared."))]},
+        )
+
     if db.session.scalar(
         select(func.count()).where(MemberInterest.member_id == member.id, MemberInterest.partner_id == partner.id)
     ):
-        raise duplicate
+        raise duplicate()
     interest = MemberInterest(member_id=member.id, partner_id=partner.id, note=note)
     db.session.add(interest)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise duplicate from None
+        raise duplicate() from None
     record(
         "member.interest_declare", actor=actor, object_type="member", object_id=member.id,
         after=_interest_snapshot(interest),

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from govtrack.demo import members as demo
 from govtrack.extensions import db
 from govtrack.members.models import Member, MemberInterest
-
-pytestmark = pytest.mark.usefixtures("in_request")
 
 
 def test_demo_roster_alone(app):
@@ -35,3 +32,10 @@ def test_demo_links_the_member_login_and_declares_interests(app, make_user, make
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Member)) == 120
     assert db.session.scalar(select(func.count()).select_from(MemberInterest)) == 2
+
+
+def test_flask_demo_load_runs_the_roster_loader_outside_any_request(runner):
+    # No request context: messages must not be translated eagerly on the success path.
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Member)) == 120

@@ -111,10 +111,15 @@ def test_form_errors_are_shown(client, make_user, login, make_member):
 
 
 def test_forms_refuse_a_post_without_the_csrf_token(client, make_user, login, make_member, make_partner):
+    from govtrack.members.services import declare_interest
+
     member, partner = make_member(), make_partner()
+    interest = declare_interest(actor="test", member=member, partner_id=make_partner().id)
+    db.session.commit()
     other = make_user("member")
     signed_in(make_user, login, "admin")
     posts = {
+        f"/members/{member.id}/interests/{interest.id}/withdraw": {},
         "/members/new": {"number": "Z-1", "name": "Zaki"},
         f"/members/{member.id}/edit": {"number": member.number, "name": "Changed"},
         "/members/import": {"file": (io.BytesIO(csv_bytes("Z-2,Zul,G,,1,0")), "m.csv")},
@@ -125,7 +130,7 @@ def test_forms_refuse_a_post_without_the_csrf_token(client, make_user, login, ma
     for url, data in posts.items():
         assert client.post(url, data=data).status_code == 400, url
     assert db.session.scalar(select(func.count()).select_from(Member)) == 1
-    assert db.session.scalar(select(func.count()).select_from(MemberInterest)) == 0
+    assert db.session.scalar(select(func.count()).select_from(MemberInterest)) == 1
     assert db.session.get(User, other.id).member_id is None
 
 
