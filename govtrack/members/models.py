@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.db import utcnow
@@ -26,6 +26,10 @@ class Member(db.Model):
     __table_args__ = (
         Index("ix_members_group_name", "group_name", "name"),
         Index("ix_members_name_lower", func.lower("name")),
+        # PostgreSQL only (migration 0003m): trigrams, so "name contains" is an index search too.
+        Index(
+            "ix_members_name_trgm", text("lower(name) gin_trgm_ops"), postgresql_using="gin"
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
