@@ -153,7 +153,7 @@ def searches(url: str, instance: str, rows: int, explain: bool) -> list[tuple[st
             ("name prefix 's' (1 in 9 names)", {"q": "s"}),
             ("name prefix, 2nd page", {"q": "siti", "cursor": page2}),
             ("name contains 'hayati'", {"q": "hayati", "contains": True}),
-            ("name contains 'zzz' (no match: full scan)", {"q": "zzz", "contains": True}),
+            ("name contains 'zzz' (matches nothing)", {"q": "zzz", "contains": True}),
             ("group page", {"group": group(mid)}),
             ("whole roster, first page", {}),
             ("investors only, first page", {"investor": True}),
