@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.db import utcnow
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
+
+
+# Byte-order ("C") collation on PostgreSQL, as SQLite's BINARY default: the number and lower(name)
+# indexes then answer prefix searches as plain range scans whatever the database's own collation
+# (under a linguistic one such as en_US, a range of strings is not the set sharing a prefix).
+def _bytewise(length: int) -> String:
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class Member(db.Model):
@@ -19,11 +26,15 @@ class Member(db.Model):
     __table_args__ = (
         Index("ix_members_group_name", "group_name", "name"),
         Index("ix_members_name_lower", func.lower("name")),
+        # PostgreSQL only (migration 0003m): trigrams, so "name contains" is an index search too.
+        Index(
+            "ix_members_name_trgm", text("lower(name) gin_trgm_ops"), postgresql_using="gin"
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(_bytewise(30), unique=True)
+    name: Mapped[str] = mapped_column(_bytewise(200))
     group_name: Mapped[str | None] = mapped_column(String(120))  # the rembug group
     joined_on: Mapped[dt.date | None]
     active: Mapped[bool] = mapped_column(default=True)

@@ -1,7 +1,229 @@
-"""Members pages."""
+"""Members pages: the roster and its search, a member's page, forms, the CSV import."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from govtrack.auth.forms import ConfirmForm
+from govtrack.auth.permissions import can, permission_required
+from govtrack.core.paging import DEFAULT_LIMIT
+from govtrack.core.web import apply_domain_error
+from govtrack.errors import DomainError, ValidationFailed
+from govtrack.extensions import db
+from govtrack.members import queries, services
+from govtrack.members.forms import ImportForm, InterestForm, LinkUserForm, MemberForm
+from govtrack.partners.queries import partner_choices
 
 bp = Blueprint("members", __name__, url_prefix="/members")
+
+# A roster CSV of 280,000 lines is some 20 MB, past the upload limit for documents.
+DEFAULT_IMPORT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def import_max_bytes() -> int:
+    return int(current_app.config.get("MEMBER_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+
+
+@bp.url_value_preprocessor
+def _import_body_limit(endpoint, values):
+    # URL value preprocessors run before every before_request function, so the raised limit is in
+    # place before CSRFProtect reads (and size-checks) the multipart body of the import page.
+    if endpoint == "members.import_page":
+        request.max_content_length = import_max_bytes()
+
+
+def _bool_arg(name: str) -> bool | None:
+    return {"yes": True, "no": False}.get(request.args.get(name, ""))
+
+
+@bp.get("/")
+@permission_required("members.view")
+def index():
+    q = request.args.get("q", "").strip()[:200]
+    group = " ".join(request.args.get("group", "").split())[: services.GROUP_MAX]
+    try:
+        page = queries.member_page(
+            q=q, group=group, active=_bool_arg("active"), investor=_bool_arg("investor"),
+            contains=request.args.get("contains") == "1", cursor=request.args.get("cursor"),
+            limit=DEFAULT_LIMIT,
+        )
+    except ValidationFailed:
+        abort(400)
+    return render_template(
+        "members/index.html",
+        members=page.items,
+        next_cursor=page.next,
+        q=q,
+        group=group,
+        group_size=queries.group_size(group) if group else None,
+        number_search=bool(q) and queries.looks_like_number(q),
+    )
+
+
+def _detail(member, *, interest_form=None, link_form=None, status: int = 200):
+    user = queries.linked_users([member.id]).get(member.id)
+    if can(current_user, "members.edit"):
+        interest_form = interest_form or InterestForm(formdata=None)
+        interest_form.partner_id.choices = partner_choices(active_only=False)
+        link_form = link_form or LinkUserForm(formdata=None)
+        link_form.user_id.choices = [(u.id, f"{u.name} <{u.email}>") for u in queries.linkable_users(member)]
+    return render_template(
+        "members/detail.html",
+        member=member,
+        user=user,
+        interest_form=interest_form,
+        link_form=link_form,
+    ), status
+
+
+def _load(member_id: int):
+    member = queries.load_member(member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/<int:member_id>")
+@permission_required("members.view")
+def detail(member_id: int):
+    return _detail(_load(member_id))
+
+
+def _data(form: MemberForm) -> dict:
+    return {
+        "number": form.number.data,
+        "name": form.name.data,
+        "group": form.group.data,
+        "joined_on": form.joined_on.data,
+        "active": form.active.data,
+        "investor": form.investor.data,
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("members.edit")
+def new():
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.create_member(actor=current_user, data=services.MemberData(**_data(form)))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return render_template("members/form.html", form=form, member=None), err.status
+        flash(_("Member %(number)s added.", number=member.number), "success")
+        return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/form.html", form=form, member=None), (422 if form.errors else 200)
+
+
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@permission_required("members.edit")
+def edit(member_id: int):
+    member = queries.get_member(member_id)
+    if member is None:
+        abort(404)
+    form = MemberForm(obj=member)
+    if not form.is_submitted():
+        form.group.data = member.group_name
+    if form.validate_on_submit():
+        try:
+            services.update_member(actor=current_user, member=member, changes=_data(form))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return render_template("members/form.html", form=form, member=member), err.status
+        flash(_("Member %(number)s saved.", number=member.number), "success")
+        return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/form.html", form=form, member=member), (422 if form.errors else 200)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("members.edit")
+def import_page():
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            result = services.import_members(actor=current_user, source=form.file.data.stream)
+            db.session.commit()
+        except services.ImportRejected as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+            return render_template("members/import.html", form=form, result=err.result), 422
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return render_template("members/import.html", form=form, result=None), err.status
+        flash(
+            _(
+                "Import done: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
+                created=result.created, updated=result.updated, unchanged=result.unchanged,
+            ),
+            "success",
+        )
+        return redirect(url_for("members.index"))
+    return render_template("members/import.html", form=form, result=None), (422 if form.errors else 200)
+
+
+@bp.post("/<int:member_id>/interests")
+@permission_required("members.edit")
+def declare_interest(member_id: int):
+    member = _load(member_id)
+    form = InterestForm()
+    form.partner_id.choices = partner_choices(active_only=False)
+    if not form.validate_on_submit():
+        return _detail(member, interest_form=form, status=422)
+    try:
+        services.declare_interest(
+            actor=current_user, member=member, partner_id=form.partner_id.data, note=form.note.data
+        )
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _detail(_load(member_id), interest_form=form, status=err.status)
+    flash(_("Interest declared."), "success")
+    return redirect(url_for("members.detail", member_id=member_id))
+
+
+@bp.post("/<int:member_id>/interests/<int:interest_id>/withdraw")
+@permission_required("members.edit")
+def withdraw_interest(member_id: int, interest_id: int):
+    interest = queries.get_interest(member_id, interest_id)
+    if interest is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.withdraw_interest(actor=current_user, interest=interest)
+    db.session.commit()
+    flash(_("Interest withdrawn."), "success")
+    return redirect(url_for("members.detail", member_id=member_id))
+
+
+@bp.post("/<int:member_id>/user")
+@permission_required("members.edit")
+def link_user(member_id: int):
+    member = _load(member_id)
+    form = LinkUserForm()
+    form.user_id.choices = [(u.id, u.name) for u in queries.linkable_users(member)]
+    if not form.validate_on_submit():
+        return _detail(member, link_form=form, status=422)
+    try:
+        services.link_user_by_id(actor=current_user, member=member, user_id=form.user_id.data)
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _detail(_load(member_id), link_form=form, status=err.status)
+    flash(_("Login linked to this member."), "success")
+    return redirect(url_for("members.detail", member_id=member_id))
+
+
+@bp.post("/<int:member_id>/user/unlink")
+@permission_required("members.edit")
+def unlink_user(member_id: int):
+    member = _load(member_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.unlink_user(actor=current_user, member=member)
+    db.session.commit()
+    flash(_("Login unlinked from this member."), "success")
+    return redirect(url_for("members.detail", member_id=member_id))

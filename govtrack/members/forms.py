@@ -1,0 +1,49 @@
+"""Roster forms: a member, the CSV import, an interest declaration, a user link."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from govtrack.members.services import GROUP_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
+
+
+class MemberForm(FlaskForm):
+    number = StringField(
+        _l("Member number"),
+        validators=[DataRequired(), Length(max=NUMBER_MAX)],
+        description=_l("Letters, digits, '-', '/' and '.'; stored in capitals."),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
+    group = StringField(
+        _l("Rembug group"), validators=[Optional(), Length(max=GROUP_MAX)],
+        description=_l("The rembug pusat the member belongs to."),
+    )
+    joined_on = DateField(_l("Joined on"), validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+    investor = BooleanField(
+        _l("Investor (modal penyertaan)"), description=_l("Investors are on the roster but have no vote.")
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l(
+            "UTF-8 text; first line: number,name,group,joined_on,active,investor. "
+            "Dates as YYYY-MM-DD; active and investor as 1 or 0."
+        ),
+    )
+
+
+class InterestForm(FlaskForm):
+    partner_id = SelectField(_l("Partner"), coerce=int, validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class LinkUserForm(FlaskForm):
+    user_id = SelectField(_l("Login"), coerce=int, validators=[DataRequired()])

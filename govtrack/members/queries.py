@@ -1,0 +1,213 @@
+"""Reading the member roster: searches that stay index-backed at 280,000 members.
+
+Every list is keyset-paginated on an order an index already holds, so a page costs the same on
+the last page as on the first, and no page counts the whole table:
+
+- no search: by number (the unique index);
+- a number (or its beginning): a range on number, by number;
+- a name: a range on lower(name) (its beginning), or `contains` for any part of the name, walking
+  the lower(name) index in order and stopping after one page;
+- a group: the (group_name, name) index, by name (a group is small; a search narrows it further).
+
+Ranges are exact prefix matches because number and name compare byte by byte (SQLite's BINARY;
+COLLATE "C" on PostgreSQL, migration 0003m). lower() then folds only ASCII letters on both, and
+so does `fold` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from govtrack.auth.models import User
+from govtrack.core.paging import Page, decode_cursor, encode_cursor, keyset_page
+from govtrack.errors import ValidationFailed
+from govtrack.extensions import db
+from govtrack.members.models import Member, MemberInterest
+from govtrack.members.services import NUMBER_MAX, NUMBER_RE
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+LNAME = func.lower(Member.name)
+
+
+def lower_ascii(text: str) -> str:
+    """Lower-case ASCII letters only, as SQL lower() does on byte-order text."""
+    return text.translate(_ASCII_LOWER)
+
+
+def fold(text: str) -> str:
+    """A search text as lower(name) holds names: spaces collapsed, ASCII letters lowered."""
+    return lower_ascii(" ".join(text.split()))
+
+
+def looks_like_number(q: str) -> bool:
+    """A member number or its beginning: no spaces, a digit somewhere, the number alphabet."""
+    q = q.strip().upper()
+    return 0 < len(q) <= NUMBER_MAX and bool(NUMBER_RE.match(q)) and any(ch.isdigit() for ch in q)
+
+
+def _starts_with(column, prefix: str):
+    """`column` starts with `prefix`, as an index range [prefix, prefix with its last char + 1)."""
+    last = ord(prefix[-1])
+    if last >= 0xD7FF:  # no simple successor; rare enough to pay for a LIKE
+        return column.like(_escape_like(prefix) + "%", escape="\\")
+    return and_(column >= prefix, column < prefix[:-1] + chr(last + 1))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class _Order:
+    keys: tuple  # SQL expressions, the last one unique
+    types: tuple  # Python types of the cursor values
+
+
+_BY_NUMBER = _Order((Member.number,), (str,))
+_BY_NAME = _Order((LNAME, Member.id), (str, int))
+_BY_GROUP = _Order((Member.name, Member.id), (str, int))
+
+
+def _after(order: _Order, cursor: str | None):
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    bad = ValidationFailed("Bad cursor.", fields={"cursor": ["Not a valid cursor."]})
+    if len(values) != len(order.keys) or not all(
+        isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, order.types, strict=True)
+    ):
+        raise bad
+    if len(values) == 1:
+        return order.keys[0] > values[0]
+    (k1, k2), (v1, v2) = order.keys, values
+    # Written so the index range starts at v1: (k1 >= v1) and then the tie-break.
+    return and_(k1 >= v1, or_(k1 > v1, k2 > v2))
+
+
+def member_page(
+    *,
+    q: str | None = None,
+    group: str | None = None,
+    active: bool | None = None,
+    investor: bool | None = None,
+    contains: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """One page of the roster matching the search (see the module docstring for the orders)."""
+    stmt = select(Member)
+    q = (q or "").strip()
+    group = " ".join((group or "").split())
+    order = _BY_NUMBER
+    if group:
+        stmt = stmt.where(Member.group_name == group)
+        order = _BY_GROUP
+    if q:
+        if looks_like_number(q):
+            stmt = stmt.where(_starts_with(Member.number, q.upper()))
+        else:
+            needle = fold(q)
+            if contains:
+                stmt = stmt.where(LNAME.like("%" + _escape_like(needle) + "%", escape="\\"))
+            else:
+                stmt = stmt.where(_starts_with(LNAME, needle))
+            if not group:
+                order = _BY_NAME
+    if active is not None:
+        stmt = stmt.where(Member.active.is_(active))
+    if investor is not None:
+        stmt = stmt.where(Member.investor.is_(investor))
+    after = _after(order, cursor)
+    if after is not None:
+        stmt = stmt.where(after)
+    stmt = stmt.order_by(*order.keys).limit(limit + 1)
+    rows = list(db.session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        if order is _BY_NUMBER:
+            next_cursor = encode_cursor([last.number])
+        elif order is _BY_NAME:
+            next_cursor = encode_cursor([lower_ascii(last.name), last.id])
+        else:
+            next_cursor = encode_cursor([last.name, last.id])
+    return Page(rows, next_cursor)
+
+
+def group_size(group: str) -> int:
+    """How many members a rembug group has (an index range, not the whole table)."""
+    return db.session.scalar(select(func.count()).where(Member.group_name == group)) or 0
+
+
+def get_member(member_id: int) -> Member | None:
+    return db.session.get(Member, member_id)
+
+
+def load_member(member_id: int) -> Member | None:
+    """One member with their declared interests and the partners named in them."""
+    return db.session.scalar(
+        select(Member)
+        .where(Member.id == member_id)
+        .options(selectinload(Member.interests).joinedload(MemberInterest.partner))
+    )
+
+
+def member_by_number(number: str) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.number == number.strip().upper()))
+
+
+def linked_users(member_ids: Iterable[int]) -> dict[int, User]:
+    """The login linked to each of these members (one query for a whole page)."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    return {u.member_id: u for u in db.session.scalars(select(User).where(User.member_id.in_(ids)))}
+
+
+def linkable_users(member: Member) -> list[User]:
+    """Active logins not yet linked to any member, for the link form (logins are few)."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.member_id.is_(None), User.active.is_(True)).order_by(User.name, User.id)
+        )
+    )
+
+
+def interest_page(member_id: int, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """A member's declared interests, oldest first, with their partners."""
+    stmt = (
+        select(MemberInterest)
+        .where(MemberInterest.member_id == member_id)
+        .options(joinedload(MemberInterest.partner))
+    )
+    return keyset_page(stmt, id_column=MemberInterest.id, cursor=cursor, limit=limit)
+
+
+def get_interest(member_id: int, interest_id: int) -> MemberInterest | None:
+    return db.session.scalar(
+        select(MemberInterest).where(MemberInterest.id == interest_id, MemberInterest.member_id == member_id)
+    )
+
+
+def interested_member_ids(partner_ids: Iterable[int]) -> set[int]:
+    """Members who declared an interest in any of these partners (for recusal in the forums)."""
+    ids = list(partner_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(select(MemberInterest.member_id).where(MemberInterest.partner_id.in_(ids)).distinct())
+    )
+
+
+def get_interest_with_partner(member_id: int, interest_id: int) -> MemberInterest | None:
+    return db.session.scalar(
+        select(MemberInterest)
+        .where(MemberInterest.id == interest_id, MemberInterest.member_id == member_id)
+        .options(joinedload(MemberInterest.partner))
+    )

@@ -1,0 +1,127 @@
+"""Roster search at its edges: numbers, name prefixes, contains, groups, filters, keyset pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from govtrack.core.paging import encode_cursor
+from govtrack.errors import ValidationFailed
+from govtrack.members.queries import looks_like_number, member_page
+
+pytestmark = pytest.mark.usefixtures("in_request")
+
+
+def numbers(page) -> list[str]:
+    return [m.number for m in page.items]
+
+
+def names(page) -> list[str]:
+    return [m.name for m in page.items]
+
+
+def walk(limit: int = 2, **filters) -> list:
+    """Every member the search finds, page by page."""
+    seen, cursor = [], None
+    while True:
+        page = member_page(limit=limit, cursor=cursor, **filters)
+        seen.extend(page.items)
+        if page.next is None:
+            return seen
+        cursor = page.next
+
+
+@pytest.fixture
+def roster(make_member):
+    for i in range(1, 21):
+        make_member(f"Anggota {i:02d}", number=f"KSP-{i:03d}", group="Rembug Melati" if i % 2 else "Rembug Mawar")
+    make_member("Siti Aminah", number="KSP-1000", group="Rembug Kenanga")
+    make_member("SITI Rahma", number="KSP-1001", group="Rembug Kenanga", investor=True)
+    make_member("Ani Siti", number="KSP-1002", group="Rembug Kenanga", active=False)
+    make_member("Sitorus", number="B-7", group=None)
+
+
+def test_a_full_number_finds_that_member_first(roster, make_member):
+    make_member("Tono", number="KSP-10")
+    assert numbers(member_page(q="KSP-10")) == ["KSP-10", "KSP-1000", "KSP-1001", "KSP-1002"]
+    assert numbers(member_page(q="KSP-1001")) == ["KSP-1001"]
+
+
+def test_a_number_prefix_stops_exactly_at_the_next_prefix(roster):
+    assert numbers(member_page(q="KSP-01")) == [f"KSP-{i:03d}" for i in range(10, 20)]
+    assert numbers(member_page(q="KSP-019")) == ["KSP-019"]
+    assert numbers(member_page(q="KSP-02")) == ["KSP-020"]
+
+
+def test_a_number_in_small_letters_is_found(roster):
+    assert numbers(member_page(q="  ksp-1001 ")) == ["KSP-1001"]
+
+
+def test_an_unknown_number_finds_nobody(roster):
+    assert member_page(q="KSP-9").items == [] and member_page(q="KSP-9").next is None
+
+
+def test_a_name_prefix_ignores_case_but_not_position(roster):
+    assert names(member_page(q="siti")) == ["Siti Aminah", "SITI Rahma"]
+    assert names(member_page(q="SITI R")) == ["SITI Rahma"]
+    # "Sitorus" shares "sit" but not "siti"; "Ani Siti" has Siti in the middle.
+    assert names(member_page(q="sit")) == ["Siti Aminah", "SITI Rahma", "Sitorus"]
+
+
+def test_contains_finds_the_name_anywhere(roster):
+    assert names(member_page(q="siti", contains=True)) == ["Ani Siti", "Siti Aminah", "SITI Rahma"]
+
+
+def test_like_wildcards_in_a_search_are_plain_characters(roster, make_member):
+    make_member("Nur_Hayati", number="X-1")
+    assert names(member_page(q="nur_")) == ["Nur_Hayati"]
+    assert member_page(q="a_g").items == []
+    assert member_page(q="%", contains=True).items == []
+    assert member_page(q="_", contains=True).items[0].name == "Nur_Hayati"
+
+
+def test_a_group_lists_its_members_by_name(roster):
+    page = member_page(group="Rembug Kenanga", limit=50)
+    assert names(page) == ["Ani Siti", "SITI Rahma", "Siti Aminah"]  # byte order: capitals first
+    assert len(member_page(group="Rembug Melati", limit=50).items) == 10
+    assert member_page(group="Rembug", limit=50).items == []  # a group is matched exactly
+
+
+def test_group_and_search_together(roster):
+    assert names(member_page(group="Rembug Kenanga", q="siti")) == ["SITI Rahma", "Siti Aminah"]
+    assert numbers(member_page(group="Rembug Melati", q="KSP-01", limit=50)) == [
+        "KSP-011", "KSP-013", "KSP-015", "KSP-017", "KSP-019"
+    ]
+
+
+def test_active_and_investor_filters(roster):
+    assert names(member_page(active=False)) == ["Ani Siti"]
+    assert names(member_page(investor=True)) == ["SITI Rahma"]
+    assert len(walk(limit=7, active=True)) == 23
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"q": "anggota"}, {"q": "KSP-0"}, {"group": "Rembug Melati"}, {"q": "i", "contains": True}],
+)
+def test_keyset_pages_return_every_match_once_in_order(roster, make_member, filters):
+    # Same names, to exercise the id tie-break of the name orders.
+    for n in range(3):
+        make_member("Anggota 05", number=f"DUP-{n}", group="Rembug Melati")
+    everything = member_page(limit=500, **filters).items
+    paged = walk(limit=2, **filters)
+    assert [m.id for m in paged] == [m.id for m in everything]
+    assert len(everything) >= 3
+
+
+def test_bad_cursors_are_refused(roster):
+    with pytest.raises(ValidationFailed):
+        member_page(cursor="not-a-cursor!")
+    with pytest.raises(ValidationFailed):
+        member_page(q="siti", cursor=encode_cursor(["KSP-001"]))  # a number cursor for a name search
+    with pytest.raises(ValidationFailed):
+        member_page(cursor=encode_cursor([5]))
+
+
+def test_what_counts_as_a_number():
+    assert looks_like_number("KSP-001") and looks_like_number("123") and looks_like_number("ksp/2")
+    assert not looks_like_number("Siti") and not looks_like_number("Siti 2") and not looks_like_number("")
