@@ -71,6 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         else:
             api.register_blueprint(api_module.blp)
 
+    from govtrack.integration import install as connect_areas
+
+    connect_areas(app)
+
     from govtrack.core.errors import register_error_handlers
 
     register_error_handlers(app)

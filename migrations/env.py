@@ -91,6 +91,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild tables (copy, drop, rename); with foreign keys enforced the
+            # drop of a referenced table would fail or cascade. Turn enforcement off outside any
+            # transaction, then check every key once the migrations are done.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -99,6 +105,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            bad = connection.connection.dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if bad:
+                raise RuntimeError(f"foreign key check failed after migrating: {bad[:5]}")
 
 
 if context.is_offline_mode():

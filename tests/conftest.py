@@ -69,6 +69,8 @@ def _empty_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # Keys between areas form cycles (decisions, motions, obligations): check them at commit.
+        db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
         for t in tables:
             db.session.execute(t.delete())
     db.session.commit()
@@ -267,3 +269,48 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_id: int | None = None,
+                    text: str | None = None):
+    """A real carried Decision: a one-member forum meets and carries a motion by consensus (mufakat),
+    the shortest honest path to a decision for tests (and seeds) that need one to point at."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from govtrack.db import utcnow
+    from govtrack.forums import services as forums
+    from govtrack.forums.models import Decision
+    from govtrack.members.models import Member
+
+    member = Member(number=f"DEC-{n:04d}", name=f"Decider {n}", group_name="Test")
+    db.session.add(member)
+    db.session.flush()
+    forum = forums.create_forum(actor="test", data=forums.ForumData(
+        name=f"Test forum {n}", kind="rembug_pusat", code=f"T{n}", all_members=False, voter_ids=[member.id]))
+    now = utcnow()
+    meeting = forums.create_meeting(actor="test", forum=forum, title=f"Meeting {n}",
+                                    starts_at=now - dt.timedelta(hours=1), location="Balai")
+    forums.open_meeting(actor="test", meeting=meeting, now=now)
+    forums.set_attendance(actor="test", meeting=meeting, entries=[forums.AttendanceEntry(member.id, "present")])
+    motion = forums.create_motion(actor="test", meeting=meeting, data=forums.MotionData(
+        title=f"Motion {n}", text=text or f"Resolution {n}.", effect=effect,
+        agreement_id=getattr(agreement, "id", agreement), obligation_id=obligation_id))
+    forums.consensus(actor="test", motion=motion, now=now)
+    db.session.flush()
+    return db.session.scalar(select(Decision).where(Decision.motion_id == motion.id))
+
+
+@pytest.fixture
+def make_decision(app) -> Callable:
+    """make_decision(agreement=None, effect="none", obligation_id=None) -> a real carried Decision."""
+    counter = {"n": 0}
+
+    def make(agreement=None, **kw):
+        counter["n"] += 1
+        decision = create_decision(counter["n"], agreement, **kw)
+        db.session.commit()
+        return decision
+
+    return make

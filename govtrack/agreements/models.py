@@ -184,7 +184,7 @@ class ClauseVersion(db.Model):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     # The decision that made this version (None for texts written while the agreement was a draft).
-    decision_id: Mapped[int | None] = mapped_column(index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     clause: Mapped[Clause] = relationship(back_populates="versions", lazy="raise")

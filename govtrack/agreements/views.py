@@ -44,10 +44,13 @@ def _load(agreement_id: int) -> Agreement:
 
 
 def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
+    from govtrack.forums.queries import decisions_for_agreement
+
     targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
+        decisions=decisions_for_agreement(agreement.id),
         dependents=queries.dependents(agreement.id, user=current_user),
         moves=[(t, MOVE_LABELS[t], t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),

@@ -29,7 +29,12 @@ FALLBACK_NAMES = [
 
 
 def _members(ctx: dict) -> list[Member]:
-    members = [m for m in ctx.get("members") or [] if m.active and not m.investor]
+    from govtrack.members.models import MemberInterest
+
+    # Members with a declared interest would be recused on some motions: the demo's voters are the
+    # others (the interests stay on the roster to show recusal on the member pages).
+    interested = set(db.session.scalars(select(MemberInterest.member_id)))
+    members = [m for m in ctx.get("members") or [] if m.active and not m.investor and m.id not in interested]
     if members:
         return members
     # Without the members loader (or with an empty roster), a small roster of our own.
@@ -132,3 +137,9 @@ def load(ctx: dict) -> None:
         services.add_agenda_item(actor=ACTOR, meeting=upcoming, title=f"Pembahasan: {a.title}", agreement_id=a.id)
     db.session.flush()
     ctx["forums"] = [central, sharia]
+    if "agreement_targets" in ctx:
+        # Now that decisions exist, move the core agreements as far toward their demo status as
+        # the decisions allow (approved ones get signed and become active, and so on).
+        from govtrack.demo.core import advance
+
+        advance(ctx)

@@ -254,7 +254,7 @@ class Motion(db.Model):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
     effect: Mapped[str] = mapped_column(String(40), default=Effect.none.value)
     # The obligations area is built separately; no foreign key to its table yet.
-    obligation_id: Mapped[int | None] = mapped_column(index=True)
+    obligation_id: Mapped[int | None] = mapped_column(ForeignKey("obligations.id"), index=True)
     corrects_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"))
     status: Mapped[str] = mapped_column(String(20), default=MotionStatus.open.value)
     method: Mapped[str | None] = mapped_column(String(20))

@@ -26,7 +26,7 @@ class Member(db.Model):
     __table_args__ = (
         Index("ix_members_group_name", "group_name", "name"),
         Index("ix_members_name_lower", func.lower("name")),
-        # PostgreSQL only (migration 0003m): trigrams, so "name contains" is an index search too.
+        # PostgreSQL only (migration 0005): trigrams, so "name contains" is an index search too.
         Index(
             "ix_members_name_trgm", text("lower(name) gin_trgm_ops"), postgresql_using="gin"
         ).ddl_if(dialect="postgresql"),

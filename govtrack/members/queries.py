@@ -10,7 +10,7 @@ the last page as on the first, and no page counts the whole table:
 - a group: the (group_name, name) index, by name (a group is small; a search narrows it further).
 
 Ranges are exact prefix matches because number and name compare byte by byte (SQLite's BINARY;
-COLLATE "C" on PostgreSQL, migration 0003m). lower() then folds only ASCII letters on both, and
+COLLATE "C" on PostgreSQL, migration 0005). lower() then folds only ASCII letters on both, and
 so does `fold` below.
 """
 

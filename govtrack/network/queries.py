@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from govtrack.agreements.models import (
     Agreement,
@@ -235,20 +235,39 @@ def compare(*, user, as_of: dt.date, since: dt.date, **filters) -> dict:
 
 
 def last_members_meeting_date() -> dt.date | None:
-    """The date of the last closed members' meeting (the reference for "change since").
+    """The date of the last closed members' meeting (the reference for "change since")."""
+    from govtrack.forums.models import Forum, Meeting
 
-    SEAM for the lead: meetings belong to the forums area, built in parallel; once merged this
-    should return the start date of the latest closed meeting of a forum of kind
-    `members_meeting`. Until then it returns None and the network page asks for a date instead.
-    """
-    return None
+    latest = db.session.scalar(
+        select(func.max(Meeting.starts_at))
+        .join(Forum, Forum.id == Meeting.forum_id)
+        .where(Forum.kind == "members_meeting", Meeting.status == "closed")
+    )
+    return latest.date() if latest is not None else None
 
 
 def obligations_affected(agreement_ids: list[int]) -> list[dict]:
-    """The open obligations of these agreements, for the impact of a partner leaving.
+    """The open (pending, due soon, overdue) obligations of these agreements."""
+    from govtrack.obligations.models import Obligation
+    from govtrack.obligations.queries import obligation_statuses
 
-    SEAM for the lead: obligations belong to the obligations area, built in parallel; once merged
-    this should return [{"id", "title", "agreement_id", "status", "due_date", "amount"}] for the
-    pending, due-soon and overdue obligations of `agreement_ids`. Until then it returns [].
-    """
-    return []
+    if not agreement_ids:
+        return []
+    rows = db.session.execute(
+        select(Obligation.id, Obligation.title, Obligation.agreement_id, Obligation.amount,
+               Obligation.owed_by)
+        .where(Obligation.agreement_id.in_(agreement_ids))
+        .order_by(Obligation.agreement_id, Obligation.id)
+    ).all()
+    statuses = obligation_statuses([r.id for r in rows], dt.date.today())
+    out = []
+    for r in rows:
+        st = statuses[r.id]
+        if st["status"] in ("pending", "due_soon", "overdue"):
+            out.append({
+                "id": r.id, "title": r.title, "agreement_id": r.agreement_id, "owed_by": r.owed_by,
+                "status": st["status"],
+                "due_date": st["next_due"].isoformat() if st["next_due"] else None,
+                "amount": f"{r.amount:.2f}" if r.amount is not None else None,
+            })
+    return out

@@ -73,7 +73,7 @@ class Obligation(db.Model):
     generated_until: Mapped[dt.date | None]
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Set when a decision waived the whole obligation: no further occurrences are generated.
-    waived_decision_id: Mapped[int | None]
+    waived_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     occurrences: Mapped[list[Occurrence]] = relationship(
@@ -107,7 +107,7 @@ class Occurrence(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     waived: Mapped[bool] = mapped_column(default=False)
     # A forum decision (forums area; no foreign key until the areas are merged).
-    waived_decision_id: Mapped[int | None]
+    waived_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     waive_reason: Mapped[str | None] = mapped_column(Text)
 
     obligation: Mapped[Obligation] = relationship(back_populates="occurrences", lazy="raise")

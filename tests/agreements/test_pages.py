@@ -171,18 +171,19 @@ def test_detail_shows_parties_value_dates_dependencies_and_dependents(client, si
     assert f'href="/agreements/{works.id}">Pembangunan Jamban' in grant_html  # its dependent
 
 
-def test_earlier_clause_text_stays_visible_after_an_amendment(client, sign_in, make_agreement):
+def test_earlier_clause_text_stays_visible_after_an_amendment(client, sign_in, make_agreement, make_decision):
     from govtrack.agreements.services import amend_clause
 
     agreement = make_agreement(clauses=["Margin 12% per tahun."], status="under_deliberation")
+    decision = make_decision()
     clause = db.session.scalar(select(Clause).where(Clause.agreement_id == agreement.id))
-    amend_clause(actor="test", clause=clause, text="Margin 9% per tahun.", status="amended", decision_id=41)
+    amend_clause(actor="test", clause=clause, text="Margin 9% per tahun.", status="amended", decision_id=decision.id)
     db.session.commit()
     sign_in("board")
     html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     current, _sep, history = html.partition("earlier text")
     assert "Margin 9% per tahun." in current and "Margin 12% per tahun." not in current
-    assert "Margin 12% per tahun." in history and "text of decision 41" in current
+    assert "Margin 12% per tahun." in history and f"text of decision {decision.id}" in current
 
 
 def test_only_the_allowed_moves_are_offered(client, sign_in, make_agreement):

@@ -32,7 +32,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from govtrack import create_app
 from govtrack.extensions import db
-from tests.conftest import PASSWORD, _config, _empty_tables
+from tests.conftest import PASSWORD, _config, _empty_tables, create_decision
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -156,8 +156,9 @@ def _seed(app) -> Seed:
         clauses = [ClauseData(text=t) for t in spec.pop("clauses")]
         agreement = create_agreement(actor="test", data=AgreementData(parties=parties, clauses=clauses, **spec))
         db.session.flush()
+        decision = create_decision(len(seed.agreements) + 1)
         for clause in db.session.scalars(db.select(Clause).where(Clause.agreement_id == agreement.id)):
-            amend_clause(actor="test", clause=clause, text=None, status="accepted", decision_id=1)
+            amend_clause(actor="test", clause=clause, text=None, status="accepted", decision_id=decision.id)
         agreement.status = "active"
         seed.agreements[key] = agreement.id
         seed.titles[key] = agreement.title

@@ -61,7 +61,9 @@ def test_readable_on_a_360_pixel_phone_without_sideways_scrolling(
     page = _open(new_page, sign_in, seed, role, path, locale="id-ID", width=360, height=740)
     widths = page.evaluate(
         "() => ({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
-        " view: window.innerWidth})"
+        " view: window.innerWidth, wide: [...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id)})"
     )
     if name in ("portal-list", "portal-agreement"):
         screenshot(page, f"phone-{name}")

@@ -120,11 +120,22 @@ def test_termination_by_decision(api_as, make_forum, make_agreement, carry):
     assert _status(active.id) == "terminated"
 
 
-def test_waive_obligation_needs_a_registered_handler(app, make_forum, make_members, make_meeting, make_motion, vote, close):
+def test_waive_obligation_needs_a_registered_handler(app, monkeypatch, make_forum, make_members, make_meeting,
+                                                     make_motion, vote, close, make_agreement):
+    import datetime as dt
+
+    from govtrack.obligations.services import ObligationData, create_obligation
+
+    agreement = make_agreement("Grant", status="active")
+    ob = create_obligation(actor="test", data=ObligationData(
+        agreement_id=agreement.id, owed_by="cooperative", kind="report", title="Report",
+        due_date=dt.date.today() + dt.timedelta(days=30)))
+    db.session.commit()
     members = make_members(3)
     meeting = make_meeting(make_forum(), present=members)
-    motion = make_motion(meeting, effect="waive_obligation", obligation_id=77)
+    motion = make_motion(meeting, effect="waive_obligation", obligation_id=ob.id)
     vote(motion, {m: "yes" for m in members})
+    monkeypatch.setattr(hooks, "effect_handlers", {})
     with app.test_request_context(), pytest.raises(Conflict) as err:
         close(motion)
     assert err.value.code == "effect_unavailable"
@@ -132,11 +143,8 @@ def test_waive_obligation_needs_a_registered_handler(app, make_forum, make_membe
     seen = []
     hooks.effect_handlers["waive_obligation"] = lambda *, actor, motion, decision: (
         seen.append((motion.obligation_id, decision.id)) or [{"obligation_id": motion.obligation_id, "status": "waived"}])
-    try:
-        m = close(motion)
-    finally:
-        hooks.effect_handlers.pop("waive_obligation")
-    assert m.outcome == "carried" and seen == [(77, m.decision.id)]
+    m = close(motion)
+    assert m.outcome == "carried" and seen == [(ob.id, m.decision.id)]
 
 
 def test_policy_change_is_audited_and_takes_effect(api_as, make_forum, make_agreement, carry):

@@ -71,7 +71,7 @@ def test_network_is_read_in_a_fixed_number_of_queries(make_user, make_partner, m
     assert big.count == small.count <= 6, small.statements  # 4 reads, the user, BEGIN
 
 
-def test_autonomy_reads_clause_status_as_it_was_on_the_date(make_user, make_partner, make_agreement):
+def test_autonomy_reads_clause_status_as_it_was_on_the_date(make_user, make_partner, make_agreement, make_decision):
     manager = make_user("manager")
     funder = make_partner("Funder")
     agreement = make_agreement("G", parties=[(funder, "funder")], status="active",
@@ -80,8 +80,9 @@ def test_autonomy_reads_clause_status_as_it_was_on_the_date(make_user, make_part
     for c in clauses:
         c.proposed_by = "partner"
     db.session.flush()
-    amend_clause(actor="test", clause=clauses[0], text="one, amended", status="amended", decision_id=41)
-    amend_clause(actor="test", clause=clauses[1], text=None, status="rejected", decision_id=42)
+    d1, d2 = make_decision().id, make_decision().id
+    amend_clause(actor="test", clause=clauses[0], text="one, amended", status="amended", decision_id=d1)
+    amend_clause(actor="test", clause=clauses[1], text=None, status="rejected", decision_id=d2)
     db.session.commit()
     # Date the versions: the originals long ago, the decisions on AS_OF.
     for v in db.session.scalars(select(ClauseVersion)):
@@ -89,7 +90,7 @@ def test_autonomy_reads_clause_status_as_it_was_on_the_date(make_user, make_part
             AS_OF.year, AS_OF.month, AS_OF.day, 12, tzinfo=dt.UTC)
     db.session.commit()
     (now,) = graph.autonomy(queries.network_data(user=manager, as_of=AS_OF))
-    assert (now["amended"], now["rejected"], now["pending"], now["decisions"]) == (1, 1, 0, [41, 42])
+    assert (now["amended"], now["rejected"], now["pending"], now["decisions"]) == (1, 1, 0, [d1, d2])
     (before,) = graph.autonomy(queries.network_data(user=manager, as_of=AS_OF - dt.timedelta(days=1)))
     assert (before["amended"], before["rejected"], before["pending"]) == (0, 0, 2)
 
@@ -102,6 +103,39 @@ def test_compare_with_a_date_before_the_second_grant(make_user, scenario):
     assert len(diff["partners_added"]) == 5
 
 
-def test_seams_for_other_areas_are_empty_until_wired():
+def test_last_members_meeting_is_the_latest_closed_one(app):
+    from govtrack.forums import services as forums
+
     assert queries.last_members_meeting_date() is None
-    assert queries.obligations_affected([1, 2]) == []
+    rat = forums.create_forum(actor="test", data=forums.ForumData(name="RAT", kind="members_meeting", code="RAT"))
+    board = forums.create_forum(actor="test", data=forums.ForumData(name="Board", kind="board", code="BD"))
+    day = dt.datetime(2026, 3, 14, 9, tzinfo=dt.UTC)
+    for forum, start, close in ((rat, day, True), (rat, day + dt.timedelta(days=30), False),
+                                (board, day + dt.timedelta(days=60), True)):
+        meeting = forums.create_meeting(actor="test", forum=forum, title="m", starts_at=start, location="x")
+        if close:
+            forums.open_meeting(actor="test", meeting=meeting, now=start)
+            forums.close_meeting(actor="test", meeting=meeting, now=start + dt.timedelta(hours=2))
+    db.session.commit()
+    # the scheduled members' meeting and the board's meeting do not count
+    assert queries.last_members_meeting_date() == dt.date(2026, 3, 14)
+
+
+def test_obligations_affected_are_the_open_ones(make_partner, make_agreement):
+    from govtrack.obligations.services import ObligationData, create_obligation, fulfil
+
+    funder = make_partner("Funder")
+    agreement = make_agreement("G", parties=[(funder, "funder")], status="active")
+    today = dt.date.today()
+    open_ob = create_obligation(actor="test", data=ObligationData(
+        agreement_id=agreement.id, owed_by="cooperative", kind="report", title="Laporan",
+        due_date=today + dt.timedelta(days=40)), today=today)
+    done = create_obligation(actor="test", data=ObligationData(
+        agreement_id=agreement.id, owed_by="cooperative", kind="report", title="Selesai",
+        due_date=today - dt.timedelta(days=3)), today=today)
+    db.session.commit()
+    fulfil(actor="test", obligation=done, on=today, note="sent")
+    db.session.commit()
+    rows = queries.obligations_affected([agreement.id])
+    assert [(r["id"], r["status"]) for r in rows] == [(open_ob.id, "pending")]
+    assert queries.obligations_affected([]) == []

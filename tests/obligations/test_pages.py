@@ -140,7 +140,7 @@ def test_maturity_wall_table_and_charts(app, client, sign_in, setting, make_obli
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
 
 
-def test_partner_scorecard_both_directions(app, client, sign_in, setting, make_obligation, today):
+def test_partner_scorecard_both_directions(app, client, sign_in, setting, make_obligation, today, make_decision):
     from govtrack.obligations.services import apply_waiver_from_decision, fulfil, load_for_update
 
     funder = setting["funder"]
@@ -152,7 +152,7 @@ def test_partner_scorecard_both_directions(app, client, sign_in, setting, make_o
     with app.test_request_context():
         fulfil(actor="test", obligation=load_for_update(on_time.id), on=D(2027, 1, 10))
         fulfil(actor="test", obligation=load_for_update(late.id), on=D(2027, 1, 14))
-        apply_waiver_from_decision(actor="test", obligation_id=waived.id, decision_id=3, reason="x")
+        apply_waiver_from_decision(actor="test", obligation_id=waived.id, decision_id=make_decision().id, reason="x")
     db.session.commit()
 
     card = queries.partner_scorecard(funder.id, TODAY)

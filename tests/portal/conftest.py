@@ -31,19 +31,21 @@ def fresh_g_per_request(app):
 
 
 @pytest.fixture
-def publish(make_agreement) -> Callable:
+def publish(make_agreement, make_decision) -> Callable:
     """publish("Title", visibility="public", status="active", clauses=[...]) -> a published agreement.
 
-    Its clauses are accepted by decision `decision_id` (a plain number: no forum exists here)."""
+    Its clauses are accepted by decision `decision_id` (by default a real decision made for it)."""
     from govtrack.agreements.models import Clause
     from govtrack.agreements.services import amend_clause
 
     def make(title: str = "Water grant", *, visibility: str = "public", status: str = "active",
-             clauses: list[str] | None = None, decision_id: int = 1, **kw):
+             clauses: list[str] | None = None, decision_id: int | None = None, **kw):
         kw.setdefault("value_amount", Decimal("1500000"))
         kw.setdefault("start_date", dt.date(2025, 3, 1))
         kw.setdefault("end_date", dt.date(2027, 2, 28))
         agreement = make_agreement(title, visibility=visibility, status=status, clauses=clauses, **kw)
+        if decision_id is None:
+            decision_id = make_decision().id
         for clause in db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id)):
             amend_clause(actor="test", clause=clause, text=None, status="accepted", decision_id=decision_id)
         db.session.commit()

@@ -10,6 +10,7 @@ import pytest
 
 from govtrack.agreements.services import amend_clause
 from govtrack.extensions import db
+from govtrack.portal import hooks
 
 
 def clauses_of(agreement) -> list:
@@ -111,12 +112,12 @@ def test_the_list_page_reads_a_constant_number_of_queries(client, publish, count
     assert many.count == few.count
 
 
-def test_agreement_page_in_plain_language(client, publish, make_partner, decisions, obligations):
+def test_agreement_page_in_plain_language(client, publish, make_partner, decisions, obligations, make_decision):
     funder = make_partner("Yayasan Air Sehat", category="nonprofit_funder")
     a = publish("Hibah air bersih", parties=[(funder, "funder")], reference="PKS-1",
                 clauses=["Mitra menyediakan dana", "Koperasi melapor tiap triwulan"])
     clause = clauses_of(a)[1]
-    amend_clause(actor="test", clause=clause, text="Koperasi melapor tiap bulan", status="amended", decision_id=2)
+    amend_clause(actor="test", clause=clause, text="Koperasi melapor tiap bulan", status="amended", decision_id=make_decision().id)
     db.session.commit()
     decisions.add(a, id=2, number="7/RP/2025", decided_on=dt.date(2025, 2, 20), yes=18, no=3, abstain=2,
                   effect="approve_with_amendments")
@@ -144,16 +145,18 @@ def test_clauses_still_proposed_are_not_shown_as_terms(client, make_agreement):
     assert "Undecided point" not in html
 
 
-def test_rejected_points_are_shown_apart(client, publish):
+def test_rejected_points_are_shown_apart(client, publish, make_decision):
     a = publish("Grant", clauses=["Kept", "Dropped"])
-    amend_clause(actor="test", clause=clauses_of(a)[1], text=None, status="rejected", decision_id=3)
+    amend_clause(actor="test", clause=clauses_of(a)[1], text=None, status="rejected", decision_id=make_decision().id)
     db.session.commit()
     html = client.get(f"/published/{a.id}").get_data(as_text=True)
     agreed, _, not_agreed = html.partition("Points not agreed")
     assert "Kept" in agreed and "Dropped" not in agreed and "Dropped" in not_agreed
 
 
-def test_without_providers_the_page_says_so(client, publish):
+def test_without_providers_the_page_says_so(client, publish, monkeypatch):
+    monkeypatch.setattr(hooks, "decision_providers", [])
+    monkeypatch.setattr(hooks, "obligation_providers", [])
     a = publish("Grant")
     html = client.get(f"/published/{a.id}").get_data(as_text=True)
     assert "The decision register is not available yet." in html

@@ -1,7 +1,7 @@
 """members: byte-order collation and a trigram index for searches on PostgreSQL
 
-Revision ID: 0003m
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-27 19:40:00
 
 The roster's prefix searches (number, lower(name)) are index range scans. That is only right when
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003m'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
