@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from govtrack.core.paging import MAX_LIMIT
 
@@ -17,11 +17,29 @@ def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field clas
     return fields.Integer(**kwargs)
 
 
+def _nul_paths(value, path: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_paths(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))]
+    return []
+
+
 class StrictSchema(Schema):
-    """Unknown fields are an error: a misspelt field must not be silently ignored."""
+    """Unknown fields are an error: a misspelt field must not be silently ignored. No text may
+    carry a NUL character (PostgreSQL cannot store one)."""
 
     class Meta:
         ordered = True
+
+    @pre_load(pass_collection=True)
+    def _no_nul(self, data, **kwargs):
+        bad = _nul_paths(data)
+        if bad:
+            raise ValidationError({p: ["Text may not contain a NUL character."] for p in bad})
+        return data
 
 
 class MoneySchema(StrictSchema):

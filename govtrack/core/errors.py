@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from govtrack.errors import DomainError
@@ -103,6 +104,17 @@ def register_error_handlers(app: Flask) -> None:
                 status, message = 400, _messages()[400]
             return json_error(status, message, fields=fields or None)
         return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(DataError)
+    def _out_of_range(err: DataError):
+        # A value the schema let through but the database cannot hold (a number out of range):
+        # the request is at fault, not the server. The schemas should catch these first.
+        db.session.rollback()
+        log.warning("database refused a value: %s", err.orig)
+        message = _("A value is out of range or malformed.")
+        if wants_json():
+            return json_error(422, message)
+        return render_template("errors/error.html", status=422, message=message), 422
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -80,6 +80,14 @@ def init_security(app: Flask) -> None:
         g.request_id = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
 
     @app.before_request
+    def _no_nul_bytes():
+        # No database stores a NUL in text; a value carrying one is malformed input, not data.
+        for values in (request.args, request.form):
+            for v in values.values():
+                if "\x00" in v:
+                    abort(400)
+
+    @app.before_request
     def _api_auth():
         if request.path.startswith("/api/"):
             _authenticate_api()

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.api import exempt
-from govtrack.api.schemas import ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import IdField, ListArgs, StrictSchema, list_schema
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound
 from govtrack.extensions import db
@@ -138,12 +138,12 @@ class AgendaItemSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     position = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
-    agreement_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    clause_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    agreement_id = IdField(load_default=None)
+    clause_ids = fields.List(IdField(), load_default=list)
 
 
 class AmendmentSchema(StrictSchema):
-    clause_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    clause_id = IdField(required=True)
     text = fields.String(required=True, validate=validate.Length(1, 20000))
 
 
@@ -152,11 +152,11 @@ class MotionSchema(StrictSchema):
     meeting_id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
     text = fields.String(required=True, validate=validate.Length(1, 50000))
-    agreement_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    agreement_id = IdField(load_default=None)
     effect = fields.String(load_default="none", validate=validate.OneOf(_values(Effect)))
     amendments = fields.List(fields.Nested(AmendmentSchema), load_default=list)
-    obligation_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    corrects_motion_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    obligation_id = IdField(load_default=None)
+    corrects_motion_id = IdField(load_default=None)
     status = fields.String(dump_only=True)
     method = fields.String(dump_only=True)
     tally = fields.Dict(dump_only=True)
@@ -172,7 +172,7 @@ class MotionSchema(StrictSchema):
 
 class MeetingSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    forum_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    forum_id = IdField(required=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
     starts_at = fields.AwareDateTime(required=True, default_timezone=None)
     location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
@@ -188,7 +188,7 @@ MeetingList = list_schema(MeetingSchema, "MeetingList")
 
 
 class MeetingQuery(ListArgs):
-    forum_id = fields.Integer(load_default=None)
+    forum_id = IdField(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(_values(MeetingStatus)))
 
 
@@ -307,9 +307,9 @@ def meeting_close(meeting_id):
 
 
 class AttendanceEntrySchema(StrictSchema):
-    member_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    member_id = IdField(required=True)
     status = fields.String(required=True, validate=validate.OneOf(_values(AttendanceStatus)))
-    proxy_holder_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    proxy_holder_id = IdField(load_default=None, allow_none=True)
 
 
 class AttendanceResultSchema(StrictSchema):
@@ -418,14 +418,14 @@ def motion_get(motion_id):
 
 
 class VoteSchema(StrictSchema):
-    member_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    member_id = IdField(required=True)
     choice = fields.String(required=True, validate=validate.OneOf(_values(Choice)))
 
 
 class TallySchema(StrictSchema):
-    yes = fields.Integer(required=True, validate=validate.Range(min=0))
-    no = fields.Integer(required=True, validate=validate.Range(min=0))
-    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    yes = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    no = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class VotesBodySchema(StrictSchema):
@@ -513,11 +513,11 @@ def motion_close(motion_id):
 class DecisionSchema(StrictSchema):
     id = fields.Integer()
     number = fields.String()
-    forum_id = fields.Integer()
+    forum_id = IdField()
     forum = fields.String()
-    meeting_id = fields.Integer()
-    motion_id = fields.Integer()
-    agreement_id = fields.Integer(allow_none=True)
+    meeting_id = IdField()
+    motion_id = IdField()
+    agreement_id = IdField(allow_none=True)
     effect = fields.String()
     decided_on = fields.Date()
     text = fields.String()
@@ -528,9 +528,9 @@ DecisionList = list_schema(DecisionSchema, "DecisionList")
 
 
 class DecisionQuery(ListArgs):
-    forum_id = fields.Integer(load_default=None)
-    agreement_id = fields.Integer(load_default=None)
-    year = fields.Integer(load_default=None)
+    forum_id = IdField(load_default=None)
+    agreement_id = IdField(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=1900, max=9999))
 
 
 def decision_out(d) -> dict:

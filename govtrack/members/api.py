@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from govtrack.api import exempt
-from govtrack.api.schemas import ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import IdField, ListArgs, StrictSchema, list_schema
 from govtrack.auth.permissions import permission_required
 from govtrack.core.errors import json_error
 from govtrack.errors import NotFound, ValidationFailed
@@ -42,7 +42,7 @@ class MemberSchema(StrictSchema):
     joined_on = fields.Date(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
     investor = fields.Boolean(load_default=False, metadata={"description": "Investors have no vote."})
-    user_id = fields.Integer(
+    user_id = IdField(
         allow_none=True, load_default=None,
         metadata={"description": "The login linked to this member; null unlinks (409 when taken)."},
     )
@@ -92,7 +92,7 @@ class ImportRejectedSchema(ImportResultSchema):
 
 class InterestSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    partner_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    partner_id = IdField(required=True, strict=True)
     partner_name = fields.Method("_partner_name", dump_only=True)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=services.NOTE_MAX))
     declared_at = fields.DateTime(dump_only=True)

@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 
 from govtrack.agreements.models import AgreementStatus
 from govtrack.api import exempt
-from govtrack.api.schemas import StrictSchema
+from govtrack.api.schemas import IdField, StrictSchema
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
@@ -48,7 +48,7 @@ class NetworkJsonQuery(NetworkQuery):
 
 
 class ImpactQuery(NetworkQuery):
-    partner_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    partner_id = IdField(required=True)
 
 
 class NetworkSchema(StrictSchema):
@@ -62,7 +62,7 @@ class NetworkSchema(StrictSchema):
 
 
 class ImpactSchema(StrictSchema):
-    partner_id = fields.Integer()
+    partner_id = IdField()
     partner_name = fields.String()
     as_of = fields.String()
     direct = fields.List(fields.Dict())

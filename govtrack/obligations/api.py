@@ -12,7 +12,14 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.api import exempt
-from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.api.schemas import (
+    IdField,
+    ListArgs,
+    MoneySchema,
+    StrictSchema,
+    list_schema,
+    money_out,
+)
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -61,8 +68,8 @@ class OccurrenceSchema(StrictSchema):
 
 class ObligationSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    agreement_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    clause_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    agreement_id = IdField(required=True)
+    clause_id = IdField(load_default=None, allow_none=True)
     owed_by = fields.String(required=True, validate=validate.OneOf(_values(OwedBy)))
     partner_id = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1),
@@ -81,7 +88,7 @@ class ObligationSchema(StrictSchema):
                                  "agreement's end date, or a rolling 24-month horizon, whichever is first."},
     )
     starts_on = fields.Date(load_default=None, allow_none=True)
-    responsible_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    responsible_id = IdField(load_default=None, allow_none=True)
     status = fields.String(
         dump_only=True, metadata={"enum": _values(OccurrenceStatus),
                                   "description": "The status of the next open occurrence as of today "
@@ -103,11 +110,11 @@ class ObligationSchema(StrictSchema):
 
 class ObligationQuery(ListArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(_values(OccurrenceStatus)))
-    partner_id = fields.Integer(load_default=None)
+    partner_id = IdField(load_default=None)
     owed_by = fields.String(load_default=None, validate=validate.OneOf(_values(OwedBy)))
     due_before = fields.Date(load_default=None, metadata={
         "description": "Only obligations whose next open occurrence is due before this date."})
-    agreement_id = fields.Integer(load_default=None)
+    agreement_id = IdField(load_default=None)
 
 
 class FulfilSchema(StrictSchema):
@@ -131,7 +138,7 @@ class FulfilSchema(StrictSchema):
 
 
 class WaiveSchema(StrictSchema):
-    decision_id = fields.Integer(required=True, allow_none=True)
+    decision_id = IdField(required=True, allow_none=True)
     reason = fields.String(required=True, validate=validate.Length(1, 5000))
     occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
         "description": "Waive this occurrence only; without it, every open occurrence (and no more are "

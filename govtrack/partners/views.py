@@ -55,7 +55,6 @@ def index():
 @permission_required("partners.view")
 def detail(partner_id: int):
     from govtrack.agreements.queries import agreements_of_partner
-
     from govtrack.obligations.queries import partner_scorecard
 
     partner = _load(partner_id)

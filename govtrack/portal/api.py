@@ -13,7 +13,14 @@ from marshmallow import fields, validate
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.api import exempt
-from govtrack.api.schemas import ListArgs, MoneySchema, StrictSchema, list_schema, money_out
+from govtrack.api.schemas import (
+    IdField,
+    ListArgs,
+    MoneySchema,
+    StrictSchema,
+    list_schema,
+    money_out,
+)
 from govtrack.errors import NotFound
 from govtrack.partners.models import PartnerCategory
 from govtrack.portal import hooks, queries
@@ -38,7 +45,7 @@ class PublicClauseVersionSchema(StrictSchema):
     version = fields.Integer(required=True)
     text = fields.String(required=True)
     status = fields.String(required=True)
-    decision_id = fields.Integer(allow_none=True)
+    decision_id = IdField(allow_none=True)
 
 
 class PublicClauseSchema(StrictSchema):

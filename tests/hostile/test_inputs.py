@@ -69,3 +69,19 @@ def test_session_cookie_flags(client, make_user):
 def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
+
+
+def test_a_nul_character_is_refused_everywhere(api_as, client, make_user, login):
+    from sqlalchemy import func, select
+
+    from govtrack.extensions import db
+    from govtrack.partners.models import Partner
+
+    resp = api_as("manager").post("/api/v1/partners", json={"name": "Bad\x00name", "category": "other"})
+    assert resp.status_code == 422 and "name" in resp.get_json()["error"]["fields"]
+    login(make_user("manager"))
+    resp = client.post("/partners/new", data={"name": "Bad\x00name", "category": "other",
+                                              "csrf_token": csrf_token(client, "/partners/new")})
+    assert resp.status_code == 400
+    assert client.get("/partners/?q=a\x00b").status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
