@@ -82,7 +82,10 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _no_nul_bytes():
         # No database stores a NUL in text; a value carrying one is malformed input, not data.
-        for values in (request.args, request.form):
+        sources = [request.args]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sources.append(request.form)  # other bodies (JSON, CSV) are checked where they are read
+        for values in sources:
             for v in values.values():
                 if "\x00" in v:
                     abort(400)

@@ -356,6 +356,8 @@ def _row_values(header: list[str], cells: list[str], today: dt.date) -> tuple[di
     for name, cell in zip(header, cells, strict=True):
         if "\ufffd" in cell:
             return None, str(_l("Not UTF-8 text; save the file as \"CSV UTF-8\"."))
+        if "\x00" in cell:
+            return None, str(_l("A value contains a NUL character."))
         column, cleaner = _PLAN[name]
         try:
             values[column] = cleaner(cell, today)

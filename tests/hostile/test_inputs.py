@@ -85,3 +85,10 @@ def test_a_nul_character_is_refused_everywhere(api_as, client, make_user, login)
     assert resp.status_code == 400
     assert client.get("/partners/?q=a\x00b").status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
+
+
+def test_a_nul_character_in_the_roster_csv_is_reported_by_line(api_as):
+    body = "number,name,group,joined_on,active,investor\nA-1,Siti,Melati,2020-01-01,yes,no\nA-2,Bad\x00,Melati,2020-01-01,yes,no\n"
+    resp = api_as("board").post("/api/v1/members/import", data=body.encode(), content_type="text/csv")
+    assert resp.status_code == 422
+    assert [e["line"] for e in resp.get_json()["errors"]] == [3]
