@@ -103,6 +103,14 @@ class Seed:
     partners: dict = field(default_factory=dict)  # key -> partner id
     agreements: dict = field(default_factory=dict)  # key -> agreement id
     titles: dict = field(default_factory=dict)  # key -> title
+    members: dict = field(default_factory=dict)  # name -> member id
+    forums: dict = field(default_factory=dict)  # key -> forum id
+    meetings: dict = field(default_factory=dict)  # key -> meeting id
+    obligations: dict = field(default_factory=dict)  # key -> obligation id
+
+    def ids(self, kind: str) -> dict:
+        """The ids of one kind of seeded object ("agreements", "meetings"...), by key."""
+        return getattr(self, kind)
 
 
 def _seed(app) -> Seed:
@@ -162,9 +170,84 @@ def _seed(app) -> Seed:
         agreement.status = "active"
         seed.agreements[key] = agreement.id
         seed.titles[key] = agreement.title
-    db.session.commit()
+    db.session.flush()
     seed.partners = {k: p.id for k, p in seed.partners.items()}
+    _seed_forum(seed)
+    db.session.commit()
     return seed
+
+
+# The central forum's roll: 12 active members in two rembug groups.
+ROLL = {
+    "Rembug Mawar": ["Siti Aminah", "Dewi Lestari", "Nur Hasanah", "Rina Wulandari", "Yuni Astuti", "Eka Pratiwi"],
+    "Rembug Melati": ["Ani Suryani", "Lilis Suryati", "Tuti Handayani", "Wulan Sari", "Ratna Dewi",
+                      "Endang Susilowati"],
+}
+DRAFT_TITLE = "Hibah sumur bor untuk rembug Mawar"
+
+
+def _seed_forum(seed: Seed) -> None:
+    """The members, the central forum (Forum Rembug Pusat) and a draft grant waiting for its vote."""
+    from govtrack.agreements.services import AgreementData, ClauseData, PartyData, create_agreement
+    from govtrack.forums.services import ForumData, create_forum
+    from govtrack.members.services import MemberData, create_member
+
+    n = 0
+    for group, names in ROLL.items():
+        for name in names:
+            n += 1
+            member = create_member(actor="test", today=dt.date(2026, 1, 1), data=MemberData(
+                number=f"A{n:04d}", name=name, group=group, joined_on=dt.date(2020, 1, 6)))
+            seed.members[name] = member.id
+    # Its roll is named: the seed's decisions come from one-member test forums whose members are
+    # not part of this cooperative's roll.
+    forum = create_forum(actor="test", data=ForumData(
+        name="Forum Rembug Pusat", kind="rembug_pusat", code="RP", all_members=False,
+        voter_ids=list(seed.members.values())))
+    seed.forums["pusat"] = forum.id
+    draft = create_agreement(actor="test", data=AgreementData(
+        title=DRAFT_TITLE, kind="grant", visibility="members", reference="PKS-2026-004",
+        parties=[PartyData(partner_id=seed.partners["yayasan"], role="funder")],
+        value_amount=Decimal("350000000"), start_date=dt.date(2026, 4, 1), end_date=dt.date(2027, 3, 31),
+        summary="Dua sumur bor untuk rembug Mawar.",
+        clauses=[ClauseData(text="Yayasan membiayai dua sumur bor."),
+                 ClauseData(text="Rembug Mawar memelihara sumur bersama.")],
+    ))
+    db.session.flush()
+    seed.agreements["draft"] = draft.id
+    seed.titles["draft"] = draft.title
+
+
+def seed_meeting(seed: Seed, now: dt.datetime) -> None:
+    """An open meeting of the central forum: attendance taken, a motion on the draft on the table."""
+    from govtrack.forums import services
+    from govtrack.forums.models import Forum
+
+    forum = db.session.get(Forum, seed.forums["pusat"])
+    meeting = services.create_meeting(actor="test", forum=forum, title="Rembug pusat Maret", starts_at=now,
+                                      location="Balai desa Cibinong")
+    services.add_agenda_item(actor="test", meeting=meeting, title="Hibah sumur bor",
+                             agreement_id=seed.agreements["draft"])
+    services.open_meeting(actor="test", meeting=meeting, now=now)
+    services.set_attendance(actor="test", meeting=meeting, entries=[
+        services.AttendanceEntry(member_id, "present") for member_id in list(seed.members.values())[:9]])
+    services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
+        title="Menyetujui hibah sumur bor", text="Forum menyetujui perjanjian hibah.", effect="approve",
+        agreement_id=seed.agreements["draft"]))
+    db.session.commit()
+    seed.meetings["open"] = meeting.id
+
+
+def seed_obligation(seed: Seed, due_on: dt.date) -> None:
+    """A quarterly report the cooperative owes the funder of the public grant."""
+    from govtrack.obligations.services import ObligationData, create_obligation
+
+    ob = create_obligation(actor="test", today=due_on, data=ObligationData(
+        agreement_id=seed.agreements["public"], owed_by="cooperative", kind="report",
+        partner_id=seed.partners["yayasan"], title="Laporan penggunaan dana triwulan I", due_date=due_on,
+        responsible_id=seed.users["manager"].id))
+    db.session.commit()
+    seed.obligations["report"] = ob.id
 
 
 @pytest.fixture
