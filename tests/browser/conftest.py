@@ -106,6 +106,7 @@ class Seed:
     members: dict = field(default_factory=dict)  # name -> member id
     forums: dict = field(default_factory=dict)  # key -> forum id
     meetings: dict = field(default_factory=dict)  # key -> meeting id
+    motions: dict = field(default_factory=dict)  # key -> motion id
     obligations: dict = field(default_factory=dict)  # key -> obligation id
 
     def ids(self, kind: str) -> dict:
@@ -231,15 +232,17 @@ def seed_meeting(seed: Seed, now: dt.datetime) -> None:
     services.open_meeting(actor="test", meeting=meeting, now=now)
     services.set_attendance(actor="test", meeting=meeting, entries=[
         services.AttendanceEntry(member_id, "present") for member_id in list(seed.members.values())[:9]])
-    services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
+    motion = services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
         title="Menyetujui hibah sumur bor", text="Forum menyetujui perjanjian hibah.", effect="approve",
         agreement_id=seed.agreements["draft"]))
     db.session.commit()
     seed.meetings["open"] = meeting.id
+    seed.motions["approve"] = motion.id
 
 
 def seed_obligation(seed: Seed, due_on: dt.date) -> None:
     """A quarterly report the cooperative owes the funder of the public grant."""
+    from govtrack.obligations.models import Occurrence
     from govtrack.obligations.services import ObligationData, create_obligation
 
     ob = create_obligation(actor="test", today=due_on, data=ObligationData(
@@ -248,6 +251,8 @@ def seed_obligation(seed: Seed, due_on: dt.date) -> None:
         responsible_id=seed.users["manager"].id))
     db.session.commit()
     seed.obligations["report"] = ob.id
+    seed.obligations["report-due"] = db.session.scalars(
+        db.select(Occurrence.id).where(Occurrence.obligation_id == ob.id)).one()
 
 
 @pytest.fixture
@@ -292,14 +297,7 @@ def new_page(browser, live_server) -> Iterator[Callable]:
     contexts = []
 
     def make(*, locale: str = "en-US", axe: bool = False, width: int = 1280, height: int = 900):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale=locale,
-            viewport={"width": width, "height": height},
-            # Only for axe runs: injecting axe-core is an inline script, which the CSP forbids.
-            bypass_csp=axe,
-        )
-        context.set_default_timeout(15000)
+        context = new_context(browser, live_server, locale=locale, axe=axe, width=width, height=height)
         contexts.append(context)
         return context.new_page()
 
@@ -308,17 +306,31 @@ def new_page(browser, live_server) -> Iterator[Callable]:
         context.close()
 
 
+def sign_in_through_the_form(page, user, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, "sign-in failed"
+
+
 @pytest.fixture
 def sign_in() -> Callable:
-    def do(page, user, password: str = PASSWORD) -> None:
-        page.goto("/login")
-        page.fill("#email", user.email)
-        page.fill("#password", password)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/login" not in page.url, "sign-in failed"
+    return sign_in_through_the_form
 
-    return do
+
+def new_context(browser, live_server, *, locale: str = "en-US", axe: bool = False, width: int = 1280,
+                height: int = 900):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=locale,
+        viewport={"width": width, "height": height},
+        # Only for axe runs: injecting axe-core is an inline script, which the CSP forbids.
+        bypass_csp=axe,
+    )
+    context.set_default_timeout(15000)
+    return context
 
 
 def screenshot(page, name: str) -> Path:
