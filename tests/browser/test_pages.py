@@ -2,7 +2,8 @@
 
 One test per page and role: in English and in Indonesian (chosen with the header's language
 switcher), axe-core at desktop width, then the window narrowed to a 360-pixel phone and a look for
-sideways scrolling. Each role signs in once for the module. The pages only read (the switcher
+sideways scrolling; last, axe-core at phone width (where tables scroll and must be reachable by
+keyboard). Each role signs in once for the module. The pages only read (the switcher
 aside), so the module seeds its cooperative once (with an open meeting and an obligation).
 """
 
@@ -52,6 +53,7 @@ PAGES = [
     ("agreement-edit", "agreements.edit", "manager", {"agreement_id": ("agreements", "draft")}),
     ("obligations", "obligations.dashboard", "manager", {}),
     ("obligation", "obligations.detail", "manager", {"obligation_id": ("obligations", "report")}),
+    ("maturity", "obligations.maturity", "manager", {}),
     ("fulfil-form", "obligations.fulfil", "manager", {"occurrence_id": ("obligations", "report-due")}),
     ("network", "network.index", "manager", {}),
     # a board member
@@ -157,6 +159,10 @@ def test_no_wcag_21_aa_violations_in_either_language_and_no_sideways_scrolling_o
             problems.append(f"wider than a 360-pixel phone ({language}): {widths}")
         if name in PHONE_SCREENSHOTS and language == "id":
             screenshot(page, f"phone-{name}")
+    # and axe once more at phone width, where tables scroll and the navigation folds
+    violations = run_axe(page)
+    if violations:
+        problems.append(f"axe (phone, {language}):\n{describe(violations)}")
     page.close()
     assert not problems, f"{name} ({path}):\n" + "\n".join(problems)
 
