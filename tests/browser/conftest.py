@@ -5,12 +5,16 @@ Fixtures, from the outside in:
   browser      (session)  Chromium (/usr/bin/chromium, or GOVTRACK_CHROMIUM); skipped when it is
                           missing outside CI, a failure when CI is set
   seed         (test)     empty tables, then a small cooperative: users of every role, partners,
-                          published and internal agreements; emptied again afterwards
+                          published and internal agreements, 12 members in two rembug groups, the
+                          central forum (Forum Rembug Pusat) and a draft grant (DRAFT_TITLE) for
+                          it to approve; emptied again afterwards
   new_page     (test)     new_page(locale="en-US", axe=False, width=1280, height=900) -> a Page in a
                           fresh context; axe=True bypasses the page's CSP so axe-core can be injected
   sign_in      (test)     sign_in(page, user) through the real login form
 Helpers: screenshot(page, name) keeps a PNG under test-artifacts/; run_axe(page) returns the
-WCAG 2.1 A/AA violations axe-core finds.
+WCAG 2.1 A/AA violations axe-core finds; seed_meeting(seed, now) adds an open meeting of the
+central forum with a motion on the draft; seed_obligation(seed, due_on) adds a report the
+cooperative owes; new_context() and sign_in_through_the_form() for module-scoped contexts.
 
 To add a journey (a board meeting, an obligation fulfilled...), put what it needs into the
 database inside `with live_server.app.app_context():` (services, then db.session.commit()), or
@@ -241,7 +245,7 @@ def seed_meeting(seed: Seed, now: dt.datetime) -> None:
 
 
 def seed_obligation(seed: Seed, due_on: dt.date) -> None:
-    """A quarterly report the cooperative owes the funder of the public grant."""
+    """A one-off report (on the first quarter) the cooperative owes the funder of the public grant."""
     from govtrack.obligations.models import Occurrence
     from govtrack.obligations.services import ObligationData, create_obligation
 

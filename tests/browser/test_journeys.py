@@ -181,6 +181,7 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     expect(page.get_by_role("heading", level=1)).to_have_text("Laporan penggunaan dana triwulan I")
     occurrence = page.locator("main table tbody tr").first
     expect(occurrence).to_contain_text("fulfilled")
+    expect(occurrence).to_contain_text("Mar 13, 2026")
     expect(occurrence).to_contain_text("Dikirim ke yayasan lewat pos.")
     link = occurrence.get_by_role("link", name="laporan-triwulan-1.pdf")
     with page.expect_download() as download:
