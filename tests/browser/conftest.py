@@ -5,12 +5,16 @@ Fixtures, from the outside in:
   browser      (session)  Chromium (/usr/bin/chromium, or GOVTRACK_CHROMIUM); skipped when it is
                           missing outside CI, a failure when CI is set
   seed         (test)     empty tables, then a small cooperative: users of every role, partners,
-                          published and internal agreements; emptied again afterwards
+                          published and internal agreements, 12 members in two rembug groups, the
+                          central forum (Forum Rembug Pusat) and a draft grant (DRAFT_TITLE) for
+                          it to approve; emptied again afterwards
   new_page     (test)     new_page(locale="en-US", axe=False, width=1280, height=900) -> a Page in a
                           fresh context; axe=True bypasses the page's CSP so axe-core can be injected
   sign_in      (test)     sign_in(page, user) through the real login form
 Helpers: screenshot(page, name) keeps a PNG under test-artifacts/; run_axe(page) returns the
-WCAG 2.1 A/AA violations axe-core finds.
+WCAG 2.1 A/AA violations axe-core finds; seed_meeting(seed, now) adds an open meeting of the
+central forum with a motion on the draft; seed_obligation(seed, due_on) adds a report the
+cooperative owes; new_context() and sign_in_through_the_form() for module-scoped contexts.
 
 To add a journey (a board meeting, an obligation fulfilled...), put what it needs into the
 database inside `with live_server.app.app_context():` (services, then db.session.commit()), or
@@ -103,6 +107,15 @@ class Seed:
     partners: dict = field(default_factory=dict)  # key -> partner id
     agreements: dict = field(default_factory=dict)  # key -> agreement id
     titles: dict = field(default_factory=dict)  # key -> title
+    members: dict = field(default_factory=dict)  # name -> member id
+    forums: dict = field(default_factory=dict)  # key -> forum id
+    meetings: dict = field(default_factory=dict)  # key -> meeting id
+    motions: dict = field(default_factory=dict)  # key -> motion id
+    obligations: dict = field(default_factory=dict)  # key -> obligation id
+
+    def ids(self, kind: str) -> dict:
+        """The ids of one kind of seeded object ("agreements", "meetings"...), by key."""
+        return getattr(self, kind)
 
 
 def _seed(app) -> Seed:
@@ -162,9 +175,88 @@ def _seed(app) -> Seed:
         agreement.status = "active"
         seed.agreements[key] = agreement.id
         seed.titles[key] = agreement.title
-    db.session.commit()
+    db.session.flush()
     seed.partners = {k: p.id for k, p in seed.partners.items()}
+    _seed_forum(seed)
+    db.session.commit()
     return seed
+
+
+# The central forum's roll: 12 active members in two rembug groups.
+ROLL = {
+    "Rembug Mawar": ["Siti Aminah", "Dewi Lestari", "Nur Hasanah", "Rina Wulandari", "Yuni Astuti", "Eka Pratiwi"],
+    "Rembug Melati": ["Ani Suryani", "Lilis Suryati", "Tuti Handayani", "Wulan Sari", "Ratna Dewi",
+                      "Endang Susilowati"],
+}
+DRAFT_TITLE = "Hibah sumur bor untuk rembug Mawar"
+
+
+def _seed_forum(seed: Seed) -> None:
+    """The members, the central forum (Forum Rembug Pusat) and a draft grant waiting for its vote."""
+    from govtrack.agreements.services import AgreementData, ClauseData, PartyData, create_agreement
+    from govtrack.forums.services import ForumData, create_forum
+    from govtrack.members.services import MemberData, create_member
+
+    n = 0
+    for group, names in ROLL.items():
+        for name in names:
+            n += 1
+            member = create_member(actor="test", today=dt.date(2026, 1, 1), data=MemberData(
+                number=f"A{n:04d}", name=name, group=group, joined_on=dt.date(2020, 1, 6)))
+            seed.members[name] = member.id
+    # Its roll is named: the seed's decisions come from one-member test forums whose members are
+    # not part of this cooperative's roll.
+    forum = create_forum(actor="test", data=ForumData(
+        name="Forum Rembug Pusat", kind="rembug_pusat", code="RP", all_members=False,
+        voter_ids=list(seed.members.values())))
+    seed.forums["pusat"] = forum.id
+    draft = create_agreement(actor="test", data=AgreementData(
+        title=DRAFT_TITLE, kind="grant", visibility="members", reference="PKS-2026-004",
+        parties=[PartyData(partner_id=seed.partners["yayasan"], role="funder")],
+        value_amount=Decimal("350000000"), start_date=dt.date(2026, 4, 1), end_date=dt.date(2027, 3, 31),
+        summary="Dua sumur bor untuk rembug Mawar.",
+        clauses=[ClauseData(text="Yayasan membiayai dua sumur bor."),
+                 ClauseData(text="Rembug Mawar memelihara sumur bersama.")],
+    ))
+    db.session.flush()
+    seed.agreements["draft"] = draft.id
+    seed.titles["draft"] = draft.title
+
+
+def seed_meeting(seed: Seed, now: dt.datetime) -> None:
+    """An open meeting of the central forum: attendance taken, a motion on the draft on the table."""
+    from govtrack.forums import services
+    from govtrack.forums.models import Forum
+
+    forum = db.session.get(Forum, seed.forums["pusat"])
+    meeting = services.create_meeting(actor="test", forum=forum, title="Rembug pusat Maret", starts_at=now,
+                                      location="Balai desa Cibinong")
+    services.add_agenda_item(actor="test", meeting=meeting, title="Hibah sumur bor",
+                             agreement_id=seed.agreements["draft"])
+    services.open_meeting(actor="test", meeting=meeting, now=now)
+    services.set_attendance(actor="test", meeting=meeting, entries=[
+        services.AttendanceEntry(member_id, "present") for member_id in list(seed.members.values())[:9]])
+    motion = services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
+        title="Menyetujui hibah sumur bor", text="Forum menyetujui perjanjian hibah.", effect="approve",
+        agreement_id=seed.agreements["draft"]))
+    db.session.commit()
+    seed.meetings["open"] = meeting.id
+    seed.motions["approve"] = motion.id
+
+
+def seed_obligation(seed: Seed, due_on: dt.date) -> None:
+    """A one-off report (on the first quarter) the cooperative owes the funder of the public grant."""
+    from govtrack.obligations.models import Occurrence
+    from govtrack.obligations.services import ObligationData, create_obligation
+
+    ob = create_obligation(actor="test", today=due_on, data=ObligationData(
+        agreement_id=seed.agreements["public"], owed_by="cooperative", kind="report",
+        partner_id=seed.partners["yayasan"], title="Laporan penggunaan dana triwulan I", due_date=due_on,
+        responsible_id=seed.users["manager"].id))
+    db.session.commit()
+    seed.obligations["report"] = ob.id
+    seed.obligations["report-due"] = db.session.scalars(
+        db.select(Occurrence.id).where(Occurrence.obligation_id == ob.id)).one()
 
 
 @pytest.fixture
@@ -209,14 +301,7 @@ def new_page(browser, live_server) -> Iterator[Callable]:
     contexts = []
 
     def make(*, locale: str = "en-US", axe: bool = False, width: int = 1280, height: int = 900):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale=locale,
-            viewport={"width": width, "height": height},
-            # Only for axe runs: injecting axe-core is an inline script, which the CSP forbids.
-            bypass_csp=axe,
-        )
-        context.set_default_timeout(15000)
+        context = new_context(browser, live_server, locale=locale, axe=axe, width=width, height=height)
         contexts.append(context)
         return context.new_page()
 
@@ -225,17 +310,31 @@ def new_page(browser, live_server) -> Iterator[Callable]:
         context.close()
 
 
+def sign_in_through_the_form(page, user, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, "sign-in failed"
+
+
 @pytest.fixture
 def sign_in() -> Callable:
-    def do(page, user, password: str = PASSWORD) -> None:
-        page.goto("/login")
-        page.fill("#email", user.email)
-        page.fill("#password", password)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/login" not in page.url, "sign-in failed"
+    return sign_in_through_the_form
 
-    return do
+
+def new_context(browser, live_server, *, locale: str = "en-US", axe: bool = False, width: int = 1280,
+                height: int = 900):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=locale,
+        viewport={"width": width, "height": height},
+        # Only for axe runs: injecting axe-core is an inline script, which the CSP forbids.
+        bypass_csp=axe,
+    )
+    context.set_default_timeout(15000)
+    return context
 
 
 def screenshot(page, name: str) -> Path:

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from govtrack.extensions import db
+from tests.browser.conftest import DRAFT_TITLE, ROLL, screenshot, seed_obligation
+
+TODAY = dt.date(2026, 3, 14)  # the obligations pages' "today", pinned
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A small but real one-page PDF (catalog, page tree, page, content stream, font, xref)."""
+    content = f"BT /F1 18 Tf 72 770 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
 
 
 def test_a_member_finds_and_reads_a_published_agreement_in_indonesian(seed, new_page, sign_in):
@@ -58,3 +85,111 @@ def test_an_anonymous_visitor_reads_a_public_agreement_and_cannot_reach_an_inter
     assert api.status == 404
     assert not re.search("galian", page.content())
     screenshot(page, "anonymous-cannot-reach-internal")
+
+
+def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_approved(seed, new_page, sign_in):
+    page = new_page()
+    sign_in(page, seed.users["board"])
+    nav = page.get_by_role("navigation", name="Main")
+    # schedule a meeting of the central forum
+    nav.get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Schedule a meeting").click()
+    page.get_by_label("Forum").select_option(label="Forum Rembug Pusat")
+    page.get_by_label("Title").fill("Rembug pusat April")
+    page.get_by_label("Starts at (UTC)").fill("2026-04-02T09:00")
+    page.get_by_label("Location").fill("Balai desa Cibinong")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rembug pusat April")
+    # the draft agreement on its agenda, then the meeting opens
+    page.get_by_label("Agenda item").fill("Hibah sumur bor")
+    page.get_by_label("Agreement deliberated").select_option(label=f"PKS-2026-004 — {DRAFT_TITLE}")
+    page.get_by_role("button", name="Add to the agenda").click()
+    expect(page.locator("#agenda li")).to_contain_text(DRAFT_TITLE)
+    page.get_by_role("button", name="Open the meeting").click()
+    expect(page.get_by_role("status").filter(has_text="The meeting is open.")).to_be_visible()
+    # attendance on the roll-call screen: ten present, one absent from each group
+    page.get_by_role("link", name="Roll call: attendance and votes").click()
+    absent = {ROLL["Rembug Mawar"][-1], ROLL["Rembug Melati"][-1]}
+    names = [name for group in ROLL.values() for name in group]
+    assert len(names) == 12
+    for name in names:
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(f"^{name} ")))
+        row.get_by_label("absent" if name in absent else "present", exact=True).check()
+    page.get_by_role("button", name="Record attendance and votes").click()
+    expect(page.locator("main")).to_contain_text("Recorded: 12 attendance changes, 0 votes.")
+    expect(page.locator("main")).to_contain_text("Present (in person or by proxy): 10 of 12 eligible")
+    # table a motion to approve the agreement
+    page.get_by_role("link", name="Rembug pusat April").click()
+    page.get_by_role("link", name="New motion").click()
+    page.get_by_label("Title").fill("Menyetujui hibah sumur bor")
+    page.get_by_label("Text of the motion").fill("Forum rembug pusat menyetujui perjanjian hibah sumur bor.")
+    page.get_by_label("Effect if carried").select_option(label="Approve the agreement")
+    page.get_by_label("Agreement", exact=True).select_option(label=f"PKS-2026-004 — {DRAFT_TITLE}")
+    page.get_by_role("button", name="Table the motion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Menyetujui hibah sumur bor")
+    # the roll-call vote: 7 yes, 2 no, 1 abstaining
+    page.get_by_role("link", name="Roll-call votes").click()
+    present = [name for name in names if name not in absent]
+    choices = ["yes"] * 7 + ["no"] * 2 + ["abstain"]
+    for name, choice in zip(present, choices, strict=True):
+        page.get_by_role("radiogroup", name=f"Vote of {name}").get_by_label(choice, exact=True).check()
+    page.get_by_role("button", name="Record attendance and votes").click()
+    expect(page.locator("main")).to_contain_text("Recorded: 0 attendance changes, 10 votes.")
+    expect(page.locator("main")).to_contain_text("7 yes, 2 no, 1 abstaining so far.")
+    # close the vote: carried, a decision of the central forum
+    page.get_by_role("link", name="Rembug pusat April").click()
+    page.get_by_role("link", name=re.compile("Menyetujui hibah sumur bor")).click()
+    page.get_by_role("button", name="Close the vote").click()
+    expect(page.locator("main")).to_contain_text("Carried — 7 yes, 2 no, 1 abstaining")
+    decision = page.get_by_role("heading", level=1).locator(".badge").inner_text()
+    assert re.fullmatch(r"RP-\d{4}-001", decision), decision
+    # the agreement page: approved, with the decision in its trail
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements", exact=True).click()
+    page.get_by_role("link", name=DRAFT_TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(DRAFT_TITLE)
+    expect(page.locator("#status-h")).to_have_text("Status: Approved")
+    trail = page.get_by_role("region", name="Decisions")
+    expect(trail).to_contain_text(decision)
+    expect(trail).to_contain_text("Forum Rembug Pusat")
+    expect(trail.get_by_role("link", name="Rembug pusat April")).to_be_visible()
+    screenshot(page, "board-meeting-approves-agreement")
+
+
+def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page, sign_in, monkeypatch,
+                                                                  live_server, tmp_path):
+    from govtrack.obligations import clock
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    with live_server.app.app_context():
+        seed_obligation(seed, due_on=TODAY + dt.timedelta(days=10))
+        db.session.remove()
+    evidence = tmp_path / "laporan-triwulan-1.pdf"
+    evidence.write_bytes(tiny_pdf("Laporan penggunaan dana triwulan I"))
+    page = new_page()
+    sign_in(page, seed.users["manager"])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Obligations").click()
+    row = page.get_by_role("row").filter(has_text="Laporan penggunaan dana triwulan I")
+    expect(row).to_contain_text("due soon")
+    row.get_by_role("link", name="Fulfil…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fulfil: Laporan penggunaan dana triwulan I")
+    expect(page.get_by_label("Fulfilled on")).to_have_value(TODAY.isoformat())
+    page.get_by_label("Fulfilled on").fill("2026-03-13")
+    page.get_by_label("Note").fill("Dikirim ke yayasan lewat pos.")
+    page.get_by_label(re.compile("^Evidence")).set_input_files(evidence)
+    page.get_by_role("button", name="Record").click()
+    expect(page.locator("main")).to_contain_text("Fulfilment recorded.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Laporan penggunaan dana triwulan I")
+    occurrence = page.locator("main table tbody tr").first
+    expect(occurrence).to_contain_text("fulfilled")
+    expect(occurrence).to_contain_text("Mar 13, 2026")
+    expect(occurrence).to_contain_text("Dikirim ke yayasan lewat pos.")
+    link = occurrence.get_by_role("link", name="laporan-triwulan-1.pdf")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "laporan-triwulan-1.pdf"
+    assert Path(download.value.path()).read_bytes() == evidence.read_bytes()
+    screenshot(page, "manager-fulfils-obligation")
+    # and nothing is left to do on the dashboard
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Obligations").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Obligations")
+    expect(page.locator("main")).not_to_contain_text("Laporan penggunaan dana triwulan I")
