@@ -299,7 +299,7 @@ def _roll_call_context(meeting, motion):
 
 def _chosen_motion(meeting):
     raw = request.values.get("motion")
-    if raw and raw.isdigit():
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 18:
         motion = next((m for m in meeting.motions if m.id == int(raw)), None)
         if motion is None:
             abort(404)
