@@ -113,7 +113,7 @@ class FiniteDecimalField(DecimalField):
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+            raise ValueError(str(_l("Not a valid decimal value.")))
 
 
 def _choices(name: str) -> list[tuple[str, str]]:

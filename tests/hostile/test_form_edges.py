@@ -84,3 +84,11 @@ def test_numbers_past_any_column_are_refused(client, world):
                 f"/obligations/list?partner_id={huge}&agreement_id={huge}&responsible_id={huge}",
                 f"/network/?partner_id={huge}"]:
         assert client.get(url).status_code < 500, url
+
+
+def test_a_huge_roll_call_search_is_cut_not_a_500(client, world):
+    sign_in(client, world.admin)
+    url = f"/forums/meetings/{world.ids['meeting_id']}/roll-call"
+    assert client.get(url, query_string={"q": "%_" * 40000, "group": "x" * 100000}).status_code == 200
+    resp = _post(client, url, {"q": "a" * 60000, "group": "g" * 60000})
+    assert resp.status_code in {302, 303}
