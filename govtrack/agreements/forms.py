@@ -105,6 +105,17 @@ MAX_VALUE = Decimal(10) ** 16  # what the money column (18 digits, 2 after the p
 CLAUSE_ROWS = 3
 
 
+class FiniteDecimalField(DecimalField):
+    """A DecimalField for amounts: Decimal() also reads "NaN", "sNaN" and "Infinity", and a signalling
+    NaN makes WTForms' NumberRange raise ValueError (a 500) instead of refusing the value."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(str(_l("Not a valid decimal value.")))
+
+
 def _choices(name: str) -> list[tuple[str, str]]:
     return list(LABELS[name].items())
 
@@ -166,7 +177,8 @@ class ClauseRowForm(Form):
         return not (self.text.data or "").strip()
 
     def validate_id(self, field) -> None:
-        if field.data and not str(field.data).isdigit():
+        # isascii(): "²".isdigit() is true, but int() cannot read it.
+        if field.data and not (str(field.data).isascii() and str(field.data).isdigit() and len(str(field.data)) <= 18):
             raise ValidationError(_l("Not a clause of this agreement."))
 
 
@@ -179,7 +191,7 @@ class AgreementForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices("kind"), validators=[DataRequired()])
     # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
     parties = FieldList(FormField(PartyRowForm), max_entries=50)
-    value = DecimalField(_l("Value"), places=2, validators=[Optional(), NumberRange(min=0)],
+    value = FiniteDecimalField(_l("Value"), places=2, validators=[Optional(), NumberRange(min=0)],
                          description=_l("Amount, for example 150000000 or 1500000.50."))
     value_currency = StringField(
         _l("Currency"), default="IDR",

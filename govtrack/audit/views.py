@@ -12,7 +12,8 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    # isascii(): "²".isdigit() is true but int() cannot read it; 18 digits fit any id column.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 @bp.get("/")

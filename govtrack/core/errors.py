@@ -106,11 +106,13 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", status=status, message=message), status
 
     @app.errorhandler(DataError)
-    def _out_of_range(err: DataError):
+    @app.errorhandler(OverflowError)
+    def _out_of_range(err: DataError | OverflowError):
         # A value the schema let through but the database cannot hold (a number out of range):
         # the request is at fault, not the server. The schemas should catch these first.
+        # PostgreSQL says so with a DataError; SQLite's driver raises OverflowError past 2**63.
         db.session.rollback()
-        log.warning("database refused a value: %s", err.orig)
+        log.warning("database refused a value: %s", getattr(err, "orig", err))
         message = _("A value is out of range or malformed.")
         if wants_json():
             return json_error(422, message)

@@ -15,6 +15,7 @@ from govtrack.db import utcnow
 from govtrack.extensions import db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 CSP = (
@@ -82,9 +83,11 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _no_nul_bytes():
         # No database stores a NUL in text; a value carrying one is malformed input, not data.
+        # Only form bodies are read here: reading request.form checks any body (a CSV import)
+        # against MAX_CONTENT_LENGTH before the view can raise its own limit.
         sources = [request.args]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            sources.append(request.form)  # other bodies (JSON, CSV) are checked where they are read
+        if request.mimetype in FORM_TYPES:
+            sources.append(request.form)
         for values in sources:
             for v in values.values():
                 if "\x00" in v:

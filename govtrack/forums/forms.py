@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -40,6 +42,18 @@ EFFECTS = [
     (Effect.terminate.value, _l("Terminate the agreement")),
     (Effect.waive_obligation.value, _l("Waive an obligation")),
 ]
+
+
+CLAUSE_NUMBER = re.compile(r"^[0-9]{1,6}$")
+TALLY_MAX = 10_000_000  # as the API's tally schema
+MAX_ID = 2**31 - 1  # what an id column holds everywhere (SQLite raises past 2**63, PostgreSQL past 2**31)
+
+
+def _clause_number(text: str) -> int:
+    """A clause number typed by a user: ASCII digits only (int() reads "١٢" and refuses "²")."""
+    if not CLAUSE_NUMBER.match(text.strip()):
+        raise ValueError(text)
+    return int(text)
 
 
 class ForumForm(FlaskForm):
@@ -85,7 +99,7 @@ class AgendaForm(FlaskForm):
 
     def validate_clause_numbers(self, field):
         try:
-            self.numbers = [int(x) for x in (field.data or "").replace(";", ",").split(",") if x.strip()]
+            self.numbers = [_clause_number(x) for x in (field.data or "").replace(";", ",").split(",") if x.strip()]
         except ValueError:
             raise ValidationError(_l("Whole numbers separated by commas.")) from None
 
@@ -99,8 +113,9 @@ class MotionForm(FlaskForm):
         _l("Amended clauses"), validators=[Optional(), Length(max=100000)],
         description=_l("One per line: clause number, a colon, the new text. E.g. 2: Margin 7% per year."),
     )
-    obligation_id = IntegerField(_l("Obligation id (to waive)"), validators=[Optional(), NumberRange(min=1)])
-    corrects_motion_id = IntegerField(_l("Corrects motion id"), validators=[Optional(), NumberRange(min=1)])
+    obligation_id = IntegerField(_l("Obligation id (to waive)"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    corrects_motion_id = IntegerField(_l("Corrects motion id"),
+                                      validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def validate_amendments(self, field):
         self.parsed: list[tuple[int, str]] = []
@@ -108,9 +123,13 @@ class MotionForm(FlaskForm):
             if not line.strip():
                 continue
             number, sep, text = line.partition(":")
-            if not sep or not number.strip().isdigit() or not text.strip():
+            try:
+                parsed = _clause_number(number)
+            except ValueError:
+                parsed = None
+            if not sep or parsed is None or not text.strip():
                 raise ValidationError(_l("Each line: clause number, a colon, the new text."))
-            self.parsed.append((int(number), text.strip()))
+            self.parsed.append((parsed, text.strip()))
 
 
 class MinutesForm(FlaskForm):
@@ -118,9 +137,9 @@ class MinutesForm(FlaskForm):
 
 
 class TallyForm(FlaskForm):
-    yes = IntegerField(_l("Yes"), validators=[InputRequired(), NumberRange(min=0)])
-    no = IntegerField(_l("No"), validators=[InputRequired(), NumberRange(min=0)])
-    abstain = IntegerField(_l("Abstain"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+    yes = IntegerField(_l("Yes"), validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
+    no = IntegerField(_l("No"), validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
+    abstain = IntegerField(_l("Abstain"), default=0, validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
 
 
 class ConfirmForm(FlaskForm):

