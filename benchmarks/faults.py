@@ -124,10 +124,12 @@ def run(opts: load.Options, *, kills: int = 3, quiet: bool = False) -> list[str]
                     else:
                         events.append("NOT respawned")
                 else:
+                    # `flask backup PATH`, the click command itself, run in this process.
                     t = time.perf_counter()
-                    out = stack.env.flask("backup", str(backup_path), check=False)
-                    events.append(f"flask backup exit {out.returncode} in {time.perf_counter() - t:.1f} s "
-                                  f"at {t - start:.1f} s {out.stderr.strip()[-300:]}")
+                    with stack.app.app_context():
+                        out = stack.app.test_cli_runner().invoke(args=["backup", str(backup_path)])
+                    events.append(f"flask backup exit {out.exit_code} in {time.perf_counter() - t:.1f} s "
+                                  f"at {t - start:.1f} s {out.output.strip()[-300:]}")
 
         rec = load.run_users(base, s, opts, seconds=opts.seconds, faults=True, during=during)
         stop_decider.set()
