@@ -70,10 +70,6 @@ class Stack:
                        redis_url=REDIS_URL if opts.redis else None)
         self.app = make_app(self.env.url, self.env.workdir)
         self.server: Server | None = None
-        if opts.redis:
-            import redis
-
-            redis.Redis.from_url(REDIS_URL).flushdb()
 
     def cli(self, *args: str, app=None) -> str:
         """Run a `flask` command in this process (the real click command, no extra interpreter)."""
