@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -39,7 +40,7 @@ class Env:
         (self.workdir / "instance").mkdir(parents=True, exist_ok=True)
         if self.db == "postgres":
             base = self.postgres_url or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-            self.pg_dbname = f"govtrack_bench_{os.getpid()}"
+            self.pg_dbname = f"govtrack_bench_{os.getpid()}_{secrets.token_hex(3)}"
             _psql(base, f"DROP DATABASE IF EXISTS {self.pg_dbname}")
             _psql(base, f"CREATE DATABASE {self.pg_dbname}")
             self.url = base.rsplit("/", 1)[0] + "/" + self.pg_dbname

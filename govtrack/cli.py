@@ -101,11 +101,13 @@ def backup(path: str) -> None:
     url = db.engine.url
     target = Path(path)
     if url.get_backend_name() == "sqlite":
-        # SQLite's online backup API copies a consistent snapshot page by page.
+        # SQLite's online backup API, in one step: one read transaction copies a consistent
+        # snapshot while the workers go on writing (WAL). Copied in steps, every write between two
+        # steps restarts the copy, and a large database under steady writes is never copied.
         source = sqlite3.connect(url.database, timeout=30)
         dest = sqlite3.connect(target)
         with dest:
-            source.backup(dest, pages=1024)
+            source.backup(dest, pages=-1)
         dest.close()
         source.close()
     elif url.get_backend_name() == "postgresql":

@@ -250,8 +250,18 @@ def on_agreement_updated(*, actor, agreement, before: dict) -> None:
 
 # ---- fulfilment ----
 
+def _lock_obligation(ob: Obligation) -> None:
+    """Lock the obligation row: fulfilments and waivers of one obligation take turns, and each one
+    then reads its occurrences as the previous one left them (not two payments of the same debt).
+    A no-op on SQLite, where a writing request already holds the write lock (BEGIN IMMEDIATE)."""
+    db.session.execute(select(Obligation.id).where(Obligation.id == ob.id).with_for_update())
+
+
 def _open_occurrence(ob: Obligation, occurrence_id: int | None) -> Occurrence:
-    stmt = select(Occurrence).where(Occurrence.obligation_id == ob.id)
+    _lock_obligation(ob)
+    # Re-read after the lock: the request may have loaded these rows before another one paid.
+    stmt = (select(Occurrence).where(Occurrence.obligation_id == ob.id)
+            .execution_options(populate_existing=True))
     if occurrence_id is not None:
         occ = db.session.scalar(stmt.where(Occurrence.id == occurrence_id))
         if occ is None:
@@ -332,10 +342,11 @@ def fulfil(
 
 def _apply_waiver(*, actor, obligation: Obligation, decision_id: int, reason: str,
                   occurrence_id: int | None) -> int:
+    _lock_obligation(obligation)
     stmt = select(Occurrence).where(
         Occurrence.obligation_id == obligation.id, Occurrence.fulfilled_on.is_(None),
         Occurrence.waived.is_(False),
-    )
+    ).execution_options(populate_existing=True)
     if occurrence_id is not None:
         stmt = stmt.where(Occurrence.id == occurrence_id)
     occs = list(db.session.scalars(stmt))
