@@ -573,7 +573,9 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
             })
             for due in dues:
                 ocid += 1
-                fulfilled = due < today and rng.random() < 0.85
+                # Late payments are chased: most that are still open fell due in the last months.
+                age = (today - due).days
+                fulfilled = age > 0 and rng.random() > (0.15 if age < 90 else 0.05 if age < 365 else 0.004)
                 paid = amount if (fulfilled and amount is not None) else Decimal(0)
                 fulfilled_on = min(today, due + dt.timedelta(days=rng.randrange(-10, 20))) if fulfilled else None
                 occurrences.append({
