@@ -608,11 +608,12 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         w.put(MemberInterest, interests)
 
         if dialect == "postgresql":
+            # the ids were given here: move each table's sequence past them
             for t in db.metadata.tables.values():
-                if "id" in t.c and t.c.id.autoincrement is True and t.name != "audit_events":
+                if "id" in t.c:
                     conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {t.name}), 1))")
+                        f"SELECT setval(s, (SELECT COALESCE(MAX(id), 1) FROM {t.name})) "
+                        f"FROM pg_get_serial_sequence('{t.name}', 'id') AS s WHERE s IS NOT NULL")
         db.session.commit()
         if dialect == "sqlite":
             with db.engine.connect() as c:
