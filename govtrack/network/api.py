@@ -117,7 +117,7 @@ def network(args):
     since = args.get("since") or queries.last_members_meeting_date()
     out["comparison"] = (
         queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),
-                        flow=args.get("flow"), status=args.get("status"))
+                        flow=args.get("flow"), status=args.get("status"), after=out["metrics"])
         if since else None
     )
     return out

@@ -227,10 +227,12 @@ def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
     return metrics_for(network_data(user=user, as_of=as_of, **filters))
 
 
-def compare(*, user, as_of: dt.date, since: dt.date, **filters) -> dict:
-    """The metrics on `as_of` against those on `since` (e.g. the last members' meeting)."""
+def compare(*, user, as_of: dt.date, since: dt.date, after: dict | None = None, **filters) -> dict:
+    """The metrics on `as_of` against those on `since` (e.g. the last members' meeting). `after`:
+    the metrics on `as_of` when the caller has them already (the network is not loaded again)."""
     before = metrics_at(user=user, as_of=since, **filters)
-    after = metrics_at(user=user, as_of=as_of, **filters)
+    if after is None:
+        after = metrics_at(user=user, as_of=as_of, **filters)
     return graph.compare_metrics(before, after)
 
 

@@ -49,7 +49,7 @@ def index():
     since = (form.since.data if valid else None) or last_meeting
     comparison = (
         queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),
-                        flow=args.get("flow"), status=args.get("status"))
+                        flow=args.get("flow"), status=args.get("status"), after=metrics)
         if since else None
     )
     what_if = WhatIfForm(formdata=request.args)

@@ -1,0 +1,226 @@
+"""Time every main page and API list, for each role, at scale S and at scale L, in-process.
+
+    .venv/bin/python benchmarks/pages.py                 # generates benchmarks/out/scale-{S,L}.sqlite3 if missing
+    .venv/bin/python benchmarks/pages.py --scales XS S   # any scales of benchmarks/generate.py
+    .venv/bin/python benchmarks/pages.py -n 40           # requests per measurement (after 3 warm-ups)
+
+Each (page, role) is requested 3 times to warm up, then n times through app.test_client(); the time
+is taken around the request in the same process (server side: no network, no browser). Queries are
+counted with a before_cursor_execute listener. Roles that are refused a page (403, or a redirect to
+the login) are left out. The network metrics are cached (files under the instance folder): "cold"
+is the first request after that cache is emptied, each of the n runs emptying it again; "warm" the
+ordinary runs. The whole-network pages (seconds each at L) get 1 warm-up, 3 cold and 5 warm runs.
+Targets at L: median <= 30 ms, p95 <= 60 ms, queries(L) == queries(S), L <= 1.5 x S.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, select  # noqa: E402
+
+from benchmarks.generate import default_url, generate, users_file  # noqa: E402
+from benchmarks.harness import percentile, print_table  # noqa: E402
+
+CLOCK = "cpu"  # or "wall"; see --clock
+ROLES = ("admin", "board", "manager", "member", "anonymous")
+WARMUP = 3
+NETWORK_RUNS = 5
+ONLY = None
+
+
+def pick_ids(app) -> dict:
+    """Ids of ordinary objects to open: a partner with agreements, a public active agreement, a
+    closed central-forum meeting with an ordinary number of motions, a member name to search."""
+    from govtrack.agreements.models import Agreement, AgreementParty
+    from govtrack.extensions import db
+    from govtrack.forums.models import Meeting
+    from govtrack.members.models import Member
+
+    with app.app_context():
+        n_ag = db.session.scalar(select(Agreement.id).order_by(Agreement.id.desc()).limit(1))
+        agreement = db.session.scalar(
+            select(Agreement.id).where(Agreement.status == "active", Agreement.visibility == "public",
+                                       Agreement.id >= n_ag // 2).order_by(Agreement.id).limit(1))
+        partner = db.session.scalar(select(AgreementParty.partner_id).where(AgreementParty.agreement_id == agreement))
+        closed = select(Meeting.id).where(Meeting.forum_id == 1, Meeting.status == "closed")
+        meeting = db.session.scalar(closed.order_by(Meeting.starts_at.desc()).offset(5).limit(1)) or \
+            db.session.scalar(closed.order_by(Meeting.starts_at.desc()).limit(1))
+        name = db.session.scalar(select(Member.name).order_by(Member.id.desc()).limit(1))
+        db.session.remove()
+    return {"agreement": agreement, "partner": partner, "meeting": meeting,
+            "search": name.split()[1], "prefix": name.split()[0]}
+
+
+def pages(ids: dict) -> list[tuple[str, str, bool]]:
+    """(label, url, api) for every main page and API list."""
+    a, p, m = ids["agreement"], ids["partner"], ids["meeting"]
+    return [
+        ("floor: /healthz", "/healthz", False),
+        ("home", "/", False),
+        ("partners list", "/partners/", False),
+        ("partner detail", f"/partners/{p}", False),
+        ("agreements list", "/agreements/", False),
+        ("agreement detail", f"/agreements/{a}", False),
+        ("members list", "/members/", False),
+        ("members search (prefix)", f"/members/?q={ids['prefix']}", False),
+        ("members search (contains)", f"/members/?q={ids['search']}&contains=1", False),
+        ("forums list", "/forums/", False),
+        ("meetings list", "/forums/meetings", False),
+        ("meeting page", f"/forums/meetings/{m}", False),
+        ("decisions register", "/forums/decisions", False),
+        ("obligations dashboard", "/obligations/", False),
+        ("obligations list", "/obligations/list", False),
+        ("overdue list", "/obligations/list?status=overdue", False),
+        ("network page (warm)", "/network/", False),
+        ("portal list", "/published/", False),
+        ("portal agreement", f"/published/{a}", False),
+        ("portal decisions", "/published/decisions", False),
+        ("API partners", "/api/v1/partners", True),
+        ("API agreements", "/api/v1/agreements", True),
+        ("API members", "/api/v1/members", True),
+        ("API meetings", "/api/v1/meetings", True),
+        ("API decisions", "/api/v1/decisions", True),
+        ("API obligations", "/api/v1/obligations", True),
+        ("API network (warm)", "/api/v1/network", True),
+        ("API public agreements", "/api/v1/public/agreements", True),
+    ]
+
+
+COLD = {"network page (warm)": "network page (cold)", "API network (warm)": "API network (cold)"}
+
+
+def measure(url: str, n: int) -> list[dict]:
+    from benchmarks.generate import make_app
+    from govtrack.extensions import db
+
+    info = json.loads(users_file(url).read_text())
+    instance = Path(tempfile.mkdtemp(prefix="gt-pages-"))
+    app = make_app(url, instance)
+    app.config["WTF_CSRF_ENABLED"] = False
+    ids = pick_ids(app)
+    counter = {"n": 0}
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: counter.__setitem__("n", counter["n"] + 1))
+    cache_dir = instance / "cache"
+
+    clients = {}
+    for role in ROLES:
+        c = app.test_client()
+        if role != "anonymous":
+            u = info["users"][role]
+            r = c.post("/login", data={"email": u["email"], "password": u["password"]})
+            assert r.status_code in (302, 303), (role, r.status_code)
+        clients[role] = c
+    tokens = {role: info["users"][role]["token"] for role in ROLES if role != "anonymous"}
+
+    def get(role, path, api):
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role != "anonymous" else {}
+        counter["n"] = 0
+        t0, c0 = time.perf_counter(), time.thread_time()
+        r = clients[role].get(path, headers=headers)
+        ms, cpu = (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
+        return r.status_code, (cpu if CLOCK == "cpu" else ms, ms), counter["n"]
+
+    results = []
+    for label, path, api in pages(ids):
+        if ONLY and ONLY not in label:
+            continue
+        for role in ROLES:
+            status, _, _ = get(role, path, api)
+            if status in (401, 403) or 300 <= status < 400:
+                continue
+            assert status == 200, (label, role, status, path)
+            # The whole-network pages take seconds at L: fewer runs of them (said in the table).
+            reps = min(n, NETWORK_RUNS) if "network" in label else n
+            if label in COLD:
+                times, walls, queries = [], [], []
+                for _ in range(3):
+                    shutil.rmtree(cache_dir, ignore_errors=True)
+                    _, (ms, wall), q = get(role, path, api)
+                    times.append(ms)
+                    walls.append(wall)
+                    queries.append(q)
+                results.append({"page": COLD[label], "role": role, "median": statistics.median(times),
+                                "p95": percentile(times, 95), "wall": statistics.median(walls),
+                                "queries": max(queries), "n": len(times)})
+            for _ in range(1 if "network" in label else WARMUP):
+                get(role, path, api)
+            times, walls, queries = [], [], []
+            for _ in range(reps):
+                _, (ms, wall), q = get(role, path, api)
+                times.append(ms)
+                walls.append(wall)
+                queries.append(q)
+            results.append({"page": label, "role": role, "median": statistics.median(times),
+                            "p95": percentile(times, 95), "wall": statistics.median(walls),
+                            "queries": max(queries), "n": reps})
+    with app.app_context():
+        db.engine.dispose()
+    shutil.rmtree(instance, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", nargs=2, default=["S", "L"])
+    parser.add_argument("-n", type=int, default=20)
+    parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                        help="cpu: the request thread's CPU time (server work, robust on a busy machine; "
+                             "SQLite runs in this thread); wall: elapsed time")
+    parser.add_argument("--only", help="only pages whose label contains this")
+    args = parser.parse_args()
+    global CLOCK, ONLY
+    CLOCK, ONLY = args.clock, args.only
+    small, large = args.scales
+    runs = {}
+    for scale in (small, large):
+        url = default_url(scale)
+        if not users_file(url).exists():
+            print(f"generating scale {scale} ...", file=sys.stderr)
+            generate(url, scale)
+        runs[scale] = {(r["page"], r["role"]): r for r in measure(url, args.n)}
+    rows, misses = [], []
+    for key, s in runs[small].items():
+        big = runs[large].get(key)
+        if big is None:
+            continue
+        ratio = big["median"] / s["median"] if s["median"] else float("nan")
+        ok_time = big["median"] <= 30 and big["p95"] <= 60
+        ok_q = big["queries"] == s["queries"]
+        ok_ratio = ratio <= 1.5
+        floor_or_cold = key[0].startswith("floor") or "(cold)" in key[0]
+        flag = "" if (ok_time and ok_q and ok_ratio) else "MISS"
+        if flag and not floor_or_cold:
+            misses.append(key)
+        rows.append([key[0] + ("" if big["n"] >= args.n else f" [n={big['n']}]"), key[1], f"{s['median']:.1f}", f"{s['p95']:.1f}", s["queries"],
+                     f"{big['median']:.1f}", f"{big['p95']:.1f}", big["queries"], f"{ratio:.2f}",
+                     f"{big['wall']:.1f}", flag])
+    py = platform.python_version()
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+    print(f"machine: nproc {nproc}; {mem[1] if len(mem) > 1 else ''}; Python {py}; SQLite; "
+          f"n={args.n} after {WARMUP} warm-ups; clock={CLOCK}; load average at the end {' '.join(load)}")
+    print_table(["page", "role", f"{small} med ms", f"{small} p95", f"{small} q", f"{large} med ms", f"{large} p95",
+                 f"{large} q", "L/S", f"{large} wall med", ""], rows)
+    print(f"{len(misses)} misses" + (": " + ", ".join(f"{p} ({r})" for p, r in misses) if misses else ""))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"rows": rows, "misses": misses}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

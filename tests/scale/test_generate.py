@@ -1,0 +1,68 @@
+"""The scale generator, at its smallest scale: the rows it promises, every constraint, the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from sqlalchemy import func, select
+
+from benchmarks.generate import generate, make_app
+
+
+def test_generate_xs_is_complete_and_consistent(tmp_path):
+    url = f"sqlite:///{tmp_path / 'xs.sqlite3'}"
+    result = generate(url, "XS", today=dt.date(2026, 6, 1), instance=tmp_path / "instance", quiet=True)
+    counts = result["counts"]
+    assert counts["members"] == 280
+    assert counts["agreements"] == 20 and counts["clauses"] == 100
+    assert counts["obligation_occurrences"] == 100
+    assert counts["meetings"] == 12
+    assert counts["votes"] >= 250 and counts["decisions"] >= 1 and counts["obligation_payments"] >= 1
+    assert counts["clause_versions"] > counts["clauses"]  # approving decisions made second versions
+    users = json.loads((tmp_path / "xs.sqlite3.users.json").read_text())["users"]
+    assert set(users) == {"admin", "board", "manager", "member"} and all(u["token"] for u in users.values())
+
+    con = sqlite3.connect(tmp_path / "xs.sqlite3")
+    try:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        q = con.execute
+        # one decision per carried motion, none for the others
+        assert q("SELECT count(*) FROM motions WHERE outcome = 'carried'").fetchone() == \
+            q("SELECT count(*) FROM decisions").fetchone()
+        assert q("SELECT count(*) FROM decisions d JOIN motions m ON m.id = d.motion_id "
+                 "WHERE m.outcome <> 'carried'").fetchone() == (0,)
+        # votes only by members present in person or by proxy (cast by their present holder)
+        assert q("""SELECT count(*) FROM votes v JOIN motions m ON m.id = v.motion_id
+                    LEFT JOIN attendances a ON a.meeting_id = m.meeting_id AND a.member_id = v.member_id
+                    WHERE a.id IS NULL OR (a.status = 'proxy') <> (v.cast_by_id IS NOT NULL)
+                       OR (a.status = 'proxy' AND a.proxy_holder_id <> v.cast_by_id)""").fetchone() == (0,)
+        # ... who are eligible: named voters of a listed forum, active non-investors
+        assert q("""SELECT count(*) FROM votes v JOIN motions m ON m.id = v.motion_id
+                    JOIN meetings mt ON mt.id = m.meeting_id JOIN forums f ON f.id = mt.forum_id
+                    JOIN members mb ON mb.id = v.member_id
+                    WHERE NOT mb.active OR mb.investor OR (NOT f.all_members AND NOT EXISTS (
+                        SELECT 1 FROM forum_voters fv WHERE fv.forum_id = f.id AND fv.member_id = v.member_id))
+                 """).fetchone() == (0,)
+        # a roll-call motion's stored counts are its votes
+        assert q("""SELECT count(*) FROM motions m WHERE m.method = 'roll_call' AND m.yes <>
+                    (SELECT count(*) FROM votes v WHERE v.motion_id = m.id AND v.choice = 'yes')""").fetchone() == (0,)
+        # every approved or signed agreement was approved by a decision of the central forum
+        assert q("""SELECT count(*) FROM agreements a WHERE a.status IN ('approved', 'active', 'completed',
+                    'suspended') AND NOT EXISTS (SELECT 1 FROM decisions d JOIN forums f ON f.id = d.forum_id
+                    WHERE d.agreement_id = a.id AND f.kind = 'rembug_pusat' AND d.effect LIKE 'approve%')
+                 """).fetchone() == (0,)
+    finally:
+        con.close()
+
+    app = make_app(url, tmp_path / "instance")
+    with app.app_context():
+        from govtrack.audit.services import verify_chain
+        from govtrack.extensions import db
+        from govtrack.forums.models import Decision
+
+        assert verify_chain().ok
+        assert db.session.scalar(select(func.count()).select_from(Decision)) == counts["decisions"]
+        db.engine.dispose()
