@@ -40,9 +40,10 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture
 def world(app, make_partner, make_agreement, make_decision):
     """One object of every kind, so that every `<int:...>` in a URL can be 1 and exist."""
+    from werkzeug.datastructures import FileStorage
+
     from govtrack.agreements.services import add_document
     from govtrack.obligations.services import ObligationData, create_obligation
-    from werkzeug.datastructures import FileStorage
 
     partner = make_partner("Mitra Rahasia")
     agreement = make_agreement("Internal loan", kind="loan", parties=[(partner, "lender")],
