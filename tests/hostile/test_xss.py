@@ -37,6 +37,8 @@ SHOWN = ["partner name", "partner notes", "contact name", "draft title", "active
 def payload(kind: str) -> str:
     if kind == "minutes":
         return MINUTES
+    if kind == "phone":  # a column of 50 characters
+        return "phone \"><img src=x onerror=alert(1)>"
     if kind in {"document name", "evidence name"}:
         # No "/": upload names lose everything up to the last slash (tested in test_uploads).
         return f"{kind} \"><img src=x onerror=alert(1)>{{{{7*7}}}}"
