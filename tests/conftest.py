@@ -143,6 +143,28 @@ def login(client) -> Callable:
     return do
 
 
+def session_token(client) -> str:
+    """The CSRF token of the client's current session (every page carries one in its language form)."""
+    html = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    m = CSRF_RE.search(html)
+    assert m, "no CSRF token found"
+    return m.group(1)
+
+
+@pytest.fixture
+def sign_in(make_user, login) -> Callable:
+    """sign_in("manager") signs a fresh user of that role in on `client`; sign_in(None) stays anonymous."""
+
+    def do(role: str | None):
+        if role is None:
+            return None
+        user = make_user(role)
+        login(user)
+        return user
+
+    return do
+
+
 @pytest.fixture
 def token_for(app) -> Callable:
     from govtrack.auth.services import issue_token

@@ -1,4 +1,4 @@
-"""Fixtures for the agreement pages: sign in as a role, a CSRF token for the current session."""
+"""Helpers for the agreement pages: form data as a browser submits it, documents, error text."""
 
 from __future__ import annotations
 
@@ -8,50 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
-
-from tests.conftest import CSRF_RE
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Give every test-client request a fresh `g`, as a real request's own app context would.
-
-    The shared `app` fixture keeps one app context open for the whole test, so `g` outlives each
-    request: Flask-WTF would reuse the CSRF token cached there after sign-in cleared the session
-    (and every signed-in POST would fail), and Flask-Login would reuse its cached user.
-    """
-
-    def clear(sender, **extra):
-        for name in list(g):
-            g.pop(name, None)
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
-
-
-def session_token(client) -> str:
-    """The CSRF token of the client's session (every page carries one in its language form)."""
-    html = client.get("/login", follow_redirects=True).get_data(as_text=True)
-    m = CSRF_RE.search(html)
-    assert m, "no CSRF token found"
-    return m.group(1)
-
-
-@pytest.fixture
-def sign_in(make_user, login):
-    """sign_in("manager") signs a fresh user of that role in on `client`; sign_in(None) stays anonymous."""
-
-    def do(role: str | None):
-        if role is None:
-            return None
-        user = make_user(role)
-        login(user)
-        return user
-
-    return do
-
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
@@ -62,14 +18,25 @@ MINIMAL_PDF = (
 def field_errors(html: str, field_id: str) -> str:
     """The error text shown beside a field (its `<id>-errors` element), or ''."""
     m = re.search(rf'id="{re.escape(field_id)}-errors"[^>]*>(.*?)</div>\s*</div>', html, re.S)
-    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1)))).strip() if m else ""
+    return (
+        html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1)))).strip()
+        if m
+        else ""
+    )
 
 
 def agreement_form(partner_id: int | None, rows: int = 3, **values) -> dict:
     """A create/edit form as a browser submits it: every row, empty ones included."""
     data = {
-        "title": "Hibah Air Bersih", "reference": "", "kind": "grant", "value": "", "value_currency": "IDR",
-        "start_date": "", "end_date": "", "summary": "", "visibility": "internal",
+        "title": "Hibah Air Bersih",
+        "reference": "",
+        "kind": "grant",
+        "value": "",
+        "value_currency": "IDR",
+        "start_date": "",
+        "end_date": "",
+        "summary": "",
+        "visibility": "internal",
     }
     for i in range(rows):
         data[f"parties-{i}-partner_id"] = ""
@@ -99,7 +66,9 @@ def document_of(app):
     from govtrack.extensions import db
 
     def attach(agreement, name: str = "perjanjian.pdf", data: bytes = MINIMAL_PDF):
-        doc = add_document(actor="test", agreement=agreement, file=FileStorage(io.BytesIO(data), filename=name))
+        doc = add_document(
+            actor="test", agreement=agreement, file=FileStorage(io.BytesIO(data), filename=name)
+        )
         db.session.commit()
         return doc
 

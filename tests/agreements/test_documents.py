@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from govtrack.agreements.models import Document
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
-from tests.agreements.conftest import MINIMAL_PDF, field_errors, session_token, upload_files
+from tests.agreements.conftest import MINIMAL_PDF, field_errors, upload_files
+from tests.conftest import session_token
 
 
 def count(model) -> int:

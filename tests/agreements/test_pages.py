@@ -21,7 +21,8 @@ from govtrack.agreements.models import (
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
-from tests.agreements.conftest import MINIMAL_PDF, agreement_form, field_errors, session_token
+from tests.agreements.conftest import MINIMAL_PDF, agreement_form, field_errors
+from tests.conftest import session_token
 
 ROLES = [None, "member", "board", "manager", "admin"]
 

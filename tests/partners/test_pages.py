@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from govtrack.extensions import db
 from govtrack.partners.models import Partner, PartnerContact
-from tests.partners.conftest import session_token
+from tests.conftest import session_token
 
 ROLES = [None, "member", "board", "manager", "admin"]
 
