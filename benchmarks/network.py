@@ -123,7 +123,7 @@ def main() -> None:
 
     from govtrack import create_app
     from govtrack.network import graph, queries, render
-    from govtrack.network.cache import FileCache
+    from govtrack.core.cache import FileCache
     from govtrack.network.labels import picture_texts
 
     tmp = Path(tempfile.mkdtemp(prefix="gt-network-bench-"))

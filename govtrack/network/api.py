@@ -18,7 +18,7 @@ from govtrack.api.schemas import IdField, StrictSchema
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
-from govtrack.network.cache import get_cache
+from govtrack.core.cache import get_cache
 from govtrack.network.labels import picture_texts
 from govtrack.network.render import render
 from govtrack.partners.models import PartnerCategory

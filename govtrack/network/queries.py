@@ -28,7 +28,7 @@ from govtrack.agreements.models import (
 from govtrack.agreements.queries import visibility_clause
 from govtrack.extensions import db
 from govtrack.network import graph
-from govtrack.network.cache import get_cache
+from govtrack.core.cache import get_cache
 from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative

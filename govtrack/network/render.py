@@ -5,7 +5,7 @@ sector (in a fixed order), larger partners nearer the centre, a seeded jitter so
 equal value do not sit on top of each other. Only the largest partners are labelled, so the picture
 stays legible with hundreds of partners; in the SVG every partner (dot and label) links to its page.
 
-Rendered bytes are cached by a hash of the graph, the texts and the format (govtrack.network.cache),
+Rendered bytes are cached by a hash of the graph, the texts and the format (govtrack.core.cache),
 so an unchanged network is served without computing the layout or drawing again.
 """
 

@@ -138,7 +138,7 @@ def test_unchanged_network_is_served_from_the_cache(api_as, scenario, monkeypatc
     client.get(f"/api/v1/network.png?{Q}")
     assert len(calls) == 2  # another format is another picture
     cached = list((app.config["INSTANCE_PATH"] and __import__("pathlib").Path(app.config["INSTANCE_PATH"])
-                   / "cache" / "network").iterdir())
+                   / "cache" / "app").iterdir())
     assert len(cached) == 2 and not any(p.name.startswith(".tmp") for p in cached)
     scenario["grant_small"].value_amount = 2_000_000
     from govtrack.extensions import db

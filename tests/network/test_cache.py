@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govtrack.network.cache import FileCache, RedisCache, get_cache
+from govtrack.core.cache import FileCache, RedisCache, get_cache
 from tests.network.conftest import AS_OF
 
 
@@ -59,7 +59,7 @@ class TestRedisConfigured:
         first = client.get(f"/api/v1/network.svg?as_of={AS_OF.isoformat()}").data
         assert client.get(f"/api/v1/network.svg?as_of={AS_OF.isoformat()}").data == first
         assert len(calls) == 1
-        assert any(k.startswith("govtrack:network:") and k.endswith(".svg") for k in cache.client)
+        assert any(k.startswith("govtrack:cache:") and k.endswith(".svg") for k in cache.client)
 
 
 def test_an_unwritable_cache_folder_only_costs_a_redraw(tmp_path):

@@ -1,4 +1,4 @@
-"""A small byte cache for rendered pictures, safe with several workers.
+"""A small byte cache (rendered pictures, computed summaries), safe with several workers.
 
 Files under the instance folder, written to a temporary file in the same folder and moved into
 place with os.replace (atomic on POSIX and Windows), so a reader never sees half a picture and two
@@ -9,11 +9,14 @@ GOVTRACK_REDIS_URL (or REDIS_URL) set, Redis is used instead so that several hos
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
 import tempfile
 from pathlib import Path
+
+from collections.abc import Callable
 
 from flask import current_app
 
@@ -48,7 +51,7 @@ class FileCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
         except OSError:
-            log.warning("network cache: cannot write under %s", self.directory)
+            log.warning("cache: cannot write under %s", self.directory)
             return
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -56,7 +59,7 @@ class FileCache:
             os.replace(tmp, path)
         except OSError:
             # A full or read-only disk costs a redraw next time, not the answer.
-            log.warning("network cache: cannot write %s", key)
+            log.warning("cache: cannot write %s", key)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             return
@@ -79,7 +82,7 @@ class FileCache:
 class RedisCache:
     """Rendered bytes in Redis, expiring after a week."""
 
-    def __init__(self, url: str, prefix: str = "govtrack:network:"):
+    def __init__(self, url: str, prefix: str = "govtrack:cache:"):
         import redis
 
         self.client = redis.Redis.from_url(url)
@@ -89,25 +92,40 @@ class RedisCache:
         try:
             return self.client.get(self.prefix + key)
         except Exception:  # noqa: BLE001 - a cache that is down must not break the page
-            log.warning("network cache: redis unavailable for get")
+            log.warning("cache: redis unavailable for get")
             return None
 
     def put(self, key: str, data: bytes) -> None:
         try:
             self.client.set(self.prefix + key, data, ex=TTL_SECONDS)
         except Exception:  # noqa: BLE001
-            log.warning("network cache: redis unavailable for put")
+            log.warning("cache: redis unavailable for put")
 
 
 def get_cache() -> FileCache | RedisCache:
     """The cache for this app: Redis when configured, else files under the instance folder."""
     app = current_app
-    ext = app.extensions.setdefault("govtrack_network_cache", {})
+    ext = app.extensions.setdefault("govtrack_cache", {})
     if "cache" not in ext:
         url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
         if url:
             ext["cache"] = RedisCache(url)
         else:
             instance = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
-            ext["cache"] = FileCache(instance / "cache" / "network")
+            ext["cache"] = FileCache(instance / "cache" / "app")
     return ext["cache"]
+
+
+def remember_json(key: str, compute: Callable[[], object]):
+    """The JSON value cached under `key`, computed (and stored) when missing. The key must say
+    everything the value depends on (see govtrack.core.versions for the data it was read from)."""
+    cache = get_cache()
+    raw = cache.get(key)
+    if raw is not None:
+        try:
+            return json.loads(raw)
+        except ValueError:  # a damaged entry is recomputed
+            pass
+    value = compute()
+    cache.put(key, json.dumps(value, separators=(",", ":"), default=str).encode())
+    return value
