@@ -122,8 +122,8 @@ def main() -> None:
     from matplotlib.figure import Figure
 
     from govtrack import create_app
-    from govtrack.network import graph, queries, render
     from govtrack.core.cache import FileCache
+    from govtrack.network import graph, queries, render
     from govtrack.network.labels import picture_texts
 
     tmp = Path(tempfile.mkdtemp(prefix="gt-network-bench-"))

@@ -14,9 +14,8 @@ import logging
 import os
 import re
 import tempfile
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import current_app
 

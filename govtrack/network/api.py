@@ -16,9 +16,9 @@ from govtrack.agreements.models import AgreementStatus
 from govtrack.api import exempt
 from govtrack.api.schemas import IdField, StrictSchema
 from govtrack.auth.permissions import permission_required
+from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
-from govtrack.core.cache import get_cache
 from govtrack.network.labels import picture_texts
 from govtrack.network.render import render
 from govtrack.partners.models import PartnerCategory

@@ -26,9 +26,9 @@ from govtrack.agreements.models import (
     ProposedBy,
 )
 from govtrack.agreements.queries import visibility_clause
+from govtrack.core.cache import get_cache
 from govtrack.extensions import db
 from govtrack.network import graph
-from govtrack.core.cache import get_cache
 from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
