@@ -111,6 +111,8 @@ class ObligationSchema(StrictSchema):
 class ObligationQuery(ListArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(_values(OccurrenceStatus)))
     partner_id = IdField(load_default=None)
+    partner_name = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "Only obligations with a partner whose name or legal name contains this (any case)."})
     owed_by = fields.String(load_default=None, validate=validate.OneOf(_values(OwedBy)))
     due_before = fields.Date(load_default=None, metadata={
         "description": "Only obligations whose next open occurrence is due before this date."})

@@ -30,6 +30,7 @@ from govtrack.obligations.models import (
     Payment,
 )
 from govtrack.partners.models import Partner
+from govtrack.partners.queries import partner_ids_named
 
 DASHBOARD_DAYS = 30
 DASHBOARD_ROWS = 100
@@ -82,6 +83,7 @@ class Filters:
 
     direction: str | None = None  # owed_by: cooperative or partner
     partner_id: int | None = None
+    partner_name: str | None = None  # the partner's name or legal name contains this (any case)
     category: str | None = None
     responsible_id: int | None = None
     status: str | None = None  # an OccurrenceStatus, or "open"
@@ -132,6 +134,8 @@ def _apply(stmt: Select, f: Filters, today: dt.date) -> Select:
         stmt = stmt.where(Obligation.owed_by == f.direction)
     if f.partner_id is not None:
         stmt = stmt.where(Obligation.partner_id == f.partner_id)
+    if f.partner_name:
+        stmt = stmt.where(Obligation.partner_id.in_(partner_ids_named(f.partner_name)))
     if f.category:
         stmt = stmt.where(Partner.category == f.category)
     if f.responsible_id is not None:
@@ -314,7 +318,7 @@ def _next_due():
 
 
 def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: int | None = None,
-                      owed_by: str | None = None, due_before: dt.date | None = None,
+                      partner_name: str | None = None, owed_by: str | None = None, due_before: dt.date | None = None,
                       agreement_id: int | None = None) -> Select:
     """Obligations by the status of their next open occurrence (overdue, due_soon, pending), or
     fulfilled / waived when nothing is open; `due_before`: the next open one is due before it."""
@@ -323,6 +327,8 @@ def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: 
     soon = today + dt.timedelta(days=due_soon_days())
     if partner_id is not None:
         stmt = stmt.where(Obligation.partner_id == partner_id)
+    if partner_name and partner_name.strip():
+        stmt = stmt.where(Obligation.partner_id.in_(partner_ids_named(partner_name)))
     if owed_by:
         stmt = stmt.where(Obligation.owed_by == owed_by)
     if agreement_id is not None:

@@ -35,6 +35,7 @@ from govtrack.obligations import calendar, charts, clock, queries, recurrence, s
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory
+from govtrack.partners.queries import partner_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
@@ -74,16 +75,21 @@ def filters_from_args() -> queries.Filters:
         abort(400)
     if status not in (None, "open", *STATUSES):
         abort(400)
+    partner_name = request.args.get("partner_name", "").strip() or None
+    if partner_name is not None and len(partner_name) > 200:
+        abort(400)
     return queries.Filters(
-        direction=direction, partner_id=_int_arg("partner_id"), category=category,
+        direction=direction, partner_id=_int_arg("partner_id"), partner_name=partner_name, category=category,
         responsible_id=_int_arg("responsible_id"), status=status, agreement_id=_int_arg("agreement_id"),
         due_from=_date_arg("due_from"), due_before=_date_arg("due_before"),
     )
 
 
-def _filter_context() -> dict:
+def _filter_context(filters: queries.Filters) -> dict:
+    # A partner is searched by name, not picked from a select of every partner (thousands of them);
+    # a link with partner_id (from a partner's page) shows that partner as a chip.
     return {
-        "partners": queries.partner_choices(),
+        "partner_label": partner_name(filters.partner_id),
         "users": queries.user_choices(),
         "categories": CATEGORIES,
         "statuses": STATUSES,
@@ -100,7 +106,7 @@ def dashboard():
                    "due_before": (data.window_end + dt.timedelta(days=1)).isoformat()}
     return render_template(
         "obligations/dashboard.html", data=data, filters=filters, today=today, form=ConfirmForm(),
-        export_args=export_args, **_filter_context(),
+        export_args=export_args, **_filter_context(filters),
     )
 
 
@@ -115,7 +121,7 @@ def occurrences():
     except DomainError as err:
         abort(400, err.message)
     return render_template("obligations/list.html", page=page, filters=filters, today=today,
-                           form=ConfirmForm(), **_filter_context())
+                           form=ConfirmForm(), **_filter_context(filters))
 
 
 @bp.get("/overdue")

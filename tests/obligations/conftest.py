@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -95,3 +96,22 @@ def sign_in(login) -> Callable:
         return resp
 
     return do
+
+
+DASHBOARD_TOTAL = re.compile(r"(\d+) open items up to")
+
+
+def dashboard_group_row(html: str, label: str) -> tuple[int, int] | None:
+    """(overdue, next 30 days) of the dashboard group row labelled `label`, or None."""
+    m = re.search(re.escape(label) + r'</td><td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>', html)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def dashboard_html(client, query: str = "") -> str:
+    resp = client.get("/obligations/" + query)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def dashboard_total(html: str) -> int:
+    return int(DASHBOARD_TOTAL.search(html).group(1))
