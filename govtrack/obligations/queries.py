@@ -4,6 +4,8 @@ pass date.today()); nothing here reads the clock."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import Agreement
 from govtrack.auth.models import User
+from govtrack.core import versions
+from govtrack.core.cache import remember_json
 from govtrack.core.paging import Page, decode_cursor, encode_cursor
 from govtrack.db import ZERO, Money
 from govtrack.errors import ValidationFailed
@@ -251,10 +255,19 @@ class Dashboard:
     rows: list[Row]
     more: bool
     total: int
-    by_partner: list[Group]
+    by_partner: list[Group]  # the first GROUP_ROWS groups of each kind, most overdue first
     by_category: list[Group]
     by_responsible: list[Group]
     window_end: dt.date
+    group_counts: dict = field(default_factory=dict)  # "partner" / "category" / "responsible" -> all groups
+
+
+GROUP_ROWS = 25
+GROUP_KINDS = ("partner", "category", "responsible")
+# What the dashboard's groups are computed from: any write to these gives the cache a new key.
+DASHBOARD_TABLES = ("obligation_occurrences", "obligations", "obligation_payments", "partners", "users",
+                    "agreements")
+versions.track(*DASHBOARD_TABLES)
 
 
 def _groups(base: Select, today: dt.date) -> tuple[list[Group], list[Group], list[Group]]:
@@ -275,7 +288,9 @@ def _groups(base: Select, today: dt.date) -> tuple[list[Group], list[Group], lis
             (by[1], (owed_by, category), category),
             (by[2], (uid,), uname),
         ):
-            g = groups.setdefault(key, Group(key=key, label=label or ""))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = Group(key=key, label=label or "")
             g.overdue += int(overdue or 0)
             g.upcoming += int(upcoming or 0)
             if amount:
@@ -287,10 +302,33 @@ def _groups(base: Select, today: dt.date) -> tuple[list[Group], list[Group], lis
     return order(by[0]), order(by[1]), order(by[2])
 
 
+def _group_out(g: Group) -> list:
+    return [list(g.key), g.label, g.overdue, g.upcoming, {c: str(a) for c, a in g.amounts.items()}]
+
+
+def _group_in(raw: list) -> Group:
+    key, label, overdue, upcoming, amounts = raw
+    return Group(key=tuple(key), label=label, overdue=overdue, upcoming=upcoming,
+                 amounts={c: Decimal(a) for c, a in amounts.items()})
+
+
+def _dashboard_key(f: Filters, today: dt.date, days: int) -> str:
+    parts = [
+        versions.tokens(db.session, *DASHBOARD_TABLES), today.isoformat(), str(due_soon_days()), str(days),
+        str(GROUP_ROWS), json.dumps(f.as_args(), sort_keys=True, default=str),
+    ]
+    return "obligations-dashboard-" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def dashboard(*, today: dt.date, filters: Filters | None = None, days: int = DASHBOARD_DAYS,
               max_rows: int = DASHBOARD_ROWS) -> Dashboard:
     """Overdue and due in the next `days` days, both directions, with the groups by partner, by
-    partner category and by responsible user. A fixed number of queries however many rows."""
+    partner category and by responsible user. A fixed number of queries however many rows.
+
+    The groups and the total (one GROUP BY over every open occurrence in the window, the cost that
+    grows with the data) are cached under a key made of the data versions of every table they read,
+    `today`, the due-soon days and the filters, so a write to any of them is seen on the next request.
+    The first `max_rows` rows are read live: one indexed query."""
     f = Filters(**(filters.__dict__ if filters else {}))
     window_end = today + dt.timedelta(days=days)
     base = _apply(_joined(select(Occurrence.id)), f, today).where(OPEN, Occurrence.due_on <= window_end)
@@ -298,11 +336,21 @@ def dashboard(*, today: dt.date, filters: Filters | None = None, days: int = DAS
         base.with_only_columns(*ROW_COLUMNS).order_by(Occurrence.due_on, Occurrence.id).limit(max_rows + 1)
     ), today)
     more = len(rows) > max_rows
-    by_partner, by_category, by_responsible = _groups(base, today)
-    total = sum(g.overdue + g.upcoming for g in by_responsible)
+
+    def compute() -> dict:
+        groups = dict(zip(GROUP_KINDS, _groups(base, today), strict=True))
+        return {
+            "total": sum(g.overdue + g.upcoming for g in groups["responsible"]),
+            "counts": {k: len(v) for k, v in groups.items()},
+            "groups": {k: [_group_out(g) for g in v[:GROUP_ROWS]] for k, v in groups.items()},
+        }
+
+    cached = remember_json(_dashboard_key(f, today, days), compute)
+    groups = {k: [_group_in(g) for g in v] for k, v in cached["groups"].items()}
     return Dashboard(
-        rows=rows[:max_rows], more=more, total=total, by_partner=by_partner, by_category=by_category,
-        by_responsible=by_responsible, window_end=window_end,
+        rows=rows[:max_rows], more=more, total=cached["total"], by_partner=groups["partner"],
+        by_category=groups["category"], by_responsible=groups["responsible"], window_end=window_end,
+        group_counts=cached["counts"],
     )
 
 
