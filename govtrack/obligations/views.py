@@ -85,6 +85,16 @@ def filters_from_args() -> queries.Filters:
     )
 
 
+@bp.app_template_global()
+def occurrence_status_labels() -> dict[str, str]:
+    """The occurrence status labels, for a page to translate once rather than once per row."""
+    return {
+        OccurrenceStatus.overdue: _("overdue"), OccurrenceStatus.due_soon: _("due soon"),
+        OccurrenceStatus.pending: _("pending"), OccurrenceStatus.fulfilled: _("fulfilled"),
+        OccurrenceStatus.waived: _("waived"),
+    }
+
+
 def _filter_context(filters: queries.Filters) -> dict:
     # A partner is searched by name, not picked from a select of every partner (thousands of them);
     # a link with partner_id (from a partner's page) shows that partner as a chip.

@@ -240,3 +240,20 @@ def test_the_extend_command_moves_the_horizon(app, runner, make_agreement, make_
     assert occurrences_of(ob.id)[-1].due_on == D(2029, 7, 1)
     bad = runner.invoke(obligations_cli, ["extend", "--today", "tomorrow"])
     assert bad.exit_code != 0
+
+
+def test_row_labels_are_translated_once_per_page_in_the_readers_language(
+    app, client, sign_in, setting, make_obligation, today
+):
+    make_obligation(due_date=D(2027, 3, 1), title="Late one")
+    make_obligation(due_date=D(2027, 3, 20), title="Soon one", owed_by="cooperative", partner_id=setting["lender"].id)
+    ob = make_obligation(due_date=D(2027, 3, 2), title="Detail one")
+    sign_in(setting["manager"])
+    for path in ("/obligations/", "/obligations/list", f"/obligations/{ob.id}"):
+        english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        indonesian = client.get(path, headers={"Accept-Language": "id"}).get_data(as_text=True)
+        assert ">overdue</span>" in english and ">lewat jatuh tempo</span>" in indonesian, path
+        assert ">lewat jatuh tempo</span>" not in english and ">overdue</span>" not in indonesian, path
+    html = client.get("/obligations/list", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert ">segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
+    assert html.count("Terpenuhi hari ini") == 3
