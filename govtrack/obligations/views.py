@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +23,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
@@ -85,14 +87,28 @@ def filters_from_args() -> queries.Filters:
     )
 
 
+BADGE_CLASSES = {
+    OccurrenceStatus.overdue: "bg-danger", OccurrenceStatus.due_soon: "bg-warning text-dark",
+    OccurrenceStatus.pending: "bg-secondary", OccurrenceStatus.fulfilled: "bg-success",
+    OccurrenceStatus.waived: "bg-info text-dark",
+}
+
+
 @bp.app_template_global()
-def occurrence_status_labels() -> dict[str, str]:
-    """The occurrence status labels, for a page to translate once rather than once per row."""
-    return {
+def occurrence_badges() -> dict[str, Markup]:
+    """Each status's badge, translated and built once per page, not once per row of a list."""
+    labels = {
         OccurrenceStatus.overdue: _("overdue"), OccurrenceStatus.due_soon: _("due soon"),
         OccurrenceStatus.pending: _("pending"), OccurrenceStatus.fulfilled: _("fulfilled"),
         OccurrenceStatus.waived: _("waived"),
     }
+    return {str(s): Markup('<span class="badge {}">{}</span>').format(BADGE_CLASSES[s], labels[s]) for s in labels}
+
+
+def _due_dates(rows) -> dict[dt.date, str]:
+    """Each distinct due date of a page of rows formatted once (a page shares a few dozen dates)."""
+    fmt = current_app.jinja_env.filters["date"]
+    return {d: fmt(d) for d in {r.due_on for r in rows}}
 
 
 def _filter_context(filters: queries.Filters) -> dict:
@@ -116,7 +132,7 @@ def dashboard():
                    "due_before": (data.window_end + dt.timedelta(days=1)).isoformat()}
     return render_template(
         "obligations/dashboard.html", data=data, filters=filters, today=today, form=ConfirmForm(),
-        export_args=export_args, **_filter_context(filters),
+        export_args=export_args, due_dates=_due_dates(data.rows), **_filter_context(filters),
     )
 
 
@@ -131,7 +147,7 @@ def occurrences():
     except DomainError as err:
         abort(400, err.message)
     return render_template("obligations/list.html", page=page, filters=filters, today=today,
-                           form=ConfirmForm(), **_filter_context(filters))
+                           form=ConfirmForm(), due_dates=_due_dates(page.items), **_filter_context(filters))
 
 
 @bp.get("/overdue")
