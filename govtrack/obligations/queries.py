@@ -193,10 +193,12 @@ class Row:
 
 
 def _rows(result, today: dt.date) -> list[Row]:
+    # Positional, not by name: ROW_COLUMNS are in Row's field order (a test checks it), and a page
+    # builds 100 of these.
     days = due_soon_days()
     out = []
     for r in result:
-        row = Row(**r._mapping)
+        row = Row(*r)
         row.status = status_of(row.due_on, row.fulfilled_on, row.waived, today, days)
         out.append(row)
     return out

@@ -67,3 +67,14 @@ def test_fulfilled_and_waived_do_not_depend_on_the_date(app, make_obligation, ma
         statuses = queries.obligation_statuses([paid.id, waived.id], today)
         assert statuses[paid.id]["status"] == "fulfilled"
         assert statuses[waived.id]["status"] == "waived"
+
+
+def test_row_columns_are_in_the_order_of_the_row_fields():
+    """Rows are built positionally from ROW_COLUMNS."""
+    from dataclasses import fields
+
+    from sqlalchemy import select
+
+    names = tuple(select(*queries.ROW_COLUMNS).selected_columns.keys())
+    assert names == tuple(f.name for f in fields(queries.Row))[: len(names)]
+    assert [f.name for f in fields(queries.Row)][len(names):] == ["status"]
