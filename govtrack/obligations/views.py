@@ -8,11 +8,11 @@ import datetime as dt
 import io
 import logging
 
+from babel import dates as babel_dates
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +21,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -106,9 +107,10 @@ def occurrence_badges() -> dict[str, Markup]:
 
 
 def _due_dates(rows) -> dict[dt.date, str]:
-    """Each distinct due date of a page of rows formatted once (a page shares a few dozen dates)."""
-    fmt = current_app.jinja_env.filters["date"]
-    return {d: fmt(d) for d in {r.due_on for r in rows}}
+    """Each distinct due date of a page of rows, formatted as the `date` filter does (the locale's
+    medium date) but with the locale looked up once for the page rather than once per row."""
+    locale = get_locale()
+    return {d: babel_dates.format_date(d, "medium", locale=locale) for d in {r.due_on for r in rows}}
 
 
 def _filter_context(filters: queries.Filters) -> dict:

@@ -257,3 +257,18 @@ def test_row_labels_are_translated_once_per_page_in_the_readers_language(
     html = client.get("/obligations/list", headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert ">segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
     assert html.count("Terpenuhi hari ini") == 3
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_due_dates_are_formatted_as_the_date_filter_formats_them(app, lang):
+    from govtrack.obligations.views import _due_dates
+
+    days = [D(2027, 1, 31), D(2027, 3, 1), D(2026, 12, 25)]
+    rows = [queries.Row(id=i, due_on=d, amount=None, paid_amount=Decimal(0), fulfilled_on=None, waived=False,
+                        note=None, obligation_id=1, title="t", kind="report", owed_by="partner", currency="IDR",
+                        responsible_id=None, responsible_name=None, partner_id=None, partner_name=None,
+                        partner_category=None, agreement_id=1, agreement_title="a", agreement_reference=None)
+            for i, d in enumerate(days + days)]
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        date_filter = app.jinja_env.filters["date"]
+        assert _due_dates(rows) == {d: date_filter(d) for d in days}
