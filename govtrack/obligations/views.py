@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import logging
+from collections.abc import Callable
 
 from babel import dates as babel_dates
 from flask import (
@@ -104,6 +105,20 @@ def occurrence_badges() -> dict[str, Markup]:
         OccurrenceStatus.waived: _("waived"),
     }
     return {str(s): Markup('<span class="badge {}">{}</span>').format(BADGE_CLASSES[s], labels[s]) for s in labels}
+
+
+_ID_MARKER = 918273645
+
+
+@bp.app_template_global()
+def url_for_ids(endpoint: str, arg: str) -> Callable[[int], str]:
+    """`url_for(endpoint, **{arg: id})` for the many ids of a list page: the URL is built once with
+    a marker id and each row's id is put in its place (a url_for per link per row was about 1 ms of
+    a 100-row page)."""
+    head, marker, tail = url_for(endpoint, **{arg: _ID_MARKER}).partition(str(_ID_MARKER))
+    if not marker or str(_ID_MARKER) in tail:
+        return lambda value: url_for(endpoint, **{arg: value})
+    return lambda value: f"{head}{int(value)}{tail}"
 
 
 def _due_dates(rows) -> dict[dt.date, str]:

@@ -272,3 +272,17 @@ def test_due_dates_are_formatted_as_the_date_filter_formats_them(app, lang):
     with app.test_request_context(headers={"Accept-Language": lang}):
         date_filter = app.jinja_env.filters["date"]
         assert _due_dates(rows) == {d: date_filter(d) for d in days}
+
+
+@pytest.mark.parametrize("script_root", ["", "/koperasi"])
+def test_row_links_are_the_urls_url_for_builds(app, script_root):
+    from flask import url_for
+
+    from govtrack.obligations.views import url_for_ids
+
+    with app.test_request_context(base_url=f"http://example.test{script_root}/"):
+        detail, fulfil = url_for_ids("obligations.detail", "obligation_id"), url_for_ids("obligations.fulfil", "occurrence_id")
+        for i in (1, 42, 918273645, 10**12):
+            assert detail(i) == url_for("obligations.detail", obligation_id=i)
+            assert fulfil(i) == url_for("obligations.fulfil", occurrence_id=i)
+        assert detail(7).startswith(f"{script_root}/obligations/")
