@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import (
@@ -181,7 +181,10 @@ def get_document(document_id: int) -> Document | None:
 
 
 def agreement_choices(*, exclude: int | None = None) -> list[tuple[int, str]]:
-    stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(Agreement.id.desc())
+    """Agreements for a select (at most 2,000): those a forum is about to decide first (under
+    deliberation, draft, approved), then the newest of the rest."""
+    first = case((Agreement.status.in_(["under_deliberation", "draft", "approved"]), 0), else_=1)
+    stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(first, Agreement.id.desc())
     if exclude is not None:
         stmt = stmt.where(Agreement.id != exclude)
     return [(i, f"{ref + ' — ' if ref else ''}{title}") for i, title, ref in db.session.execute(stmt.limit(2000))]
