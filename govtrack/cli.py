@@ -83,6 +83,12 @@ def demo_load(force: bool, if_empty: bool) -> None:
             click.echo("database has data; demo not loaded")
             return
         raise click.ClickException("the database is not empty (use --force to load anyway)")
+    from govtrack.demo.core import DOMAIN
+
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email.like(f"%@{DOMAIN}"))):
+        # --force adds the demo beside other data; a second copy of the demo itself would clash
+        # with the first (its users, partners and references are unique).
+        raise click.ClickException("the demo is already loaded in this database (its users exist)")
     logins = load_demo()
     db.session.commit()
     path = Path(current_app.instance_path) / "demo-logins.txt"
