@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from govtrack.extensions import db
@@ -101,6 +101,7 @@ def demo_load(force: bool, if_empty: bool) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup(path: str) -> None:
     """Write a consistent copy of the database to PATH while the app keeps serving."""
