@@ -64,6 +64,7 @@ PAGES = [
     ("meeting-form", "forums.meeting_new", "board", {}),
     ("meeting", "forums.meeting", "board", {"meeting_id": ("meetings", "open")}),
     ("roll-call", "forums.roll_call", "board", {"meeting_id": ("meetings", "open")}),
+    ("attendance", "forums.attendance", "board", {"meeting_id": ("meetings", "open")}),
     ("motion", "forums.motion", "board", {"motion_id": ("motions", "approve")}),
     ("decisions-staff", "forums.decisions", "board", {}),
     # an administrator
