@@ -133,13 +133,31 @@ def _joined(stmt: Select) -> Select:
     )
 
 
+NAMED_PARTNERS_LISTED = 100
+
+
+def partner_named(text: str):
+    """The condition for obligations whose partner's name (or legal name) contains `text`.
+
+    Which way to read depends on how many partners match, and only this query knows: a narrow
+    search (up to NAMED_PARTNERS_LISTED partners) lists their ids, so the database reads just
+    their obligations; a broad one ("a" matches every partner) keeps the subquery but hides the
+    partner index behind `+ 0`, so a page in due-date order is read from the due-date index and
+    stops at the end of the page, instead of sorting most of the table first (100 ms at scale L;
+    SQLite cannot tell from the subquery how many ids it will give)."""
+    ids = db.session.scalars(partner_ids_named(text).limit(NAMED_PARTNERS_LISTED + 1)).all()
+    if len(ids) <= NAMED_PARTNERS_LISTED:
+        return Obligation.partner_id.in_(ids)
+    return (Obligation.partner_id + 0).in_(partner_ids_named(text))
+
+
 def _apply(stmt: Select, f: Filters, today: dt.date) -> Select:
     if f.direction:
         stmt = stmt.where(Obligation.owed_by == f.direction)
     if f.partner_id is not None:
         stmt = stmt.where(Obligation.partner_id == f.partner_id)
     if f.partner_name:
-        stmt = stmt.where(Obligation.partner_id.in_(partner_ids_named(f.partner_name)))
+        stmt = stmt.where(partner_named(f.partner_name))
     if f.category:
         stmt = stmt.where(Partner.category == f.category)
     if f.responsible_id is not None:
@@ -378,7 +396,7 @@ def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: 
     if partner_id is not None:
         stmt = stmt.where(Obligation.partner_id == partner_id)
     if partner_name and partner_name.strip():
-        stmt = stmt.where(Obligation.partner_id.in_(partner_ids_named(partner_name)))
+        stmt = stmt.where(partner_named(partner_name))
     if owed_by:
         stmt = stmt.where(Obligation.owed_by == owed_by)
     if agreement_id is not None:
