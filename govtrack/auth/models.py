@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.auth.permissions import Role
+from govtrack.core import versions
 from govtrack.db import utcnow
 from govtrack.extensions import db
 
@@ -73,3 +74,7 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens", lazy="joined")
+
+
+# Sign-ins, sign-outs, password and language changes are no data any cache is computed from.
+versions.ignore("users", "last_login_at", "session_token", "password_hash", "locale")

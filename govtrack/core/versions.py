@@ -19,7 +19,7 @@ import datetime as dt
 import itertools
 import uuid
 
-from sqlalchemy import String, event, select
+from sqlalchemy import String, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -29,6 +29,7 @@ from govtrack.db import Base, utcnow
 DATABASE = "*"
 _PENDING = "govtrack_versions_pending"
 _TRACKED: set[str] = set()
+_IGNORED: dict[str, set[str]] = {}
 
 
 class DataVersion(Base):
@@ -42,6 +43,12 @@ class DataVersion(Base):
 def track(*tables: str) -> None:
     """Readers call this (at import) for the tables their caches depend on."""
     _TRACKED.update(tables)
+
+
+def ignore(table: str, *columns: str) -> None:
+    """Changes to only these columns of `table` leave its token alone (bookkeeping no cache reads,
+    such as a user's last login, which would otherwise empty every cache that names users)."""
+    _IGNORED.setdefault(table, set()).update(columns)
 
 
 def tokens(session: Session, *tables: str) -> str:
@@ -88,8 +95,14 @@ def _note_flushed(session: Session, _ctx) -> None:
             pending.add(name)
     for obj in session.dirty:
         name = _table_of(obj)
-        if name in _TRACKED and session.is_modified(obj, include_collections=False):
-            pending.add(name)
+        if name not in _TRACKED or name in pending or not session.is_modified(obj, include_collections=False):
+            continue
+        ignored = _IGNORED.get(name)
+        if ignored:
+            changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+            if changed <= ignored:
+                continue
+        pending.add(name)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -86,3 +86,19 @@ def test_the_migration_gives_each_database_its_own_token(tmp_path):
             db.session.remove()
             db.engine.dispose()
     assert len(found[0]) == 32 and found[0] != found[1]
+
+
+def test_bookkeeping_columns_leave_the_token_alone(app, make_user):
+    from govtrack.auth.services import authenticate
+    from tests.conftest import PASSWORD
+
+    versions.track("users")
+    user = make_user("manager")
+    before = _token("users")
+    assert authenticate(user.email, PASSWORD) is not None  # a sign-in writes last_login_at
+    db.session.commit()
+    assert user.last_login_at is not None
+    assert _token("users") == before
+    user.name = "Ibu Manajer"
+    db.session.commit()
+    assert _token("users") != before
