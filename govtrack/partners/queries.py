@@ -29,8 +29,11 @@ def partner_filter(
 def partner_ids_named(text: str) -> Select:
     """A subquery of the ids of partners whose name or legal name contains `text` (any case): the
     list filters use it instead of a select of every partner, which grows with the partners."""
-    like = f"%{text.strip()}%"
-    return select(Partner.id).where(or_(Partner.name.ilike(like), Partner.legal_name.ilike(like)))
+    # % and _ typed by the user are letters, not wildcards.
+    like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return select(Partner.id).where(
+        or_(Partner.name.ilike(like, escape="\\"), Partner.legal_name.ilike(like, escape="\\"))
+    )
 
 
 def partner_name(partner_id: int | None) -> str | None:

@@ -110,6 +110,7 @@ def test_list_filters_and_search(client, sign_in, make_partner, make_agreement):
     assert titles("?partner_name=YAYASAN") == {"Hibah Desa", "Hibah Sekolah"}
     assert titles("?partner_name=nobody") == set()
     assert titles("?partner_name=air&kind=grant") == {"Hibah Desa", "Hibah Sekolah"}
+    assert titles("?partner_name=%25") == set() and titles("?partner_name=Bank_Tirta") == set()  # no wildcards
 
 
 def test_list_filter_names_a_linked_partner_and_lists_no_partner_options(client, sign_in, make_partner,
