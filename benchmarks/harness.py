@@ -99,7 +99,7 @@ class Server:
         log = open(self.env.workdir / "gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "5", "--timeout", "60", "govtrack:create_app()"],
+             "--graceful-timeout", "5", "--timeout", "60", "govtrack.wsgi:app"],
             env=self.env.environ, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

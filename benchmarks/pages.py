@@ -19,6 +19,7 @@ Targets at L: median <= 30 ms, p95 <= 60 ms, queries(L) == queries(S), L <= 1.5 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import shutil
@@ -127,6 +128,7 @@ def measure(url: str, n: int) -> list[dict]:
             assert r.status_code in (302, 303), (role, r.status_code)
         clients[role] = c
     tokens = {role: info["users"][role]["token"] for role in ROLES if role != "anonymous"}
+    gc.freeze()  # as govtrack/wsgi.py does in every worker once the app is built
 
     def get(role, path, api):
         headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role != "anonymous" else {}
@@ -182,9 +184,14 @@ def main() -> None:
                         help="cpu: the request thread's CPU time (server work, robust on a busy machine; "
                              "SQLite runs in this thread); wall: elapsed time")
     parser.add_argument("--only", help="only pages whose label contains this")
+    parser.add_argument("--measure-into", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     global CLOCK, ONLY
     CLOCK, ONLY = args.clock, args.only
+    if args.measure_into:
+        url, out = args.measure_into
+        Path(out).write_text(json.dumps(measure(url, args.n)))
+        return
     small, large = args.scales
     runs = {}
     for scale in (small, large):
@@ -192,7 +199,13 @@ def main() -> None:
         if not users_file(url).exists():
             print(f"generating scale {scale} ...", file=sys.stderr)
             generate(url, scale)
-        runs[scale] = {(r["page"], r["role"]): r for r in measure(url, args.n)}
+        # Each scale in a fresh process, as a fresh worker would be: what one run leaves in memory
+        # (and the garbage collector then walks) must not slow the next.
+        with tempfile.NamedTemporaryFile(suffix=".json") as fh:
+            cmd = [sys.executable, __file__, "-n", str(args.n), "--clock", args.clock,
+                   "--measure-into", url, fh.name] + (["--only", args.only] if args.only else [])
+            subprocess.run(cmd, check=True)
+            runs[scale] = {(r["page"], r["role"]): r for r in json.loads(Path(fh.name).read_text())}
     rows, misses = [], []
     for key, s in runs[small].items():
         big = runs[large].get(key)

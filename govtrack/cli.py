@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from govtrack.extensions import db
@@ -83,6 +83,12 @@ def demo_load(force: bool, if_empty: bool) -> None:
             click.echo("database has data; demo not loaded")
             return
         raise click.ClickException("the database is not empty (use --force to load anyway)")
+    from govtrack.demo.core import DOMAIN
+
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email.like(f"%@{DOMAIN}"))):
+        # --force adds the demo beside other data; a second copy of the demo itself would clash
+        # with the first (its users, partners and references are unique).
+        raise click.ClickException("the demo is already loaded in this database (its users exist)")
     logins = load_demo()
     db.session.commit()
     path = Path(current_app.instance_path) / "demo-logins.txt"
@@ -95,6 +101,7 @@ def demo_load(force: bool, if_empty: bool) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup(path: str) -> None:
     """Write a consistent copy of the database to PATH while the app keeps serving."""

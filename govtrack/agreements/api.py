@@ -58,6 +58,8 @@ class ClauseSchema(StrictSchema):
     versions = fields.Method("_versions", dump_only=True)
 
     def _versions(self, obj):
+        if isinstance(obj, dict):  # a row from queries.clauses_of
+            return obj["versions"]
         return [
             {"version": v.version, "text": v.text, "status": v.status, "decision_id": v.decision_id}
             for v in obj.versions
@@ -130,8 +132,9 @@ def _decisions(ids: list[int]) -> dict[int, list[int]]:
     return {i: [] for i in ids}
 
 
-def serialise(agreements, *, with_documents: bool = False) -> list[dict]:
-    """Agreements as the API shows them (relationships loaded by the query)."""
+def serialise(agreements, *, with_documents: bool = False, clauses: dict | None = None) -> list[dict]:
+    """Agreements as the API shows them (parties loaded by the query; clauses from `clauses`, rows
+    of queries.clauses_of, or else the loaded relationship)."""
     ids = [a.id for a in agreements]
     deps = queries.dependency_ids(ids)
     decisions = _decisions(ids)
@@ -151,7 +154,7 @@ def serialise(agreements, *, with_documents: bool = False) -> list[dict]:
                 "summary": a.summary,
                 "visibility": a.visibility,
                 "depends_on": deps[a.id],
-                "clauses": a.clauses,
+                "clauses": clauses[a.id] if clauses is not None else a.clauses,
                 "decisions": decisions.get(a.id, []),
                 **({"documents": a.documents} if with_documents else {}),
             }
@@ -191,7 +194,8 @@ class Agreements(MethodView):
         page = queries.agreement_page(
             user=current_user, cursor=args.pop("cursor"), limit=args.pop("limit"), **args
         )
-        return {"items": serialise(page.items), "next": page.next}
+        ids = [a.id for a in page.items]
+        return {"items": serialise(page.items, clauses=queries.clauses_of(ids)), "next": page.next}
 
     @permission_required("agreements.edit")
     @blp.arguments(AgreementSchema)

@@ -129,21 +129,21 @@ class AgreementFilterForm(FlaskForm):
     q = StringField(_l("Title or reference"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), choices=[("", _l("Any status")), *_choices("status")], validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=[("", _l("Any kind")), *_choices("kind")], validators=[Optional()])
-    partner = SelectField(_l("Partner"), choices=[("", _l("Any partner"))], validators=[Optional()])
+    # A name search, not a select of every partner (2,000 options would be most of the page); a
+    # partner page links here with one partner's id.
+    partner_name = StringField(_l("Partner"), validators=[Optional(), Length(max=200)])
+    partner = IntegerField(_l("Partner"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     visibility = SelectField(
         _l("Visibility"), choices=[("", _l("Any visibility")), *_choices("visibility")], validators=[Optional()]
     )
-
-    def __init__(self, *args, partners: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.partner.choices = [("", _l("Any partner")), *((str(i), n) for i, n in partners)]
 
     def filters(self) -> dict:
         return {
             "q": (self.q.data or "").strip() or None,
             "status": self.status.data or None,
             "kind": self.kind.data or None,
-            "partner_id": int(self.partner.data) if self.partner.data else None,
+            "partner_id": self.partner.data,
+            "partner_name": (self.partner_name.data or "").strip() or None,
             "visibility": self.visibility.data or None,
         }
 

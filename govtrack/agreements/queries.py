@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import (
@@ -11,12 +11,14 @@ from govtrack.agreements.models import (
     AgreementDependency,
     AgreementParty,
     Clause,
+    ClauseVersion,
     Document,
     Visibility,
 )
 from govtrack.auth.permissions import can
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
+from govtrack.partners.queries import partner_ids_named
 
 
 def visibility_clause(user):
@@ -58,6 +60,7 @@ def agreement_filter(
     status: str | None = None,
     kind: str | None = None,
     partner_id: int | None = None,
+    partner_name: str | None = None,
     visibility: str | None = None,
 ) -> Select:
     stmt = visible(select(Agreement), user)
@@ -74,13 +77,58 @@ def agreement_filter(
         stmt = stmt.where(
             Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.partner_id == partner_id))
         )
+    if partner_name:
+        stmt = stmt.where(
+            Agreement.id.in_(
+                select(AgreementParty.agreement_id).where(AgreementParty.partner_id.in_(partner_ids_named(partner_name)))
+            )
+        )
     return stmt
 
 
 def agreement_page(*, user, cursor: str | None, limit: int, descending: bool = False, **filters) -> Page:
-    """One keyset page of the agreements `user` may see, parties and clauses loaded."""
-    stmt = _eager(agreement_filter(user=user, **filters))
+    """One keyset page of the agreements `user` may see, with their parties (and partners) loaded.
+    Clauses are not: a list shows none, and the API reads them as rows (clauses_of)."""
+    stmt = agreement_filter(user=user, **filters).options(
+        selectinload(Agreement.parties).joinedload(AgreementParty.partner)
+    )
     return keyset_page(stmt, id_column=Agreement.id, cursor=cursor, limit=limit, descending=descending)
+
+
+def clauses_of(agreement_ids: list[int], *, statuses: tuple[str, ...] | None = None) -> dict[int, list[dict]]:
+    """For each agreement id, its clauses (in number order) as plain dicts, each with its `versions`
+    (every earlier text, oldest first): two queries for a whole page, and no ORM objects, which
+    would cost more than the rows at a page of 50 agreements with hundreds of versions."""
+    out: dict[int, list[dict]] = {i: [] for i in agreement_ids}
+    if not agreement_ids:
+        return out
+    stmt = (
+        select(Clause.id, Clause.agreement_id, Clause.number, Clause.text, Clause.proposed_by, Clause.status)
+        .where(Clause.agreement_id.in_(agreement_ids))
+        .order_by(Clause.agreement_id, Clause.number, Clause.id)
+    )
+    if statuses is not None:
+        stmt = stmt.where(Clause.status.in_(statuses))
+    by_id: dict[int, dict] = {}
+    for cid, aid, number, text, proposed_by, status in db.session.execute(stmt):
+        clause = {"id": cid, "number": number, "text": text, "proposed_by": proposed_by, "status": status,
+                  "versions": []}
+        by_id[cid] = clause
+        out[aid].append(clause)
+    if by_id:
+        versions = db.session.execute(
+            select(ClauseVersion.clause_id, ClauseVersion.version, ClauseVersion.text, ClauseVersion.status,
+                   ClauseVersion.decision_id)
+            .join(Clause, Clause.id == ClauseVersion.clause_id)
+            .where(Clause.agreement_id.in_(agreement_ids))
+            .order_by(ClauseVersion.clause_id, ClauseVersion.version)
+        )
+        for cid, version, text, status, decision_id in versions:
+            clause = by_id.get(cid)
+            if clause is not None:
+                clause["versions"].append(
+                    {"version": version, "text": text, "status": status, "decision_id": decision_id})
+    return out
 
 
 def load_agreement(agreement_id: int) -> Agreement | None:
@@ -133,7 +181,10 @@ def get_document(document_id: int) -> Document | None:
 
 
 def agreement_choices(*, exclude: int | None = None) -> list[tuple[int, str]]:
-    stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(Agreement.id.desc())
+    """Agreements for a select (at most 2,000): those a forum is about to decide first (under
+    deliberation, draft, approved), then the newest of the rest."""
+    first = case((Agreement.status.in_(["under_deliberation", "draft", "approved"]), 0), else_=1)
+    stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(first, Agreement.id.desc())
     if exclude is not None:
         stmt = stmt.where(Agreement.id != exclude)
     return [(i, f"{ref + ' — ' if ref else ''}{title}") for i, title, ref in db.session.execute(stmt.limit(2000))]

@@ -23,7 +23,7 @@ from govtrack.core.uploads import stored_path
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.partners.queries import partner_choices
+from govtrack.partners.queries import partner_choices, partner_name
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -61,7 +61,7 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
 @bp.get("/")
 @permission_required("agreements.view")
 def index():
-    form = AgreementFilterForm(request.args, partners=partner_choices(active_only=False))
+    form = AgreementFilterForm(request.args)
     filters = form.filters() if form.validate() else {}
     page = queries.agreement_page(
         user=current_user,
@@ -70,7 +70,8 @@ def index():
         descending=True,
         **filters,
     )
-    return render_template("agreements/index.html", form=form, agreements=page.items, next_cursor=page.next)
+    return render_template("agreements/index.html", form=form, agreements=page.items, next_cursor=page.next,
+                           partner_label=partner_name(filters.get("partner_id")))
 
 
 @bp.get("/<int:agreement_id>")

@@ -107,8 +107,9 @@ def attendance_map(meeting_id: int, member_ids=None) -> dict[int, Attendance]:
     return {a.member_id: a for a in db.session.scalars(stmt)}
 
 
-def attendance_list(meeting_id: int) -> list[Attendance]:
-    """Everyone recorded at a meeting, with the member and proxy holder loaded, by group and name."""
+def attendance_list(meeting_id: int, *, limit: int | None = None) -> list[Attendance]:
+    """Everyone recorded at a meeting (the first `limit`), with the member and proxy holder loaded:
+    present first, then by proxy, then absent, each by group and name."""
     return list(
         db.session.scalars(
             select(Attendance)
@@ -120,7 +121,26 @@ def attendance_list(meeting_id: int) -> list[Attendance]:
                      (Attendance.status == AttendanceStatus.proxy.value, 1), else_=2),
                 Member.group_name, Member.name, Member.id,
             )
+            .limit(limit)
         )
+    )
+
+
+def attendance_counts(meeting_id: int) -> dict[str, int]:
+    """How many members were recorded present, by proxy and absent (one grouped count)."""
+    counts = {s.value: 0 for s in AttendanceStatus}
+    rows = db.session.execute(
+        select(Attendance.status, func.count()).where(Attendance.meeting_id == meeting_id).group_by(Attendance.status)
+    )
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def attending_ids(meeting_id: int) -> Select:
+    """A subquery: the members present in person or by proxy at a meeting."""
+    return select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting_id,
+        Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value]),
     )
 
 

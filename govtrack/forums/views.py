@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.agreements.queries import agreement_choices
-from govtrack.auth.permissions import permission_required
+from govtrack.auth.permissions import can, permission_required
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
@@ -117,22 +117,30 @@ def meeting_new():
     return render_template("forums/meeting_form.html", form=form), (422 if form.errors else 200)
 
 
+# A meeting page names the people who attended up to this many; a larger meeting (a members' meeting
+# of thousands) links to its attendance register instead, so the page stays as light at any size.
+ATTENDANCE_INLINE = 60
+
+
 def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int = 200):
     forum = meeting.forum
-    attendance = queries.attendance_list(meeting.id)
+    counts = queries.attendance_counts(meeting.id)
+    attendance = queries.attendance_list(meeting.id, limit=ATTENDANCE_INLINE + 1)
     motion_ids = [m.id for m in meeting.motions]
     votes = queries.votes_by_motion(motion_ids)
-    present_ids = [a.member_id for a in attendance if a.status != AttendanceStatus.absent]
-    recused = queries.recused_by_motion(meeting.motions, present_ids)
+    recused = queries.recused_by_motion(meeting.motions, queries.attending_ids(meeting.id))
     recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
     eligible = queries.eligible_count(forum)
     present = queries.present_count(meeting, forum)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
-    agenda_form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
+    if meeting.status != MeetingStatus.closed and can(current_user, "meetings.run"):
+        # Only a meeting that still changes shows the agenda form and needs its agreements.
+        agenda_form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
     minutes_form = minutes_form or forms.MinutesForm(data={"minutes": meeting.minutes})
     return render_template(
-        "forums/meeting.html", meeting=meeting, forum=forum, attendance=attendance, votes=votes,
+        "forums/meeting.html", meeting=meeting, forum=forum, votes=votes, counts=counts,
+        attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,
         recused=recused, recused_members=recused_members, eligible=eligible, present=present,
         needed=rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
                                    denominator=forum.quorum_denominator, strict=forum.quorum_strict),
@@ -148,6 +156,15 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
 @permission_required("forums.view")
 def meeting(meeting_id: int):
     return _meeting_page(_meeting_or_404(meeting_id))
+
+
+@bp.get("/meetings/<int:meeting_id>/attendance")
+@permission_required("forums.view")
+def attendance(meeting_id: int):
+    """The attendance register: everyone recorded, present first, printable."""
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("forums/attendance.html", meeting=meeting, counts=queries.attendance_counts(meeting.id),
+                           attendance=queries.attendance_list(meeting.id))
 
 
 def _meeting_action(meeting_id: int, action, done: str):

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from govtrack.agreements.models import AgreementKind
+from govtrack.agreements.queries import clauses_of
 from govtrack.api import exempt
 from govtrack.api.schemas import (
     IdField,
@@ -116,8 +117,24 @@ def _decision(d: hooks.DecisionSummary) -> dict:
     }
 
 
-def public_view(agreements) -> list[dict]:
-    """Agreements as the public reads them (parties, clauses, documents loaded by the query)."""
+def _public_clauses(agreement) -> list[dict]:
+    """The decided clauses of an agreement whose clauses (and versions) are loaded, as rows."""
+    return [
+        {
+            "number": c.number, "text": c.text, "status": c.status, "proposed_by": c.proposed_by,
+            "versions": [
+                {"version": v.version, "text": v.text, "status": v.status, "decision_id": v.decision_id}
+                for v in c.versions
+            ],
+        }
+        for c in agreement.clauses
+        if c.status in _DECIDED
+    ]
+
+
+def public_view(agreements, *, clauses: dict[int, list[dict]] | None = None) -> list[dict]:
+    """Agreements as the public reads them (parties and documents loaded by the query; the clauses
+    from `clauses`, rows of clauses_of(..., statuses=_DECIDED), or else the loaded relationship)."""
     decisions = hooks.decisions_for([a.id for a in agreements])
     return [
         {
@@ -133,17 +150,7 @@ def public_view(agreements) -> list[dict]:
             "start_date": a.start_date,
             "end_date": a.end_date,
             "summary": a.summary,
-            "clauses": [
-                {
-                    "number": c.number, "text": c.text, "status": c.status, "proposed_by": c.proposed_by,
-                    "versions": [
-                        {"version": v.version, "text": v.text, "status": v.status, "decision_id": v.decision_id}
-                        for v in c.versions
-                    ],
-                }
-                for c in a.clauses
-                if c.status in _DECIDED
-            ],
+            "clauses": clauses[a.id] if clauses is not None else _public_clauses(a),
             "decisions": [_decision(d) for d in decisions[a.id]],
             "documents": [
                 {
@@ -168,7 +175,8 @@ class PublicAgreements(MethodView):
     def get(self, args):
         """Agreements published to the public, newest first, with their decisions (keyset-paginated)."""
         page = queries.published_page_full(user=None, cursor=args.pop("cursor"), limit=args.pop("limit"), **args)
-        return {"items": public_view(page.items), "next": page.next}
+        clauses = clauses_of([a.id for a in page.items], statuses=_DECIDED)
+        return {"items": public_view(page.items, clauses=clauses), "next": page.next}
 
 
 @blp.route("/agreements/<int:agreement_id>")

@@ -102,10 +102,10 @@ def published_page(*, user, cursor: str | None, limit: int, **filters) -> Page:
 
 
 def published_page_full(*, user, cursor: str | None, limit: int, **filters) -> Page:
-    """As published_page, with clauses (and their versions) and documents too (for the API)."""
+    """As published_page, with documents too (for the API, which reads the clauses as rows with
+    govtrack.agreements.queries.clauses_of)."""
     stmt = published_filter(user=user, **filters).options(
         selectinload(Agreement.parties).joinedload(AgreementParty.partner),
-        selectinload(Agreement.clauses).selectinload(Clause.versions),
         selectinload(Agreement.documents),
     )
     return keyset_page(stmt, id_column=Agreement.id, cursor=cursor, limit=limit, descending=True)

@@ -60,6 +60,17 @@ def test_demo_refuses_a_database_that_has_data(app, runner, tmp_path, make_user)
     assert not (tmp_path / "demo-logins.txt").exists()
 
 
+def test_demo_force_loads_beside_other_data_but_not_twice(app, runner, tmp_path, make_user):
+    app.instance_path = str(tmp_path)
+    make_user("admin")
+    result = runner.invoke(args=["demo", "load", "--force"])
+    assert result.exit_code == 0, result.output
+    before = (count(User), count(Partner), count(Agreement), count(AuditEvent))
+    again = runner.invoke(args=["demo", "load", "--force"])
+    assert again.exit_code != 0 and "already loaded" in again.output
+    assert (count(User), count(Partner), count(Agreement), count(AuditEvent)) == before
+
+
 def test_demo_passwords_differ_between_loads(app, runner, tmp_path):
     from govtrack.demo import core
 

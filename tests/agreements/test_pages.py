@@ -105,6 +105,24 @@ def test_list_filters_and_search(client, sign_in, make_partner, make_agreement):
     assert titles(f"?partner={bank.id}") == {"Pembiayaan Sambungan", "Hibah Sekolah"}
     assert titles("?visibility=public") == {"Hibah Desa"}
     assert titles(f"?kind=grant&partner={bank.id}") == {"Hibah Sekolah"}
+    # The partner filter is a name search (any case, name or part of it), not a select of every partner.
+    assert titles("?partner_name=tirta") == {"Pembiayaan Sambungan", "Hibah Sekolah"}
+    assert titles("?partner_name=YAYASAN") == {"Hibah Desa", "Hibah Sekolah"}
+    assert titles("?partner_name=nobody") == set()
+    assert titles("?partner_name=air&kind=grant") == {"Hibah Desa", "Hibah Sekolah"}
+
+
+def test_list_filter_names_a_linked_partner_and_lists_no_partner_options(client, sign_in, make_partner,
+                                                                      make_agreement):
+    bank = make_partner("Bank Tirta", category="financial_institution")
+    other = make_partner("Mitra Lain")
+    make_agreement("Pembiayaan", kind="loan", parties=[(bank, "lender")])
+    sign_in("manager")
+    html = client.get(f"/agreements/?partner={bank.id}").get_data(as_text=True)
+    assert "Bank Tirta</strong>" in html and f'name="partner" value="{bank.id}"' in html
+    # The filter does not carry one <option> per partner.
+    assert f'value="{other.id}"' not in client.get("/agreements/").get_data(as_text=True)
+    assert client.get("/agreements/?partner=abc").status_code == 200  # a bad id is ignored, not a 500
 
 
 def _bulk_agreements(n: int, start: int) -> None:

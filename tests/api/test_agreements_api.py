@@ -180,3 +180,26 @@ def test_public_agreement_document_is_downloadable_anonymously(api_as, make_agre
         data={"file": (io.BytesIO(PDF), "public.pdf")}, content_type="multipart/form-data",
     ).get_json()
     assert api_as(None).get(f"/api/v1/agreements/{agreement.id}/documents/{doc['id']}").status_code == 200
+
+
+def test_list_items_carry_the_same_clauses_and_history_as_the_agreement(api_as, make_agreement):
+    # The list reads clauses as rows (no ORM objects); what it shows must be what GET one shows.
+    edited = make_agreement("Draft", clauses=["one", "two"])
+    make_agreement("Other", clauses=["alpha"])
+    make_agreement("No clauses", clauses=[])
+    api = api_as("manager")
+    current = api.get(f"/api/v1/agreements/{edited.id}").get_json()["clauses"]
+    api.patch(f"/api/v1/agreements/{edited.id}", json={"clauses": [
+        {"id": current[1]["id"], "number": 1, "text": "two, now first"},
+        {"id": current[0]["id"], "number": 2, "text": "one"},
+        {"text": "three"},
+    ]})
+    items = api.get("/api/v1/agreements").get_json()["items"]
+    assert len(items) == 3
+    for item in items:
+        one = api.get(f"/api/v1/agreements/{item['id']}").get_json()
+        assert item["clauses"] == one["clauses"]
+        assert item["parties"] == one["parties"] and item["decisions"] == one["decisions"]
+    by_title = {i["title"]: i for i in items}
+    assert [c["text"] for c in by_title["Draft"]["clauses"]] == ["two, now first", "one", "three"]
+    assert by_title["No clauses"]["clauses"] == []

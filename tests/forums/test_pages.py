@@ -132,6 +132,36 @@ def test_meeting_page_reads_as_minutes_with_few_queries(client, login, make_user
     assert "forums-print.css" in html
 
 
+def test_a_large_meeting_links_to_its_register_and_costs_the_same_queries(client, login, make_user, make_forum,
+                                                                          make_members, make_meeting,
+                                                                          count_queries):
+    from govtrack.forums.views import ATTENDANCE_INLINE
+
+    login(make_user("board"))
+    forum = make_forum()
+    small_members = make_members(ATTENDANCE_INLINE, prefix="S")
+    small = make_meeting(forum, present=small_members[:-1], absent=small_members[-1:])
+    big_members = make_members(ATTENDANCE_INLINE + 1, prefix="L")
+    big = make_meeting(forum, present=big_members[:-2], proxies={big_members[-2]: big_members[0]},
+                       absent=big_members[-1:])
+    small_url, big_url = f"/forums/meetings/{small.id}", f"/forums/meetings/{big.id}"
+    client.get(small_url)  # the first request after writes may open a write transaction
+    with count_queries() as q_small:
+        small_html = client.get(small_url).get_data(as_text=True)
+    with count_queries() as q_big:
+        big_html = client.get(big_url).get_data(as_text=True)
+    # Exactly the inline limit: every name on the page. One more: the counts and a link instead.
+    assert all(m.name in small_html for m in small_members) and "attendance register" not in small_html
+    assert not any(m.name + " " in big_html for m in big_members)
+    assert f"/forums/meetings/{big.id}/attendance" in big_html
+    assert f"{ATTENDANCE_INLINE - 1} present in person, 1 by proxy" in big_html
+    assert q_small.count == q_big.count, (q_small.statements, q_big.statements)
+    register = client.get(f"/forums/meetings/{big.id}/attendance").get_data(as_text=True)
+    assert all(m.name in register for m in big_members)
+    assert "by proxy, held by " + big_members[0].name in register
+    # (members and anonymous visitors are refused the register: tests/core/test_authorization_sweep.py)
+
+
 def test_a_closed_meeting_cannot_be_changed_through_any_route(client, login, make_user, api_as, make_forum,
                                                               make_members, make_meeting, make_motion, vote,
                                                               close, make_agreement):

@@ -41,8 +41,8 @@ def test_backup_completes_while_another_connection_writes_after_every_step(tmp_p
         lambda *a, **kw: real_connect(*a, factory=Source, **kw) if kw.get("timeout") else real_connect(*a, **kw))}))
     app = make_app(f"sqlite:///{path}", tmp_path)
     try:
-        with app.app_context():  # as the flask command gives it
-            result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+        # No app context pushed here: the command pushes its own, as under `flask backup`.
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
     finally:
         dispose(app)
         writer.close()
