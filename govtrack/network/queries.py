@@ -3,6 +3,12 @@ govtrack.network.graph can turn them into a graph without a database or a reques
 
 Who sees what: the agreements are filtered with govtrack.agreements.queries.visibility_clause, so a
 member sees only agreements published to members, and only the partners that are party to those.
+
+Reading and measuring the whole network takes seconds at a few thousand partners, so every answer
+built from it (the metrics, the page's summary, the API's body, an impact, the pictures' names) is
+cached under a key made of the data versions of the tables it is read from (TABLES, one query),
+what the user may see and the request's own arguments (Scope.key): a warm request reads no rows of
+the network, and any committed change to those tables is seen by the next request.
 """
 
 from __future__ import annotations
@@ -381,16 +387,16 @@ def impact_of(*, user, as_of: dt.date, partner_id: int, **filters) -> dict | Non
     obligations of the failing agreements change daily: the caller adds them."""
     filters = _filters(**filters)
     scope = scope_for(user)
+    load = _loader(user, as_of, filters)
+    # Only a partner in this network is measured (and cached): any other id answers None at once.
+    partner = next((p for p in partners_in(scope, as_of=as_of, filters=filters, load=load) if p["id"] == partner_id), None)
+    if partner is None:
+        return None
 
     def compute() -> dict:
-        data = network_data(user=user, as_of=as_of, **filters)
-        partner = next((p for p in data.partners if p.id == partner_id), None)
-        if partner is None:
-            return {"found": False}
-        return {"found": True, "impact": {**graph.impact(data, partner.id), "partner_name": partner.name}}
+        return {**graph.impact(load(), partner_id), "partner_name": partner["name"]}
 
-    found = remember_json(scope.key("impact", as_of=as_of, partner=partner_id, **filters), compute)
-    return found["impact"] if found["found"] else None
+    return remember_json(scope.key("impact", as_of=as_of, partner=partner_id, **filters), compute)
 
 
 def partners_named(*, user, as_of: dt.date, text: str, limit: int = SEARCH_LIMIT, **filters) -> tuple[list[dict], int]:
