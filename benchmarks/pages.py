@@ -7,9 +7,12 @@
 Each (page, role) is requested 3 times to warm up, then n times through app.test_client(); the time
 is taken around the request in the same process (server side: no network, no browser). Queries are
 counted with a before_cursor_execute listener. Roles that are refused a page (403, or a redirect to
-the login) are left out. The network metrics are cached (files under the instance folder): "cold"
-is the first request after that cache is emptied, each of the n runs emptying it again; "warm" the
-ordinary runs. The whole-network pages (seconds each at L) get 1 warm-up, 3 cold and 5 warm runs.
+the login) are left out. The network answers are cached (files under the instance folder), keyed
+by the data versions of the tables they are read from (govtrack.core.versions), what the user may
+see and the request's arguments: "cold" is the first request after that cache is emptied (3 runs,
+each emptying it again: the whole network is read and measured, seconds at L); "warm" a request
+while none of those tables has changed since (the ordinary warm-ups and n runs), the state a
+network page is in between two edits of agreements, partners or meetings.
 Targets at L: median <= 30 ms, p95 <= 60 ms, queries(L) == queries(S), L <= 1.5 x S.
 """
 
@@ -38,7 +41,6 @@ from benchmarks.harness import percentile, print_table  # noqa: E402
 CLOCK = "cpu"  # or "wall"; see --clock
 ROLES = ("admin", "board", "manager", "member", "anonymous")
 WARMUP = 3
-NETWORK_RUNS = 5
 ONLY = None
 
 
@@ -145,8 +147,6 @@ def measure(url: str, n: int) -> list[dict]:
             if status in (401, 403) or 300 <= status < 400:
                 continue
             assert status == 200, (label, role, status, path)
-            # The whole-network pages take seconds at L: fewer runs of them (said in the table).
-            reps = min(n, NETWORK_RUNS) if "network" in label else n
             if label in COLD:
                 times, walls, queries = [], [], []
                 for _ in range(3):
@@ -158,17 +158,17 @@ def measure(url: str, n: int) -> list[dict]:
                 results.append({"page": COLD[label], "role": role, "median": statistics.median(times),
                                 "p95": percentile(times, 95), "wall": statistics.median(walls),
                                 "queries": max(queries), "n": len(times)})
-            for _ in range(1 if "network" in label else WARMUP):
+            for _ in range(WARMUP):
                 get(role, path, api)
             times, walls, queries = [], [], []
-            for _ in range(reps):
+            for _ in range(n):
                 _, (ms, wall), q = get(role, path, api)
                 times.append(ms)
                 walls.append(wall)
                 queries.append(q)
             results.append({"page": label, "role": role, "median": statistics.median(times),
                             "p95": percentile(times, 95), "wall": statistics.median(walls),
-                            "queries": max(queries), "n": reps})
+                            "queries": max(queries), "n": n})
     with app.app_context():
         db.engine.dispose()
     shutil.rmtree(instance, ignore_errors=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import networkx as nx
-from flask import Response
+from flask import Response, current_app
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -20,7 +20,7 @@ from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
 from govtrack.network.labels import picture_texts
-from govtrack.network.render import render
+from govtrack.network.render import picture_key, render
 from govtrack.partners.models import PartnerCategory
 
 blp = exempt(Blueprint("network_api", __name__, url_prefix="/api/v1", description="Dependency network"))
@@ -91,16 +91,39 @@ def exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def _filters(args: dict) -> dict:
+    return {"category": args.get("category"), "flow": args.get("flow"), "status": args.get("status")}
+
+
 def picture(args: dict, fmt: str) -> Response:
-    data = queries.load_for(current_user, args)
-    g = graph.build_graph(data, include_agreements=args.get("agreements", False),
-                          cooperative_name=picture_texts(data.as_of, {})["cooperative"])
-    body = render(g, fmt=fmt, texts=picture_texts(data.as_of, args), locale=str(get_locale() or ""),
-                  cache=get_cache())
+    """The picture, found without loading the network while its data has not changed: the data
+    versions name the picture's own key (a digest of the whole graph, see render.picture_key)."""
+    as_of = args.get("as_of") or queries.default_as_of()
+    include_agreements = args.get("agreements", False)
+    texts = picture_texts(as_of, args)
+    locale = str(get_locale() or "")
+    cache = get_cache()
+    ref = queries.scope_for(current_user).key(
+        "picture", ext="ref", fmt=fmt, as_of=as_of, agreements=include_agreements, texts=texts, locale=locale,
+        **_filters(args),
+    )
+    name = cache.get(ref)
+    body = cache.get(name.decode()) if name else None
+    if body is None:
+        data = queries.network_data(user=current_user, as_of=as_of, **_filters(args))
+        g = graph.build_graph(data, include_agreements=include_agreements, cooperative_name=texts["cooperative"])
+        key = picture_key(g, fmt=fmt, texts=texts, locale=locale)
+        body = render(g, fmt=fmt, texts=texts, locale=locale, cache=cache, key=key)
+        cache.put(ref, key.encode())
     resp = Response(body, mimetype="image/svg+xml" if fmt == "svg" else "image/png")
     if fmt == "svg":
         resp.headers["Content-Security-Policy"] = SVG_CSP
     return resp
+
+
+def _network_body(out: dict) -> bytes:
+    """What flask-smorest would send for `out` (NetworkSchema, the app's JSON, compact)."""
+    return (current_app.json.dumps(NetworkSchema().dump(out), separators=(",", ":")) + "\n").encode()
 
 
 @blp.route("/network", methods=["GET"])
@@ -110,17 +133,13 @@ def picture(args: dict, fmt: str) -> Response:
 def network(args):
     """The network as node-link JSON (`nodes`, `edges`) with its `metrics` and, with `since` (or
     after a members' meeting), the `comparison` with that date."""
-    data = queries.load_for(current_user, args)
-    g = graph.build_graph(data, include_agreements=args["agreements"])
-    out = nx.node_link_data(g, edges="edges")
-    out["metrics"] = queries.metrics_for(data)
-    since = args.get("since") or queries.last_members_meeting_date()
-    out["comparison"] = (
-        queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),
-                        flow=args.get("flow"), status=args.get("status"), after=out["metrics"])
-        if since else None
+    # The body is cached as bytes (see queries.network_answer): returned as a Response, it is
+    # sent as it is; it was dumped through NetworkSchema when it was computed.
+    body = queries.network_answer(
+        user=current_user, as_of=args.get("as_of") or queries.default_as_of(), since=args.get("since"),
+        include_agreements=args["agreements"], serialize=_network_body, **_filters(args),
     )
-    return out
+    return Response(body, mimetype=current_app.json.mimetype)
 
 
 @blp.route("/network/impact", methods=["GET"])
@@ -130,13 +149,12 @@ def network(args):
 def network_impact(args):
     """What would be at risk if a partner left: agreements failing directly and through
     `depends_on`, value at risk per flow, obligations affected, concentration before and after."""
-    data = queries.load_for(current_user, args)
-    partner = next((p for p in data.partners if p.id == args["partner_id"]), None)
-    if partner is None:
+    result = queries.impact_of(user=current_user, as_of=args.get("as_of") or queries.default_as_of(),
+                               partner_id=args["partner_id"], **_filters(args))
+    if result is None:
         raise NotFound("No such partner in this network.")
-    result = graph.impact(data, partner.id)
     failed = [a["id"] for a in result["direct"] + result["through_dependencies"]]
-    return {**result, "partner_name": partner.name, "obligations": queries.obligations_affected(failed)}
+    return {**result, "obligations": queries.obligations_affected(failed)}
 
 
 @blp.route("/network.png", methods=["GET"])

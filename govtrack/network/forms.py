@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import Optional
+from wtforms import DateField, SearchField, SelectField
+from wtforms.validators import Length, Optional
 
 from govtrack.agreements.models import AgreementStatus
 from govtrack.network.graph import FLOWS
@@ -38,9 +38,14 @@ class NetworkFilterForm(FlaskForm):
 
 
 class WhatIfForm(FlaskForm):
-    """Pick a partner to see what would be at risk if it left."""
+    """Pick a partner to see what would be at risk if it left: one of the largest from a short
+    list, or any partner by a part of its name (a list of every partner would run to thousands)."""
 
     class Meta:
         csrf = False
 
-    partner_id = SelectField(_l("If this partner left"), coerce=int, validators=[Optional()])
+    partner_id = SelectField(_l("If one of the largest partners left"), coerce=int, validators=[Optional()])
+    partner_q = SearchField(
+        _l("Or a partner whose name contains"), validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "off", "maxlength": 200},
+    )

@@ -122,6 +122,14 @@ def _party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
     return out
 
 
+def partner_values(data: NetworkData) -> dict[int, Decimal]:
+    """The value of each partner's flows (its share of every agreement it is party to)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for _agreement_id, pid, _flow, share in _party_values(data):
+        totals[pid] += share
+    return dict(totals)
+
+
 def build_graph(
     data: NetworkData, *, include_agreements: bool = False, cooperative_name: str = "Cooperative"
 ) -> nx.MultiDiGraph:
@@ -336,6 +344,7 @@ def _index(data: NetworkData) -> dict[str, str]:
 def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None) -> dict:
     """Articulation points and bridges (non-trivial ones listed), and funding dominators per project."""
     sg = sg if sg is not None else structure_graph(data)
+    projects = project_funding_dominators(data)
     index = _index(data)
     points = []
     for node, parts in cut_vertex_pieces(sg).items():
@@ -355,7 +364,8 @@ def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None) -> d
         "bridges": bridges[:LIST_LIMIT],
         "bridges_total": total_bridges,
         "bridges_to_single_ties": total_bridges - len(bridges),
-        "projects": project_funding_dominators(data),
+        "projects": projects[:LIST_LIMIT],
+        "projects_total": len(projects),
     }
 
 
@@ -397,7 +407,7 @@ def project_funding_dominators(data: NetworkData) -> list[dict]:
                 partners.append({"id": pid, "name": names.get(pid, "")})
         out.append({"agreement_id": a.id, "title": a.title, "funded": True, "partners": partners})
     out.sort(key=lambda r: (not r["partners"], r["agreement_id"]))
-    return out[:LIST_LIMIT]
+    return out
 
 
 def partner_graph(data: NetworkData) -> nx.Graph:

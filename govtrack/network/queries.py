@@ -3,16 +3,25 @@ govtrack.network.graph can turn them into a graph without a database or a reques
 
 Who sees what: the agreements are filtered with govtrack.agreements.queries.visibility_clause, so a
 member sees only agreements published to members, and only the partners that are party to those.
+
+Reading and measuring the whole network takes seconds at a few thousand partners, so every answer
+built from it (the metrics, the page's summary, the API's body, an impact, the pictures' names) is
+cached under a key made of the data versions of the tables it is read from (TABLES, one query),
+what the user may see and the request's own arguments (Scope.key): a warm request reads no rows of
+the network, and any committed change to those tables is seen by the next request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import networkx as nx
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -26,8 +35,10 @@ from govtrack.agreements.models import (
     ProposedBy,
 )
 from govtrack.agreements.queries import visibility_clause
-from govtrack.core.cache import get_cache
+from govtrack.core import versions
+from govtrack.core.cache import get_cache, remember_json
 from govtrack.extensions import db
+from govtrack.forums.models import Forum, Meeting
 from govtrack.network import graph
 from govtrack.partners.models import Partner
 
@@ -35,8 +46,22 @@ from govtrack.partners.models import Partner
 # and still has to be replaced if the partner goes, so leaving it out would understate the
 # dependence. Approved-but-unsigned agreements are not in force yet (filter ?status=approved to see
 # the pipeline).
-METRICS_VERSION = 1  # bump when compute_metrics changes, so cached metrics are not reused
 IN_FORCE_STATUSES: tuple[str, ...] = (AgreementStatus.active.value, AgreementStatus.suspended.value)
+
+# Every cached answer (metrics, the page's summary, the API body, the pictures, an impact) is keyed
+# by the data versions of the tables the network is read from (the meetings and forums for the date
+# of the last members' meeting), by what the user may see, and by its own arguments: a change to
+# any of those tables, committed through the ORM, makes every answer computed before it unreachable.
+TABLES: tuple[str, ...] = (
+    Agreement.__tablename__, AgreementParty.__tablename__, Partner.__tablename__,
+    AgreementDependency.__tablename__, Clause.__tablename__, ClauseVersion.__tablename__,
+    Meeting.__tablename__, Forum.__tablename__,
+)
+versions.track(*TABLES)
+METRICS_VERSION = 2  # bump when what is cached changes shape or meaning, so old entries are not reused
+PICKER_SIZE = 15  # the largest partners offered in the what-if picker (the rest: by name search)
+SEARCH_LIMIT = 20  # partners listed for a name search
+PAGE_LIST = 25  # rows of each list on the page (single points, bridges, projects, autonomy)
 
 
 @dataclass(frozen=True)
@@ -208,38 +233,185 @@ def load_for(user, args: dict) -> NetworkData:
     )
 
 
-def metrics_for(data: NetworkData) -> dict:
-    """graph.compute_metrics(data), from the shared cache when this exact network was measured
-    before (the key is a digest of every row, so a change anywhere computes afresh)."""
-    digest = hashlib.sha256(repr((METRICS_VERSION, data)).encode()).hexdigest()
-    cache = get_cache()
-    key = f"metrics-{digest}.json"
-    raw = cache.get(key)
-    if raw is not None:
-        return json.loads(raw)
-    metrics = graph.compute_metrics(data)
-    cache.put(key, json.dumps(metrics, separators=(",", ":")).encode())
-    return metrics
+def visibility_key(user) -> str:
+    """What `user` may see, for a cache key: the visibility condition itself, so that two users
+    share a cached answer exactly when they are shown the same agreements (staff, members, public)."""
+    cond = visibility_clause(user)
+    if cond is None:
+        return "all"
+    return str(cond.compile(compile_kwargs={"literal_binds": True}))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What every cached network answer depends on besides its own arguments: the data it is read
+    from (one token per table, govtrack.core.versions) and what the user may see."""
+
+    tokens: str
+    visibility: str
+
+    def key(self, kind: str, ext: str = "json", **parts) -> str:
+        """The cache key of one answer (`kind`) for these arguments (`parts`)."""
+        raw = json.dumps([METRICS_VERSION, self.tokens, self.visibility, kind, parts], sort_keys=True, default=str)
+        return f"network-{kind}-{hashlib.sha256(raw.encode()).hexdigest()[:40]}.{ext}"
+
+
+def scope_for(user) -> Scope:
+    """The data versions now (one query) and `user`'s visibility."""
+    return Scope(versions.tokens(db.session, *TABLES), visibility_key(user))
+
+
+def _loader(user, as_of: dt.date, filters: dict) -> Callable[[], NetworkData]:
+    """Loads the network at most once, and only when something is not in the cache."""
+    return functools.cache(lambda: network_data(user=user, as_of=as_of, **filters))
+
+
+def _filters(category: str | None = None, flow: str | None = None, status: str | None = None) -> dict:
+    return {"category": category, "flow": flow, "status": status}
+
+
+def measured(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
+    """graph.compute_metrics of the network on `as_of`, cached for these data versions."""
+    return remember_json(scope.key("metrics", as_of=as_of, **filters), lambda: graph.compute_metrics(load()))
+
+
+def partners_in(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> list[dict]:
+    """The partners in the network on `as_of`, largest (by the value of their flows) first:
+    `[{"id", "name", "value"}]`, cached for these data versions."""
+
+    def compute() -> list[dict]:
+        data = load()
+        values = graph.partner_values(data)
+        rows = sorted(data.partners, key=lambda p: (-values.get(p.id, 0), p.name.lower(), p.id))
+        return [{"id": p.id, "name": p.name, "value": f"{values.get(p.id, 0):.2f}"} for p in rows]
+
+    return remember_json(scope.key("partners", as_of=as_of, **filters), compute)
 
 
 def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
-    """Every metric of the network `user` may see on `as_of`."""
-    return metrics_for(network_data(user=user, as_of=as_of, **filters))
+    """Every metric of the network `user` may see on `as_of` (from the cache while the data that
+    network is read from has not changed)."""
+    filters = _filters(**filters)
+    return measured(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
 
 
 def compare(*, user, as_of: dt.date, since: dt.date, after: dict | None = None, **filters) -> dict:
     """The metrics on `as_of` against those on `since` (e.g. the last members' meeting). `after`:
-    the metrics on `as_of` when the caller has them already (the network is not loaded again)."""
+    the metrics on `as_of` when the caller has them already."""
     before = metrics_at(user=user, as_of=since, **filters)
     if after is None:
         after = metrics_at(user=user, as_of=as_of, **filters)
     return graph.compare_metrics(before, after)
 
 
+def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) -> dict:
+    """What the network page shows, cached as one entry for these data versions, this visibility
+    and these arguments: the metrics on `as_of`, the comparison with `since` (default: the last
+    members' meeting), that meeting's date, and the largest partners for the what-if picker;
+    `cache_key` names the entry (what is derived from it can be cached under it)."""
+    filters = _filters(**filters)
+    scope = scope_for(user)
+
+    def compute() -> dict:
+        load = _loader(user, as_of, filters)
+        metrics = measured(scope, as_of=as_of, filters=filters, load=load)
+        last = last_members_meeting_date()
+        then = since or last
+        comparison = None
+        if then is not None:
+            before = measured(scope, as_of=then, filters=filters, load=_loader(user, then, filters))
+            comparison = graph.compare_metrics(before, metrics)
+        partners = partners_in(scope, as_of=as_of, filters=filters, load=load)
+        return {
+            "metrics": page_metrics(metrics), "comparison": comparison, "last_meeting": last.isoformat() if last else None,
+            "largest": partners[:PICKER_SIZE], "partners_total": len(partners),
+        }
+
+    key = scope.key("page", as_of=as_of, since=since, **filters)
+    return {**remember_json(key, compute), "cache_key": key}
+
+
+def page_metrics(metrics: dict) -> dict:
+    """The metrics as the page shows them, the same length at any size of network (a board member
+    reads them on a phone): the three largest sources of each flow and category, and the first
+    PAGE_LIST single points of failure, bridges, projects and autonomy rows, each with how many
+    there are in all. The API keeps every row."""
+    def trimmed(blocks: dict) -> dict:
+        return {name: {**c, "sources": c["sources"][:3], "sources_total": len(c["sources"])}
+                for name, c in blocks.items()}
+
+    spof = metrics["single_points_of_failure"]
+    return {
+        **metrics,
+        "concentration": {group: trimmed(blocks) for group, blocks in metrics["concentration"].items()},
+        "single_points_of_failure": {
+            **spof,
+            "articulation_points": spof["articulation_points"][:PAGE_LIST],
+            "bridges": spof["bridges"][:PAGE_LIST],
+            "bridges_between_parts": spof["bridges_total"] - spof["bridges_to_single_ties"],
+            "projects": spof["projects"][:PAGE_LIST],
+        },
+        "autonomy": metrics["autonomy"][:PAGE_LIST],
+        "autonomy_total": len(metrics["autonomy"]),
+    }
+
+
+def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agreements: bool,
+                   serialize: Callable[[dict], bytes], **filters) -> bytes:
+    """The body of /api/v1/network: the node-link graph with its metrics and comparison, turned
+    into bytes by `serialize`, and cached as those bytes for these data versions, this visibility
+    and these arguments (a warm request neither loads the network nor encodes it)."""
+    filters = _filters(**filters)
+    scope = scope_for(user)
+    key = scope.key("api", as_of=as_of, since=since, agreements=include_agreements, **filters)
+    cache = get_cache()
+    body = cache.get(key)
+    if body is not None:
+        return body
+    load = _loader(user, as_of, filters)
+    out = nx.node_link_data(graph.build_graph(load(), include_agreements=include_agreements), edges="edges")
+    out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load)
+    then = since or last_members_meeting_date()
+    out["comparison"] = None
+    if then is not None:
+        before = measured(scope, as_of=then, filters=filters, load=_loader(user, then, filters))
+        out["comparison"] = graph.compare_metrics(before, out["metrics"])
+    body = serialize(out)
+    cache.put(key, body)
+    return body
+
+
+def impact_of(*, user, as_of: dt.date, partner_id: int, **filters) -> dict | None:
+    """What would be at risk if `partner_id` left (graph.impact, with `partner_name`), or None
+    when that partner is not in the network `user` may see; cached like the metrics. The open
+    obligations of the failing agreements change daily: the caller adds them."""
+    filters = _filters(**filters)
+    scope = scope_for(user)
+    load = _loader(user, as_of, filters)
+    # Only a partner in this network is measured (and cached): any other id answers None at once.
+    partner = next((p for p in partners_in(scope, as_of=as_of, filters=filters, load=load) if p["id"] == partner_id), None)
+    if partner is None:
+        return None
+
+    def compute() -> dict:
+        return {**graph.impact(load(), partner_id), "partner_name": partner["name"]}
+
+    return remember_json(scope.key("impact", as_of=as_of, partner=partner_id, **filters), compute)
+
+
+def partners_named(*, user, as_of: dt.date, text: str, limit: int = SEARCH_LIMIT, **filters) -> tuple[list[dict], int]:
+    """The partners in the network `user` may see whose name contains `text` (any case), largest
+    first: (up to `limit` of them, how many in all). Only the network's own partners are searched,
+    so a member cannot find a partner of an agreement not published to members."""
+    filters = _filters(**filters)
+    needle = text.strip().casefold()
+    everyone = partners_in(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
+    found = [p for p in everyone if needle in p["name"].casefold()]
+    return found[:limit], len(found)
+
+
 def last_members_meeting_date() -> dt.date | None:
     """The date of the last closed members' meeting (the reference for "change since")."""
-    from govtrack.forums.models import Forum, Meeting
-
     latest = db.session.scalar(
         select(func.max(Meeting.starts_at))
         .join(Forum, Forum.id == Meeting.forum_id)

@@ -6,7 +6,9 @@ equal value do not sit on top of each other. Only the largest partners are label
 stays legible with hundreds of partners; in the SVG every partner (dot and label) links to its page.
 
 Rendered bytes are cached by a hash of the graph, the texts and the format (govtrack.core.cache),
-so an unchanged network is served without computing the layout or drawing again.
+so an unchanged network is served without computing the layout or drawing again. The API finds
+that key from the data versions (govtrack.network.api.picture), so a warm request does not even
+load the network to hash it.
 """
 
 from __future__ import annotations
@@ -201,11 +203,17 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
     return buf.getvalue()
 
 
-def render(g: nx.MultiDiGraph, *, fmt: str, texts: dict, locale: str, cache) -> bytes:
-    """PNG or SVG bytes of `g`, from the cache when this exact picture was drawn before."""
+def picture_key(g: nx.MultiDiGraph, *, fmt: str, texts: dict, locale: str) -> str:
+    """The cache key of the picture of `g` with these texts, in this language and format."""
     if fmt not in {"png", "svg"}:
         raise ValueError(fmt)
-    key = f"{graph_hash(g, json.dumps(texts, sort_keys=True, default=str))}-{locale}.{fmt}"
+    return f"{graph_hash(g, json.dumps(texts, sort_keys=True, default=str))}-{locale}.{fmt}"
+
+
+def render(g: nx.MultiDiGraph, *, fmt: str, texts: dict, locale: str, cache, key: str | None = None) -> bytes:
+    """PNG or SVG bytes of `g`, from the cache when this exact picture was drawn before (`key`:
+    its picture_key, when the caller has it already)."""
+    key = key or picture_key(g, fmt=fmt, texts=texts, locale=locale)
     data = cache.get(key) if cache is not None else None
     if data is not None:
         return data

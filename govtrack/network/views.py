@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -9,7 +10,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from govtrack.auth.permissions import permission_required
-from govtrack.network import graph, queries
+from govtrack.network import queries
 from govtrack.network.forms import NetworkFilterForm, WhatIfForm
 from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, LEVEL_LABELS
 
@@ -43,49 +44,63 @@ def index():
     form = NetworkFilterForm(formdata=request.args)
     valid = form.validate() if request.args else True
     args = {name: getattr(form, name).data or None for name in FILTERS} if valid else {}
-    data = queries.load_for(current_user, args)
-    metrics = queries.metrics_for(data)
-    last_meeting = queries.last_members_meeting_date()
-    since = (form.since.data if valid else None) or last_meeting
-    comparison = (
-        queries.compare(user=current_user, as_of=data.as_of, since=since, category=args.get("category"),
-                        flow=args.get("flow"), status=args.get("status"), after=metrics)
-        if since else None
-    )
+    as_of = args.get("as_of") or queries.default_as_of()
+    filters = {k: args.get(k) for k in ("category", "flow", "status")}
+    # One cached entry (while none of the network's tables changes): metrics, comparison, the last
+    # members' meeting and the largest partners; the network itself is not loaded.
+    summary = queries.summary(user=current_user, as_of=as_of, since=form.since.data if valid else None, **filters)
+    last_meeting = dt.date.fromisoformat(summary["last_meeting"]) if summary["last_meeting"] else None
+
     what_if = WhatIfForm(formdata=request.args)
-    partners = sorted(data.partners, key=lambda p: p.name.lower())
-    what_if.partner_id.choices = [(0, "—")] + [(p.id, p.name) for p in partners]
-    impact = None
     partner_id = request.args.get("partner_id", type=int)
-    chosen = next((p for p in data.partners if p.id == partner_id), None)
-    if chosen is not None:
-        impact = graph.impact(data, chosen.id)
-        failed = [a["id"] for a in impact["direct"] + impact["through_dependencies"]]
-        impact["obligations"] = queries.obligations_affected(failed)
-        impact["partner_name"] = chosen.name
-    filters = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
-    filters.setdefault("as_of", data.as_of.isoformat())
+    text = (request.args.get("partner_q") or "").strip()[:200]
+    matches = None
+    if text and not partner_id:
+        found, total = queries.partners_named(user=current_user, as_of=as_of, text=text, **filters)
+        if total == 1:
+            partner_id = found[0]["id"]
+        else:
+            matches = {"partners": found, "total": total, "text": text}
+    impact = None
+    if partner_id:
+        impact = queries.impact_of(user=current_user, as_of=as_of, partner_id=partner_id, **filters)
+        if impact is not None:
+            failed = [a["id"] for a in impact["direct"] + impact["through_dependencies"]]
+            impact = {**impact, "obligations": queries.obligations_affected(failed)}
+    choices = [(0, "—")] + [(p["id"], p["name"]) for p in summary["largest"]]
+    if impact is not None and all(pid != impact["partner_id"] for pid, _ in choices):
+        choices.append((impact["partner_id"], impact["partner_name"]))  # found by name: keep it shown
+    what_if.partner_id.choices = choices
+    if impact is not None:
+        what_if.partner_id.data = impact["partner_id"]
+
+    shown = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
+    shown.setdefault("as_of", as_of.isoformat())
+    keep = dict(shown)  # what the what-if forms and the search results carry along
+    if request.args.get("since"):
+        keep["since"] = request.args.get("since")
     return render_template(
         "network/index.html",
         form=form,
         what_if=what_if,
-        data=data,
-        metrics=metrics,
-        comparison=comparison,
+        as_of=as_of,
+        metrics=summary["metrics"],
+        comparison=summary["comparison"],
         last_meeting=last_meeting,
+        largest_shown=len(summary["largest"]),
+        partners_total=summary["partners_total"],
         impact=impact,
-        filters=filters,
-        png_url=url_for("network_api.network_png", **filters),
-        svg_url=url_for("network_api.network_svg", **filters),
-        graphml_url=url_for("network_api.network_graphml", **filters),
-        gexf_url=url_for("network_api.network_gexf", **filters),
-        json_url=url_for("network_api.network", **filters),
+        matches=matches,
+        keep=keep,
+        png_url=url_for("network_api.network_png", **shown),
+        svg_url=url_for("network_api.network_svg", **shown),
+        graphml_url=url_for("network_api.network_graphml", **shown),
+        gexf_url=url_for("network_api.network_gexf", **shown),
+        json_url=url_for("network_api.network", **shown),
         partner_url=partner_url,
         agreement_url=agreement_url,
         money=money,
         flow_labels=FLOW_LABELS,
         category_labels=CATEGORY_LABELS,
         level_labels=LEVEL_LABELS,
-        high_hhi=graph.HIGH_HHI,
-        moderate_hhi=graph.MODERATE_HHI,
     ), (200 if valid else 422)

@@ -128,24 +128,50 @@ def test_member_never_sees_an_internal_partner(api_as, make_user, scenario):
 
 
 def test_unchanged_network_is_served_from_the_cache(api_as, scenario, monkeypatch, app):
-    calls = []
+    from pathlib import Path
+
+    calls, loads = [], []
     real = render.compute_layout
     monkeypatch.setattr(render, "compute_layout", lambda g, *a, **kw: calls.append(1) or real(g, *a, **kw))
+    real_load = queries.network_data
+    monkeypatch.setattr(queries, "network_data", lambda **kw: loads.append(1) or real_load(**kw))
     client = api_as("manager")
     first = client.get(f"/api/v1/network.svg?{Q}")
     second = client.get(f"/api/v1/network.svg?{Q}")
     assert first.data == second.data and len(calls) == 1
+    assert len(loads) == 1  # the second request found the picture without loading the network
     client.get(f"/api/v1/network.png?{Q}")
     assert len(calls) == 2  # another format is another picture
-    cached = list((app.config["INSTANCE_PATH"] and __import__("pathlib").Path(app.config["INSTANCE_PATH"])
-                   / "cache" / "app").iterdir())
-    assert len(cached) == 2 and not any(p.name.startswith(".tmp") for p in cached)
+    cached = sorted(p.name for p in (Path(app.config["INSTANCE_PATH"]) / "cache" / "app").iterdir())
+    # Each picture once (named by a digest of its graph), and for each a small reference to it
+    # from the data versions it was drawn from.
+    assert sorted(n.rsplit(".", 1)[1] for n in cached) == ["png", "ref", "ref", "svg"]
+    assert not any(n.startswith(".tmp") for n in cached)
     scenario["grant_small"].value_amount = 2_000_000
     from govtrack.extensions import db
 
     db.session.commit()
     client.get(f"/api/v1/network.svg?{Q}")
     assert len(calls) == 3  # the network changed: drawn again
+
+
+def test_a_change_that_leaves_the_picture_alone_does_not_redraw_it(api_as, scenario, monkeypatch):
+    from govtrack.extensions import db
+    from govtrack.partners.services import update_partner
+
+    calls, loads = [], []
+    real = render.compute_layout
+    monkeypatch.setattr(render, "compute_layout", lambda g, *a, **kw: calls.append(1) or real(g, *a, **kw))
+    real_load = queries.network_data
+    monkeypatch.setattr(queries, "network_data", lambda **kw: loads.append(1) or real_load(**kw))
+    client = api_as("manager")
+    first = client.get(f"/api/v1/network.png?{Q}").data
+    update_partner(actor="test", partner=scenario["big"], changes={"notes": "met on Tuesday"})
+    db.session.commit()
+    # The partners' data version changed, so the network is read again, but its graph (and so the
+    # picture's digest) is the same: the drawing is reused.
+    assert client.get(f"/api/v1/network.png?{Q}").data == first
+    assert (len(loads), len(calls)) == (2, 1)
 
 
 def test_layout_is_deterministic(api_as, scenario, make_user):

@@ -139,3 +139,35 @@ def test_obligations_affected_are_the_open_ones(make_partner, make_agreement):
     rows = queries.obligations_affected([agreement.id])
     assert [(r["id"], r["status"]) for r in rows] == [(open_ob.id, "pending")]
     assert queries.obligations_affected([]) == []
+
+
+def test_the_page_shows_the_first_rows_of_each_list_and_how_many_there_are():
+    from govtrack.network.queries import (
+        PAGE_LIST,
+        AgreementRow,
+        NetworkData,
+        PartnerRow,
+        PartyRow,
+        page_metrics,
+    )
+
+    n = PAGE_LIST + 7
+    # A chain funder -> grant -> works_i: the funder and the grant hold every project together.
+    data = NetworkData(
+        as_of=AS_OF,
+        partners=[PartnerRow(1, "Funder", "nonprofit_funder")] + [PartnerRow(10 + i, f"C{i}", "construction_partner") for i in range(n)],
+        agreements=[AgreementRow(100, "Grant", "grant", "active", Decimal(1000))]
+        + [AgreementRow(200 + i, f"Works {i}", "construction", "active", Decimal(10)) for i in range(n)],
+        parties=[PartyRow(100, 1, "funder")] + [PartyRow(200 + i, 10 + i, "contractor") for i in range(n)],
+        dependencies=[(200 + i, 100) for i in range(n)],
+    )
+    full = graph.compute_metrics(data)
+    assert full["single_points_of_failure"]["projects_total"] == n == len(full["single_points_of_failure"]["projects"])
+    shown = page_metrics(full)
+    spof = shown["single_points_of_failure"]
+    assert len(spof["projects"]) == PAGE_LIST and spof["projects_total"] == n
+    assert spof["projects"] == full["single_points_of_failure"]["projects"][:PAGE_LIST]
+    assert len(spof["bridges"]) <= PAGE_LIST
+    supply = shown["concentration"]["flows"]["supply"]
+    assert len(supply["sources"]) == 3 and supply["sources_total"] == n
+    assert full["concentration"]["flows"]["supply"]["sources"][:3] == supply["sources"]
