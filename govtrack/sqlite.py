@@ -36,6 +36,11 @@ def configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Read the file through a shared memory map (the OS page cache, one copy for every
+            # worker) and keep a larger page cache per connection: at 280,000 members the default
+            # 2 MB cache is evicted by one page's queries and the next page re-reads through syscalls.
+            cursor.execute("PRAGMA mmap_size=268435456")
+            cursor.execute("PRAGMA cache_size=-16384")
         cursor.close()
 
     @event.listens_for(engine, "begin")
