@@ -55,6 +55,7 @@ class Env:
             GOVTRACK_SECRET_KEY="bench-secret-key",
             GOVTRACK_AUDIT_KEY="bench-audit-key",
             GOVTRACK_UPLOAD_DIR=str(self.workdir / "uploads"),
+            GOVTRACK_CACHE_DIR=str(self.workdir / "cache"),
             GOVTRACK_LOGIN_RATE_LIMIT="100000 per minute",
             FLASK_APP="govtrack",
         )
@@ -73,6 +74,9 @@ class Env:
             base = self.url.rsplit("/", 1)[0] + "/postgres"
             with contextlib.suppress(Exception):
                 _psql(base, f"DROP DATABASE IF EXISTS {self.pg_dbname} WITH (FORCE)")
+        if os.environ.get("GOVTRACK_BENCH_KEEP"):
+            print(f"kept {self.workdir} (GOVTRACK_BENCH_KEEP)", file=sys.stderr)
+            return
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

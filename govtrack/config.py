@@ -28,6 +28,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": env.get("GOVTRACK_UPLOAD_DIR") or str(instance_path / "uploads"),
+        "CACHE_DIR": env.get("GOVTRACK_CACHE_DIR") or str(instance_path / "cache" / "app"),
         "MAX_UPLOAD_BYTES": int(env.get("GOVTRACK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "REDIS_URL": env.get("GOVTRACK_REDIS_URL") or None,
         "RATELIMIT_STORAGE_URI": env.get("GOVTRACK_REDIS_URL") or "memory://",

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 MAX_FILES = 500
 TTL_SECONDS = 7 * 24 * 3600
+STALE_TMP_SECONDS = 3600  # a temporary file this old belongs to a worker that died writing it
 
 
 class FileCache:
@@ -65,17 +67,32 @@ class FileCache:
         self._prune()
 
     def _prune(self) -> None:
-        """Keep the newest `max_files` pictures (another worker may delete the same file: fine)."""
+        """Keep the newest `max_files` entries, and drop temporary files a killed worker left behind.
+        Other workers prune the same folder at the same time: a file may vanish between listing it
+        and looking at it, which only means someone else removed it."""
+        now = time.time()
+        entries: list[tuple[float, str]] = []
         try:
-            entries = [e for e in os.scandir(self.directory) if e.is_file() and not e.name.startswith(".")]
-        except FileNotFoundError:
+            listing = list(os.scandir(self.directory))
+        except OSError:
             return
+        for e in listing:
+            try:
+                mtime = e.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if e.name.startswith(".tmp-"):
+                if now - mtime > STALE_TMP_SECONDS:
+                    with contextlib.suppress(OSError):
+                        os.unlink(e.path)
+            elif not e.name.startswith("."):
+                entries.append((mtime, e.path))
         if len(entries) <= self.max_files:
             return
-        entries.sort(key=lambda e: e.stat().st_mtime)
-        for e in entries[: len(entries) - self.max_files]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(e.path)
+        entries.sort()
+        for _mtime, path in entries[: len(entries) - self.max_files]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 class RedisCache:
@@ -110,8 +127,8 @@ def get_cache() -> FileCache | RedisCache:
         if url:
             ext["cache"] = RedisCache(url)
         else:
-            instance = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
-            ext["cache"] = FileCache(instance / "cache" / "app")
+            directory = app.config.get("CACHE_DIR") or Path(app.config.get("INSTANCE_PATH") or app.instance_path) / "cache" / "app"
+            ext["cache"] = FileCache(Path(directory))
     return ext["cache"]
 
 

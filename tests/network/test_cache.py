@@ -28,6 +28,40 @@ def test_file_cache_keeps_only_the_newest_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k3", "k4", "k5"]
 
 
+def test_pruning_while_another_worker_removes_files_does_not_fail(tmp_path, monkeypatch):
+    # Found by the fault run: two workers pruning at once, a listed file vanished before its stat.
+    import os
+
+    cache = FileCache(tmp_path, max_files=2)
+    for i in range(3):
+        (tmp_path / f"k{i}").write_bytes(b"x")
+        os.utime(tmp_path / f"k{i}", (1000 + i, 1000 + i))
+    real_scandir = os.scandir
+
+    def scandir_then_vanish(path):
+        entries = list(real_scandir(path))
+        os.unlink(tmp_path / "k0")  # another worker's prune, between the listing and the stat
+        return iter(entries)
+
+    monkeypatch.setattr(os, "scandir", scandir_then_vanish)
+    cache.put("k3", b"x")  # must not raise
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k2", "k3"]
+
+
+def test_pruning_removes_temporary_files_a_killed_worker_left(tmp_path):
+    import os
+    import time
+
+    cache = FileCache(tmp_path)
+    (tmp_path / ".tmp-old").write_bytes(b"half")
+    old = time.time() - 2 * 3600
+    os.utime(tmp_path / ".tmp-old", (old, old))
+    (tmp_path / ".tmp-writing").write_bytes(b"being written now")
+    cache.put("k", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-writing", "k"]
+
+
 def test_file_cache_refuses_keys_that_are_paths(tmp_path):
     with pytest.raises(ValueError):
         FileCache(tmp_path).get("../secret_key")
