@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import (
@@ -180,10 +180,43 @@ def get_document(document_id: int) -> Document | None:
     )
 
 
+AWAITING_DECISION = ("under_deliberation", "draft", "approved")
+
+
+def find_agreement(text: str | None) -> int | None:
+    """The id of the agreement a person typed: its number ("12" or "#12") or its reference (any
+    case). None for nothing typed (or "0"); LookupError when nothing matches."""
+    text = (text or "").strip()
+    if text in ("", "0"):
+        return None
+    digits = text.removeprefix("#")
+    if digits.isascii() and digits.isdigit():
+        number = int(digits)
+        found = db.session.scalar(select(Agreement.id).where(Agreement.id == number)) if number < 2**31 else None
+    else:
+        found = db.session.scalar(
+            select(Agreement.id).where(func.lower(Agreement.reference) == text.lower()).order_by(Agreement.id).limit(1)
+        )
+    if found is None:
+        raise LookupError(text)
+    return found
+
+
+def awaiting_decision(limit: int = 50) -> list[tuple[int, str | None, str]]:
+    """(id, reference, title) of the newest agreements a forum is about to decide, to suggest."""
+    stmt = (
+        select(Agreement.id, Agreement.reference, Agreement.title)
+        .where(Agreement.status.in_(AWAITING_DECISION))
+        .order_by(Agreement.id.desc())
+        .limit(limit)
+    )
+    return [tuple(r) for r in db.session.execute(stmt)]
+
+
 def agreement_choices(*, exclude: int | None = None) -> list[tuple[int, str]]:
     """Agreements for a select (at most 2,000): those a forum is about to decide first (under
     deliberation, draft, approved), then the newest of the rest."""
-    first = case((Agreement.status.in_(["under_deliberation", "draft", "approved"]), 0), else_=1)
+    first = case((Agreement.status.in_(AWAITING_DECISION), 0), else_=1)
     stmt = select(Agreement.id, Agreement.title, Agreement.reference).order_by(first, Agreement.id.desc())
     if exclude is not None:
         stmt = stmt.where(Agreement.id != exclude)

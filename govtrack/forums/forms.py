@@ -93,7 +93,11 @@ class MeetingForm(FlaskForm):
 
 class AgendaForm(FlaskForm):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
-    agreement_id = SelectField(_l("Agreement deliberated"), coerce=int, validators=[Optional()])
+    agreement_id = StringField(
+        _l("Agreement deliberated"), validators=[Optional(), Length(max=100)],
+        description=_l("Its reference (e.g. PKS/001/2026) or its number; empty: none."),
+        render_kw={"list": "agreements-awaiting", "autocomplete": "off"},
+    )
     clause_numbers = StringField(_l("Clause numbers"), validators=[Optional(), Length(max=500)],
                                  description=_l("E.g. 1, 3, 4. Empty: the agreement as a whole."))
 
@@ -108,7 +112,11 @@ class MotionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     text = TextAreaField(_l("Text of the motion"), validators=[DataRequired(), Length(max=50000)])
     effect = SelectField(_l("Effect if carried"), choices=EFFECTS, validators=[DataRequired()])
-    agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[Optional()])
+    agreement_id = StringField(
+        _l("Agreement"), validators=[Optional(), Length(max=100)],
+        description=_l("Its reference (e.g. PKS/001/2026) or its number; empty: none."),
+        render_kw={"list": "agreements-awaiting", "autocomplete": "off"},
+    )
     amendments = TextAreaField(
         _l("Amended clauses"), validators=[Optional(), Length(max=100000)],
         description=_l("One per line: clause number, a colon, the new text. E.g. 2: Margin 7% per year."),

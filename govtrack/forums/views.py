@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtrack.agreements.models import AgreementKind
-from govtrack.agreements.queries import agreement_choices
+from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
@@ -117,6 +117,16 @@ def meeting_new():
     return render_template("forums/meeting_form.html", form=form), (422 if form.errors else 200)
 
 
+def _agreement_typed(form) -> int | None:
+    """The agreement the form's field names (reference or number), or None; a clear field error
+    when no agreement matches."""
+    try:
+        return find_agreement(form.agreement_id.data)
+    except LookupError:
+        message = _("No agreement has this reference or number.")
+        raise ValidationFailed(message, fields={"agreement_id": [message]}) from None
+
+
 # A meeting page names the people who attended up to this many; a larger meeting (a members' meeting
 # of thousands) links to its attendance register instead, so the page stays as light at any size.
 ATTENDANCE_INLINE = 60
@@ -134,9 +144,8 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
     present = queries.present_count(meeting, forum)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
-    if meeting.status != MeetingStatus.closed and can(current_user, "meetings.run"):
-        # Only a meeting that still changes shows the agenda form and needs its agreements.
-        agenda_form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
+    # Only a meeting that still changes shows the agenda form and its suggestions.
+    awaiting = awaiting_decision() if meeting.status != MeetingStatus.closed and can(current_user, "meetings.run") else []
     minutes_form = minutes_form or forms.MinutesForm(data={"minutes": meeting.minutes})
     return render_template(
         "forums/meeting.html", meeting=meeting, forum=forum, votes=votes, counts=counts,
@@ -147,6 +156,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
         quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
                                  denominator=forum.quorum_denominator, strict=forum.quorum_strict),
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
+        awaiting=awaiting,
         minutes_form=minutes_form, confirm=forms.ConfirmForm(), thresholds=dict(forms.THRESHOLDS),
         effects=dict(forms.EFFECTS),
     ), status
@@ -220,10 +230,9 @@ def minutes(meeting_id: int):
 def agenda_add(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     form = forms.AgendaForm()
-    form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
     if form.validate_on_submit():
-        agreement_id = form.agreement_id.data or None
         try:
+            agreement_id = _agreement_typed(form)
             clause_ids = []
             numbers = getattr(form, "numbers", [])
             if numbers:
@@ -251,13 +260,12 @@ def agenda_add(meeting_id: int):
 def motion_new(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     form = forms.MotionForm()
-    form.agreement_id.choices = [(0, _("— none —")), *agreement_choices()]
     if meeting.status == MeetingStatus.closed:
         flash(_("This meeting is closed; it changes no more."), "danger")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
     if form.validate_on_submit():
-        agreement_id = form.agreement_id.data or None
         try:
+            agreement_id = _agreement_typed(form)
             amendments = []
             parsed = getattr(form, "parsed", [])
             if parsed:
@@ -280,7 +288,8 @@ def motion_new(meeting_id: int):
             apply_domain_error(form, err)
         else:
             return redirect(url_for("forums.motion", motion_id=motion.id))
-    return render_template("forums/motion_form.html", form=form, meeting=meeting), (422 if form.errors else 200)
+    return render_template("forums/motion_form.html", form=form, meeting=meeting,
+                           awaiting=awaiting_decision()), (422 if form.errors else 200)
 
 
 # --- the roll-call screen ---------------------------------------------------------------------

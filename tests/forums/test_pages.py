@@ -275,3 +275,38 @@ def test_decision_trail_partial(app, make_forum, make_agreement, make_members, m
     with app.test_request_context():
         html = render_template("forums/_decision_trail.html", decisions=decisions_for_agreement(grant.id))
     assert "RP-2026-001" in html and "approve" in html
+
+
+def test_the_agenda_and_motion_forms_take_an_agreement_by_reference_or_number(client, login, make_user, make_forum,
+                                                                              make_meeting, make_agreement):
+    from govtrack.forums.models import AgendaItem
+
+    login(make_user("board"))
+    meeting = make_meeting(make_forum(), open=False)
+    draft = make_agreement("Hibah sumur", kind="grant", reference="PKS/007/2026", clauses=["Dana", "Laporan"])
+    active = make_agreement("Pinjaman lama", kind="loan", status="active")
+    page = client.get(f"/forums/meetings/{meeting.id}").get_data(as_text=True)
+    # Awaiting a decision: suggested; in force: not suggested, but may be typed.
+    assert '<option value="PKS/007/2026">Hibah sumur</option>' in page and "Pinjaman lama" not in page
+
+    def add(agreement: str, clauses: str = ""):
+        return client.post(f"/forums/meetings/{meeting.id}/agenda", data={
+            "csrf_token": csrf_token(client, f"/forums/meetings/{meeting.id}"), "title": "Item",
+            "agreement_id": agreement, "clause_numbers": clauses})
+
+    assert add("pks/007/2026", "2").status_code == 302
+    assert add(f"#{active.id}").status_code == 302
+    assert add(str(active.id)).status_code == 302
+    assert add("").status_code == 302
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                               .order_by(AgendaItem.position)).all()
+    assert [i.agreement_id for i in items] == [draft.id, active.id, active.id, None]
+    for unknown in ("PKS/999/2026", "99999", "#2147483648"):
+        resp = add(unknown)
+        assert resp.status_code == 422 and "No agreement has this reference or number." in resp.get_data(as_text=True)
+    assert _count(AgendaItem, meeting_id=meeting.id) == 4
+    motion = client.post(f"/forums/meetings/{meeting.id}/motions/new", data={
+        "csrf_token": csrf_token(client, f"/forums/meetings/{meeting.id}/motions/new"), "title": "Setuju",
+        "text": "Menyetujui", "effect": "approve", "agreement_id": "PKS/007/2026"})
+    assert motion.status_code == 302
+    assert db.session.scalar(select(Motion.agreement_id).where(Motion.title == "Setuju")) == draft.id
