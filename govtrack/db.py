@@ -43,6 +43,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+# The largest id any id column holds, on every database (SQLite raises past 2**63, PostgreSQL's
+# integer past 2**31): forms, API fields and URL converters refuse anything larger up front.
+MAX_ID = 2**31 - 1
+
 Money = Numeric(18, 2, asdecimal=True)
 ZERO = Decimal("0.00")
 

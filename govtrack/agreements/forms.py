@@ -37,6 +37,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.db import MAX_ID
 
 LABELS = {
     "kind": {
@@ -132,7 +133,7 @@ class AgreementFilterForm(FlaskForm):
     # A name search, not a select of every partner (2,000 options would be most of the page); a
     # partner page links here with one partner's id.
     partner_name = StringField(_l("Partner"), validators=[Optional(), Length(max=200)])
-    partner = IntegerField(_l("Partner"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    partner = IntegerField(_l("Partner"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     visibility = SelectField(
         _l("Visibility"), choices=[("", _l("Any visibility")), *_choices("visibility")], validators=[Optional()]
     )

@@ -17,6 +17,7 @@ from govtrack.agreements.models import (
 )
 from govtrack.auth.permissions import can
 from govtrack.core.paging import Page, keyset_page
+from govtrack.db import MAX_ID
 from govtrack.extensions import db
 from govtrack.partners.queries import partner_ids_named
 
@@ -192,7 +193,7 @@ def find_agreement(text: str | None) -> int | None:
     digits = text.removeprefix("#")
     if digits.isascii() and digits.isdigit():
         number = int(digits)
-        found = db.session.scalar(select(Agreement.id).where(Agreement.id == number)) if number < 2**31 else None
+        found = db.session.scalar(select(Agreement.id).where(Agreement.id == number)) if number <= MAX_ID else None
     else:
         found = db.session.scalar(
             select(Agreement.id).where(func.lower(Agreement.reference) == text.lower()).order_by(Agreement.id).limit(1)

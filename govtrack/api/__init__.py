@@ -8,6 +8,7 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from govtrack.api.schemas import ErrorSchema
+from govtrack.db import MAX_ID
 from govtrack.extensions import csrf
 
 
@@ -23,7 +24,6 @@ class GovtrackApi(Api):
 api = GovtrackApi()
 
 # Ids are 32-bit integers on PostgreSQL; a larger number in a path is simply not found.
-MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

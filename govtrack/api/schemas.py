@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from govtrack.core.paging import MAX_LIMIT
-
-MAX_ID = 2**31 - 1
+from govtrack.db import MAX_ID
 
 
 def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class

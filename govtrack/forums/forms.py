@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from govtrack.db import MAX_ID
 from govtrack.forums.models import Effect, ForumKind, Threshold
 
 FORUM_KINDS = [
@@ -46,7 +47,6 @@ EFFECTS = [
 
 CLAUSE_NUMBER = re.compile(r"^[0-9]{1,6}$")
 TALLY_MAX = 10_000_000  # as the API's tally schema
-MAX_ID = 2**31 - 1  # what an id column holds everywhere (SQLite raises past 2**63, PostgreSQL past 2**31)
 
 
 def _clause_number(text: str) -> int:
