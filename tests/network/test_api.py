@@ -127,14 +127,21 @@ def test_member_never_sees_an_internal_partner(api_as, make_user, scenario):
     assert member.get(f"/api/v1/network.png?{Q}").data != staff_png
 
 
-def test_unchanged_network_is_served_from_the_cache(api_as, scenario, monkeypatch, app):
-    from pathlib import Path
-
+@pytest.fixture
+def drawn_and_loaded(monkeypatch) -> tuple[list, list]:
+    """(layouts computed, networks loaded from the database): one entry each time."""
     calls, loads = [], []
     real = render.compute_layout
     monkeypatch.setattr(render, "compute_layout", lambda g, *a, **kw: calls.append(1) or real(g, *a, **kw))
     real_load = queries.network_data
     monkeypatch.setattr(queries, "network_data", lambda **kw: loads.append(1) or real_load(**kw))
+    return calls, loads
+
+
+def test_unchanged_network_is_served_from_the_cache(api_as, scenario, drawn_and_loaded, app):
+    from pathlib import Path
+
+    calls, loads = drawn_and_loaded
     client = api_as("manager")
     first = client.get(f"/api/v1/network.svg?{Q}")
     second = client.get(f"/api/v1/network.svg?{Q}")
@@ -155,15 +162,11 @@ def test_unchanged_network_is_served_from_the_cache(api_as, scenario, monkeypatc
     assert len(calls) == 3  # the network changed: drawn again
 
 
-def test_a_change_that_leaves_the_picture_alone_does_not_redraw_it(api_as, scenario, monkeypatch):
+def test_a_change_that_leaves_the_picture_alone_does_not_redraw_it(api_as, scenario, drawn_and_loaded):
     from govtrack.extensions import db
     from govtrack.partners.services import update_partner
 
-    calls, loads = [], []
-    real = render.compute_layout
-    monkeypatch.setattr(render, "compute_layout", lambda g, *a, **kw: calls.append(1) or real(g, *a, **kw))
-    real_load = queries.network_data
-    monkeypatch.setattr(queries, "network_data", lambda **kw: loads.append(1) or real_load(**kw))
+    calls, loads = drawn_and_loaded
     client = api_as("manager")
     first = client.get(f"/api/v1/network.png?{Q}").data
     update_partner(actor="test", partner=scenario["big"], changes={"notes": "met on Tuesday"})
