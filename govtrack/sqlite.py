@@ -11,6 +11,8 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from govtrack.db import sqlite_functions
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -42,6 +44,7 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA mmap_size=268435456")
             cursor.execute("PRAGMA cache_size=-16384")
         cursor.close()
+        sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

@@ -3,14 +3,11 @@ status moves and document upload; and the labels the pages show for the codes.""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    DecimalField,
     Form,
     HiddenField,
     IntegerField,
@@ -37,6 +34,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.core.money import MoneyField
 from govtrack.db import MAX_ID
 
 LABELS = {
@@ -102,19 +100,7 @@ MOVE_LABELS = {
 }
 
 PARTY_ROWS = 3
-MAX_VALUE = Decimal(10) ** 16  # what the money column (18 digits, 2 after the point) can hold
 CLAUSE_ROWS = 3
-
-
-class FiniteDecimalField(DecimalField):
-    """A DecimalField for amounts: Decimal() also reads "NaN", "sNaN" and "Infinity", and a signalling
-    NaN makes WTForms' NumberRange raise ValueError (a 500) instead of refusing the value."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(str(_l("Not a valid decimal value.")))
 
 
 def _choices(name: str) -> list[tuple[str, str]]:
@@ -192,8 +178,8 @@ class AgreementForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices("kind"), validators=[DataRequired()])
     # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
     parties = FieldList(FormField(PartyRowForm), max_entries=50)
-    value = FiniteDecimalField(_l("Value"), places=2, validators=[Optional(), NumberRange(min=0)],
-                         description=_l("Amount, for example 150000000 or 1500000.50."))
+    value = MoneyField(_l("Value"), validators=[Optional()],
+                       description=_l("Amount, for example 150000000 or 1500000.50."))
     value_currency = StringField(
         _l("Currency"), default="IDR",
         validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))],
@@ -228,14 +214,6 @@ class AgreementForm(FlaskForm):
     def validate_parties(self, field) -> None:
         if not any(not row.form.is_blank() for row in field.entries):
             raise ValidationError(_l("Name at least one party."))
-
-    def validate_value(self, field) -> None:
-        if field.data is None:
-            return
-        if not field.data.is_finite() or field.data.as_tuple().exponent < -2:
-            raise ValidationError(_l("At most two decimal places."))
-        if field.data >= MAX_VALUE:
-            raise ValidationError(_l("Too large."))
 
     def validate_end_date(self, field) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:

@@ -27,6 +27,7 @@ from govtrack.agreements.models import (
 )
 from govtrack.audit.services import record
 from govtrack.core import uploads
+from govtrack.core.money import AmountError, check_amount
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
@@ -103,6 +104,7 @@ def _invalid(fields: dict[str, list]) -> ValidationFailed:
 
 
 def _validate_scalars(values: dict) -> None:
+    """Refuse what the rules forbid; the value comes back in `values` with two decimal places."""
     errors: dict[str, list] = {}
     if "title" in values and not (values["title"] or "").strip():
         errors["title"] = [_l("Required.")]
@@ -110,9 +112,11 @@ def _validate_scalars(values: dict) -> None:
         errors["kind"] = [_l("Not a known kind of agreement.")]
     if "visibility" in values and values["visibility"] not in {v.value for v in Visibility}:
         errors["visibility"] = [_l("Must be internal, members or public.")]
-    amount = values.get("value_amount")
-    if amount is not None and (not Decimal(amount).is_finite() or Decimal(amount) < 0):
-        errors["value"] = [_l("Must be zero or more.")]
+    if values.get("value_amount") is not None:
+        try:
+            values["value_amount"] = check_amount(values["value_amount"])
+        except AmountError as err:
+            errors["value"] = [err.message]
     cur = values.get("value_currency")
     if cur is not None and (len(cur) != 3 or not cur.isalpha() or not cur.isupper()):
         errors["value"] = [_l("Currency must be three capital letters, e.g. IDR.")]
@@ -282,6 +286,8 @@ def update_agreement(
         _check_reference_free(values["reference"], agreement.id)
     merged = {name: getattr(agreement, name) for name in SCALARS} | values
     _validate_scalars(merged)
+    if "value_amount" in values:
+        values["value_amount"] = merged["value_amount"]
     for key, value in values.items():
         setattr(agreement, key, value)
     if parties is not None:

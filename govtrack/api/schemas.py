@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from govtrack.core.money import AMOUNT_PATTERN, AmountError, parse_amount
 from govtrack.core.paging import MAX_LIMIT
-from govtrack.db import MAX_ID
+from govtrack.db import MAX_AMOUNT, MAX_ID
 
 
 def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
@@ -41,24 +42,32 @@ class StrictSchema(Schema):
         return data
 
 
+class AmountField(fields.String):
+    """A money amount as a decimal string, loaded as a Decimal by govtrack.core.money, the rules and
+    messages of the forms: ASCII digits, at most 15 before the point and 2 after, no sign or exponent.
+    `positive` refuses zero too (a payment)."""
+
+    def __init__(self, *, positive: bool = False, **kwargs) -> None:
+        metadata = {"example": "1500000.00", "pattern": AMOUNT_PATTERN, "maxLength": 18,
+                    "description": f"A decimal string: at most 15 digits before the point and 2 after "
+                                   f"(at most {MAX_AMOUNT}){', more than zero' if positive else ''}."}
+        kwargs["metadata"] = {**metadata, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+        self.positive = positive
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_amount(text, positive=self.positive)
+        except AmountError as err:
+            raise ValidationError(str(err.message)) from None
+
+
 class MoneySchema(StrictSchema):
-    amount = fields.String(required=True, metadata={"example": "1500000.00"})
+    amount = AmountField(required=True)
     currency = fields.String(
         load_default="IDR", validate=validate.Regexp(r"^[A-Z]{3}$", error="Three capital letters, e.g. IDR.")
     )
-
-    @validates_schema
-    def _amount(self, data, **kwargs):
-        try:
-            value = Decimal(data["amount"])
-        except (InvalidOperation, KeyError, TypeError):
-            raise ValidationError("Not a decimal number.", "amount") from None
-        if not value.is_finite() or value < 0:
-            raise ValidationError("Must be zero or more.", "amount")
-        if value.as_tuple().exponent < -2:
-            raise ValidationError("At most two decimal places.", "amount")
-        if abs(value) >= Decimal(10) ** 16:
-            raise ValidationError("Too large.", "amount")
 
 
 def money_out(amount: Decimal | None, currency: str) -> dict | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -23,13 +23,25 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def format_money(amount: Decimal | None, currency: str = "IDR") -> str:
-    """Rp 1.500.000 in Indonesian, IDR 1,500,000 in English; other currencies with their code."""
+def format_money(amount: Decimal | int | None, currency: str = "IDR") -> str:
+    """Rp 1.500.000 in Indonesian, IDR 1,500,000 in English; other currencies with their code.
+    Never raises: whatever a column or a sum holds is shown (the money columns hold at most
+    999999999999999.99, and a sum of them stays far inside the 40 digits given here)."""
     if amount is None:
         return "—"
+    try:
+        amount = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    except ArithmeticError:
+        return str(amount)
+    if not amount.is_finite():
+        return "—"
     locale = str(get_locale() or "id")
-    places = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
-    number = format_decimal(amount, format=places)
+    with localcontext(Context(prec=40)):
+        if amount.adjusted() >= 38:
+            number = f"{amount:E}"  # no column holds it; a plain number beats an error page
+        else:
+            places = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+            number = format_decimal(amount, format=places)
     if currency == "IDR":
         return f"Rp {number}" if locale.startswith("id") else f"IDR {number}"
     return f"{currency} {number}"

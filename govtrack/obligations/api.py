@@ -13,6 +13,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.api import exempt
 from govtrack.api.schemas import (
+    AmountField,
     IdField,
     ListArgs,
     MoneySchema,
@@ -122,21 +123,12 @@ class ObligationQuery(ListArgs):
 class FulfilSchema(StrictSchema):
     date = fields.Date(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    amount = fields.String(load_default=None, allow_none=True, metadata={
-        "description": "A decimal string: a partial payment. Without it the whole remaining amount is paid "
-                       "(or, with no amount on the obligation, it is marked done)."})
+    amount = AmountField(positive=True, load_default=None, allow_none=True, metadata={
+        "description": "A decimal string (at most 15 digits before the point and 2 after): a partial "
+                       "payment. Without it the whole remaining amount is paid (or, with no amount on the "
+                       "obligation, it is marked done)."})
     occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
         "description": "The occurrence to fulfil; without it, the earliest open occurrence."})
-
-    @validates_schema
-    def _amount(self, data, **kwargs):
-        if data.get("amount") is not None:
-            try:
-                value = Decimal(data["amount"])
-            except (ArithmeticError, ValueError):
-                raise ValidationError("Not a decimal number.", "amount") from None
-            if not value.is_finite():
-                raise ValidationError("Not a decimal number.", "amount")
 
 
 class WaiveSchema(StrictSchema):

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from govtrack.agreements.forms import FiniteDecimalField
+from govtrack.core.money import MoneyField
 from govtrack.obligations.models import ObligationKind, OwedBy
 
 KIND_CHOICES = [
@@ -43,7 +43,7 @@ class ObligationForm(FlaskForm):
     partner_id = SelectField(_l("Partner (a party to the agreement)"), coerce=int, validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    amount = FiniteDecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0)])
+    amount = MoneyField(_l("Amount"), validators=[Optional()])
     currency = StringField(_l("Currency"), default="IDR",
                            validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))])
     schedule = SelectField(_l("Schedule"), choices=SCHEDULE_CHOICES, default="once")
@@ -73,7 +73,7 @@ class FulfilForm(FlaskForm):
     """Fulfil an occurrence: all of it, or a partial payment, with an optional evidence file."""
 
     date = DateField(_l("Fulfilled on"), validators=[DataRequired()])
-    amount = FiniteDecimalField(_l("Amount paid (leave empty for the whole remaining amount)"), places=2,
-                          validators=[Optional(), NumberRange(min=0.01)])
+    amount = MoneyField(_l("Amount paid (leave empty for the whole remaining amount)"), positive=True,
+                        validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     evidence = FileField(_l("Evidence (PDF, image, Word, Excel, OpenDocument)"))

@@ -21,7 +21,7 @@ from govtrack.auth.models import User
 from govtrack.core import versions
 from govtrack.core.cache import remember_json
 from govtrack.core.paging import Page, decode_cursor, encode_cursor
-from govtrack.db import ZERO, Money
+from govtrack.db import ZERO, money_sum
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.obligations.models import (
@@ -299,7 +299,7 @@ def _groups(base: Select, today: dt.date) -> tuple[list[Group], list[Group], lis
         *keys,
         func.sum(case((Occurrence.due_on < today, 1), else_=0)),
         func.sum(case((Occurrence.due_on >= today, 1), else_=0)),
-        func.sum(remaining, type_=Money),
+        money_sum(remaining),
     ).group_by(*keys)
     by: tuple[dict, dict, dict] = ({}, {}, {})
     for owed_by, pid, pname, category, uid, uname, currency, overdue, upcoming, amount in db.session.execute(stmt):
@@ -558,7 +558,7 @@ def maturity_wall(*, today: dt.date, months: int = 24) -> tuple[list[Month], dic
     what is overdue from earlier months."""
     first = today.replace(day=1)
     end = first + relativedelta(months=months)
-    remaining = func.sum(func.coalesce(Occurrence.amount, 0) - Occurrence.paid_amount, type_=Money)
+    remaining = money_sum(func.coalesce(Occurrence.amount, 0) - Occurrence.paid_amount)
     base = (
         select(Occurrence.id)
         .join(Obligation, Obligation.id == Occurrence.obligation_id)

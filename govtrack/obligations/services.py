@@ -19,6 +19,7 @@ from govtrack.agreements.models import Agreement, AgreementParty, Clause
 from govtrack.audit.services import record
 from govtrack.auth.models import User
 from govtrack.core import uploads
+from govtrack.core.money import AmountError, check_amount
 from govtrack.db import ZERO, utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -92,9 +93,10 @@ def _validate(data: ObligationData) -> Agreement:
         if clause_agreement != agreement.id:
             errors["clause_id"] = [_l("This clause is not part of the agreement.")]
     if data.amount is not None:
-        amount = Decimal(data.amount)
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-            errors["amount"] = [_l("Zero or more, at most two decimal places.")]
+        try:
+            check_amount(data.amount)
+        except AmountError as err:
+            errors["amount"] = [err.message]
     cur = data.currency or ""
     if len(cur) != 3 or not cur.isalpha() or not cur.isupper():
         errors["amount"] = [_l("Currency must be three capital letters, e.g. IDR.")]
@@ -127,7 +129,7 @@ def create_obligation(*, actor, data: ObligationData, today: dt.date | None = No
         partner_id=data.partner_id,
         kind=data.kind,
         title=data.title.strip(),
-        amount=Decimal(data.amount) if data.amount is not None else None,
+        amount=check_amount(data.amount) if data.amount is not None else None,
         currency=data.currency,
         due_date=data.due_date if not data.rrule else None,
         rrule=recurrence.clean_rule(data.rrule) if data.rrule else None,
@@ -298,11 +300,12 @@ def fulfil(
     if on is None:
         raise _invalid({"date": [_l("Required.")]})
     if amount is not None:
-        amount = Decimal(amount)
         if occ.amount is None:
             raise _invalid({"amount": [_l("This obligation has no amount; mark it done without one.")]})
-        if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-            raise _invalid({"amount": [_l("More than zero, at most two decimal places.")]})
+        try:
+            amount = check_amount(amount, positive=True)
+        except AmountError as err:
+            raise _invalid({"amount": [err.message]}) from None
         if amount > occ.remaining:
             raise _invalid({"amount": [_l("More than the %(r)s still owed.", r=occ.remaining)]})
     elif occ.amount is not None:
