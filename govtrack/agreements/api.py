@@ -21,6 +21,8 @@ from govtrack.agreements.models import (
 )
 from govtrack.api import exempt
 from govtrack.api.schemas import (
+    BoundedDate,
+    IdArg,
     IdField,
     ListArgs,
     MoneySchema,
@@ -83,8 +85,8 @@ class AgreementSchema(StrictSchema):
     status = fields.String(dump_only=True, metadata={"enum": _values(AgreementStatus)})
     parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
     value = fields.Nested(MoneySchema, allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = BoundedDate(allow_none=True)
+    end_date = BoundedDate(allow_none=True)
     summary = fields.String(allow_none=True, validate=validate.Length(max=50000))
     visibility = fields.String(load_default="internal", validate=validate.OneOf(_values(Visibility)))
     depends_on = fields.List(IdField(), load_default=list)
@@ -112,7 +114,7 @@ class AgreementQuery(ListArgs):
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     status = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementStatus)))
     kind = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementKind)))
-    partner_id = IdField(load_default=None)
+    partner_id = IdArg(load_default=None)
     visibility = fields.String(load_default=None, validate=validate.OneOf(_values(Visibility)))
 
 
