@@ -302,3 +302,18 @@ def test_a_far_payment_date_through_the_form_is_a_field_error(world, client):
     assert resp.status_code in (200, 422)
     assert LAST in resp.get_data(as_text=True)
     assert table_counts() == before
+
+
+def test_a_far_meeting_start_through_the_form_is_a_field_error(world, client):
+    import lxml.html
+
+    sign_in(client, world.admin)
+    page = client.get("/forums/meetings/new").get_data(as_text=True)
+    token = lxml.html.fromstring(page).xpath('//input[@name="csrf_token"]/@value')[0]
+    before = table_counts()
+    resp = client.post("/forums/meetings/new", data={
+        "csrf_token": token, "forum_id": str(world.objects["forum"].id), "title": "Far",
+        "starts_at": "9999-12-31T23:00", "location": "Hall"})
+    assert resp.status_code == 422
+    assert LAST in resp.get_data(as_text=True)
+    assert table_counts() == before
