@@ -19,7 +19,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
-from govtrack.api import exempt
+from govtrack.api import created_links, exempt
 from govtrack.api.schemas import (
     BoundedDate,
     IdArg,
@@ -201,6 +201,7 @@ class Agreements(MethodView):
 
     @permission_required("agreements.edit")
     @blp.arguments(AgreementSchema)
+    @blp.doc(**created_links(getAgreement="agreement_id", transitionAgreement="agreement_id"))
     @blp.response(201, AgreementSchema)
     def post(self, data):
         """Create a draft agreement."""
@@ -217,6 +218,7 @@ class Agreements(MethodView):
 class AgreementItem(MethodView):
     @permission_required("agreements.view")
     @blp.response(200, AgreementSchema)
+    @blp.doc(operationId="getAgreement")
     def get(self, agreement_id):
         """One agreement with its parties, clauses (and their history), documents and decisions."""
         return serialise([_load_visible(agreement_id)], with_documents=True)[0]
@@ -240,6 +242,7 @@ class AgreementItem(MethodView):
 @permission_required("agreements.transition")
 @blp.arguments(TransitionSchema)
 @blp.response(200, AgreementSchema)
+@blp.doc(operationId="transitionAgreement")
 def transition(data, agreement_id):
     """Move the agreement to another status (409 `decision_required` or `invalid_transition`)."""
     agreement = _load_visible(agreement_id)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from govtrack.api import exempt
+from govtrack.api import created_links, exempt
 from govtrack.api.schemas import (
     BoundedDate,
     IdArg,
@@ -228,6 +228,7 @@ class Obligations(MethodView):
 
     @permission_required("obligations.edit")
     @blp.arguments(ObligationSchema)
+    @blp.doc(**created_links(getObligation="obligation_id"))
     @blp.response(201, ObligationSchema)
     def post(self, data):
         """Create an obligation: once (due_date) or a series (rrule + starts_on)."""
@@ -249,6 +250,7 @@ class Obligations(MethodView):
 class ObligationItem(MethodView):
     @permission_required("obligations.view")
     @blp.response(200, ObligationSchema)
+    @blp.doc(operationId="getObligation")
     def get(self, obligation_id):
         """One obligation with its occurrences, their computed statuses, payments and evidence."""
         return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]

@@ -10,7 +10,6 @@ import itertools
 import os
 
 import hypothesis.strategies as st
-import lxml.html
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
