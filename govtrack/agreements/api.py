@@ -19,8 +19,10 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
-from govtrack.api import exempt
+from govtrack.api import created_links, exempt
 from govtrack.api.schemas import (
+    BoundedDate,
+    IdArg,
     IdField,
     ListArgs,
     MoneySchema,
@@ -83,8 +85,8 @@ class AgreementSchema(StrictSchema):
     status = fields.String(dump_only=True, metadata={"enum": _values(AgreementStatus)})
     parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
     value = fields.Nested(MoneySchema, allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = BoundedDate(allow_none=True)
+    end_date = BoundedDate(allow_none=True)
     summary = fields.String(allow_none=True, validate=validate.Length(max=50000))
     visibility = fields.String(load_default="internal", validate=validate.OneOf(_values(Visibility)))
     depends_on = fields.List(IdField(), load_default=list)
@@ -112,7 +114,7 @@ class AgreementQuery(ListArgs):
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     status = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementStatus)))
     kind = fields.String(load_default=None, validate=validate.OneOf(_values(AgreementKind)))
-    partner_id = IdField(load_default=None)
+    partner_id = IdArg(load_default=None)
     visibility = fields.String(load_default=None, validate=validate.OneOf(_values(Visibility)))
 
 
@@ -199,6 +201,7 @@ class Agreements(MethodView):
 
     @permission_required("agreements.edit")
     @blp.arguments(AgreementSchema)
+    @blp.doc(**created_links(getAgreement="agreement_id", transitionAgreement="agreement_id"))
     @blp.response(201, AgreementSchema)
     def post(self, data):
         """Create a draft agreement."""
@@ -215,6 +218,7 @@ class Agreements(MethodView):
 class AgreementItem(MethodView):
     @permission_required("agreements.view")
     @blp.response(200, AgreementSchema)
+    @blp.doc(operationId="getAgreement")
     def get(self, agreement_id):
         """One agreement with its parties, clauses (and their history), documents and decisions."""
         return serialise([_load_visible(agreement_id)], with_documents=True)[0]
@@ -238,6 +242,7 @@ class AgreementItem(MethodView):
 @permission_required("agreements.transition")
 @blp.arguments(TransitionSchema)
 @blp.response(200, AgreementSchema)
+@blp.doc(operationId="transitionAgreement")
 def transition(data, agreement_id):
     """Move the agreement to another status (409 `decision_required` or `invalid_transition`)."""
     agreement = _load_visible(agreement_id)

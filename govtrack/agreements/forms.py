@@ -34,6 +34,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.core.dates import DateInRange
 from govtrack.core.money import MoneyField
 from govtrack.db import MAX_ID
 
@@ -184,8 +185,8 @@ class AgreementForm(FlaskForm):
         _l("Currency"), default="IDR",
         validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))],
     )
-    start_date = DateField(_l("Start date"), validators=[Optional()])
-    end_date = DateField(_l("End date"), validators=[Optional()])
+    start_date = DateField(_l("Start date"), validators=[Optional(), DateInRange()])
+    end_date = DateField(_l("End date"), validators=[Optional(), DateInRange()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
     visibility = SelectField(_l("Visibility"), choices=_choices("visibility"), default=Visibility.internal.value,
                              validators=[DataRequired()])

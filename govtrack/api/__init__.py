@@ -57,6 +57,16 @@ def init_api(app: Flask) -> GovtrackApi:
     return api
 
 
+def created_links(**targets: str) -> dict:
+    """OpenAPI links from a 201 to the operations that take the new object's id, as
+    `created_links(getAgreement="agreement_id")`: clients (and schemathesis' stateful tests) follow
+    them from create to read to change."""
+    return {"responses": {201: {"links": {  # an int key: merged into the 201 that response() documents
+        name[0].upper() + name[1:]: {"operationId": name, "parameters": {param: "$response.body#/id"}}
+        for name, param in targets.items()
+    }}}}
+
+
 def exempt(blp):
     """API blueprints authenticate writes by bearer token only, so CSRF does not apply."""
     csrf.exempt(blp)

@@ -2,19 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from govtrack.core import dates
 from govtrack.core.money import AMOUNT_PATTERN, AmountError, parse_amount
 from govtrack.core.paging import MAX_LIMIT
 from govtrack.db import MAX_AMOUNT, MAX_ID
 
 
+class _JsonId(fields.Integer):
+    """A JSON integer only: 1.5 is not taken as 1, nor 1.0, "1" or true (marshmallow would)."""
+
+    default_error_messages = {"invalid": "An id is a whole number: a JSON integer such as 12, not 12.5, "
+                                         "12.0, \"12\" or true."}
+
+    def __init__(self, **kwargs):
+        kwargs.pop("strict", None)
+        super().__init__(strict=True, **kwargs)
+
+
+class _DigitsId(fields.Integer):
+    """An id in a query string or form field: ASCII digits only (int() would also read "1_0", " 1"
+    and "１")."""
+
+    default_error_messages = {"invalid": "An id is a whole number written in digits, such as 12."}
+
+    def _validated(self, value):
+        if isinstance(value, str) and _DIGITS.fullmatch(value):
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise self.make_error("invalid", input=value)
+
+
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
 def IdField(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
-    """An object id: a positive 32-bit integer (larger numbers cannot name a row)."""
+    """An object id in a JSON body: a JSON integer from 1 to MAX_ID (larger numbers cannot name a row)."""
     kwargs.setdefault("validate", validate.Range(1, MAX_ID))
-    return fields.Integer(**kwargs)
+    return _JsonId(**kwargs)
+
+
+def IdArg(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """An object id in a query string (or a multipart form field): digits, from 1 to MAX_ID."""
+    kwargs.setdefault("validate", validate.Range(1, MAX_ID))
+    return _DigitsId(**kwargs)
+
+
+class BoundedDate(fields.Date):
+    """An ISO date within the range govtrack takes anywhere (core.dates)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not dates.in_range(day):
+            raise ValidationError(dates.range_message())
+        return day
+
+
+class BoundedAwareDateTime(fields.AwareDateTime):
+    """An ISO date-time whose date lies within the range govtrack takes anywhere (core.dates); far
+    from year 9999, so turning it to UTC cannot run off the calendar."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        when = super()._deserialize(value, attr, data, **kwargs)
+        if not dates.in_range(when):
+            raise ValidationError(dates.range_message())
+        return when
 
 
 def _nul_paths(value, path: str = "") -> list[str]:

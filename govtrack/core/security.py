@@ -6,11 +6,14 @@ import re
 import secrets
 
 from flask import Flask, abort, current_app, g, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govtrack.auth.permissions import can
+from govtrack.core import jsondepth
+from govtrack.core.errors import json_error
 from govtrack.db import utcnow
 from govtrack.extensions import db, login_manager
 
@@ -92,6 +95,16 @@ def init_security(app: Flask) -> None:
             for v in values.values():
                 if "\x00" in v:
                     abort(400)
+
+    @app.before_request
+    def _json_depth():
+        # Before anything parses the body: a JSON nested thousands deep would end in a
+        # RecursionError deep inside the parser.
+        if request.path.startswith("/api/") and request.is_json and jsondepth.too_deep(request.get_data(cache=True)):
+            message = _("The JSON body is nested too deeply: at most %(n)d levels of [ and {.",
+                        n=jsondepth.MAX_JSON_DEPTH)
+            return json_error(400, message, code="too_deep", fields={"body": [message]})
+        return None
 
     @app.before_request
     def _api_auth():

@@ -9,8 +9,17 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.api import exempt
-from govtrack.api.schemas import IdField, ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import (
+    BoundedAwareDateTime,
+    IdArg,
+    IdField,
+    ListArgs,
+    StrictSchema,
+    list_schema,
+)
 from govtrack.auth.permissions import permission_required
+from govtrack.core import dates
+from govtrack.db import MAX_ID
 from govtrack.errors import NotFound
 from govtrack.extensions import db
 from govtrack.forums import queries, services
@@ -39,8 +48,8 @@ class VotersField(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "all_members":
             return value
-        if isinstance(value, list) and value and all(isinstance(v, int) and not isinstance(v, bool) and v > 0
-                                                     for v in value):
+        if isinstance(value, list) and value and all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID for v in value):
             return value
         raise ValidationError('Either "all_members" or a non-empty list of member ids.')
 
@@ -174,7 +183,7 @@ class MeetingSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     forum_id = IdField(required=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
-    starts_at = fields.AwareDateTime(required=True, default_timezone=None)
+    starts_at = BoundedAwareDateTime(required=True, default_timezone=None)
     location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
     minutes = fields.String(dump_only=True, allow_none=True)
@@ -188,7 +197,7 @@ MeetingList = list_schema(MeetingSchema, "MeetingList")
 
 
 class MeetingQuery(ListArgs):
-    forum_id = IdField(load_default=None)
+    forum_id = IdArg(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(_values(MeetingStatus)))
 
 
@@ -528,9 +537,9 @@ DecisionList = list_schema(DecisionSchema, "DecisionList")
 
 
 class DecisionQuery(ListArgs):
-    forum_id = IdField(load_default=None)
-    agreement_id = IdField(load_default=None)
-    year = fields.Integer(load_default=None, validate=validate.Range(min=1900, max=9999))
+    forum_id = IdArg(load_default=None)
+    agreement_id = IdArg(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=dates.MIN_DATE.year, max=dates.MAX_DATE.year))
 
 
 def decision_out(d) -> dict:

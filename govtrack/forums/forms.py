@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from govtrack.core.dates import DateInRange
 from govtrack.db import MAX_ID
 from govtrack.forums.models import Effect, ForumKind, Threshold
 
@@ -87,7 +88,8 @@ class ForumForm(FlaskForm):
 class MeetingForm(FlaskForm):
     forum_id = SelectField(_l("Forum"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(), DateInRange()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
 
 

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from govtrack.api import exempt
-from govtrack.api.schemas import IdField, ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import BoundedDate, IdField, ListArgs, StrictSchema, list_schema
 from govtrack.auth.permissions import permission_required
 from govtrack.core.errors import json_error
 from govtrack.errors import NotFound, ValidationFailed
@@ -48,7 +48,7 @@ class MemberSchema(StrictSchema):
         allow_none=True, load_default=None, validate=validate.Length(max=services.GROUP_MAX),
         metadata={"description": "The rembug group (rembug pusat)."},
     )
-    joined_on = fields.Date(allow_none=True, load_default=None)
+    joined_on = BoundedDate(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
     investor = fields.Boolean(load_default=False, metadata={"description": "Investors have no vote."})
     user_id = IdField(
@@ -101,7 +101,7 @@ class ImportRejectedSchema(ImportResultSchema):
 
 class InterestSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    partner_id = IdField(required=True, strict=True)
+    partner_id = IdField(required=True)
     partner_name = fields.Method("_partner_name", dump_only=True)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=services.NOTE_MAX))
     declared_at = fields.DateTime(dump_only=True)

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from govtrack.core.dates import DateInRange
 from govtrack.members.services import GROUP_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
 
 
@@ -22,7 +23,7 @@ class MemberForm(FlaskForm):
         _l("Rembug group"), validators=[Optional(), Length(max=GROUP_MAX)],
         description=_l("The rembug pusat the member belongs to."),
     )
-    joined_on = DateField(_l("Joined on"), validators=[Optional()])
+    joined_on = DateField(_l("Joined on"), validators=[Optional(), DateInRange()])
     active = BooleanField(_l("Active"), default=True)
     investor = BooleanField(
         _l("Investor (modal penyertaan)"), description=_l("Investors are on the roster but have no vote.")

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from govtrack.audit.services import record
 from govtrack.auth.models import User
+from govtrack.core import dates
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
@@ -94,6 +95,8 @@ def clean_date(value, today: dt.date) -> dt.date | None:
             raise _Bad(_l("Not a date; write it as YYYY-MM-DD.")) from None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise _Bad(_l("Not a date; write it as YYYY-MM-DD."))
+    if not dates.in_range(value):
+        raise _Bad(dates.range_message())
     if value > today:
         raise _Bad(_l("The date is in the future."))
     return value

@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 
 from govtrack.agreements.models import AgreementStatus
 from govtrack.api import exempt
-from govtrack.api.schemas import IdField, StrictSchema
+from govtrack.api.schemas import BoundedDate, IdArg, IdField, StrictSchema
 from govtrack.auth.permissions import permission_required
 from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
@@ -30,7 +30,7 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-a
 
 
 class NetworkQuery(StrictSchema):
-    as_of = fields.Date(load_default=None, metadata={"description": "Default: today."})
+    as_of = BoundedDate(load_default=None, metadata={"description": "Default: today."})
     category = fields.String(load_default=None, validate=validate.OneOf([c.value for c in PartnerCategory]))
     flow = fields.String(load_default=None, validate=validate.OneOf(list(graph.FLOWS)))
     status = fields.String(
@@ -41,14 +41,14 @@ class NetworkQuery(StrictSchema):
 
 
 class NetworkJsonQuery(NetworkQuery):
-    since = fields.Date(
+    since = BoundedDate(
         load_default=None,
         metadata={"description": "Compare with this date (default: the last members' meeting)."},
     )
 
 
 class ImpactQuery(NetworkQuery):
-    partner_id = IdField(required=True)
+    partner_id = IdArg(required=True)
 
 
 class NetworkSchema(StrictSchema):

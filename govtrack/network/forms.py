@@ -8,6 +8,7 @@ from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
 from govtrack.agreements.models import AgreementStatus
+from govtrack.core.dates import DateInRange
 from govtrack.network.graph import FLOWS
 from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, STATUS_LABELS
 
@@ -18,7 +19,7 @@ class NetworkFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    as_of = DateField(_l("On date"), validators=[Optional()], description=_l("Default: today."))
+    as_of = DateField(_l("On date"), validators=[Optional(), DateInRange()], description=_l("Default: today."))
     category = SelectField(_l("Partner category"), validators=[Optional()])
     flow = SelectField(_l("Flow"), validators=[Optional()])
     status = SelectField(
@@ -26,7 +27,7 @@ class NetworkFilterForm(FlaskForm):
         description=_l("Default: agreements in force (active or suspended)."),
     )
     since = DateField(
-        _l("Compare with date"), validators=[Optional()],
+        _l("Compare with date"), validators=[Optional(), DateInRange()],
         description=_l("For example the date of the last members' meeting."),
     )
 

@@ -11,9 +11,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from govtrack.api import exempt
+from govtrack.api import created_links, exempt
 from govtrack.api.schemas import (
     AmountField,
+    BoundedDate,
+    IdArg,
     IdField,
     ListArgs,
     MoneySchema,
@@ -72,15 +74,15 @@ class ObligationSchema(StrictSchema):
     agreement_id = IdField(required=True)
     clause_id = IdField(load_default=None, allow_none=True)
     owed_by = fields.String(required=True, validate=validate.OneOf(_values(OwedBy)))
-    partner_id = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1),
+    partner_id = IdField(
+        load_default=None, allow_none=True,
         metadata={"description": "The other side, a party to the agreement: who owes (owed_by "
                                  "partner, required) or who is owed (owed_by cooperative)."},
     )
     kind = fields.String(required=True, validate=validate.OneOf(_values(ObligationKind)))
     title = fields.String(required=True, validate=validate.Length(1, 300))
     amount = fields.Nested(MoneySchema, load_default=None, allow_none=True)
-    due_date = fields.Date(load_default=None, allow_none=True,
+    due_date = BoundedDate(load_default=None, allow_none=True,
                            metadata={"description": "A one-off obligation's due date (or give rrule)."})
     rrule = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=500),
@@ -88,7 +90,7 @@ class ObligationSchema(StrictSchema):
                                  "with starts_on. Occurrences are generated up to the rule's own end, the "
                                  "agreement's end date, or a rolling 24-month horizon, whichever is first."},
     )
-    starts_on = fields.Date(load_default=None, allow_none=True)
+    starts_on = BoundedDate(load_default=None, allow_none=True)
     responsible_id = IdField(load_default=None, allow_none=True)
     status = fields.String(
         dump_only=True, metadata={"enum": _values(OccurrenceStatus),
@@ -111,30 +113,36 @@ class ObligationSchema(StrictSchema):
 
 class ObligationQuery(ListArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(_values(OccurrenceStatus)))
-    partner_id = IdField(load_default=None)
+    partner_id = IdArg(load_default=None)
     partner_name = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
         "description": "Only obligations with a partner whose name or legal name contains this (any case)."})
     owed_by = fields.String(load_default=None, validate=validate.OneOf(_values(OwedBy)))
-    due_before = fields.Date(load_default=None, metadata={
+    due_before = BoundedDate(load_default=None, metadata={
         "description": "Only obligations whose next open occurrence is due before this date."})
-    agreement_id = IdField(load_default=None)
+    agreement_id = IdArg(load_default=None)
 
 
 class FulfilSchema(StrictSchema):
-    date = fields.Date(required=True)
+    date = BoundedDate(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
     amount = AmountField(positive=True, load_default=None, allow_none=True, metadata={
         "description": "A decimal string (at most 15 digits before the point and 2 after): a partial "
                        "payment. Without it the whole remaining amount is paid (or, with no amount on the "
                        "obligation, it is marked done)."})
-    occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
+    occurrence_id = IdField(load_default=None, allow_none=True, metadata={
         "description": "The occurrence to fulfil; without it, the earliest open occurrence."})
+
+
+class FulfilFormSchema(FulfilSchema):
+    """The same fields sent as multipart/form-data, where every value arrives as text."""
+
+    occurrence_id = IdArg(load_default=None, allow_none=True)
 
 
 class WaiveSchema(StrictSchema):
     decision_id = IdField(required=True, allow_none=True)
     reason = fields.String(required=True, validate=validate.Length(1, 5000))
-    occurrence_id = fields.Integer(load_default=None, allow_none=True, metadata={
+    occurrence_id = IdField(load_default=None, allow_none=True, metadata={
         "description": "Waive this occurrence only; without it, every open occurrence (and no more are "
                        "generated)."})
 
@@ -212,6 +220,7 @@ class Obligations(MethodView):
 
     @permission_required("obligations.edit")
     @blp.arguments(ObligationSchema)
+    @blp.doc(**created_links(getObligation="obligation_id"))
     @blp.response(201, ObligationSchema)
     def post(self, data):
         """Create an obligation: once (due_date) or a series (rrule + starts_on)."""
@@ -233,6 +242,7 @@ class Obligations(MethodView):
 class ObligationItem(MethodView):
     @permission_required("obligations.view")
     @blp.response(200, ObligationSchema)
+    @blp.doc(operationId="getObligation")
     def get(self, obligation_id):
         """One obligation with its occurrences, their computed statuses, payments and evidence."""
         return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
@@ -250,7 +260,8 @@ def _fulfil_input() -> tuple[dict, object]:
             abort(400)
         file = None
     try:
-        data = FulfilSchema().load(raw)
+        data = (FulfilFormSchema if file is not None or request.mimetype == "multipart/form-data"
+                else FulfilSchema)().load(raw)
     except ValidationError as err:
         raise ValidationFailed("Some values are not valid.",
                                fields={k: v if isinstance(v, list) else [str(v)]

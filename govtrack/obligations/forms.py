@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from govtrack.core.dates import DateInRange
 from govtrack.core.money import MoneyField
 from govtrack.obligations.models import ObligationKind, OwedBy
 
@@ -47,11 +48,11 @@ class ObligationForm(FlaskForm):
     currency = StringField(_l("Currency"), default="IDR",
                            validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))])
     schedule = SelectField(_l("Schedule"), choices=SCHEDULE_CHOICES, default="once")
-    due_date = DateField(_l("Due date (once)"), validators=[Optional()])
-    starts_on = DateField(_l("Series starts on"), validators=[Optional()])
+    due_date = DateField(_l("Due date (once)"), validators=[Optional(), DateInRange()])
+    starts_on = DateField(_l("Series starts on"), validators=[Optional(), DateInRange()])
     day = IntegerField(_l("Day of the month (monthly, quarterly)"), validators=[Optional(), NumberRange(1, 31)],
                        description=_l("Day 29, 30 or 31 falls on the month's last day in shorter months."))
-    until = DateField(_l("Series ends on (optional; else the agreement's end)"), validators=[Optional()])
+    until = DateField(_l("Series ends on (optional; else the agreement's end)"), validators=[Optional(), DateInRange()])
     rrule = StringField(_l("RRULE (custom schedule)"), validators=[Optional(), Length(max=500)],
                         description=_l("For example FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12"))
     responsible_id = SelectField(_l("Responsible user"), coerce=int, validators=[Optional()])
@@ -72,7 +73,7 @@ class ObligationForm(FlaskForm):
 class FulfilForm(FlaskForm):
     """Fulfil an occurrence: all of it, or a partial payment, with an optional evidence file."""
 
-    date = DateField(_l("Fulfilled on"), validators=[DataRequired()])
+    date = DateField(_l("Fulfilled on"), validators=[DataRequired(), DateInRange()])
     amount = MoneyField(_l("Amount paid (leave empty for the whole remaining amount)"), positive=True,
                         validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core import dates
 from govtrack.core.paging import parse_limit
 from govtrack.core.uploads import stored_path
 from govtrack.core.web import apply_domain_error
@@ -59,11 +60,8 @@ def _int_arg(name: str) -> int | None:
 
 
 def _date_arg(name: str) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        return dt.date.fromisoformat(raw)
+        return dates.parse_arg(request.args.get(name))
     except ValueError:
         abort(400)
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from govtrack.api import exempt
+from govtrack.api import created_links, exempt
 from govtrack.api.schemas import ListArgs, StrictSchema, list_schema
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound
@@ -80,6 +80,7 @@ class Partners(MethodView):
 
     @permission_required("partners.edit")
     @blp.arguments(PartnerSchema)
+    @blp.doc(**created_links(getPartner="partner_id", patchPartner="partner_id"))
     @blp.response(201, PartnerSchema)
     def post(self, data):
         """Create a partner."""
@@ -95,6 +96,7 @@ class Partners(MethodView):
 class PartnerItem(MethodView):
     @permission_required("partners.view")
     @blp.response(200, PartnerSchema)
+    @blp.doc(operationId="getPartner")
     def get(self, partner_id):
         """One partner."""
         partner = queries.get_partner(partner_id)
@@ -105,6 +107,7 @@ class PartnerItem(MethodView):
     @permission_required("partners.edit")
     @blp.arguments(PartnerPatchSchema)
     @blp.response(200, PartnerSchema)
+    @blp.doc(operationId="patchPartner")
     def patch(self, data, partner_id):
         """Change some fields of a partner; `active: false` deactivates it."""
         partner = queries.get_partner(partner_id)

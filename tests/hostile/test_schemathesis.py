@@ -1,6 +1,7 @@
 """Schemathesis against /api/v1/openapi.json: no 5xx, and every response matches its schema.
 
-A short run here (a few examples per operation) keeps CI fast; set SCHEMATHESIS_EXAMPLES for a long
+A short run here (a few examples per operation, a few dozen stateful walks) keeps CI fast; set
+SCHEMATHESIS_EXAMPLES and SCHEMATHESIS_STATEFUL_EXAMPLES for a long
 one."""
 
 from __future__ import annotations
@@ -32,3 +33,34 @@ def test_api_never_fails_and_keeps_its_schema(case, app):
     token = app.config["_SCHEMATHESIS_TOKEN"]
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+
+STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "40"))
+
+
+def test_api_walks_from_create_to_read_and_transition(app, api_schema):
+    """Stateful: follow the OpenAPI links from each POST that creates (agreements, obligations,
+    partners) to the operations that take the new id (read, change, transition)."""
+    token = app.config["_SCHEMATHESIS_TOKEN"]
+    linked = api_schema.include(path_regex=r"^/api/v1/(agreements|obligations|partners)(/\{[a-z_]+\}(/transition)?)?$")
+    machine = linked.as_state_machine()
+    followed: set[str] = set()
+
+    class Walk(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            if response.status_code < 400:
+                followed.add(f"{case.method} {case.path}")
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+    Walk.run(settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=6, deadline=None,
+                               suppress_health_check=list(HealthCheck)))
+    # The walk reached past the creates: an id from a 201 was used on a linked operation.
+    assert followed & {"GET /api/v1/agreements/{agreement_id}", "POST /api/v1/agreements/{agreement_id}/transition",
+                       "GET /api/v1/obligations/{obligation_id}", "GET /api/v1/partners/{partner_id}",
+                       "PATCH /api/v1/partners/{partner_id}"}, followed
