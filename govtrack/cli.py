@@ -43,7 +43,9 @@ def users_create(email: str, name: str, role: str, password_stdin: bool) -> None
 
 @users_cli.command("token")
 @click.argument("email")
-def users_token(email: str) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="The token expires after this many days (1 to 3650); without it, when revoked.")
+def users_token(email: str, days: int | None) -> None:
     """Print one new API token for EMAIL, alone on one line."""
     from govtrack.auth.queries import user_by_email
     from govtrack.auth.services import issue_token
@@ -51,7 +53,7 @@ def users_token(email: str) -> None:
     user = user_by_email(email)
     if user is None or not user.active:
         raise click.ClickException(f"no active user {email}")
-    token = issue_token(actor="cli", user=user)
+    token = issue_token(actor="cli", user=user, days=days)
     db.session.commit()
     click.echo(token)
 

@@ -31,9 +31,19 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CACHE_DIR": env.get("GOVTRACK_CACHE_DIR") or str(instance_path / "cache" / "app"),
         "MAX_UPLOAD_BYTES": int(env.get("GOVTRACK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "REDIS_URL": env.get("GOVTRACK_REDIS_URL") or None,
-        "RATELIMIT_STORAGE_URI": env.get("GOVTRACK_REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Never memory://: each worker would count for itself (govtrack/core/ratelimit.py).
+        "RATELIMIT_STORAGE_URI": env.get("GOVTRACK_REDIS_URL") or "govtrack+db://",
+        # Off: Flask-Limiter would put its window's reset into Retry-After on every answer, over the
+        # account throttle's own; the 429 handler says when the address may try again.
+        "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": env.get("GOVTRACK_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Per account (govtrack/auth/throttle.py): this many failures are free, then each further
+        # attempt waits DELAY * 2**k seconds (k = failures past the free ones), at most MAX_DELAY;
+        # never more than HOURLY_CAP failures an hour, from any number of addresses.
+        "LOGIN_ACCOUNT_FREE_FAILURES": 5,
+        "LOGIN_ACCOUNT_DELAY_SECONDS": 1,
+        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": 900,
+        "LOGIN_ACCOUNT_HOURLY_CAP": 100,
         "BABEL_DEFAULT_LOCALE": env.get("GOVTRACK_DEFAULT_LOCALE", "id"),
         "BABEL_DEFAULT_TIMEZONE": env.get("GOVTRACK_TIMEZONE", "Asia/Jakarta"),
         "LANGUAGES": ["id", "en"],

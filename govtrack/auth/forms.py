@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
+from govtrack.auth.passwords import MIN_PASSWORD_LENGTH
 from govtrack.auth.permissions import Role
-from govtrack.auth.services import MIN_PASSWORD_LENGTH
+from govtrack.auth.services import MAX_TOKEN_DAYS
 
 ROLE_CHOICES = [
     (Role.admin.value, _l("Administrator")),
@@ -28,6 +29,8 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
+    """Changing the password ends the other sessions and revokes the API tokens."""
+
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
@@ -58,6 +61,14 @@ class UserEditForm(FlaskForm):
         _l("New password"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
         description=_l("Leave empty to keep the current password."),
+    )
+
+
+class TokenForm(FlaskForm):
+    days = IntegerField(
+        _l("Valid for (days)"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_TOKEN_DAYS)],
+        description=_l("Leave empty for a token that lasts until it is revoked."),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.auth.permissions import Role
@@ -71,10 +71,31 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
+    last_used_ip: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens", lazy="joined")
 
 
+class SignInFailure(db.Model):
+    """One failed (or still running) sign-in at an account, from an address.
+
+    The rows are the shared memory of the per-account throttle: every worker process and host sees
+    them, with or without Redis. An attempt is recorded before its password is checked and deleted
+    with the account's others when the password is right, so concurrent guesses cannot slip past
+    the count. `account` is the e-mail as typed (normalised): unknown accounts are throttled alike.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_account_at", "account", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
 # Sign-ins, sign-outs, password and language changes are no data any cache is computed from.
 versions.ignore("users", "last_login_at", "session_token", "password_hash", "locale")
+versions.ignore("api_tokens", "last_used_at", "last_used_ip")

@@ -8,6 +8,11 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from govtrack.audit.services import record
+from govtrack.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class Role(StrEnum):
     admin = "admin"
@@ -86,6 +91,13 @@ def permission_required(permission: str):
                     abort(401)
                 return login_manager.unauthorized()
             if not can(current_user, permission):
+                if request.method not in SAFE_METHODS:
+                    # A refused write is worth an audit event: a probe, or a role set wrong.
+                    db.session.rollback()
+                    record("access.denied", actor=current_user, object_type="request", object_id=None,
+                           after={"permission": permission, "endpoint": request.endpoint,
+                                  "method": request.method, "path": request.path[:200]})
+                    db.session.commit()
                 abort(403)
             return view(*args, **kwargs)
 

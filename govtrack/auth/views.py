@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from flask import (
@@ -9,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from govtrack.auth import queries, services
@@ -23,6 +26,7 @@ from govtrack.auth.forms import (
     ConfirmForm,
     LoginForm,
     PasswordChangeForm,
+    TokenForm,
     UserCreateForm,
     UserEditForm,
 )
@@ -31,7 +35,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core.web import apply_domain_error, safe_next
 from govtrack.db import utcnow
 from govtrack.errors import DomainError
-from govtrack.extensions import db, limiter
+from govtrack.extensions import client_address, db, limiter
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -41,25 +45,34 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+@limiter.limit(_login_limit, methods=["POST"])  # per address; per account: govtrack/auth/throttle.py
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        verdict = services.begin_sign_in(email=form.email.data, address=client_address(), now=utcnow())
+        db.session.commit()  # the attempt counts (or its refusal is audited) whatever follows
+        if not verdict.allowed:
+            form.email.errors.append(ngettext(
+                "Too many failed sign-ins for this account. Try again in %(num)d second.",
+                "Too many failed sign-ins for this account. Try again in %(num)d seconds.",
+                verdict.retry_after,
+            ))
+            resp = make_response(render_template("auth/login.html", form=form), 429)
+            resp.headers["Retry-After"] = str(verdict.retry_after)
+            return resp
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
-            log.info("failed sign-in from %s", request.remote_addr)
+            services.record_sign_in_failure(email=form.email.data, reason="wrong_credentials")
+            db.session.commit()
+            log.info("failed sign-in from %s", client_address())
             # One message whether the e-mail is unknown or the password wrong.
             form.password.errors.append(_("E-mail or password is wrong."))
             return render_template("auth/login.html", form=form), 401
+        services.signed_in(user=user)
         db.session.commit()
         session.clear()  # a fresh session: nothing from before sign-in survives
         login_user(user)
@@ -74,7 +87,7 @@ def login():
 def logout():
     ConfirmForm().validate_on_submit() or abort(400)
     user = db.session.get(User, current_user.id)
-    services.end_sessions(user)  # a copied cookie of this session stops working
+    services.sign_out(user=user)  # a copied cookie of this session stops working
     db.session.commit()
     logout_user()
     session.clear()
@@ -102,7 +115,8 @@ def change_password():
             login_user(user)  # this session goes on with the new token; the others end
             session.permanent = True
             session["login_at"] = utcnow().timestamp()
-            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            flash(_("Your password is changed. Your other sessions are signed out and your API tokens are revoked."),
+                  "success")
             return redirect(url_for("core.home"))
     return render_template("auth/password.html", form=form), (422 if form.errors and status == 200 else status)
 
@@ -162,19 +176,32 @@ def user_edit(user_id: int):
         else:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), (422 if form.errors and status == 200 else status)
+    return _edit_page(user, form), (422 if form.errors and status == 200 else status)
+
+
+def _edit_page(user: User, form: UserEditForm, token_form: TokenForm | None = None) -> str:
+    return render_template("auth/user_form.html", form=form, user=user, token_form=token_form or TokenForm(),
+                           tokens=queries.tokens_of(user_id=user.id), now=utcnow())
 
 
 @bp.post("/admin/users/<int:user_id>/token")
 @permission_required("users.manage")
 def user_token(user_id: int):
     user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    token = services.issue_token(actor=current_user, user=user)
-    db.session.commit()
+    form = TokenForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _edit_page(user, UserEditForm(obj=user), form), 422
+    try:
+        token = services.issue_token(actor=current_user, user=user, days=form.days.data)
+        db.session.commit()
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _edit_page(user, UserEditForm(obj=user), form), err.status
+    expires_at = utcnow() + dt.timedelta(days=form.days.data) if form.days.data else None
     # Shown once, on this response only; never stored in plain text.
-    return render_template("auth/token.html", user=user, token=token)
+    return render_template("auth/token.html", user=user, token=token, expires_at=expires_at)
 
 
 @bp.post("/admin/users/<int:user_id>/revoke-tokens")

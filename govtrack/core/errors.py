@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -10,7 +12,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from govtrack.errors import DomainError
-from govtrack.extensions import db
+from govtrack.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +104,14 @@ def register_error_handlers(app: Flask) -> None:
             fields, malformed = _flatten_webargs(data.get("messages"))
             if status == 422 and malformed:
                 status, message = 400, _messages()[400]
-            return json_error(status, message, fields=fields or None)
-        return render_template("errors/error.html", status=status, message=message), status
+            resp = json_error(status, message, fields=fields or None)
+        else:
+            resp = render_template("errors/error.html", status=status, message=message), status
+        if status == 429 and limiter.current_limit is not None:
+            # The per-address sign-in limit: when its window ends.
+            wait = max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+            return *resp, {"Retry-After": str(wait)}
+        return resp
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, g, has_request_context
 
@@ -18,11 +19,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class UTCFormatter(logging.Formatter):
+    """Times in UTC, ISO 8601 with a Z (2027-03-15T09:00:00.250Z): comparable across hosts and
+    with the audit log, whatever the server's zone."""
+
+    converter = time.gmtime
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
+
+
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
+    handler.setFormatter(UTCFormatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger("govtrack")
     if not any(isinstance(h.filters[0] if h.filters else None, RequestIdFilter) for h in root.handlers):

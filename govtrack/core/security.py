@@ -15,7 +15,7 @@ from govtrack.auth.permissions import can
 from govtrack.core import jsondepth
 from govtrack.core.errors import json_error
 from govtrack.db import utcnow
-from govtrack.extensions import db, login_manager
+from govtrack.extensions import client_address, db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -43,16 +43,23 @@ def load_user(session_id: str):
 
 def _authenticate_api() -> None:
     """API requests: a bearer token, or, for reads only, the browser session."""
-    from govtrack.auth.services import user_for_token
+    from govtrack.auth.services import live_token, needs_use_noted, note_token_use
 
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             abort(401)
-        user = user_for_token(token.strip())
-        if user is None:
-            abort(401)
+        now = utcnow()
+        row = live_token(token.strip(), now=now)
+        if row is None:
+            abort(401)  # unknown, revoked and expired tokens alike
+        user, address = row.user, client_address()
+        if needs_use_noted(row, address=address, now=now):
+            token_id, new_address = row.id, row.last_used_ip != address
+            db.session.commit()  # end the read: the write below starts its own transaction
+            note_token_use(token_id=token_id, user=user, address=address, now=now, new_address=new_address)
+            db.session.commit()
         g._login_user = user  # Flask-Login's per-request user; never written to the session
         return
     if request.method not in SAFE_METHODS:
@@ -75,13 +82,12 @@ def init_security(app: Flask) -> None:
         # scripts): forget what an earlier request cached there (user, CSRF token, locale).
         for name in list(g):
             g.pop(name, None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
-
-    @app.before_request
-    def _request_id():
+        # The request id first of all: CSRF and rate-limit refusals happen in before_request
+        # functions registered before this module's, and their answers carry the id too.
         rid = request.headers.get("X-Request-ID", "")
         g.request_id = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
 
     @app.before_request
     def _no_nul_bytes():

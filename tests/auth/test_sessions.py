@@ -141,7 +141,7 @@ class TestRateLimit:
         assert statuses == [401, 401, 401]
         assert _post_login(client, user.email, PASSWORD).status_code == 429
 
-    def test_the_limit_is_per_account_too(self, app, make_user):
+    def test_guesses_from_several_addresses_do_not_lock_the_owner_out(self, app, make_user):
         user = make_user("manager")
         for i in range(3):
             c = app.test_client()
@@ -149,4 +149,4 @@ class TestRateLimit:
             _post_login(c, user.email, "wrong password here")
         fresh = app.test_client()
         fresh.environ_base["REMOTE_ADDR"] = "10.0.0.99"
-        assert _post_login(fresh, user.email, PASSWORD).status_code == 429
+        assert _post_login(fresh, user.email, PASSWORD).status_code == 302

@@ -1,15 +1,11 @@
 """Hardening (issue 7, item 6): security headers on every page, HSTS only over HTTPS (and behind a
 trusted proxy only when told how many), cookie flags, idle and absolute session timeouts, and login
-limits per account that hold across worker processes through Redis."""
+limits per address that hold across worker processes through Redis."""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import lxml.etree
 import lxml.html
@@ -18,6 +14,7 @@ from itsdangerous import TimestampSigner
 
 from govtrack.config import load_config
 from tests.conftest import PASSWORD, csrf_token
+from tests.hostile import login_worker
 from tests.hostile.conftest import html_routes, sign_in
 
 SKIP = {"obligations.export_csv", "obligations.maturity_csv", "portal.atom_feed", "core.healthz",
@@ -202,7 +199,7 @@ class TestAbsoluteTimeout:
         assert client.get("/").status_code == 302  # the session is gone, not just this request
 
 
-# ---- login limits shared by worker processes through Redis ----
+# ---- login limits shared by worker processes through Redis (without it: test_login_workers.py) ----
 
 REDIS_URL = os.environ.get("GOVTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -227,34 +224,24 @@ class TestLimitsSharedAcrossWorkers:
         return {"RATELIMIT_STORAGE_URI": _redis_or_skip(), "RATELIMIT_KEY_PREFIX": self.prefix,
                 "LOGIN_RATE_LIMIT": "3 per minute"}
 
-    def _worker(self, app, tmp_path, email: str, *addresses: str) -> list[int]:
+    def test_one_address_is_limited_across_workers(self, app, client, make_user, tmp_path):
         from govtrack.extensions import db
 
-        db.session.commit()  # end this process's read transaction: SQLite would make the worker wait
-        script = Path(__file__).with_name("login_worker.py")
-        out = subprocess.run(
-            [sys.executable, str(script), app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path / "worker"),
-             REDIS_URL, self.prefix, "3 per minute", email, *addresses],
-            capture_output=True, text=True, timeout=120,
-        )
-        assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-3000:]
-        return json.loads(out.stdout.strip().splitlines()[-1])
-
-    def test_one_account_is_limited_across_workers_and_addresses(self, app, client, make_user, tmp_path):
-        user = make_user("manager", email=f"target-{secrets.token_hex(4)}@example.test")
         bystander = make_user("manager", email=f"other-{secrets.token_hex(4)}@example.test")
         statuses = []
         for i in (1, 2):
             c = app.test_client()
-            c.environ_base["REMOTE_ADDR"] = f"10.7.0.{i}"
-            statuses.append(_login(c, user.email).status_code)
-        # The other worker: its first try is the account's third, its second is one too many.
-        statuses += self._worker(app, tmp_path, user.email, "10.7.0.3", "10.7.0.4")
-        fresh = app.test_client()
-        fresh.environ_base["REMOTE_ADDR"] = "10.7.0.5"
-        statuses.append(_login(fresh, user.email, PASSWORD).status_code)  # even the right password waits
-        assert statuses == [401, 401, 401, 429, 429]
-        # Another account is not held up by it, from an address of its own.
+            c.environ_base["REMOTE_ADDR"] = "10.7.0.1"
+            statuses.append(_login(c, f"target{i}-{self.prefix}@example.test").status_code)
+        db.session.commit()  # end this process's read transaction: SQLite would make the worker wait
+        # The other worker: its first try is the address's third, its second is one too many.
+        config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                  "INSTANCE_PATH": str(tmp_path / "worker"), "RATELIMIT_STORAGE_URI": REDIS_URL,
+                  "RATELIMIT_KEY_PREFIX": self.prefix, "LOGIN_RATE_LIMIT": "3 per minute"}
+        [worker] = login_worker.run(config, [[("10.7.0.1", f"target{i}-{self.prefix}@example.test",
+                                               "wrong password, worker") for i in (3, 4)]])
+        assert statuses + worker == [401, 401, 401, 429]
+        # Another address is not held up by it.
         other = app.test_client()
         other.environ_base["REMOTE_ADDR"] = "10.7.0.9"
         assert _login(other, bystander.email, PASSWORD).status_code == 302
