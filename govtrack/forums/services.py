@@ -25,7 +25,7 @@ from govtrack.agreements.models import (
     Clause,
     ClauseStatus,
 )
-from govtrack.audit.services import record
+from govtrack.audit.services import record, record_anchor
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -277,6 +277,7 @@ def close_meeting(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
     meeting.closed_at = now or utcnow()
     record("meeting.close", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"status": MeetingStatus.open.value}, after={"status": meeting.status})
+    record_anchor(reason="meeting.close", object_type="meeting", object_id=meeting.id)
     return meeting
 
 
@@ -433,6 +434,7 @@ def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
     meeting.minutes_status = MinutesStatus.approved.value
     record("meeting.minutes_approve", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"minutes_status": MinutesStatus.draft.value}, after={"minutes_status": meeting.minutes_status})
+    record_anchor(reason="meeting.minutes_approve", object_type="meeting", object_id=meeting.id)
     return meeting
 
 

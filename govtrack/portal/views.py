@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtrack.audit.queries import head_anchor
 from govtrack.portal import feed, hooks, labels, queries
 from govtrack.portal.forms import PublishedFilterForm
 
@@ -83,7 +84,8 @@ def decisions():
     rows = [(a, d) for a in page.items for d in by_agreement[a.id]]
     rows.sort(key=lambda row: (row[1].decided_on, row[1].id), reverse=True)
     return render_template(
-        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions()
+        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions(),
+        anchor=head_anchor(),
     )
 
 
