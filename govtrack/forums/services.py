@@ -26,6 +26,7 @@ from govtrack.agreements.models import (
     ClauseStatus,
 )
 from govtrack.audit.services import record, record_anchor
+from govtrack.core.text import BadText, normalise_name
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -76,6 +77,16 @@ def _invalid(fields: dict[str, list]) -> ValidationFailed:
     )
 
 
+def _shown(value: str | None, field: str, errors: dict[str, list]) -> str:
+    """A name or title in its stored form (one rule for every door: core.text); a refusal goes
+    into `errors` under its field."""
+    try:
+        return normalise_name(value)
+    except BadText as bad:
+        errors[field] = [bad.reason]
+        return ""
+
+
 def _values(enum_cls) -> set[str]:
     return {e.value for e in enum_cls}
 
@@ -107,9 +118,7 @@ def forum_snapshot(forum: Forum, voters: list[int] | None = None) -> dict:
 def create_forum(*, actor, data: ForumData) -> Forum:
     """Create a forum with its voting rules."""
     errors: dict[str, list] = {}
-    name = (data.name or "").strip()
-    if not name:
-        errors["name"] = [_l("Required.")]
+    name = _shown(data.name, "name", errors)
     if data.kind not in _values(ForumKind):
         errors["kind"] = [_l("Not a known kind of forum.")]
     if data.threshold not in _values(Threshold):
@@ -212,9 +221,10 @@ def meeting_snapshot(m: Meeting) -> dict:
 def create_meeting(*, actor, forum: Forum, title: str, starts_at: dt.datetime,
                    location: str | None = None) -> Meeting:
     """Schedule a meeting of a forum."""
-    title = (title or "").strip()
-    if not title:
-        raise _invalid({"title": [_l("Required.")]})
+    errors: dict[str, list] = {}
+    title = _shown(title, "title", errors)
+    if errors:
+        raise _invalid(errors)
     if starts_at is None:
         raise _invalid({"starts_at": [_l("Required.")]})
     if starts_at.tzinfo is None:
@@ -381,10 +391,8 @@ def add_agenda_item(*, actor, meeting: Meeting, title: str, agreement_id: int | 
     """Put an item on the agenda; in an open meeting its draft agreement comes under deliberation."""
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
-    title = (title or "").strip()
     errors: dict[str, list] = {}
-    if not title:
-        errors["title"] = [_l("Required.")]
+    title = _shown(title, "title", errors)
     clauses: list[Clause] = []
     if agreement_id is not None and db.session.get(Agreement, agreement_id) is None:
         errors["agreement_id"] = [_l("No agreement with id %(id)s.", id=agreement_id)]
@@ -471,9 +479,7 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
     errors: dict[str, list] = {}
-    title, text = (data.title or "").strip(), (data.text or "").strip()
-    if not title:
-        errors["title"] = [_l("Required.")]
+    title, text = _shown(data.title, "title", errors), (data.text or "").strip()
     if not text:
         errors["text"] = [_l("Required.")]
     if data.effect not in _values(Effect):
