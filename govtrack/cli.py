@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -13,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from govtrack.audit.services import Anchor, current_anchor, parse_anchor, verify_chain
 from govtrack.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -58,18 +60,63 @@ def users_token(email: str, days: int | None) -> None:
     click.echo(token)
 
 
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Exit 0 when the chain is intact; otherwise non-zero with the first bad sequence number."""
-    from govtrack.audit.services import verify_chain
+class AnchorType(click.ParamType):
+    """`SEQ:HASH`, as `audit head` prints it."""
 
-    result = verify_chain()
+    name = "SEQ:HASH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Anchor):
+            return value
+        try:
+            return parse_anchor(value)
+        except ValueError as err:
+            self.fail(f"{value!r}: {err}", param, ctx)
+
+
+def _read_anchors(path: str) -> list:
+    """One anchor a line; blank lines and lines starting with # are skipped."""
+    anchors = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.BadParameter(f"cannot read {path}: {err}", param_hint="--anchors") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            anchors.append(parse_anchor(line))
+        except ValueError as err:
+            raise click.BadParameter(f"{path} line {number}: {line.strip()!r}: {err}", param_hint="--anchors") from None
+    return anchors
+
+
+@audit_cli.command("verify")
+@click.option("--anchor", "anchors", multiple=True, type=AnchorType(),
+              help="An anchor SEQ:HASH the chain must still reach (repeatable).")
+@click.option("--anchors", "anchors_file", type=click.Path(dir_okay=False),
+              help="A file of anchors, one SEQ:HASH a line.")
+def audit_verify(anchors: tuple, anchors_file: str | None) -> None:
+    """Exit 0 when the chain is intact and reaches every anchor; otherwise non-zero with the first
+    bad sequence number or the missing anchor."""
+    given = [*anchors, *(_read_anchors(anchors_file) if anchors_file else [])]
+    result = verify_chain(anchors=given)
     if result.ok:
-        click.echo(f"audit chain intact: {result.checked} events")
+        click.echo(f"audit chain intact: {result.checked} events" + (f", {len(given)} anchors reached" if given else ""))
         return
+    if result.missing_anchor is not None:
+        click.echo(f"audit chain does not reach anchor {result.missing_anchor}: {result.reason}", err=True)
+        click.echo(str(result.missing_anchor))
+        sys.exit(1)
     click.echo(f"audit chain broken at sequence {result.first_bad}: {result.reason}", err=True)
     click.echo(str(result.first_bad))
     sys.exit(1)
+
+
+@audit_cli.command("head")
+def audit_head() -> None:
+    """Print the chain's current anchor SEQ:HASH, alone on one line."""
+    click.echo(str(current_anchor()))
 
 
 @demo_cli.command("load")
@@ -109,6 +156,11 @@ def backup(path: str) -> None:
     """Write a consistent copy of the database to PATH while the app keeps serving."""
     url = db.engine.url
     target = Path(path)
+    if url.get_backend_name() in ("sqlite", "postgresql"):
+        # The copy holds every member and vote: owner-only like the keys, whatever the umask
+        # (sqlite3 and pg_dump would create it 0644 and keep an existing file's mode).
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        target.chmod(0o600)
     if url.get_backend_name() == "sqlite":
         # SQLite's online backup API, in one step: one read transaction copies a consistent
         # snapshot while the workers go on writing (WAL). Copied in steps, every write between two

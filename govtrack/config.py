@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _instance_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
@@ -19,6 +20,16 @@ def _instance_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
     return path.read_text().strip()
 
 
+def _base_url(value: str | None) -> str | None:
+    """GOVTRACK_BASE_URL: the public address links are built on, instead of the request's Host."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"GOVTRACK_BASE_URL must be an http(s) address like https://govtrack.example.org, not {value!r}")
+    return value.rstrip("/")
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the configuration mapping for create_app()."""
     env = os.environ
@@ -27,6 +38,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     cfg: dict = {
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": _base_url(env.get("GOVTRACK_BASE_URL")),
         "UPLOAD_DIR": env.get("GOVTRACK_UPLOAD_DIR") or str(instance_path / "uploads"),
         "CACHE_DIR": env.get("GOVTRACK_CACHE_DIR") or str(instance_path / "cache" / "app"),
         "MAX_UPLOAD_BYTES": int(env.get("GOVTRACK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),

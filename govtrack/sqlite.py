@@ -7,6 +7,9 @@ two workers then fails at once with "database is locked" instead of waiting for 
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,10 +26,24 @@ def _wants_immediate() -> bool:
     return True
 
 
+def create_private(path: str | os.PathLike) -> None:
+    """Create an empty file readable by its owner only, if none is there (an empty file is an
+    empty SQLite database). SQLite would create it with the umask's 0644, and gives its WAL and
+    shared-memory files the database file's mode, so all three stay 0600 like the keys."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Install the connect and begin hooks on an SQLite engine (no-op for other dialects)."""
     if engine.dialect.name != "sqlite":
         return
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(dialect, conn_rec, cargs, cparams):
+        database = engine.url.database
+        if database not in (None, "", ":memory:") and not database.startswith("file:"):
+            create_private(database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):

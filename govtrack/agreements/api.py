@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -31,7 +30,7 @@ from govtrack.api.schemas import (
     money_out,
 )
 from govtrack.auth.permissions import permission_required
-from govtrack.core.uploads import stored_path
+from govtrack.core.uploads import send_stored
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
 
@@ -271,7 +270,4 @@ def download_document(agreement_id, document_id):
     doc = queries.get_document(document_id)
     if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
         raise NotFound("No such document.")
-    return send_file(
-        stored_path(doc.stored_name), mimetype=doc.content_type, as_attachment=True,
-        download_name=doc.original_name,
-    )
+    return send_stored(doc.stored_name, content_type=doc.content_type, download_name=doc.original_name)

@@ -28,6 +28,7 @@ from govtrack.agreements.models import (
 from govtrack.audit.services import record
 from govtrack.core import uploads
 from govtrack.core.money import AmountError, check_amount
+from govtrack.core.text import normalise_name_field
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
@@ -240,7 +241,7 @@ def _set_dependencies(agreement: Agreement, depends_on: list[int]) -> None:
 def create_agreement(*, actor, data: AgreementData) -> Agreement:
     """Create a draft agreement with its parties, clauses and dependencies."""
     values = {name: getattr(data, name) for name in SCALARS}
-    values["title"] = (values["title"] or "").strip()
+    values["title"] = normalise_name_field(values["title"], field="title")
     values["reference"] = (values["reference"] or "").strip() or None
     _validate_scalars(values)
     _check_reference_free(values["reference"], None)
@@ -280,7 +281,7 @@ def update_agreement(
     before = snapshot(agreement)
     values = dict(changes)
     if "title" in values:
-        values["title"] = (values["title"] or "").strip()
+        values["title"] = normalise_name_field(values["title"], field="title")
     if "reference" in values:
         values["reference"] = (values["reference"] or "").strip() or None
         _check_reference_free(values["reference"], agreement.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,7 @@ from govtrack.agreements.forms import (
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
 from govtrack.core.paging import parse_limit
-from govtrack.core.uploads import stored_path
+from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
@@ -263,7 +263,4 @@ def download(agreement_id: int, document_id: int):
     doc = queries.get_document(document_id)
     if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
         abort(404)
-    return send_file(
-        stored_path(doc.stored_name), mimetype=doc.content_type, as_attachment=True,
-        download_name=doc.original_name,
-    )
+    return send_stored(doc.stored_name, content_type=doc.content_type, download_name=doc.original_name)

@@ -47,3 +47,19 @@ class AuditHead(db.Model):
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchor(db.Model):
+    """A chain head once published outside the database (on a meeting's minutes), kept so that the
+    anchor printed on those minutes stays what it was however long the chain grows."""
+
+    __tablename__ = "audit_anchors"
+    __table_args__ = (Index("ix_audit_anchors_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(String(80))  # the action it was taken at, e.g. meeting.close
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]

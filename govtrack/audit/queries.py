@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from govtrack.audit.models import AuditEvent
+from govtrack.audit.models import AuditAnchor, AuditEvent
+from govtrack.audit.services import Anchor, anchor_of, current_anchor
 from govtrack.extensions import db
 
 
@@ -31,3 +32,19 @@ def audit_page(
 
 def object_types() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+
+
+def published_anchor(object_type: str, object_id: int) -> Anchor | None:
+    """The anchor last kept for an object (a meeting's minutes), or None when none was kept yet."""
+    row = db.session.execute(
+        select(AuditAnchor.seq, AuditAnchor.hash)
+        .where(AuditAnchor.object_type == object_type, AuditAnchor.object_id == object_id)
+        .order_by(AuditAnchor.id.desc())
+        .limit(1)
+    ).first()
+    return anchor_of(*row) if row else None
+
+
+def head_anchor() -> Anchor:
+    """The chain's head now, as printed on registers and in the feed."""
+    return current_anchor()

@@ -1,4 +1,12 @@
-"""Writing and verifying the audit chain."""
+"""Writing and verifying the audit chain, and its anchors outside the database.
+
+The chain's HMACs catch a changed, inserted or deleted row, and the MACed head row a cut tail, but
+not a tail cut by someone who also puts back an older head row (from any earlier backup): that
+chain is intact, only shorter. An *anchor* (`SEQ:HASH`, the head's sequence number and the start
+of its hash) printed on minutes and published in the feed lives outside the database; `verify`
+given the anchors people kept fails when the chain no longer reaches one of them. The anchors
+printed on minutes are also kept in `audit_anchors`, so reprinted minutes show the same anchor.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +21,7 @@ from decimal import Decimal
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
-from govtrack.audit.models import AuditEvent, AuditHead
+from govtrack.audit.models import AuditAnchor, AuditEvent, AuditHead
 from govtrack.db import utcnow
 from govtrack.extensions import db
 
@@ -112,16 +120,78 @@ def record(
     return event
 
 
+# Characters of the hash an anchor carries: 16 hex digits (64 bits) cannot be hit by guessing, and
+# stay short enough to copy from paper. An anchor given to verify may carry fewer, not under 8.
+ANCHOR_HASH_CHARS = 16
+ANCHOR_HASH_MIN = 8
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head as published: the sequence number and the start of that row's hash."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+def parse_anchor(text: str) -> Anchor:
+    """Read `SEQ:HASH`; raises ValueError saying what is wrong."""
+    seq_text, sep, hash_text = text.strip().partition(":")
+    if not sep:
+        raise ValueError("expected SEQ:HASH, e.g. 1234:9f2c4e1a0b7d3c55")
+    if not (seq_text.isascii() and seq_text.isdigit()) or len(seq_text) > 18:
+        raise ValueError(f"the sequence number {seq_text!r} is not a whole number")
+    hash_text = hash_text.lower()
+    if not (ANCHOR_HASH_MIN <= len(hash_text) <= 64) or any(c not in "0123456789abcdef" for c in hash_text):
+        raise ValueError(f"the hash {hash_text!r} is not {ANCHOR_HASH_MIN} to 64 hexadecimal digits")
+    return Anchor(int(seq_text), hash_text)
+
+
+def anchor_of(seq: int, hash_: str) -> Anchor:
+    return Anchor(seq, hash_[:ANCHOR_HASH_CHARS])
+
+
+def current_anchor() -> Anchor:
+    """The chain's head now, as an anchor (0:000… before the first event)."""
+    head = db.session.get(AuditHead, 1)
+    return anchor_of(head.seq, head.hash) if head else anchor_of(0, GENESIS)
+
+
+def record_anchor(*, reason: str, object_type: str, object_id: int | None) -> AuditAnchor:
+    """Keep the head as it stands in the caller's transaction (after its `record`) as the anchor
+    published on that object, e.g. a meeting's minutes."""
+    db.session.flush()
+    head = _lock_head()
+    anchor = AuditAnchor(seq=head.seq, hash=head.hash, at=utcnow(), reason=reason,
+                         object_type=object_type, object_id=object_id)
+    db.session.add(anchor)
+    db.session.flush()
+    return anchor
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
     checked: int
     first_bad: int | None = None
     reason: str | None = None
+    missing_anchor: Anchor | None = None
 
 
-def verify_chain(batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first row changed, deleted or inserted."""
+def _kept_anchors() -> list[Anchor]:
+    rows = db.session.execute(select(AuditAnchor.seq, AuditAnchor.hash).distinct())
+    return [Anchor(seq, hash_) for seq, hash_ in rows]
+
+
+def verify_chain(batch: int = 5000, anchors: list[Anchor] | tuple[Anchor, ...] = ()) -> VerifyResult:
+    """Walk the chain in order; report the first row changed, deleted or inserted, then the first
+    anchor (given, or kept in the database) that the chain no longer reaches."""
+    anchors = [*anchors, *_kept_anchors()]
+    wanted = {a.seq for a in anchors}
+    seen = {0: GENESIS} if 0 in wanted else {}
     expected_seq, prev = 1, GENESIS
     checked = 0
     last_id = 0
@@ -138,6 +208,8 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
                 return VerifyResult(False, checked, ev.id, "chain broken (row inserted or changed)")
             if not hmac.compare_digest(_digest(ev), ev.hash):
                 return VerifyResult(False, checked, ev.id, "row changed")
+            if ev.id in wanted:
+                seen[ev.id] = ev.hash
             prev, expected_seq = ev.hash, expected_seq + 1
             checked += 1
         last_id = rows[-1].id
@@ -147,9 +219,16 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
     if head is None:
         if last:
             return VerifyResult(False, checked, last, "chain head missing")
-        return VerifyResult(True, checked)
-    if not hmac.compare_digest(head.mac, _head_mac(head.seq, head.hash)):
+    elif not hmac.compare_digest(head.mac, _head_mac(head.seq, head.hash)):
         return VerifyResult(False, checked, head.seq, "chain head changed")
-    if head.seq != last or head.hash != prev:
+    elif head.seq != last or head.hash != prev:
         return VerifyResult(False, checked, last + 1, "rows missing at the end (deleted)")
+    for anchor in anchors:
+        found = seen.get(anchor.seq)
+        if found is None:
+            return VerifyResult(False, checked, None, f"the chain ends at {last}: row {anchor.seq} is missing",
+                                missing_anchor=anchor)
+        if not found.startswith(anchor.hash):
+            return VerifyResult(False, checked, None, f"row {anchor.seq} has another hash ({found[:ANCHOR_HASH_CHARS]})",
+                                missing_anchor=anchor)
     return VerifyResult(True, checked)

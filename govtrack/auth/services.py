@@ -18,6 +18,7 @@ from govtrack.auth import throttle
 from govtrack.auth.models import ApiToken, User, new_session_token
 from govtrack.auth.passwords import problems
 from govtrack.auth.permissions import Role
+from govtrack.core.text import normalise_name_field
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
@@ -61,8 +62,7 @@ def create_user(*, actor, email: str, name: str, role: str, password: str | None
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise ValidationFailed(str(_l("Unknown role.")), fields={"role": [str(_l("Unknown role."))]})
-    if not name.strip():
-        raise ValidationFailed(str(_l("Name is required.")), fields={"name": [str(_l("Required."))]})
+    name = normalise_name_field(name, field="name")
     if db.session.scalar(select(func.count()).where(User.email == email)):
         raise Conflict(
             str(_l("A user with this e-mail already exists.")),
@@ -73,7 +73,7 @@ def create_user(*, actor, email: str, name: str, role: str, password: str | None
         _check_password_strength(password, email=email, name=name)
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         role=role,
         password_hash=hash_password(password) if password else None,
     )
@@ -91,8 +91,9 @@ def update_user(*, actor, user: User, name: str, role: str, active: bool) -> Use
         not active or role != user.role
     ):
         raise Conflict(str(_l("You cannot change your own role or deactivate yourself.")))
+    name = normalise_name_field(name, field="name")
     before = _user_snapshot(user)
-    user.name, user.role = name.strip(), role
+    user.name, user.role = name, role
     if user.active and not active:
         end_sessions(user)
         for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask import current_app
+from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
@@ -27,6 +28,31 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.text": ".odt",
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
 }
+
+# The extensions a name may end in for each type, and the type as people know it. A name that
+# ends in another extension is refused: the file is downloaded under that name, and an HTML page
+# that begins with "%PDF" is a PDF to the type check but a page to a browser opening poly.html.
+NAME_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+}
+TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
+    "application/vnd.oasis.opendocument.text": "OpenDocument (.odt)",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument (.ods)",
+}
+# What counts as an extension: a last dot followed by a short run of letters and digits; "v1.2
+# report" has none and is given one.
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,20 @@ def clean_name(name: str | None) -> str:
     return name[:200] or "document"
 
 
+def named_for(name: str, mime: str, *, field: str = "file") -> str:
+    """The name, with the type's extension added when it has none; refused when its extension says
+    another type than the content."""
+    found = _EXTENSION.search(name)
+    allowed = NAME_EXTENSIONS[mime]
+    if found is None:
+        return name + allowed[0]
+    if found.group(0).lower() in allowed:
+        return name
+    reason = str(_l("The name ends in %(ext)s, which does not match its content (%(kind)s); rename it to end in %(expected)s.",
+                    ext=found.group(0), kind=TYPE_NAMES[mime], expected=allowed[0]))
+    raise ValidationFailed(str(_l("The file's name does not match its content.")), fields={field: [reason]})
+
+
 def store_upload(file: FileStorage | None, *, field: str = "file") -> StoredFile:
     """Check and store an uploaded file; raises before anything is written when it is refused."""
     if file is None or not file.filename:
@@ -72,13 +112,14 @@ def store_upload(file: FileStorage | None, *, field: str = "file") -> StoredFile
             str(_l("This type of file is not accepted (PDF, PNG, JPEG, Word, Excel, OpenDocument).")),
             fields={field: [str(_l("File type not accepted."))]},
         )
+    original = named_for(clean_name(file.filename), mime, field=field)
     stored = secrets.token_hex(16) + ALLOWED_TYPES[mime]
     path = upload_dir() / stored
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     return StoredFile(
-        original_name=clean_name(file.filename),
+        original_name=original,
         stored_name=stored,
         content_type=mime,
         size=len(data),
@@ -96,3 +137,13 @@ def stored_path(stored_name: str) -> Path:
     if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
         raise ValueError("bad stored name")
     return upload_dir() / stored_name
+
+
+def send_stored(stored_name: str, *, content_type: str, download_name: str) -> Response:
+    """A stored file as an attachment that no cache keeps: documents and evidence are shown only
+    to those who may see them, and a shared or disk cache would keep them past sign-out."""
+    response = send_file(stored_path(stored_name), mimetype=content_type, as_attachment=True,
+                         download_name=download_name, conditional=False, etag=False)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("Last-Modified", None)  # a validator is for caches, and none may keep it
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import current_app, flash, request, url_for
 from flask_wtf import FlaskForm
 
 from govtrack.errors import DomainError
@@ -31,3 +31,17 @@ def safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
         return target
     return default
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL on GOVTRACK_BASE_URL when it is set, else on the request's own address.
+
+    Behind a proxy the Host header is whatever the client sent; a link built on it and served from
+    a shared cache (the public feed) would send every reader to the sender's host.
+    """
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)

@@ -25,7 +25,8 @@ from govtrack.agreements.models import (
     Clause,
     ClauseStatus,
 )
-from govtrack.audit.services import record
+from govtrack.audit.services import record, record_anchor
+from govtrack.core.text import BadText, normalise_name
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -77,6 +78,16 @@ def _invalid(fields: dict[str, list]) -> ValidationFailed:
     )
 
 
+def _shown(value: str | None, field: str, errors: dict[str, list]) -> str:
+    """A name or title in its stored form (one rule for every door: core.text); a refusal goes
+    into `errors` under its field."""
+    try:
+        return normalise_name(value)
+    except BadText as bad:
+        errors[field] = [bad.reason]
+        return ""
+
+
 def _values(enum_cls) -> set[str]:
     return {e.value for e in enum_cls}
 
@@ -108,9 +119,7 @@ def forum_snapshot(forum: Forum, voters: list[int] | None = None) -> dict:
 def create_forum(*, actor, data: ForumData) -> Forum:
     """Create a forum with its voting rules."""
     errors: dict[str, list] = {}
-    name = (data.name or "").strip()
-    if not name:
-        errors["name"] = [_l("Required.")]
+    name = _shown(data.name, "name", errors)
     if data.kind not in _values(ForumKind):
         errors["kind"] = [_l("Not a known kind of forum.")]
     if data.threshold not in _values(Threshold):
@@ -213,9 +222,10 @@ def meeting_snapshot(m: Meeting) -> dict:
 def create_meeting(*, actor, forum: Forum, title: str, starts_at: dt.datetime,
                    location: str | None = None) -> Meeting:
     """Schedule a meeting of a forum."""
-    title = (title or "").strip()
-    if not title:
-        raise _invalid({"title": [_l("Required.")]})
+    errors: dict[str, list] = {}
+    title = _shown(title, "title", errors)
+    if errors:
+        raise _invalid(errors)
     if starts_at is None:
         raise _invalid({"starts_at": [_l("Required.")]})
     if starts_at.tzinfo is None:
@@ -278,6 +288,7 @@ def close_meeting(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
     meeting.closed_at = now or utcnow()
     record("meeting.close", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"status": MeetingStatus.open.value}, after={"status": meeting.status})
+    record_anchor(reason="meeting.close", object_type="meeting", object_id=meeting.id)
     return meeting
 
 
@@ -381,10 +392,8 @@ def add_agenda_item(*, actor, meeting: Meeting, title: str, agreement_id: int | 
     """Put an item on the agenda; in an open meeting its draft agreement comes under deliberation."""
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
-    title = (title or "").strip()
     errors: dict[str, list] = {}
-    if not title:
-        errors["title"] = [_l("Required.")]
+    title = _shown(title, "title", errors)
     clauses: list[Clause] = []
     if agreement_id is not None and db.session.get(Agreement, agreement_id) is None:
         errors["agreement_id"] = [_l("No agreement with id %(id)s.", id=agreement_id)]
@@ -434,6 +443,7 @@ def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
     meeting.minutes_status = MinutesStatus.approved.value
     record("meeting.minutes_approve", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"minutes_status": MinutesStatus.draft.value}, after={"minutes_status": meeting.minutes_status})
+    record_anchor(reason="meeting.minutes_approve", object_type="meeting", object_id=meeting.id)
     return meeting
 
 
@@ -470,9 +480,7 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
     errors: dict[str, list] = {}
-    title, text = (data.title or "").strip(), (data.text or "").strip()
-    if not title:
-        errors["title"] = [_l("Required.")]
+    title, text = _shown(data.title, "title", errors), (data.text or "").strip()
     if not text:
         errors["text"] = [_l("Required.")]
     if data.effect not in _values(Effect):

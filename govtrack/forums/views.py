@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.agreements.queries import awaiting_decision, find_agreement
+from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
@@ -147,6 +148,9 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
     # Only a meeting that still changes shows the agenda form and its suggestions.
     awaiting = awaiting_decision() if meeting.status != MeetingStatus.closed and can(current_user, "meetings.run") else []
     minutes_form = minutes_form or forms.MinutesForm(data={"minutes": meeting.minutes})
+    # A closed meeting prints the anchor kept when it closed (or its minutes were approved), the
+    # same on every reprint; a meeting still under way prints the head as it is now.
+    kept = published_anchor("meeting", meeting.id) if meeting.status == MeetingStatus.closed else None
     return render_template(
         "forums/meeting.html", meeting=meeting, forum=forum, votes=votes, counts=counts,
         attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,
@@ -158,7 +162,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
         awaiting=awaiting,
         minutes_form=minutes_form, confirm=forms.ConfirmForm(), thresholds=dict(forms.THRESHOLDS),
-        effects=dict(forms.EFFECTS),
+        effects=dict(forms.EFFECTS), anchor=kept or head_anchor(), anchor_kept=kept is not None,
     ), status
 
 
@@ -478,7 +482,7 @@ def decisions():
                                  forum_id=forum_id)
     return render_template("forums/decisions.html", decisions=page.items, next_cursor=page.next,
                            forums=queries.forum_choices(), forum_id=forum_id, effects=dict(forms.EFFECTS),
-                           effects_of=queries.decision_effects)
+                           effects_of=queries.decision_effects, anchor=head_anchor())
 
 
 @bp.route("/policy", methods=["GET", "POST"])

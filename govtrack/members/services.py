@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from govtrack.audit.services import record
 from govtrack.auth.models import User
 from govtrack.core import dates
+from govtrack.core.text import BadText, normalise_name
 from govtrack.db import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
@@ -69,10 +70,16 @@ def _spaces(value) -> str:
     return text
 
 
+_PASTED_BREAKS = str.maketrans("\t\r\n", "   ")
+
+
 def clean_name(value, today: dt.date | None = None) -> str:
-    name = _spaces(value)
-    if not name:
-        raise _Bad(_l("Required."))
+    # Tabs and line breaks pasted from a spreadsheet become spaces; any other control character,
+    # a text-direction override or a name with nothing visible is refused (core.text).
+    try:
+        name = _spaces(normalise_name(str(value or "").translate(_PASTED_BREAKS)))
+    except BadText as bad:
+        raise _Bad(bad.reason) from None
     if len(name) > NAME_MAX:
         raise _Bad(_l("At most %(n)d characters.", n=NAME_MAX))
     return name

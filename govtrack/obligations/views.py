@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -32,7 +31,7 @@ from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import dates
 from govtrack.core.paging import parse_limit
-from govtrack.core.uploads import stored_path
+from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
@@ -311,8 +310,7 @@ def evidence(evidence_id: int):
     ev = queries.get_evidence(evidence_id)
     if ev is None:
         abort(404)
-    return send_file(stored_path(ev.stored_name), mimetype=ev.content_type, as_attachment=True,
-                     download_name=ev.original_name)
+    return send_stored(ev.stored_name, content_type=ev.content_type, download_name=ev.original_name)
 
 
 # ---- the maturity wall ----

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from govtrack.audit.services import record
+from govtrack.core.text import BadText, normalise_name
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.partners.models import Partner, PartnerCategory, PartnerContact
@@ -45,10 +46,20 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+# The names people read and tell partners apart by: one rule (core.text) for every door.
+NAME_FIELDS = ("name", "legal_name")
+
+
 def _validate(values: dict) -> None:
+    """Check the values, putting the shown names in their stored form (NFC, trimmed)."""
     errors: dict[str, list[str]] = {}
-    if "name" in values and not (values["name"] or "").strip():
-        errors["name"] = [str(_l("Required."))]
+    for key in NAME_FIELDS:
+        if key not in values or (key != "name" and not (values[key] or "").strip()):
+            continue
+        try:
+            values[key] = normalise_name(values[key])
+        except BadText as bad:
+            errors[key] = [str(bad.reason)]
     if "category" in values and values["category"] not in {c.value for c in PartnerCategory}:
         errors["category"] = [str(_l("Not a known category."))]
     if errors:
@@ -59,12 +70,13 @@ def _set_contacts(partner: Partner, contacts: list[ContactData]) -> None:
     for existing in list(partner.contacts):
         partner.contacts.remove(existing)
     for c in contacts:
-        if not c.name.strip():
-            raise ValidationFailed(
-                str(_l("Some values are not valid.")), fields={"contacts": [str(_l("A contact needs a name."))]}
-            )
+        try:
+            name = normalise_name(c.name)
+        except BadText as bad:
+            reason = _l("A contact needs a name.") if not (c.name or "").strip() else bad.reason
+            raise ValidationFailed(str(_l("Some values are not valid.")), fields={"contacts": [str(reason)]}) from None
         partner.contacts.append(
-            PartnerContact(name=c.name.strip(), position=_clean(c.position), email=_clean(c.email), phone=_clean(c.phone))
+            PartnerContact(name=name, position=_clean(c.position), email=_clean(c.email), phone=_clean(c.phone))
         )
 
 
@@ -73,7 +85,7 @@ def create_partner(*, actor, data: PartnerData) -> Partner:
     values = {k: v for k, v in asdict(data).items() if k != "contacts"}
     _validate(values)
     partner = Partner(
-        name=values["name"].strip(),
+        name=values["name"],
         category=values["category"],
         legal_name=_clean(values["legal_name"]),
         registration_no=_clean(values["registration_no"]),
@@ -95,14 +107,13 @@ def update_partner(*, actor, partner: Partner, changes: dict, contacts: list[Con
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed("Unknown fields.", fields={k: ["Unknown field."] for k in unknown})
-    _validate(changes)
+    changes = dict(changes)
+    _validate(changes)  # puts name and legal_name in their stored form
     before = snapshot(partner)
     for key, value in changes.items():
-        if key == "name":
-            value = value.strip()
-        elif key == "active":
+        if key == "active":
             value = bool(value)
-        elif key != "category":
+        elif key not in ("name", "category"):
             value = _clean(value)
         setattr(partner, key, value)
     if contacts is not None:

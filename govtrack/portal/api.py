@@ -6,7 +6,6 @@ whoever asks, so that what it returns can be cached and shared without leaking a
 
 from __future__ import annotations
 
-from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -22,6 +21,7 @@ from govtrack.api.schemas import (
     list_schema,
     money_out,
 )
+from govtrack.core.web import external_url
 from govtrack.errors import NotFound
 from govtrack.partners.models import PartnerCategory
 from govtrack.portal import hooks, queries
@@ -156,12 +156,12 @@ def public_view(agreements, *, clauses: dict[int, list[dict]] | None = None) -> 
                 {
                     "id": doc.id, "name": doc.original_name, "content_type": doc.content_type,
                     "size": doc.size, "sha256": doc.sha256,
-                    "url": url_for("agreements_api.download_document", agreement_id=a.id,
-                                   document_id=doc.id, _external=True),
+                    "url": external_url("agreements_api.download_document", agreement_id=a.id,
+                                        document_id=doc.id),
                 }
                 for doc in a.documents
             ],
-            "url": url_for("portal.agreement", agreement_id=a.id, _external=True),
+            "url": external_url("portal.agreement", agreement_id=a.id),
         }
         for a in agreements
     ]

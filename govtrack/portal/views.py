@@ -7,10 +7,12 @@ reader answers exactly as one that does not exist.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtrack.audit.queries import head_anchor
+from govtrack.core.web import external_url
 from govtrack.portal import feed, hooks, labels, queries
 from govtrack.portal.forms import PublishedFilterForm
 
@@ -83,7 +85,8 @@ def decisions():
     rows = [(a, d) for a in page.items for d in by_agreement[a.id]]
     rows.sort(key=lambda row: (row[1].decided_on, row[1].id), reverse=True)
     return render_template(
-        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions()
+        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions(),
+        anchor=head_anchor(),
     )
 
 
@@ -91,8 +94,8 @@ def decisions():
 def atom_feed():
     body = feed.build_feed(
         title=_("govtrack: published agreements and decisions"),
-        self_url=url_for("portal.atom_feed", _external=True),
-        home_url=url_for("portal.index", _external=True),
-        agreement_url=lambda agreement_id: url_for("portal.agreement", agreement_id=agreement_id, _external=True),
+        self_url=external_url("portal.atom_feed"),
+        home_url=external_url("portal.index"),
+        agreement_url=lambda agreement_id: external_url("portal.agreement", agreement_id=agreement_id),
     )
     return Response(body, mimetype="application/atom+xml")

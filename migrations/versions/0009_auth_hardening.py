@@ -1,7 +1,7 @@
 """auth hardening: shared rate-limit counters, per-account sign-in failures, token expiry and last address
 
 Revision ID: 0009_auth_hardening
-Revises: 0007
+Revises: 0008_money_exact
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -12,7 +12,7 @@ import govtrack.db
 
 # revision identifiers, used by Alembic.
 revision = '0009_auth_hardening'
-down_revision = '0007'
+down_revision = '0008_money_exact'
 branch_labels = None
 depends_on = None
 

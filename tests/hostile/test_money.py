@@ -226,7 +226,12 @@ def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, mon
 
 def test_services_refuse_amounts_past_the_cap(app, money, today):
     from govtrack.agreements.queries import load_agreement
-    from govtrack.agreements.services import AgreementData, PartyData, create_agreement, update_agreement
+    from govtrack.agreements.services import (
+        AgreementData,
+        PartyData,
+        create_agreement,
+        update_agreement,
+    )
     from govtrack.obligations.services import ObligationData, create_obligation, fulfil
 
     for value in [Decimal("1E+1000000"), Decimal("1e309"), Decimal("9" * 40), Decimal("Infinity"), 1e300]:
