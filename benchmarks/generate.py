@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 SCALES = {"XS": 0.001, "S": 0.01, "M": 0.1, "L": 1.0}
-PASSWORD = "benchmark password 123"
+PASSWORD = "governance load-test passphrase"  # no part of the users' names (issue 11)
 ROLES = ("admin", "board", "manager", "member")
 CHUNK = 5000
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 N = int(os.environ.get("BENCH_MEMBERS", "5000"))
-PASSWORD = "benchmark password 123"
+PASSWORD = "governance load-test passphrase"  # no part of the users' names (issue 11)
 
 
 def main() -> None:

@@ -56,7 +56,8 @@ def _authenticate_api() -> None:
             abort(401)  # unknown, revoked and expired tokens alike
         user, address = row.user, client_address()
         if needs_use_noted(row, address=address, now=now):
-            token_id, new_address = row.id, row.last_used_ip != address
+            # A first use is no news; a use from another address than the last one is.
+            token_id, new_address = row.id, row.last_used_ip not in (None, address)
             db.session.commit()  # end the read: the write below starts its own transaction
             note_token_use(token_id=token_id, user=user, address=address, now=now, new_address=new_address)
             db.session.commit()
