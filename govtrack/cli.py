@@ -14,6 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from govtrack.extensions import db
+from govtrack.obligations.cli import obligations_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="The audit log.")
@@ -137,3 +138,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(obligations_cli)

@@ -32,6 +32,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core.uploads import stored_path
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
+from govtrack.forums.queries import decision_ids_for
 
 blp = exempt(Blueprint("agreements_api", __name__, url_prefix="/api/v1/agreements", description="Agreements"))
 
@@ -122,22 +123,12 @@ class TransitionSchema(StrictSchema):
 
 AgreementList = list_schema(AgreementSchema, "AgreementList")
 
-# Filled by the forums area: agreement ids -> the ids of the decisions about them.
-decision_ids_for: list = []
-
-
-def _decisions(ids: list[int]) -> dict[int, list[int]]:
-    if decision_ids_for:
-        return decision_ids_for[0](ids)
-    return {i: [] for i in ids}
-
-
 def serialise(agreements, *, with_documents: bool = False, clauses: dict | None = None) -> list[dict]:
     """Agreements as the API shows them (parties loaded by the query; clauses from `clauses`, rows
     of queries.clauses_of, or else the loaded relationship)."""
     ids = [a.id for a in agreements]
     deps = queries.dependency_ids(ids)
-    decisions = _decisions(ids)
+    decisions = decision_ids_for(ids)
     out = []
     for a in agreements:
         out.append(

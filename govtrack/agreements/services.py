@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -62,15 +63,11 @@ class AgreementData:
     clauses: list[ClauseData] = field(default_factory=list)
 
 
-# Called as hook(actor=, agreement=, before=snapshot) after every update_agreement, in its
-# transaction: other areas follow changes they depend on (obligations follow the end date).
-update_hooks: list = []
-
-
-def register_update_hook(fn):
-    if fn not in update_hooks:
-        update_hooks.append(fn)
-    return fn
+_signals = Namespace()
+agreement_updated = _signals.signal("agreement-updated")
+"""Sent as (agreement, actor=, before=snapshot) after every update_agreement, in its transaction:
+areas above follow what they depend on (obligations follow the end date). A lower area cannot call
+up, so the receivers are connected once, by name, in create_app()."""
 
 
 SCALARS = (
@@ -293,8 +290,7 @@ def update_agreement(
     db.session.flush()
     record("agreement.update", actor=actor, object_type="agreement", object_id=agreement.id,
            before=before, after=snapshot(agreement))
-    for hook in update_hooks:
-        hook(actor=actor, agreement=agreement, before=before)
+    agreement_updated.send(agreement, actor=actor, before=before)
     return agreement
 
 

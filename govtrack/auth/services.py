@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from govtrack.audit.services import record
 from govtrack.auth.models import ApiToken, User, new_session_token
 from govtrack.auth.permissions import Role
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
 

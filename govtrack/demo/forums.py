@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, AgreementStatus
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 from govtrack.forums import services
 from govtrack.forums.models import Choice

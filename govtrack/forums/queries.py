@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,6 +29,7 @@ from govtrack.forums.models import (
     Vote,
 )
 from govtrack.members.models import Member
+from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
 DEFAULT_POLICY: dict[str, tuple[str, ...]] = {
@@ -399,3 +402,60 @@ def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int
     return dict(db.session.execute(
         select(Clause.number, Clause.id).where(Clause.agreement_id == agreement_id, Clause.number.in_(numbers))
     ).all())
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    """A decision as members and the public may read it: counts, never individual ballots."""
+
+    id: int
+    agreement_id: int
+    number: str
+    decided_on: dt.date
+    forum_name: str
+    outcome: str = "carried"
+    # "consensus" (mufakat), "roll_call" or "tally"; counts stay None for consensus.
+    method: str = "vote"
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    text: str | None = None
+    # What the decision did to the agreement, e.g. "approve", "approve_with_amendments".
+    effect: str | None = None
+
+
+def published_decisions(agreement_ids: list[int]) -> dict[int, list[DecisionSummary]]:
+    """The decisions about these agreements, newest first, as members and the public may read
+    them (the caller asks only about agreements the reader may see); every id asked is a key."""
+    out: dict[int, list[DecisionSummary]] = {i: [] for i in agreement_ids}
+    if not agreement_ids:
+        return out
+    rows = db.session.execute(
+        select(Decision, Forum.name, Motion.method, Motion.yes, Motion.no, Motion.abstain)
+        .join(Forum, Forum.id == Decision.forum_id)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.agreement_id.in_(list(agreement_ids)))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+    )
+    for decision, forum_name, method, yes, no, abstain in rows:
+        consensus = method == "consensus"
+        out[decision.agreement_id].append(
+            DecisionSummary(
+                id=decision.id, agreement_id=decision.agreement_id, number=decision.number,
+                decided_on=decision.decided_on, forum_name=forum_name, outcome="carried",
+                method=method or "vote", yes=None if consensus else yes, no=None if consensus else no,
+                abstain=None if consensus else abstain, text=decision.text, effect=decision.effect,
+            )
+        )
+    return out
+
+
+def waiver_decision(decision_id: int) -> WaiverDecision | None:
+    """The carried `waive_obligation` decision with this id and the obligation it waives, or None."""
+    row = db.session.execute(
+        select(Decision.id, Motion.obligation_id)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.id == decision_id, Decision.effect == "waive_obligation",
+               Motion.outcome == "carried", Motion.obligation_id.is_not(None))
+    ).first()
+    return WaiverDecision(id=row.id, obligation_id=row.obligation_id) if row else None

@@ -26,10 +26,10 @@ from govtrack.agreements.models import (
     ClauseStatus,
 )
 from govtrack.audit.services import record
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import hooks, queries, rules
+from govtrack.forums import queries, rules
 from govtrack.forums.models import (
     APPROVING,
     DEFAULT_CODES,
@@ -55,6 +55,8 @@ from govtrack.forums.models import (
     VoteMethod,
 )
 from govtrack.members.models import Member
+from govtrack.obligations import services as obligation_services
+from govtrack.obligations.services import WaiverDecision
 
 S = AgreementStatus
 
@@ -777,12 +779,8 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     effect = motion.effect
     if effect == Effect.none:
         return effects
-    if effect not in EFFECT_STATUSES:
-        handler = hooks.effect_handlers.get(effect)
-        if handler is None:
-            raise Conflict(str(_l("Nothing can apply the effect %(effect)s yet.", effect=effect)),
-                           code="effect_unavailable")
-        return list(handler(actor=actor, motion=motion, decision=decision) or [])
+    if effect == Effect.waive_obligation:
+        return _waive(actor, motion, decision)
     agreement = _lock_agreement(motion.agreement_id)
     # The policy may have changed since the motion was tabled.
     _check_forum_in_policy(db.session.get(Forum, decision.forum_id), agreement)
@@ -816,6 +814,19 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     elif effect == Effect.terminate:
         _move(actor, agreement, S.terminated, [decision.id], effects)
     return effects
+
+
+def _waive(actor, motion: Motion, decision: Decision) -> list[dict]:
+    """A carried waiver waives the obligation it names, citing the decision."""
+    if motion.obligation_id is None:
+        raise ValidationFailed(str(_l("The motion names no obligation.")),
+                               fields={"obligation_id": [str(_l("Required."))]})
+    n = obligation_services.waive_obligation(
+        actor=actor, obligation=obligation_services.load_for_update(motion.obligation_id),
+        decision=WaiverDecision(id=decision.id, obligation_id=motion.obligation_id),
+        reason=f"{decision.number}: {motion.title}",
+    )
+    return [{"obligation_id": motion.obligation_id, "waived_occurrences": n}]
 
 
 def authorise(agreement: Agreement, to: str) -> list[int]:

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from govtrack.audit.services import record
 from govtrack.auth.models import User
-from govtrack.db import utcnow
+from govtrack.core import clock
+from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
 from govtrack.members.models import Member, MemberInterest
@@ -203,7 +204,7 @@ def _flush_unique(number: str) -> None:
 def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> Member:
     """Put one member on the roster."""
     values, errors = clean_values(
-        {k: getattr(data, k) for k in FIELDS}, today=today or dt.date.today()
+        {k: getattr(data, k) for k in FIELDS}, today=today or clock.today()
     )
     if errors:
         raise _invalid(errors)
@@ -218,7 +219,7 @@ def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> M
 
 def update_member(*, actor, member: Member, changes: dict, today: dt.date | None = None) -> Member:
     """Change some fields (API names: number, name, group, joined_on, active, investor)."""
-    values, errors = clean_values(changes, today=today or dt.date.today())
+    values, errors = clean_values(changes, today=today or clock.today())
     if errors:
         raise _invalid(errors)
     number = values.get("number")
@@ -444,7 +445,7 @@ def import_members(
     Then members are upserted by number, `chunk_size` rows per statement, in the caller's
     transaction, with one audit event for the whole import.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     result = check_import(source, today=today)
     if result.error_count:
         raise ImportRejected(result)

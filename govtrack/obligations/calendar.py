@@ -7,8 +7,8 @@ import datetime as dt
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from govtrack.core.clock import utcnow
 from govtrack.core.i18n import format_money
-from govtrack.db import utcnow
 
 
 def feed(rows, *, name: str, base_url: str) -> bytes:

@@ -9,20 +9,14 @@ import datetime as dt
 import click
 from flask.cli import AppGroup
 
+from govtrack.core import clock
 from govtrack.extensions import db
 
 obligations_cli = AppGroup("obligations", help="Obligations: reminders and recurring occurrences.")
 
 
-def register_cli(app) -> None:
-    """What govtrack/cli.py's register_cli(app) should call (or add the group itself)."""
-    app.cli.add_command(obligations_cli)
-
-
 def _today(value: str | None) -> dt.date:
     if not value:
-        from govtrack.obligations import clock
-
         return clock.today()
     try:
         return dt.date.fromisoformat(value)

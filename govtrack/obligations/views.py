@@ -30,12 +30,13 @@ from markupsafe import Markup
 from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core import clock
 from govtrack.core.paging import parse_limit
 from govtrack.core.uploads import stored_path
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.obligations import calendar, charts, clock, queries, recurrence, services
+from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory

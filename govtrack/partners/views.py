@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core import clock
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
@@ -61,7 +60,7 @@ def detail(partner_id: int):
     return render_template(
         "partners/detail.html",
         partner=partner,
-        scorecard=partner_scorecard(partner.id, date.today()) if can(current_user, "obligations.view") else None,
+        scorecard=partner_scorecard(partner.id, clock.today()) if can(current_user, "obligations.view") else None,
         agreements=agreements_of_partner(partner.id, user=current_user),
         confirm=ConfirmForm(),
     )

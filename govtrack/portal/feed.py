@@ -13,7 +13,8 @@ from collections.abc import Callable
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
-from govtrack.portal import hooks, labels, queries
+from govtrack.forums.queries import published_decisions
+from govtrack.portal import labels, queries
 
 FEED_SIZE = 50
 
@@ -38,7 +39,7 @@ def build_feed(
 ) -> bytes:
     """The feed's XML: the most recently published public agreements, then their decisions."""
     agreements = queries.recently_published(limit=FEED_SIZE)
-    decisions = hooks.decisions_for([a.id for a in agreements])
+    decisions = published_decisions([a.id for a in agreements])
 
     fg = FeedGenerator()
     fg.id(self_url)

@@ -11,7 +11,10 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from govtrack.portal import feed, hooks, labels, queries
+from govtrack.core import clock
+from govtrack.forums.queries import published_decisions
+from govtrack.obligations.queries import published_obligations
+from govtrack.portal import feed, labels, queries
 from govtrack.portal.forms import PublishedFilterForm
 
 bp = Blueprint("portal", __name__, url_prefix="/published")
@@ -56,9 +59,9 @@ def agreement(agreement_id: int):
     item = queries.published_agreement(agreement_id, user=current_user)
     if item is None:
         abort(404)  # the same answer as for an id that does not exist
-    decisions = hooks.decisions_for([item.id])[item.id]
+    decisions = published_decisions([item.id])[item.id]
     by_id = {d.id: d for d in decisions}
-    obligations = hooks.obligations_for(item.id) if hooks.has_obligations() else None
+    obligations = published_obligations(item.id, clock.today())
     terms = [c for c in item.clauses if c.status in ("accepted", "amended")]
     not_agreed = [c for c in item.clauses if c.status == "rejected"]
     return render_template(
@@ -68,7 +71,6 @@ def agreement(agreement_id: int):
         not_agreed=not_agreed,
         decisions=decisions,
         decisions_by_id=by_id,
-        has_decision_provider=hooks.has_decisions(),
         obligations=obligations,
         dependencies=[d for d in item.dependencies if queries.on_portal(current_user, d)],
     )
@@ -79,11 +81,11 @@ def decisions():
     page = queries.published_page(
         user=current_user, cursor=request.args.get("cursor"), limit=REGISTER_PAGE_SIZE
     )
-    by_agreement = hooks.decisions_for([a.id for a in page.items])
+    by_agreement = published_decisions([a.id for a in page.items])
     rows = [(a, d) for a in page.items for d in by_agreement[a.id]]
     rows.sort(key=lambda row: (row[1].decided_on, row[1].id), reverse=True)
     return render_template(
-        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions()
+        "portal/decisions.html", rows=rows, next_cursor=page.next
     )
 
 

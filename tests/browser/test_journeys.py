@@ -157,7 +157,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
 
 def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page, sign_in, monkeypatch,
                                                                   live_server, tmp_path):
-    from govtrack.obligations import clock
+    from govtrack.core import clock
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     with live_server.app.app_context():

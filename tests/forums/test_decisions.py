@@ -1,4 +1,4 @@
-"""Decisions: numbering, the approval policy gate, amendments, rejection, termination, hooks."""
+"""Decisions: numbering, the approval policy gate, amendments, rejection, termination, waivers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, Clause, ClauseVersion
-from govtrack.errors import Conflict
 from govtrack.extensions import db
-from govtrack.forums import hooks
+from govtrack.forums.queries import decision_effects
+from govtrack.obligations.models import Occurrence
 
 
 def _status(agreement_id: int) -> str:
@@ -120,7 +120,7 @@ def test_termination_by_decision(api_as, make_forum, make_agreement, carry):
     assert _status(active.id) == "terminated"
 
 
-def test_waive_obligation_needs_a_registered_handler(app, monkeypatch, make_forum, make_members, make_meeting,
+def test_a_carried_waiver_waives_its_obligation_in_the_same_transaction(app, make_forum, make_members, make_meeting,
                                                      make_motion, vote, close, make_agreement):
     import datetime as dt
 
@@ -135,16 +135,12 @@ def test_waive_obligation_needs_a_registered_handler(app, monkeypatch, make_foru
     meeting = make_meeting(make_forum(), present=members)
     motion = make_motion(meeting, effect="waive_obligation", obligation_id=ob.id)
     vote(motion, {m: "yes" for m in members})
-    monkeypatch.setattr(hooks, "effect_handlers", {})
-    with app.test_request_context(), pytest.raises(Conflict) as err:
-        close(motion)
-    assert err.value.code == "effect_unavailable"
-    db.session.rollback()
-    seen = []
-    hooks.effect_handlers["waive_obligation"] = lambda *, actor, motion, decision: (
-        seen.append((motion.obligation_id, decision.id)) or [{"obligation_id": motion.obligation_id, "status": "waived"}])
     m = close(motion)
-    assert m.outcome == "carried" and seen == [(ob.id, m.decision.id)]
+    assert m.outcome == "carried"
+    assert {"obligation_id": ob.id, "waived_occurrences": 1} in decision_effects(m.decision)
+    occurrence = db.session.scalar(select(Occurrence).where(Occurrence.obligation_id == ob.id))
+    assert occurrence.waived and occurrence.waived_decision_id == m.decision.id
+    assert occurrence.waive_reason == f"{m.decision.number}: {m.title}"
 
 
 def test_policy_change_is_audited_and_takes_effect(api_as, make_forum, make_agreement, carry):

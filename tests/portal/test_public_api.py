@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from govtrack.portal.hooks import DecisionSummary
+from govtrack.forums.queries import DecisionSummary
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
