@@ -28,6 +28,7 @@ from govtrack.agreements.models import (
 )
 from govtrack.audit.services import record
 from govtrack.core import uploads
+from govtrack.core.labels import label
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
@@ -303,12 +304,13 @@ def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: 
         decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
         if not decision_ids:
             raise Conflict(
-                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=to)),
+                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to))),
                 code="decision_required",
             )
     if to not in rules.allowed_targets(agreement.status):
         raise Conflict(
-            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),
+            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=label("agreement_status", agreement.status),
+                   b=label("agreement_status", to))),
             code="invalid_transition",
         )
     before = {"status": agreement.status}

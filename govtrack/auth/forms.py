@@ -7,15 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from govtrack.auth.permissions import Role
 from govtrack.auth.services import MIN_PASSWORD_LENGTH
+from govtrack.core.labels import choices
 
-ROLE_CHOICES = [
-    (Role.admin.value, _l("Administrator")),
-    (Role.board.value, _l("Board (pengurus)")),
-    (Role.manager.value, _l("Manager")),
-    (Role.member.value, _l("Member (anggota)")),
-]
+ROLE_CHOICES = choices("user_role")
 
 
 # A plain shape check: local and internal domains (koperasi.lan) are fine for a cooperative.

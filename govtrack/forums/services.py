@@ -27,6 +27,7 @@ from govtrack.agreements.models import (
 )
 from govtrack.audit.services import record
 from govtrack.core.clock import utcnow
+from govtrack.core.labels import label
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import queries, rules
@@ -513,7 +514,7 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=data.effect, status=agreement.status)),
+                   effect=label("motion_effect", data.effect), status=label("agreement_status", agreement.status))),
             code="invalid_effect", fields={"effect": [str(_l("Not applicable now."))]},
         )
     motion = Motion(
@@ -538,7 +539,8 @@ def _check_forum_in_policy(forum: Forum, agreement: Agreement) -> None:
     if forum.kind not in required:
         raise Conflict(
             str(_l("The approval policy does not give this forum a say on %(kind)s agreements; it needs "
-                   "%(required)s.", kind=agreement.kind, required=", ".join(required))),
+                   "%(required)s.", kind=label("agreement_kind", agreement.kind),
+                   required=", ".join(label("forum_kind", k) for k in required))),
             code="forum_not_in_policy",
         )
 
@@ -787,7 +789,8 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     if agreement.status not in EFFECT_STATUSES[effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=effect, status=agreement.status)), code="invalid_effect")
+                   effect=label("motion_effect", effect), status=label("agreement_status", agreement.status))),
+            code="invalid_effect")
     clauses = {c.id: c for c in db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id))}
     if effect == Effect.approve_with_amendments:
         amendments = db.session.scalars(

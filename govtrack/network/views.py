@@ -11,9 +11,9 @@ from flask_login import current_user
 
 from govtrack.auth.permissions import permission_required
 from govtrack.core import clock
+from govtrack.core.labels import labels
 from govtrack.network import queries
 from govtrack.network.forms import NetworkFilterForm, WhatIfForm
-from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, LEVEL_LABELS
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 
@@ -101,7 +101,7 @@ def index():
         partner_url=partner_url,
         agreement_url=agreement_url,
         money=money,
-        flow_labels=FLOW_LABELS,
-        category_labels=CATEGORY_LABELS,
-        level_labels=LEVEL_LABELS,
+        flow_labels=labels("network_flow"),
+        category_labels=labels("partner_category_plural"),
+        level_labels=labels("concentration_level"),
     ), (200 if valid else 422)

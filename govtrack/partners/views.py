@@ -14,15 +14,10 @@ from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
 from govtrack.partners import queries, services
-from govtrack.partners.forms import CATEGORY_LABELS, PartnerFilterForm, PartnerForm
+from govtrack.partners.forms import PartnerFilterForm, PartnerForm
 from govtrack.partners.models import Partner
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"partner_category_labels": CATEGORY_LABELS}
 
 
 def _load(partner_id: int) -> Partner:

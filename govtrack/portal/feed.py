@@ -13,8 +13,9 @@ from collections.abc import Callable
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
+from govtrack.core.labels import label
 from govtrack.forums.queries import published_decisions
-from govtrack.portal import labels, queries
+from govtrack.portal import queries
 
 FEED_SIZE = 50
 
@@ -52,7 +53,7 @@ def build_feed(
     for a in agreements:
         parties = ", ".join(p.partner.name for p in a.parties)
         summary = " · ".join(
-            part for part in (labels.label("kind", a.kind), parties, xml_text(a.summary)) if part
+            part for part in (label("agreement_kind", a.kind), parties, xml_text(a.summary)) if part
         )
         entries.append(
             (
@@ -69,7 +70,7 @@ def build_feed(
             counts = (
                 _("yes %(yes)s, no %(no)s, abstain %(abstain)s", yes=d.yes, no=d.no, abstain=d.abstain)
                 if d.yes is not None
-                else labels.label("method", d.method)
+                else label("vote_method", d.method)
             )
             entries.append(
                 (
@@ -80,7 +81,7 @@ def build_feed(
                             _("Decision %(number)s: %(title)s", number=d.number, title=a.title)
                         ),
                         "link": f"{agreement_url(a.id)}#decision-{d.id}",
-                        "summary": xml_text(f"{d.forum_name} · {labels.label('outcome', d.outcome)} · {counts}"),
+                        "summary": xml_text(f"{d.forum_name} · {label('motion_outcome', d.outcome)} · {counts}"),
                     },
                 )
             )

@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtrack.core import clock
+from govtrack.core.labels import choices
 from govtrack.forums.queries import published_decisions
 from govtrack.obligations.queries import published_obligations
-from govtrack.portal import feed, labels, queries
+from govtrack.portal import feed, queries
 from govtrack.portal.forms import PublishedFilterForm
 
 bp = Blueprint("portal", __name__, url_prefix="/published")
@@ -23,14 +24,9 @@ PAGE_SIZE = 20
 REGISTER_PAGE_SIZE = 50
 
 
-@bp.context_processor
-def _helpers():
-    return {"label": labels.label}
-
-
 def _filter_form() -> PublishedFilterForm:
     return PublishedFilterForm(
-        request.args, categories=labels.choices("category"), kinds=labels.choices("kind")
+        request.args, categories=choices("partner_category"), kinds=choices("agreement_kind")
     )
 
 
