@@ -119,6 +119,11 @@ OWED_DIRECTION = {
     "cooperative": _l("The cooperative owes the partner"),
     "partner": _l("The partner owes the cooperative"),
 }
+# The same, short, in the columns of a dense list (the dashboard's groups and rows).
+OWED_DIRECTION_SHORT = {
+    "cooperative": _l("cooperative owes"),
+    "partner": _l("partner owes"),
+}
 OCCURRENCE_STATUS = {
     "pending": _l("Pending"),
     "due_soon": _l("Due soon"),
@@ -236,6 +241,7 @@ TABLES = {
     "obligation_kind": OBLIGATION_KIND,
     "owed_by": OWED_BY,
     "owed_direction": OWED_DIRECTION,
+    "owed_direction_short": OWED_DIRECTION_SHORT,
     "occurrence_status": OCCURRENCE_STATUS,
     "forum_kind": FORUM_KIND,
     "threshold": THRESHOLD,

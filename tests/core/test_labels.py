@@ -60,7 +60,7 @@ ENUM_TABLES = [
     (ClauseStatus, ["clause_status"]),
     (ProposedBy, ["proposed_by", "proposed_by_phrase"]),
     (ObligationKind, ["obligation_kind"]),
-    (OwedBy, ["owed_by", "owed_direction"]),
+    (OwedBy, ["owed_by", "owed_direction", "owed_direction_short"]),
     (OccurrenceStatus, ["occurrence_status"]),
     (ForumKind, ["forum_kind"]),
     (Threshold, ["threshold"]),

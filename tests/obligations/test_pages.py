@@ -258,10 +258,10 @@ def test_row_labels_are_translated_once_per_page_in_the_readers_language(
     for path in ("/obligations/", "/obligations/list", f"/obligations/{ob.id}"):
         english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
         indonesian = client.get(path, headers={"Accept-Language": "id"}).get_data(as_text=True)
-        assert ">overdue</span>" in english and ">lewat jatuh tempo</span>" in indonesian, path
-        assert ">lewat jatuh tempo</span>" not in english and ">overdue</span>" not in indonesian, path
+        assert ">Overdue</span>" in english and ">Lewat jatuh tempo</span>" in indonesian, path
+        assert ">Lewat jatuh tempo</span>" not in english and ">Overdue</span>" not in indonesian, path
     html = client.get("/obligations/list", headers={"Accept-Language": "id"}).get_data(as_text=True)
-    assert ">segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
+    assert ">Segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
     assert html.count("Terpenuhi hari ini") == 3
 
 
