@@ -304,13 +304,13 @@ def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: 
         decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
         if not decision_ids:
             raise Conflict(
-                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to))),
+                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
                 code="decision_required",
             )
     if to not in rules.allowed_targets(agreement.status):
         raise Conflict(
-            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=label("agreement_status", agreement.status),
-                   b=label("agreement_status", to))),
+            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=label("agreement_status", agreement.status).lower(),
+                   b=label("agreement_status", to).lower())),
             code="invalid_transition",
         )
     before = {"status": agreement.status}

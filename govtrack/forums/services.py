@@ -514,7 +514,8 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=label("motion_effect", data.effect), status=label("agreement_status", agreement.status))),
+                   effect=label("motion_effect", data.effect).lower(),
+                   status=label("agreement_status", agreement.status).lower())),
             code="invalid_effect", fields={"effect": [str(_l("Not applicable now."))]},
         )
     motion = Motion(
@@ -789,7 +790,8 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     if agreement.status not in EFFECT_STATUSES[effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=label("motion_effect", effect), status=label("agreement_status", agreement.status))),
+                   effect=label("motion_effect", effect).lower(),
+                   status=label("agreement_status", agreement.status).lower())),
             code="invalid_effect")
     clauses = {c.id: c for c in db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id))}
     if effect == Effect.approve_with_amendments:

@@ -223,3 +223,13 @@ def test_the_digest_e_mail_speaks_its_reader_s_language(app, setting, make_oblig
     assert body.startswith("Halo Siti Manager,")
     assert "Lewat jatuh tempo:" in body
     assert "Pencairan: Grant tranche" in body
+
+
+def test_a_refusal_names_the_statuses_by_their_labels(api_as, make_agreement):
+    agreement = make_agreement("Hibah sumur", status="draft")
+    api = api_as("admin")
+    api.headers["Accept-Language"] = "id"
+    resp = api.post(f"/api/v1/agreements/{agreement.id}/transition", json={"to": "completed"})
+    assert resp.status_code == 409
+    message = resp.get_json()["error"]["message"]
+    assert message == "Perjanjian tidak dapat berpindah dari status draf ke selesai."
