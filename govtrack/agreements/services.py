@@ -26,6 +26,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
 from govtrack.errors import Conflict, NotFound, ValidationFailed
@@ -367,8 +368,6 @@ def add_document(*, actor, agreement: Agreement, file) -> Document:
 
 
 def get_for_update(agreement_id: int) -> Agreement:
-    from govtrack.agreements.queries import load_agreement
-
     agreement = load_agreement(agreement_id)
     if agreement is None:
         raise NotFound(str(_l("No such agreement.")))

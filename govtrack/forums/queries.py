@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from govtrack.agreements.models import AgreementKind
+from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -28,7 +28,7 @@ from govtrack.forums.models import (
     MotionAmendment,
     Vote,
 )
-from govtrack.members.models import Member
+from govtrack.members.models import Member, MemberInterest
 from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
@@ -216,9 +216,6 @@ def vote_counts(motion_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def recused_ids(motion: Motion, member_ids=None) -> set[int]:
     """Members with a declared interest in a party of the motion's agreement."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     if motion.agreement_id is None:
         return set()
     stmt = select(MemberInterest.member_id).where(
@@ -352,9 +349,6 @@ def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
 
 def recused_by_motion(motions: list[Motion], member_ids=None) -> dict[int, set[int]]:
     """For each motion about an agreement, the members recused by a declared interest (one query)."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     out: dict[int, set[int]] = {m.id: set() for m in motions}
     agreement_ids = {m.agreement_id for m in motions if m.agreement_id}
     if not agreement_ids:
@@ -395,8 +389,6 @@ def open_motions(meeting_id: int) -> list[Motion]:
 
 
 def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int]:
-    from govtrack.agreements.models import Clause
-
     if not numbers:
         return {}
     return dict(db.session.execute(
