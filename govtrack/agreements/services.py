@@ -296,17 +296,28 @@ def update_agreement(
 
 
 def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: list[int] | None = None) -> Agreement:
-    """Move an agreement along its lifecycle; moves that need a decision need one that exists."""
+    """Move an agreement along its lifecycle; moves that need a decision need one that exists.
+
+    `decision_ids` names the decisions the caller cites; they are not taken on trust: each must be
+    one the decision gate itself finds for this agreement and this move (carried, about this
+    agreement, with the matching effect, by a forum the approval policy requires)."""
     if to not in {s.value for s in AgreementStatus}:
         raise _invalid({"to": [_l("Not a known status.")]})
     terminal = not rules.allowed_targets(agreement.status)
     if to in rules.DECISION_REQUIRED and not terminal:
-        decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
-        if not decision_ids:
+        authorised = rules.authorising_decisions(agreement, to)
+        if not authorised:
             raise Conflict(
                 str(_l("Only a carried forum decision can make this agreement %(b)s.", b=to)),
                 code="decision_required",
             )
+        foreign = sorted(set(decision_ids or []) - set(authorised))
+        if foreign:
+            raise Conflict(
+                str(_l("Decision %(id)s does not allow making this agreement %(b)s.", id=foreign[0], b=to)),
+                code="decision_required",
+            )
+        decision_ids = list(decision_ids or authorised)
     if to not in rules.allowed_targets(agreement.status):
         raise Conflict(
             str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),

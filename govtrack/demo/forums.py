@@ -119,6 +119,10 @@ def load(ctx: dict) -> None:
     if finance:
         dps = services.create_meeting(actor=ACTOR, forum=sharia, title="Rapat DPS: akad pembiayaan",
                                       starts_at=now - dt.timedelta(days=7), location="Kantor pusat")
+        # A motion decides only what the agenda announced.
+        for a in finance:
+            services.add_agenda_item(actor=ACTOR, meeting=dps, title=f"Kesesuaian syariah: {a.title}",
+                                     agreement_id=a.id)
         services.open_meeting(actor=ACTOR, meeting=dps, now=now - dt.timedelta(days=7))
         services.set_attendance(actor=ACTOR, meeting=dps,
                                 entries=[services.AttendanceEntry(m.id, "present") for m in voters[:3]])

@@ -26,6 +26,7 @@ from govtrack.forums.models import (
     Meeting,
     Motion,
     MotionAmendment,
+    Outcome,
     Vote,
 )
 from govtrack.members.models import Member, MemberInterest
@@ -330,7 +331,10 @@ def approval_status(agreement_id: int, agreement_kind: str) -> tuple[list[int], 
     rows = db.session.execute(
         select(Decision.id, Forum.kind)
         .join(Forum, Forum.id == Decision.forum_id)
-        .where(Decision.agreement_id == agreement_id, Decision.effect.in_(APPROVING))
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.agreement_id == agreement_id, Decision.effect.in_(APPROVING),
+               Motion.outcome == Outcome.carried.value, Motion.agreement_id == agreement_id,
+               Motion.effect.in_(APPROVING))
         .order_by(Decision.id)
     ).all()
     ids = [d for d, kind in rows if kind in required]
@@ -338,10 +342,17 @@ def approval_status(agreement_id: int, agreement_kind: str) -> tuple[list[int], 
     return ids, missing
 
 
-def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
+def decisions_with_effect(agreement_id: int, agreement_kind: str, effect: Effect) -> list[int]:
+    """Ids of the carried decisions with `effect` about this agreement, taken by a forum whose say
+    the approval policy requires (each required forum can refuse what all must approve)."""
     return list(
         db.session.scalars(
-            select(Decision.id).where(Decision.agreement_id == agreement_id, Decision.effect == effect.value)
+            select(Decision.id)
+            .join(Forum, Forum.id == Decision.forum_id)
+            .join(Motion, Motion.id == Decision.motion_id)
+            .where(Decision.agreement_id == agreement_id, Decision.effect == effect.value,
+                   Motion.outcome == Outcome.carried.value, Motion.agreement_id == agreement_id,
+                   Motion.effect == effect.value, Forum.kind.in_(required_forum_kinds(agreement_kind)))
             .order_by(Decision.id)
         )
     )

@@ -65,7 +65,8 @@ def test_a_grant_needs_only_the_central_forum_and_numbers_run_per_forum_and_year
 def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_forum, make_meeting, make_agreement):
     board = make_forum("board", code="PG")
     grant = make_agreement(kind="grant")
-    meeting = make_meeting(board)
+    meeting = make_meeting(board, open=False)  # scheduled: the agenda item leaves the grant a draft
+    api_as("board").post(f"/api/v1/meetings/{meeting.id}/agenda", json={"title": "x", "agreement_id": grant.id})
     for effect in ("approve", "reject"):
         resp = api_as("board").post(f"/api/v1/meetings/{meeting.id}/motions", json={
             "title": "x", "text": "x", "effect": effect, "agreement_id": grant.id})
@@ -133,7 +134,7 @@ def test_a_carried_waiver_waives_its_obligation_in_the_same_transaction(app, mak
     db.session.commit()
     members = make_members(3)
     meeting = make_meeting(make_forum(), present=members)
-    motion = make_motion(meeting, effect="waive_obligation", obligation_id=ob.id)
+    motion = make_motion(meeting, effect="waive_obligation", agreement=agreement, obligation_id=ob.id)
     vote(motion, {m: "yes" for m in members})
     m = close(motion)
     assert m.outcome == "carried"
