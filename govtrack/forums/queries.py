@@ -10,6 +10,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
+from govtrack.agreements.services import AgreementDecision
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -462,3 +463,17 @@ def waiver_decision(decision_id: int) -> WaiverDecision | None:
                Motion.outcome == "carried", Motion.obligation_id.is_not(None))
     ).first()
     return WaiverDecision(id=row.id, obligation_id=row.obligation_id) if row else None
+
+
+def agreement_decisions(decision_ids: list[int]) -> list[AgreementDecision]:
+    """These decisions, those of them that record a carried motion, as the agreements area takes them."""
+    if not decision_ids:
+        return []
+    rows = db.session.execute(
+        select(Decision.id, Decision.agreement_id, Decision.effect)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.id.in_(list(decision_ids)), Motion.outcome == Outcome.carried.value,
+               Decision.agreement_id.is_not(None), Motion.agreement_id == Decision.agreement_id)
+        .order_by(Decision.id)
+    )
+    return [AgreementDecision(id=r.id, agreement_id=r.agreement_id, effect=r.effect) for r in rows]

@@ -804,9 +804,8 @@ def _lock_agreement(agreement_id: int) -> Agreement:
 
 
 def _move(actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
-    if agreement.status == S.draft and to != S.under_deliberation:
-        agreement_services.transition_agreement(actor=actor, agreement=agreement, to=S.under_deliberation)
-    agreement_services.transition_agreement(actor=actor, agreement=agreement, to=to, decision_ids=decision_ids)
+    agreement_services.apply_decision(actor=actor, agreement=agreement, to=to,
+                                      decisions=queries.agreement_decisions(decision_ids))
     effects.append({"agreement_id": agreement.id, "status": to})
 
 
@@ -864,18 +863,6 @@ def _waive(actor, motion: Motion, decision: Decision) -> list[dict]:
         reason=f"{decision.number}: {motion.title}",
     )
     return [{"obligation_id": motion.obligation_id, "waived_occurrences": n}]
-
-
-def authorise(agreement: Agreement, to: str) -> list[int]:
-    """The agreements area's decision gate: the decisions that allow moving `agreement` to `to`."""
-    if to == S.approved:
-        ids, missing = queries.approval_status(agreement.id, agreement.kind)
-        return [] if missing else ids
-    if to == S.rejected:
-        return queries.decisions_with_effect(agreement.id, agreement.kind, Effect.reject)
-    if to == S.terminated:
-        return queries.decisions_with_effect(agreement.id, agreement.kind, Effect.terminate)
-    return []
 
 
 def record_roll_call(*, actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,

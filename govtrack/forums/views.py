@@ -16,12 +16,11 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import forms, queries, rules, seams, services
+from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
 from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
-seams.install()
 
 AGREEMENT_KIND_LABELS = [(k.value, k.value.replace("_", " ")) for k in AgreementKind]
 

@@ -74,15 +74,21 @@ def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_for
     assert _status(grant.id) == "draft"
 
 
-def test_the_gate_answers_for_manual_transitions(api_as, make_forum, make_agreement, carry):
-    """A decision recorded while the agreement was elsewhere still authorises the move later."""
-    from govtrack.forums.services import authorise
-
+def test_only_a_carried_decision_approves_even_after_one_was_taken(api_as, make_forum, make_agreement, carry):
+    """The decision-only moves answer 409 to a manual transition whatever is on record: the forum's
+    close applied the approval itself, and terminating needs its own decision."""
     central = make_forum("rembug_pusat", code="RP")
     grant = make_agreement(kind="grant")
-    assert authorise(grant, "approved") == []
+    manager = api_as("manager")
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "approved"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert _status(grant.id) == "draft"
     carry(central, grant)
-    assert authorise(db.session.get(Agreement, grant.id), "approved") != []
+    assert _status(grant.id) == "approved"
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "terminated"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "active"}).status_code == 200
+    assert _status(grant.id) == "active"
 
 
 def test_a_rejected_agreement_cannot_become_active(api_as, make_forum, make_agreement, carry):
