@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """The application factory. Nothing here changes the schema: migrations do that."""
+    """The application factory. Nothing here changes the schema: migrations do that.
+
+    The factory imports what it wires inside its body, as Flask's tutorial does: importing one
+    module of the package (a migration, a benchmark, `govtrack.db`) must not load every area."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),

@@ -314,11 +314,15 @@ def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_
     now = utcnow()
     meeting = forums.create_meeting(actor="test", forum=forum, title=f"Meeting {n}",
                                     starts_at=now - dt.timedelta(hours=1), location="Balai")
+    agreement_id = getattr(agreement, "id", agreement)
+    if agreement_id is not None:
+        # A motion about an agreement needs it on the meeting's agenda.
+        forums.add_agenda_item(actor="test", meeting=meeting, title=f"Item {n}", agreement_id=agreement_id)
     forums.open_meeting(actor="test", meeting=meeting, now=now)
     forums.set_attendance(actor="test", meeting=meeting, entries=[forums.AttendanceEntry(member.id, "present")])
     motion = forums.create_motion(actor="test", meeting=meeting, data=forums.MotionData(
         title=f"Motion {n}", text=text or f"Resolution {n}.", effect=effect,
-        agreement_id=getattr(agreement, "id", agreement), obligation_id=obligation_id))
+        agreement_id=agreement_id, obligation_id=obligation_id))
     forums.consensus(actor="test", motion=motion, now=now)
     db.session.flush()
     return db.session.scalar(select(Decision).where(Decision.motion_id == motion.id))

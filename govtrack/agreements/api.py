@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import send_file
+from flask import request, send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -242,8 +242,6 @@ def transition(data, agreement_id):
 @blp.response(201, DocumentSchema)
 def upload_document(agreement_id):
     """Attach a document (multipart field `file`); 413 past the size limit."""
-    from flask import request
-
     agreement = _load_visible(agreement_id)
     doc = services.add_document(actor=current_user, agreement=agreement, file=request.files.get("file"))
     db.session.commit()

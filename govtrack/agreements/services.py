@@ -26,6 +26,7 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
 from govtrack.core.labels import label
@@ -295,29 +296,76 @@ def update_agreement(
     return agreement
 
 
-def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: list[int] | None = None) -> Agreement:
-    """Move an agreement along its lifecycle; moves that need a decision need one that exists."""
-    if to not in {s.value for s in AgreementStatus}:
-        raise _invalid({"to": [_l("Not a known status.")]})
-    terminal = not rules.allowed_targets(agreement.status)
-    if to in rules.DECISION_REQUIRED and not terminal:
-        decision_ids = decision_ids or rules.authorising_decisions(agreement, to)
-        if not decision_ids:
-            raise Conflict(
-                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
-                code="decision_required",
-            )
+@dataclass(frozen=True)
+class AgreementDecision:
+    """A carried forum decision about an agreement, as the forums area reads it from its records
+    (`forums.queries.agreement_decisions`)."""
+
+    id: int
+    agreement_id: int
+    effect: str  # approve, approve_with_amendments, reject or terminate
+
+
+# The decision effects that may make an agreement each decision-only status.
+DECISION_EFFECTS: dict[str, frozenset[str]] = {
+    AgreementStatus.approved: frozenset({"approve", "approve_with_amendments"}),
+    AgreementStatus.rejected: frozenset({"reject"}),
+    AgreementStatus.terminated: frozenset({"terminate"}),
+}
+
+
+def _check_move(agreement: Agreement, to: str) -> None:
     if to not in rules.allowed_targets(agreement.status):
         raise Conflict(
             str(_l("An agreement cannot go from %(a)s to %(b)s.", a=label("agreement_status", agreement.status).lower(),
                    b=label("agreement_status", to).lower())),
             code="invalid_transition",
         )
+
+
+def _move(actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agreement:
     before = {"status": agreement.status}
     agreement.status = to
     record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,
-           before=before, after={"status": to, "decisions": decision_ids or []})
+           before=before, after={"status": to, "decisions": decision_ids})
     return agreement
+
+
+def transition_agreement(*, actor, agreement: Agreement, to: str) -> Agreement:
+    """Move an agreement along its lifecycle where no decision is needed (deliberation, signing,
+    suspension, completion). Approval, rejection and termination answer 409 `decision_required`
+    here, whoever asks: only a carried forum decision makes them, through `apply_decision`."""
+    if to not in {s.value for s in AgreementStatus}:
+        raise _invalid({"to": [_l("Not a known status.")]})
+    if to in rules.DECISION_REQUIRED and rules.allowed_targets(agreement.status):
+        raise Conflict(
+            str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
+            code="decision_required",
+        )
+    _check_move(agreement, to)
+    return _move(actor, agreement, to, [])
+
+
+def apply_decision(*, actor, agreement: Agreement, to: str,
+                   decisions: list[AgreementDecision]) -> Agreement:
+    """Make an agreement approved, rejected or terminated by the carried decisions that decided it
+    (for an approval, one from every forum the approval policy requires: the forums area knows the
+    policy and calls this only then). Each decision must be about this agreement and have an effect
+    that makes it `to`; a draft passes through deliberation on the way."""
+    if to not in DECISION_EFFECTS:
+        raise _invalid({"to": [_l("Not a status a decision makes.")]})
+    wrong = [d.id for d in decisions if d.agreement_id != agreement.id or d.effect not in DECISION_EFFECTS[to]]
+    if not decisions or wrong:
+        raise Conflict(
+            str(_l("Decision %(id)s does not allow making this agreement %(b)s.", id=wrong[0],
+                   b=label("agreement_status", to).lower())) if wrong
+            else str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
+            code="decision_required",
+        )
+    if agreement.status == AgreementStatus.draft and to != AgreementStatus.under_deliberation:
+        transition_agreement(actor=actor, agreement=agreement, to=AgreementStatus.under_deliberation)
+    _check_move(agreement, to)
+    return _move(actor, agreement, to, [d.id for d in decisions])
 
 
 def amend_clause(*, actor, clause: Clause, text: str | None, status: str, decision_id: int) -> Clause:
@@ -369,8 +417,6 @@ def add_document(*, actor, agreement: Agreement, file) -> Document:
 
 
 def get_for_update(agreement_id: int) -> Agreement:
-    from govtrack.agreements.queries import load_agreement
-
     agreement = load_agreement(agreement_id)
     if agreement is None:
         raise NotFound(str(_l("No such agreement.")))

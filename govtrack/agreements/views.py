@@ -22,6 +22,7 @@ from govtrack.core.uploads import stored_path
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.forums.queries import decisions_for_agreement
 from govtrack.partners.queries import partner_choices, partner_name
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -38,8 +39,6 @@ def _load(agreement_id: int) -> Agreement:
 
 
 def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
-    from govtrack.forums.queries import decisions_for_agreement
-
     targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
     return render_template(
         "agreements/detail.html",

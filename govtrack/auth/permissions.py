@@ -8,6 +8,8 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from govtrack.extensions import login_manager
+
 
 class Role(StrEnum):
     admin = "admin"
@@ -80,8 +82,6 @@ def permission_required(permission: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from govtrack.extensions import login_manager
-
                 if request.path.startswith("/api/"):
                     abort(401)
                 return login_manager.unauthorized()

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.core.clock import utcnow
+from govtrack.demo.core import advance
 from govtrack.extensions import db
 from govtrack.forums import services
 from govtrack.forums.models import Choice
-from govtrack.members.models import Member
+from govtrack.members.models import Member, MemberInterest
 
 ACTOR = "demo"
 
@@ -29,8 +30,6 @@ FALLBACK_NAMES = [
 
 
 def _members(ctx: dict) -> list[Member]:
-    from govtrack.members.models import MemberInterest
-
     # Members with a declared interest would be recused on some motions: the demo's voters are the
     # others (the interests stay on the roster to show recusal on the member pages).
     interested = set(db.session.scalars(select(MemberInterest.member_id)))
@@ -120,6 +119,10 @@ def load(ctx: dict) -> None:
     if finance:
         dps = services.create_meeting(actor=ACTOR, forum=sharia, title="Rapat DPS: akad pembiayaan",
                                       starts_at=now - dt.timedelta(days=7), location="Kantor pusat")
+        # A motion decides only what the agenda announced.
+        for a in finance:
+            services.add_agenda_item(actor=ACTOR, meeting=dps, title=f"Kesesuaian syariah: {a.title}",
+                                     agreement_id=a.id)
         services.open_meeting(actor=ACTOR, meeting=dps, now=now - dt.timedelta(days=7))
         services.set_attendance(actor=ACTOR, meeting=dps,
                                 entries=[services.AttendanceEntry(m.id, "present") for m in voters[:3]])
@@ -140,6 +143,5 @@ def load(ctx: dict) -> None:
     if "agreement_targets" in ctx:
         # Now that decisions exist, move the core agreements as far toward their demo status as
         # the decisions allow (approved ones get signed and become active, and so on).
-        from govtrack.demo.core import advance
 
         advance(ctx)

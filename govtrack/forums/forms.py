@@ -96,7 +96,8 @@ class MotionForm(FlaskForm):
     effect = SelectField(_l("Effect if carried"), choices=EFFECTS, validators=[DataRequired()])
     agreement_id = StringField(
         _l("Agreement"), validators=[Optional(), Length(max=100)],
-        description=_l("Its reference (e.g. PKS/001/2026) or its number; empty: none."),
+        description=_l("Its reference (e.g. PKS/001/2026) or its number; it must be on this meeting's agenda. "
+                        "Empty: none."),
         render_kw={"list": "agreements-awaiting", "autocomplete": "off"},
     )
     amendments = TextAreaField(

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from govtrack.agreements.models import AgreementKind
+from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
+from govtrack.agreements.services import AgreementDecision
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -26,9 +27,10 @@ from govtrack.forums.models import (
     Meeting,
     Motion,
     MotionAmendment,
+    Outcome,
     Vote,
 )
-from govtrack.members.models import Member
+from govtrack.members.models import Member, MemberInterest
 from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
@@ -216,9 +218,6 @@ def vote_counts(motion_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def recused_ids(motion: Motion, member_ids=None) -> set[int]:
     """Members with a declared interest in a party of the motion's agreement."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     if motion.agreement_id is None:
         return set()
     stmt = select(MemberInterest.member_id).where(
@@ -333,7 +332,10 @@ def approval_status(agreement_id: int, agreement_kind: str) -> tuple[list[int], 
     rows = db.session.execute(
         select(Decision.id, Forum.kind)
         .join(Forum, Forum.id == Decision.forum_id)
-        .where(Decision.agreement_id == agreement_id, Decision.effect.in_(APPROVING))
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.agreement_id == agreement_id, Decision.effect.in_(APPROVING),
+               Motion.outcome == Outcome.carried.value, Motion.agreement_id == agreement_id,
+               Motion.effect.in_(APPROVING))
         .order_by(Decision.id)
     ).all()
     ids = [d for d, kind in rows if kind in required]
@@ -341,10 +343,17 @@ def approval_status(agreement_id: int, agreement_kind: str) -> tuple[list[int], 
     return ids, missing
 
 
-def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
+def decisions_with_effect(agreement_id: int, agreement_kind: str, effect: Effect) -> list[int]:
+    """Ids of the carried decisions with `effect` about this agreement, taken by a forum whose say
+    the approval policy requires (each required forum can refuse what all must approve)."""
     return list(
         db.session.scalars(
-            select(Decision.id).where(Decision.agreement_id == agreement_id, Decision.effect == effect.value)
+            select(Decision.id)
+            .join(Forum, Forum.id == Decision.forum_id)
+            .join(Motion, Motion.id == Decision.motion_id)
+            .where(Decision.agreement_id == agreement_id, Decision.effect == effect.value,
+                   Motion.outcome == Outcome.carried.value, Motion.agreement_id == agreement_id,
+                   Motion.effect == effect.value, Forum.kind.in_(required_forum_kinds(agreement_kind)))
             .order_by(Decision.id)
         )
     )
@@ -352,9 +361,6 @@ def decisions_with_effect(agreement_id: int, effect: Effect) -> list[int]:
 
 def recused_by_motion(motions: list[Motion], member_ids=None) -> dict[int, set[int]]:
     """For each motion about an agreement, the members recused by a declared interest (one query)."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     out: dict[int, set[int]] = {m.id: set() for m in motions}
     agreement_ids = {m.agreement_id for m in motions if m.agreement_id}
     if not agreement_ids:
@@ -395,8 +401,6 @@ def open_motions(meeting_id: int) -> list[Motion]:
 
 
 def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int]:
-    from govtrack.agreements.models import Clause
-
     if not numbers:
         return {}
     return dict(db.session.execute(
@@ -459,3 +463,17 @@ def waiver_decision(decision_id: int) -> WaiverDecision | None:
                Motion.outcome == "carried", Motion.obligation_id.is_not(None))
     ).first()
     return WaiverDecision(id=row.id, obligation_id=row.obligation_id) if row else None
+
+
+def agreement_decisions(decision_ids: list[int]) -> list[AgreementDecision]:
+    """These decisions, those of them that record a carried motion, as the agreements area takes them."""
+    if not decision_ids:
+        return []
+    rows = db.session.execute(
+        select(Decision.id, Decision.agreement_id, Decision.effect)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.id.in_(list(decision_ids)), Motion.outcome == Outcome.carried.value,
+               Decision.agreement_id.is_not(None), Motion.agreement_id == Decision.agreement_id)
+        .order_by(Decision.id)
+    )
+    return [AgreementDecision(id=r.id, agreement_id=r.agreement_id, effect=r.effect) for r in rows]

@@ -57,6 +57,7 @@ from govtrack.forums.models import (
 )
 from govtrack.members.models import Member
 from govtrack.obligations import services as obligation_services
+from govtrack.obligations.models import Obligation
 from govtrack.obligations.services import WaiverDecision
 
 S = AgreementStatus
@@ -483,10 +484,13 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     if data.agreement_id and agreement is None:
         errors["agreement_id"] = [_l("No agreement with id %(id)s.", id=data.agreement_id)]
     needs_agreement = data.effect in EFFECT_STATUSES
-    if needs_agreement and data.agreement_id is None:
+    # A waiver acts on an obligation of the motion's own agreement, so it names that agreement too.
+    if (needs_agreement or data.effect == Effect.waive_obligation) and data.agreement_id is None:
         errors["agreement_id"] = [_l("This effect needs the agreement it acts on.")]
     if data.effect == Effect.waive_obligation and not data.obligation_id:
         errors["obligation_id"] = [_l("Name the obligation to waive.")]
+    elif data.effect == Effect.waive_obligation and db.session.get(Obligation, data.obligation_id) is None:
+        errors["obligation_id"] = [_l("No obligation with id %(id)s.", id=data.obligation_id)]
     if data.effect != Effect.waive_obligation and data.obligation_id:
         errors["obligation_id"] = [_l("Only a waive_obligation motion names an obligation.")]
     if data.effect == Effect.approve_with_amendments and not data.amendments:
@@ -511,6 +515,7 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
         raise _invalid(errors)
     if agreement is not None and needs_agreement:
         _check_forum_in_policy(_forum(meeting), agreement)
+    _check_scope(meeting.id, agreement_id=data.agreement_id, effect=data.effect, obligation_id=data.obligation_id)
     if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
@@ -531,6 +536,36 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
            after={**motion_snapshot(motion), "amendments": [[a.clause_id, a.text] for a in motion.amendments],
                   "under_deliberation": moved})
     return motion
+
+
+def _check_scope(meeting_id: int, *, agreement_id: int | None, effect: str, obligation_id: int | None) -> None:
+    """A motion decides only what its meeting announced: a motion about an agreement needs an
+    agenda item for that agreement in the same meeting (members know in advance what will be
+    decided), and a waiver names an obligation of the motion's own agreement. Checked when the
+    motion is tabled and again when it closes."""
+    if effect == Effect.waive_obligation and obligation_id is not None:
+        owner = db.session.scalar(select(Obligation.agreement_id).where(Obligation.id == obligation_id))
+        if owner is None or owner != agreement_id:
+            message = str(_l("Obligation %(ob)s does not belong to the agreement of this motion; a motion "
+                             "waives only an obligation of its own agreement.", ob=obligation_id))
+            raise Conflict(message, code="obligation_not_of_agreement", fields={"obligation_id": [message]})
+    if agreement_id is None:
+        return
+    on_agenda = db.session.scalar(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id, AgendaItem.agreement_id == agreement_id)
+        .limit(1)
+    )
+    if on_agenda is None:
+        message = str(_l("The agreement is not on the agenda of this meeting; put it on the agenda first, so "
+                         "that members know in advance what will be decided."))
+        raise Conflict(message, code="agenda_item_required", fields={"agreement_id": [message]})
+
+
+def _still_in_scope(motion: Motion, meeting: Meeting) -> None:
+    """The scope checked when the motion was tabled, again before it closes: its agenda item may
+    have been removed (or its obligation moved) since."""
+    _check_scope(meeting.id, agreement_id=motion.agreement_id, effect=motion.effect,
+                 obligation_id=motion.obligation_id)
 
 
 def _check_forum_in_policy(forum: Forum, agreement: Agreement) -> None:
@@ -697,6 +732,7 @@ def close_motion(*, actor, motion: Motion, now: dt.datetime | None = None) -> Mo
     """Close the vote: compute the outcome in integers, store the counts, decide if carried."""
     motion, meeting = _lock_motion(motion)
     _motion_open(motion, meeting)
+    _still_in_scope(motion, meeting)
     forum = _forum(meeting)
     yes, no, abstain = _counts(motion)
     present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
@@ -715,6 +751,7 @@ def consensus(*, actor, motion: Motion, now: dt.datetime | None = None) -> Motio
     """Mufakat: carried without a vote, with no objection recorded, when the meeting is quorate."""
     motion, meeting = _lock_motion(motion)
     _motion_open(motion, meeting)
+    _still_in_scope(motion, meeting)
     if motion.method is not None:
         raise Conflict(str(_l("Votes were already cast on this motion; close the vote instead.")),
                        code="mixed_methods")
@@ -770,9 +807,8 @@ def _lock_agreement(agreement_id: int) -> Agreement:
 
 
 def _move(actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
-    if agreement.status == S.draft and to != S.under_deliberation:
-        agreement_services.transition_agreement(actor=actor, agreement=agreement, to=S.under_deliberation)
-    agreement_services.transition_agreement(actor=actor, agreement=agreement, to=to, decision_ids=decision_ids)
+    agreement_services.apply_decision(actor=actor, agreement=agreement, to=to,
+                                      decisions=queries.agreement_decisions(decision_ids))
     effects.append({"agreement_id": agreement.id, "status": to})
 
 
@@ -832,18 +868,6 @@ def _waive(actor, motion: Motion, decision: Decision) -> list[dict]:
         reason=f"{decision.number}: {motion.title}",
     )
     return [{"obligation_id": motion.obligation_id, "waived_occurrences": n}]
-
-
-def authorise(agreement: Agreement, to: str) -> list[int]:
-    """The agreements area's decision gate: the decisions that allow moving `agreement` to `to`."""
-    if to == S.approved:
-        ids, missing = queries.approval_status(agreement.id, agreement.kind)
-        return [] if missing else ids
-    if to == S.rejected:
-        return queries.decisions_with_effect(agreement.id, Effect.reject)
-    if to == S.terminated:
-        return queries.decisions_with_effect(agreement.id, Effect.terminate)
-    return []
 
 
 def record_roll_call(*, actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,

@@ -16,12 +16,11 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import forms, queries, rules, seams, services
+from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
 from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
-seams.install()
 
 AGREEMENT_KINDS = choices("agreement_kind")
 
@@ -261,6 +260,11 @@ def motion_new(meeting_id: int):
     if meeting.status == MeetingStatus.closed:
         flash(_("This meeting is closed; it changes no more."), "danger")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
+    # A motion may only be about an agreement on this meeting's agenda: those are the suggestions
+    # (read before a refused write's rollback expires the meeting's agenda).
+    on_agenda = {i.agreement.id: (i.agreement.id, i.agreement.reference, i.agreement.title)
+                 for i in meeting.agenda if i.agreement is not None}
+    status = 200
     if form.validate_on_submit():
         try:
             agreement_id = _agreement_typed(form)
@@ -284,10 +288,13 @@ def motion_new(meeting_id: int):
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             return redirect(url_for("forums.motion", motion_id=motion.id))
+    elif form.errors:
+        status = 422
     return render_template("forums/motion_form.html", form=form, meeting=meeting,
-                           awaiting=awaiting_decision()), (422 if form.errors else 200)
+                           awaiting=list(on_agenda.values())), status
 
 
 # --- the roll-call screen ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from govtrack.audit.services import record
@@ -390,9 +392,9 @@ def _dialect_upsert(rows: list[dict]) -> None:
     table = Member.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = pg_insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite_insert
     else:  # pragma: no cover - govtrack runs on SQLite and PostgreSQL
         raise NotImplementedError(dialect)
     stmt = insert(table)

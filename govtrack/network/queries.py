@@ -39,6 +39,8 @@ from govtrack.core.cache import get_cache, remember_json
 from govtrack.extensions import db
 from govtrack.forums.models import Forum, Meeting
 from govtrack.network import graph
+from govtrack.obligations.models import Obligation
+from govtrack.obligations.queries import obligation_statuses
 from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
@@ -421,9 +423,6 @@ def last_members_meeting_date() -> dt.date | None:
 
 def obligations_affected(agreement_ids: list[int], today: dt.date) -> list[dict]:
     """The open (pending, due soon, overdue) obligations of these agreements."""
-    from govtrack.obligations.models import Obligation
-    from govtrack.obligations.queries import obligation_statuses
-
     if not agreement_ids:
         return []
     rows = db.session.execute(

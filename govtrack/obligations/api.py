@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import request
+from flask import abort, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -255,8 +255,6 @@ def _fulfil_input() -> tuple[dict, object]:
     else:
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
-            from flask import abort
-
             abort(400)
         file = None
     try:

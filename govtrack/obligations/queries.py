@@ -20,11 +20,12 @@ from govtrack.agreements.models import Agreement
 from govtrack.auth.models import User
 from govtrack.core import versions
 from govtrack.core.cache import remember_json
-from govtrack.core.paging import Page, decode_cursor, encode_cursor
+from govtrack.core.paging import Page, decode_cursor, encode_cursor, keyset_page
 from govtrack.db import ZERO, Money
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.obligations.models import (
+    EvidenceFile,
     IcalFeed,
     Obligation,
     ObligationKind,
@@ -420,8 +421,6 @@ def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: 
 
 
 def obligation_page(*, today: dt.date, cursor: str | None, limit: int, **filters) -> Page:
-    from govtrack.core.paging import keyset_page
-
     stmt = obligation_filter(today=today, **filters).options(selectinload(Obligation.occurrences))
     return keyset_page(stmt, id_column=Obligation.id, cursor=cursor, limit=limit)
 
@@ -477,8 +476,6 @@ def load_occurrence(occurrence_id: int) -> Occurrence | None:
 
 
 def get_evidence(evidence_id: int):
-    from govtrack.obligations.models import EvidenceFile
-
     return db.session.get(EvidenceFile, evidence_id)
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import Agreement, AgreementParty, Clause
@@ -31,6 +32,7 @@ from govtrack.obligations.models import (
     Occurrence,
     OwedBy,
     Payment,
+    ReminderLog,
 )
 
 
@@ -429,10 +431,6 @@ def load_for_update(obligation_id: int) -> Obligation:
 def log_reminder(*, actor, user_id: int, day: dt.date, items: int) -> bool:
     """Claim today's digest for a user; False when it was already sent (the unique (user, day) key
     decides, so two runs at once cannot both send)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from govtrack.obligations.models import ReminderLog
-
     if db.session.scalar(select(ReminderLog.id).where(ReminderLog.user_id == user_id, ReminderLog.day == day)):
         return False
     try:

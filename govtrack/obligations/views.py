@@ -41,7 +41,7 @@ from govtrack.extensions import db
 from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
-from govtrack.partners.models import PartnerCategory
+from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
 
 log = logging.getLogger(__name__)
@@ -354,8 +354,6 @@ def maturity_csv():
 @bp.get("/partners/<int:partner_id>/scorecard")
 @permission_required("obligations.view")
 def scorecard(partner_id: int):
-    from govtrack.partners.models import Partner
-
     partner = db.session.get(Partner, partner_id)
     if partner is None:
         abort(404)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtrack.agreements.queries import agreements_of_partner
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
@@ -13,6 +14,7 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.obligations.queries import partner_scorecard
 from govtrack.partners import queries, services
 from govtrack.partners.forms import PartnerFilterForm, PartnerForm
 from govtrack.partners.models import Partner
@@ -48,9 +50,6 @@ def index():
 @bp.get("/<int:partner_id>")
 @permission_required("partners.view")
 def detail(partner_id: int):
-    from govtrack.agreements.queries import agreements_of_partner
-    from govtrack.obligations.queries import partner_scorecard
-
     partner = _load(partner_id)
     return render_template(
         "partners/detail.html",

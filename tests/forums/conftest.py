@@ -106,10 +106,22 @@ def make_meeting(app, make_forum) -> Callable:
 
 @pytest.fixture
 def make_motion(app) -> Callable:
+    """make_motion(meeting, effect=, agreement=, ...) -> an open motion. A motion about an agreement
+    needs that agreement on the meeting's agenda: unless it is there already, the secretary puts
+    it there first (agenda=False leaves the agenda alone, to test that rule)."""
+    from sqlalchemy import select
+
     from govtrack.forums import services
+    from govtrack.forums.models import AgendaItem
 
     def make(meeting, *, effect: str = "none", agreement=None, amendments=None, title: str = "Usul",
-             obligation_id: int | None = None):
+             obligation_id: int | None = None, agenda: bool = True):
+        if agreement is not None and agenda and db.session.scalar(
+            select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id,
+                                        AgendaItem.agreement_id == agreement.id).limit(1)
+        ) is None:
+            services.add_agenda_item(actor="test", meeting=meeting, title=f"Pembahasan {agreement.title}",
+                                     agreement_id=agreement.id)
         motion = services.create_motion(
             actor="test", meeting=meeting,
             data=services.MotionData(

@@ -65,7 +65,8 @@ def test_a_grant_needs_only_the_central_forum_and_numbers_run_per_forum_and_year
 def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_forum, make_meeting, make_agreement):
     board = make_forum("board", code="PG")
     grant = make_agreement(kind="grant")
-    meeting = make_meeting(board)
+    meeting = make_meeting(board, open=False)  # scheduled: the agenda item leaves the grant a draft
+    api_as("board").post(f"/api/v1/meetings/{meeting.id}/agenda", json={"title": "x", "agreement_id": grant.id})
     for effect in ("approve", "reject"):
         resp = api_as("board").post(f"/api/v1/meetings/{meeting.id}/motions", json={
             "title": "x", "text": "x", "effect": effect, "agreement_id": grant.id})
@@ -73,15 +74,21 @@ def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_for
     assert _status(grant.id) == "draft"
 
 
-def test_the_gate_answers_for_manual_transitions(api_as, make_forum, make_agreement, carry):
-    """A decision recorded while the agreement was elsewhere still authorises the move later."""
-    from govtrack.forums.services import authorise
-
+def test_only_a_carried_decision_approves_even_after_one_was_taken(api_as, make_forum, make_agreement, carry):
+    """The decision-only moves answer 409 to a manual transition whatever is on record: the forum's
+    close applied the approval itself, and terminating needs its own decision."""
     central = make_forum("rembug_pusat", code="RP")
     grant = make_agreement(kind="grant")
-    assert authorise(grant, "approved") == []
+    manager = api_as("manager")
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "approved"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert _status(grant.id) == "draft"
     carry(central, grant)
-    assert authorise(db.session.get(Agreement, grant.id), "approved") != []
+    assert _status(grant.id) == "approved"
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "terminated"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "active"}).status_code == 200
+    assert _status(grant.id) == "active"
 
 
 def test_a_rejected_agreement_cannot_become_active(api_as, make_forum, make_agreement, carry):
@@ -133,7 +140,7 @@ def test_a_carried_waiver_waives_its_obligation_in_the_same_transaction(app, mak
     db.session.commit()
     members = make_members(3)
     meeting = make_meeting(make_forum(), present=members)
-    motion = make_motion(meeting, effect="waive_obligation", obligation_id=ob.id)
+    motion = make_motion(meeting, effect="waive_obligation", agreement=agreement, obligation_id=ob.id)
     vote(motion, {m: "yes" for m in members})
     m = close(motion)
     assert m.outcome == "carried"
