@@ -122,7 +122,8 @@ def main() -> None:
     })
     from flask_migrate import upgrade
 
-    from govtrack.obligations import clock, queries
+    from govtrack.core import clock
+    from govtrack.obligations import queries
 
     clock.today = lambda: TODAY
     with app.app_context():

@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """The application factory. Nothing here changes the schema: migrations do that."""
+    """The application factory. Nothing here changes the schema: migrations do that.
+
+    The factory imports what it wires inside its body, as Flask's tutorial does: importing one
+    module of the package (a migration, a benchmark, `govtrack.db`) must not load every area."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -53,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         configure_sqlite(ext.db.engine)
 
-    from govtrack.core import security
+    from govtrack.web import security
 
     security.init_security(app)
 
@@ -71,9 +74,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         else:
             api.register_blueprint(api_module.blp)
 
-    from govtrack.integration import install as connect_areas
+    from govtrack.agreements.services import agreement_updated
+    from govtrack.obligations.services import follow_agreement
 
-    connect_areas(app)
+    agreement_updated.connect(follow_agreement)  # blinker keeps one connection per receiver
 
     from govtrack.core.errors import register_error_handlers
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from govtrack.audit.services import Anchor, current_anchor, parse_anchor, verify_chain
 from govtrack.extensions import db
+from govtrack.obligations.cli import obligations_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="The audit log.")
@@ -191,3 +192,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(obligations_cli)

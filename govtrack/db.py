@@ -19,11 +19,6 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> dt.datetime:
-    """The current time, timezone-aware, in UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as UTC and always read back timezone-aware (SQLite keeps no zone)."""
 

@@ -301,7 +301,7 @@ def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_
 
     from sqlalchemy import select
 
-    from govtrack.db import utcnow
+    from govtrack.core.clock import utcnow
     from govtrack.forums import services as forums
     from govtrack.forums.models import Decision
     from govtrack.members.models import Member

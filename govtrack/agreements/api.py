@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -33,6 +34,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core.uploads import send_stored
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
+from govtrack.forums.queries import decision_ids_for
 
 blp = exempt(Blueprint("agreements_api", __name__, url_prefix="/api/v1/agreements", description="Agreements"))
 
@@ -123,22 +125,12 @@ class TransitionSchema(StrictSchema):
 
 AgreementList = list_schema(AgreementSchema, "AgreementList")
 
-# Filled by the forums area: agreement ids -> the ids of the decisions about them.
-decision_ids_for: list = []
-
-
-def _decisions(ids: list[int]) -> dict[int, list[int]]:
-    if decision_ids_for:
-        return decision_ids_for[0](ids)
-    return {i: [] for i in ids}
-
-
 def serialise(agreements, *, with_documents: bool = False, clauses: dict | None = None) -> list[dict]:
     """Agreements as the API shows them (parties loaded by the query; clauses from `clauses`, rows
     of queries.clauses_of, or else the loaded relationship)."""
     ids = [a.id for a in agreements]
     deps = queries.dependency_ids(ids)
-    decisions = _decisions(ids)
+    decisions = decision_ids_for(ids)
     out = []
     for a in agreements:
         out.append(
@@ -255,8 +247,6 @@ def transition(data, agreement_id):
 @blp.response(201, DocumentSchema)
 def upload_document(agreement_id):
     """Attach a document (multipart field `file`); 413 past the size limit."""
-    from flask import request
-
     agreement = _load_visible(agreement_id)
     doc = services.add_document(actor=current_user, agreement=agreement, file=request.files.get("file"))
     db.session.commit()

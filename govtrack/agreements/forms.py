@@ -1,5 +1,5 @@
 """Agreement forms: list filter, create / edit-while-draft with party and clause rows, visibility,
-status moves and document upload; and the labels the pages show for the codes."""
+status moves and document upload. The words for the codes are in govtrack.core.labels."""
 
 from __future__ import annotations
 
@@ -27,85 +27,18 @@ from wtforms.validators import (
 )
 
 from govtrack.agreements.models import (
-    AgreementKind,
-    AgreementStatus,
-    ClauseStatus,
-    PartyRole,
     ProposedBy,
     Visibility,
 )
 from govtrack.core.dates import DateInRange
+from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
 from govtrack.db import MAX_ID
-
-LABELS = {
-    "kind": {
-        AgreementKind.mou.value: _l("Memorandum of understanding"),
-        AgreementKind.grant.value: _l("Grant"),
-        AgreementKind.loan.value: _l("Loan"),
-        AgreementKind.credit_line.value: _l("Credit line"),
-        AgreementKind.guarantee.value: _l("Guarantee"),
-        AgreementKind.technical_assistance.value: _l("Technical assistance"),
-        AgreementKind.supply.value: _l("Supply"),
-        AgreementKind.construction.value: _l("Construction"),
-        AgreementKind.permit.value: _l("Permit"),
-        AgreementKind.other.value: _l("Other"),
-    },
-    "status": {
-        AgreementStatus.draft.value: _l("Draft"),
-        AgreementStatus.under_deliberation.value: _l("Under deliberation"),
-        AgreementStatus.approved.value: _l("Approved"),
-        AgreementStatus.rejected.value: _l("Rejected"),
-        AgreementStatus.active.value: _l("Active"),
-        AgreementStatus.suspended.value: _l("Suspended"),
-        AgreementStatus.completed.value: _l("Completed"),
-        AgreementStatus.terminated.value: _l("Terminated"),
-    },
-    "role": {
-        PartyRole.funder.value: _l("Funder"),
-        PartyRole.lender.value: _l("Lender"),
-        PartyRole.guarantor.value: _l("Guarantor"),
-        PartyRole.supplier.value: _l("Supplier"),
-        PartyRole.contractor.value: _l("Contractor"),
-        PartyRole.regulator.value: _l("Regulator"),
-        PartyRole.implementer.value: _l("Implementer"),
-        PartyRole.other.value: _l("Other"),
-    },
-    "visibility": {
-        Visibility.internal.value: _l("Internal (staff only)"),
-        Visibility.members.value: _l("Members"),
-        Visibility.public.value: _l("Public"),
-    },
-    "proposed_by": {
-        ProposedBy.cooperative.value: _l("Cooperative"),
-        ProposedBy.partner.value: _l("Partner"),
-    },
-    "clause_status": {
-        ClauseStatus.proposed.value: _l("Proposed"),
-        ClauseStatus.accepted.value: _l("Accepted"),
-        ClauseStatus.amended.value: _l("Amended"),
-        ClauseStatus.rejected.value: _l("Rejected"),
-    },
-}
-
-# Button texts for the status moves ("to" status -> what the button says).
-MOVE_LABELS = {
-    AgreementStatus.draft.value: _l("Back to draft"),
-    AgreementStatus.under_deliberation.value: _l("Put up for deliberation"),
-    AgreementStatus.approved.value: _l("Approve"),
-    AgreementStatus.rejected.value: _l("Reject"),
-    AgreementStatus.active.value: _l("Mark as signed (active)"),
-    AgreementStatus.suspended.value: _l("Suspend"),
-    AgreementStatus.completed.value: _l("Mark as completed"),
-    AgreementStatus.terminated.value: _l("Terminate"),
-}
 
 PARTY_ROWS = 3
 CLAUSE_ROWS = 3
 
 
-def _choices(name: str) -> list[tuple[str, str]]:
-    return list(LABELS[name].items())
 
 
 class AgreementFilterForm(FlaskForm):
@@ -115,14 +48,14 @@ class AgreementFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Title or reference"), validators=[Optional(), Length(max=200)])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status")), *_choices("status")], validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=[("", _l("Any kind")), *_choices("kind")], validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("Any status")), *choices("agreement_status")], validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=[("", _l("Any kind")), *choices("agreement_kind")], validators=[Optional()])
     # A name search, not a select of every partner (2,000 options would be most of the page); a
     # partner page links here with one partner's id.
     partner_name = StringField(_l("Partner"), validators=[Optional(), Length(max=200)])
     partner = IntegerField(_l("Partner"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     visibility = SelectField(
-        _l("Visibility"), choices=[("", _l("Any visibility")), *_choices("visibility")], validators=[Optional()]
+        _l("Visibility"), choices=[("", _l("Any visibility")), *choices("visibility")], validators=[Optional()]
     )
 
     def filters(self) -> dict:
@@ -141,7 +74,7 @@ class PartyRowForm(Form):
 
     # No Optional(): it would stop the row check in validate_role for an empty select.
     partner_id = SelectField(_l("Partner"), choices=[])
-    role = SelectField(_l("Role"), choices=[("", "—"), *_choices("role")])
+    role = SelectField(_l("Role"), choices=[("", "—"), *choices("party_role")])
 
     def is_blank(self) -> bool:
         return not self.partner_id.data and not self.role.data
@@ -159,7 +92,7 @@ class ClauseRowForm(Form):
     id = HiddenField()
     number = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=1, max=100000)])
     text = TextAreaField(_l("Text"), validators=[Optional(), Length(max=20000)])
-    proposed_by = SelectField(_l("Proposed by"), choices=_choices("proposed_by"), validators=[Optional()])
+    proposed_by = SelectField(_l("Proposed by"), choices=choices("proposed_by"), validators=[Optional()])
 
     def is_blank(self) -> bool:
         return not (self.text.data or "").strip()
@@ -176,7 +109,7 @@ class AgreementForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=100)],
                             description=_l("For example PKS/2026/014. Must be unique."))
-    kind = SelectField(_l("Kind"), choices=_choices("kind"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=choices("agreement_kind"), validators=[DataRequired()])
     # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
     parties = FieldList(FormField(PartyRowForm), max_entries=50)
     value = MoneyField(_l("Value"), validators=[Optional()],
@@ -188,7 +121,7 @@ class AgreementForm(FlaskForm):
     start_date = DateField(_l("Start date"), validators=[Optional(), DateInRange()])
     end_date = DateField(_l("End date"), validators=[Optional(), DateInRange()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
-    visibility = SelectField(_l("Visibility"), choices=_choices("visibility"), default=Visibility.internal.value,
+    visibility = SelectField(_l("Visibility"), choices=choices("visibility"), default=Visibility.internal.value,
                              validators=[DataRequired()])
     depends_on = SelectMultipleField(
         _l("Depends on"), choices=[], validators=[Optional()],
@@ -246,7 +179,7 @@ class AgreementForm(FlaskForm):
 class PublishForm(FlaskForm):
     """What may change after the draft stage without a decision: visibility and summary."""
 
-    visibility = SelectField(_l("Visibility"), choices=_choices("visibility"), validators=[DataRequired()])
+    visibility = SelectField(_l("Visibility"), choices=choices("visibility"), validators=[DataRequired()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
 
 

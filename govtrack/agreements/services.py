@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -25,8 +26,10 @@ from govtrack.agreements.models import (
     ProposedBy,
     Visibility,
 )
+from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
+from govtrack.core.labels import label
 from govtrack.core.money import AmountError, check_amount
 from govtrack.core.text import normalise_name_field
 from govtrack.errors import Conflict, NotFound, ValidationFailed
@@ -64,15 +67,11 @@ class AgreementData:
     clauses: list[ClauseData] = field(default_factory=list)
 
 
-# Called as hook(actor=, agreement=, before=snapshot) after every update_agreement, in its
-# transaction: other areas follow changes they depend on (obligations follow the end date).
-update_hooks: list = []
-
-
-def register_update_hook(fn):
-    if fn not in update_hooks:
-        update_hooks.append(fn)
-    return fn
+_signals = Namespace()
+agreement_updated = _signals.signal("agreement-updated")
+"""Sent as (agreement, actor=, before=snapshot) after every update_agreement, in its transaction:
+areas above follow what they depend on (obligations follow the end date). A lower area cannot call
+up, so the receivers are connected once, by name, in create_app()."""
 
 
 SCALARS = (
@@ -300,44 +299,80 @@ def update_agreement(
     db.session.flush()
     record("agreement.update", actor=actor, object_type="agreement", object_id=agreement.id,
            before=before, after=snapshot(agreement))
-    for hook in update_hooks:
-        hook(actor=actor, agreement=agreement, before=before)
+    agreement_updated.send(agreement, actor=actor, before=before)
     return agreement
 
 
-def transition_agreement(*, actor, agreement: Agreement, to: str, decision_ids: list[int] | None = None) -> Agreement:
-    """Move an agreement along its lifecycle; moves that need a decision need one that exists.
+@dataclass(frozen=True)
+class AgreementDecision:
+    """A carried forum decision about an agreement, as the forums area reads it from its records
+    (`forums.queries.agreement_decisions`)."""
 
-    `decision_ids` names the decisions the caller cites; they are not taken on trust: each must be
-    one the decision gate itself finds for this agreement and this move (carried, about this
-    agreement, with the matching effect, by a forum the approval policy requires)."""
-    if to not in {s.value for s in AgreementStatus}:
-        raise _invalid({"to": [_l("Not a known status.")]})
-    terminal = not rules.allowed_targets(agreement.status)
-    if to in rules.DECISION_REQUIRED and not terminal:
-        authorised = rules.authorising_decisions(agreement, to)
-        if not authorised:
-            raise Conflict(
-                str(_l("Only a carried forum decision can make this agreement %(b)s.", b=to)),
-                code="decision_required",
-            )
-        foreign = sorted(set(decision_ids or []) - set(authorised))
-        if foreign:
-            raise Conflict(
-                str(_l("Decision %(id)s does not allow making this agreement %(b)s.", id=foreign[0], b=to)),
-                code="decision_required",
-            )
-        decision_ids = list(decision_ids or authorised)
+    id: int
+    agreement_id: int
+    effect: str  # approve, approve_with_amendments, reject or terminate
+
+
+# The decision effects that may make an agreement each decision-only status.
+DECISION_EFFECTS: dict[str, frozenset[str]] = {
+    AgreementStatus.approved: frozenset({"approve", "approve_with_amendments"}),
+    AgreementStatus.rejected: frozenset({"reject"}),
+    AgreementStatus.terminated: frozenset({"terminate"}),
+}
+
+
+def _check_move(agreement: Agreement, to: str) -> None:
     if to not in rules.allowed_targets(agreement.status):
         raise Conflict(
-            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=agreement.status, b=to)),
+            str(_l("An agreement cannot go from %(a)s to %(b)s.", a=label("agreement_status", agreement.status).lower(),
+                   b=label("agreement_status", to).lower())),
             code="invalid_transition",
         )
+
+
+def _move(actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agreement:
     before = {"status": agreement.status}
     agreement.status = to
     record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,
-           before=before, after={"status": to, "decisions": decision_ids or []})
+           before=before, after={"status": to, "decisions": decision_ids})
     return agreement
+
+
+def transition_agreement(*, actor, agreement: Agreement, to: str) -> Agreement:
+    """Move an agreement along its lifecycle where no decision is needed (deliberation, signing,
+    suspension, completion). Approval, rejection and termination answer 409 `decision_required`
+    here, whoever asks: only a carried forum decision makes them, through `apply_decision`."""
+    if to not in {s.value for s in AgreementStatus}:
+        raise _invalid({"to": [_l("Not a known status.")]})
+    if to in rules.DECISION_REQUIRED and rules.allowed_targets(agreement.status):
+        raise Conflict(
+            str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
+            code="decision_required",
+        )
+    _check_move(agreement, to)
+    return _move(actor, agreement, to, [])
+
+
+def apply_decision(*, actor, agreement: Agreement, to: str,
+                   decisions: list[AgreementDecision]) -> Agreement:
+    """Make an agreement approved, rejected or terminated by the carried decisions that decided it
+    (for an approval, one from every forum the approval policy requires: the forums area knows the
+    policy and calls this only then). Each decision must be about this agreement and have an effect
+    that makes it `to`; a draft passes through deliberation on the way."""
+    if to not in DECISION_EFFECTS:
+        raise _invalid({"to": [_l("Not a status a decision makes.")]})
+    wrong = [d.id for d in decisions if d.agreement_id != agreement.id or d.effect not in DECISION_EFFECTS[to]]
+    if not decisions or wrong:
+        raise Conflict(
+            str(_l("Decision %(id)s does not allow making this agreement %(b)s.", id=wrong[0],
+                   b=label("agreement_status", to).lower())) if wrong
+            else str(_l("Only a carried forum decision can make this agreement %(b)s.", b=label("agreement_status", to).lower())),
+            code="decision_required",
+        )
+    if agreement.status == AgreementStatus.draft and to != AgreementStatus.under_deliberation:
+        transition_agreement(actor=actor, agreement=agreement, to=AgreementStatus.under_deliberation)
+    _check_move(agreement, to)
+    return _move(actor, agreement, to, [d.id for d in decisions])
 
 
 def amend_clause(*, actor, clause: Clause, text: str | None, status: str, decision_id: int) -> Clause:
@@ -389,8 +424,6 @@ def add_document(*, actor, agreement: Agreement, file) -> Document:
 
 
 def get_for_update(agreement_id: int) -> Agreement:
-    from govtrack.agreements.queries import load_agreement
-
     agreement = load_agreement(agreement_id)
     if agreement is None:
         raise NotFound(str(_l("No such agreement.")))

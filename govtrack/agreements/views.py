@@ -8,8 +8,6 @@ from flask_login import current_user
 
 from govtrack.agreements import queries, rules, services
 from govtrack.agreements.forms import (
-    LABELS,
-    MOVE_LABELS,
     AgreementFilterForm,
     AgreementForm,
     DocumentForm,
@@ -18,22 +16,19 @@ from govtrack.agreements.forms import (
 )
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
+from govtrack.core.labels import label
 from govtrack.core.paging import parse_limit
 from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.forums.queries import decisions_for_agreement
 from govtrack.partners.queries import partner_choices, partner_name
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 # The order in which status-move buttons appear.
 STATUS_ORDER = [s.value for s in AgreementStatus]
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"agreement_labels": LABELS}
 
 
 def _load(agreement_id: int) -> Agreement:
@@ -44,15 +39,13 @@ def _load(agreement_id: int) -> Agreement:
 
 
 def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
-    from govtrack.forums.queries import decisions_for_agreement
-
     targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
         decisions=decisions_for_agreement(agreement.id),
         dependents=queries.dependents(agreement.id, user=current_user),
-        moves=[(t, MOVE_LABELS[t], t in rules.DECISION_REQUIRED) for t in targets],
+        moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),
         doc_form=doc_form or DocumentForm(),
     ), status
@@ -220,23 +213,23 @@ def transition(agreement_id: int):
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
-        label = LABELS["status"].get(to, to)
+        to_label = label("agreement_status", to)
         if err.code == "decision_required":
             flash(
                 _(
                     "“%(to)s” needs a carried forum decision. Put the agreement on the agenda of a "
                     "forum meeting; the decision will make the move. Nothing was changed.",
-                    to=label,
+                    to=to_label,
                 ),
                 "danger",
             )
         elif err.code == "invalid_transition":
-            flash(_("An agreement in this status cannot become “%(to)s”. Nothing was changed.", to=label), "danger")
+            flash(_("An agreement in this status cannot become “%(to)s”. Nothing was changed.", to=to_label), "danger")
         else:
             details = " ".join(str(m) for msgs in err.fields.values() for m in msgs)
             flash(f"{err.message} {details}".strip(), "danger")
         return _render_detail(_load(agreement_id), status=err.status)
-    flash(_("The agreement is now “%(to)s”.", to=LABELS["status"].get(to, to)), "success")
+    flash(_("The agreement is now “%(to)s”.", to=label("agreement_status", to)), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
 
 

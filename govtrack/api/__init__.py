@@ -1,5 +1,5 @@
 """The JSON API's shared machinery: the flask-smorest Api, errors in the contract's shape,
-bearer tokens (see core.security), money and list schemas, cursor pagination."""
+bearer tokens (see web.security), money and list schemas, cursor pagination."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from govtrack.audit.models import AuditAnchor, AuditEvent, AuditHead
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 
 GENESIS = "0" * 64

@@ -8,15 +8,10 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Selec
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from govtrack.auth.passwords import MIN_PASSWORD_LENGTH
-from govtrack.auth.permissions import Role
 from govtrack.auth.services import MAX_TOKEN_DAYS
+from govtrack.core.labels import choices
 
-ROLE_CHOICES = [
-    (Role.admin.value, _l("Administrator")),
-    (Role.board.value, _l("Board (pengurus)")),
-    (Role.manager.value, _l("Manager")),
-    (Role.member.value, _l("Member (anggota)")),
-]
+ROLE_CHOICES = choices("user_role")
 
 
 # A plain shape check: local and internal domains (koperasi.lan) are fine for a cooperative.

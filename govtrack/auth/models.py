@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.auth.permissions import Role
 from govtrack.core import versions
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 
 ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)

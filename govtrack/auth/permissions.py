@@ -9,7 +9,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from govtrack.audit.services import record
-from govtrack.extensions import db
+from govtrack.extensions import db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -85,8 +85,6 @@ def permission_required(permission: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from govtrack.extensions import login_manager
-
                 if request.path.startswith("/api/"):
                     abort(401)
                 return login_manager.unauthorized()

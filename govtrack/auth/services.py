@@ -18,8 +18,8 @@ from govtrack.auth import throttle
 from govtrack.auth.models import ApiToken, User, new_session_token
 from govtrack.auth.passwords import problems
 from govtrack.auth.permissions import Role
+from govtrack.core.clock import utcnow
 from govtrack.core.text import normalise_name_field
-from govtrack.db import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
 

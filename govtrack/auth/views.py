@@ -32,8 +32,8 @@ from govtrack.auth.forms import (
 )
 from govtrack.auth.models import User
 from govtrack.auth.permissions import permission_required
+from govtrack.core.clock import utcnow
 from govtrack.core.web import apply_domain_error, safe_next
-from govtrack.db import utcnow
 from govtrack.errors import DomainError
 from govtrack.extensions import client_address, db, limiter
 

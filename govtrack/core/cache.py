@@ -99,7 +99,7 @@ class RedisCache:
     """Rendered bytes in Redis, expiring after a week."""
 
     def __init__(self, url: str, prefix: str = "govtrack:cache:"):
-        import redis
+        import redis  # only where GOVTRACK_REDIS_URL is set: the file cache needs no client
 
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix

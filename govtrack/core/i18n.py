@@ -8,6 +8,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from govtrack.core import labels
 from govtrack.extensions import babel
 
 
@@ -57,3 +58,6 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else "—"
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["labels"] = labels.labels
+    app.jinja_env.filters["label"] = lambda code, table: labels.label(table, code)

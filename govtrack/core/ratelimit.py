@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 
 SCHEME = "govtrack+db"

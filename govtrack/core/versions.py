@@ -24,7 +24,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from govtrack.db import Base, utcnow
+from govtrack.core.clock import utcnow
+from govtrack.db import Base
 
 DATABASE = "*"
 _PENDING = "govtrack_versions_pending"

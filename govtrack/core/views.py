@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from govtrack.auth.forms import ConfirmForm
+from govtrack.auth.models import User
 from govtrack.core.web import safe_next
 from govtrack.extensions import db
 
@@ -49,8 +50,6 @@ def set_language():
         abort(400)
     session["locale"] = lang
     if current_user.is_authenticated:
-        from govtrack.auth.models import User
-
         user = db.session.get(User, current_user.id)
         user.locale = lang
         db.session.commit()

@@ -263,8 +263,8 @@ def advance(ctx: dict, *, actor=ACTOR) -> None:
         else:
             steps = _path(agreement.status, target)
         for to in steps:
-            if to in rules.DECISION_REQUIRED and not rules.authorising_decisions(agreement, to):
-                break  # needs a forum decision that is not on record (yet)
+            if to in rules.DECISION_REQUIRED:
+                break  # only a forum decision makes it, when its motion carries
             try:
                 # The service refuses before it changes anything, so nothing needs undoing.
                 transition_agreement(actor=actor, agreement=agreement, to=to)

@@ -12,11 +12,12 @@ import datetime as dt
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, AgreementStatus
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
+from govtrack.demo.core import advance
 from govtrack.extensions import db
 from govtrack.forums import services
 from govtrack.forums.models import Choice
-from govtrack.members.models import Member
+from govtrack.members.models import Member, MemberInterest
 
 ACTOR = "demo"
 
@@ -29,8 +30,6 @@ FALLBACK_NAMES = [
 
 
 def _members(ctx: dict) -> list[Member]:
-    from govtrack.members.models import MemberInterest
-
     # Members with a declared interest would be recused on some motions: the demo's voters are the
     # others (the interests stay on the roster to show recusal on the member pages).
     interested = set(db.session.scalars(select(MemberInterest.member_id)))
@@ -144,6 +143,5 @@ def load(ctx: dict) -> None:
     if "agreement_targets" in ctx:
         # Now that decisions exist, move the core agreements as far toward their demo status as
         # the decisions allow (approved ones get signed and become active, and so on).
-        from govtrack.demo.core import advance
 
         advance(ctx)

@@ -12,8 +12,9 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from govtrack.agreements.models import AgreementParty
+from govtrack.core import clock
 from govtrack.extensions import db
-from govtrack.obligations import clock, recurrence
+from govtrack.obligations import recurrence
 from govtrack.obligations.models import Occurrence
 from govtrack.obligations.services import ObligationData, create_obligation, fulfil
 

@@ -20,7 +20,7 @@ from govtrack.api.schemas import (
 from govtrack.auth.permissions import permission_required
 from govtrack.core import dates
 from govtrack.db import MAX_ID
-from govtrack.errors import NotFound
+from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import queries, services
 from govtrack.forums.models import (
@@ -278,8 +278,6 @@ class Meetings(MethodView):
         """Schedule a meeting."""
         forum = queries.get_forum(data["forum_id"])
         if forum is None:
-            from govtrack.errors import ValidationFailed
-
             raise ValidationFailed("No such forum.", fields={"forum_id": ["No forum with this id."]})
         meeting = services.create_meeting(actor=current_user, forum=forum, title=data["title"],
                                           starts_at=data["starts_at"], location=data["location"])

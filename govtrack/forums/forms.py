@@ -20,30 +20,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from govtrack.core.dates import DateInRange
+from govtrack.core.labels import choices
 from govtrack.db import MAX_ID
-from govtrack.forums.models import Effect, ForumKind, Threshold
 
-FORUM_KINDS = [
-    (ForumKind.rembug_pusat.value, _l("Forum rembug pusat (central forum)")),
-    (ForumKind.board.value, _l("Board (pengurus)")),
-    (ForumKind.supervisors.value, _l("Supervisors (pengawas)")),
-    (ForumKind.sharia_supervisory.value, _l("Sharia supervisory board (DPS)")),
-    (ForumKind.members_meeting.value, _l("Members' meeting (RAT)")),
-]
-THRESHOLDS = [
-    (Threshold.simple_majority.value, _l("Simple majority (yes > no)")),
-    (Threshold.two_thirds.value, _l("Two thirds of votes cast")),
-    (Threshold.three_quarters.value, _l("Three quarters of votes cast")),
-    (Threshold.unanimous.value, _l("Unanimous (no vote against)")),
-]
-EFFECTS = [
-    (Effect.none.value, _l("None (a general resolution)")),
-    (Effect.approve.value, _l("Approve the agreement")),
-    (Effect.approve_with_amendments.value, _l("Approve with amended clauses")),
-    (Effect.reject.value, _l("Reject the agreement")),
-    (Effect.terminate.value, _l("Terminate the agreement")),
-    (Effect.waive_obligation.value, _l("Waive an obligation")),
-]
+FORUM_KINDS = choices("forum_kind")
+THRESHOLDS = choices("threshold")
+EFFECTS = choices("motion_effect")
 
 
 CLAUSE_NUMBER = re.compile(r"^[0-9]{1,6}$")

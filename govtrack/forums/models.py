@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.agreements.models import Agreement, Clause
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 from govtrack.members.models import Member
 from govtrack.partners.models import _in

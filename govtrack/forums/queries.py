@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from govtrack.agreements.models import AgreementKind
+from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
+from govtrack.agreements.services import AgreementDecision
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -27,7 +30,8 @@ from govtrack.forums.models import (
     Outcome,
     Vote,
 )
-from govtrack.members.models import Member
+from govtrack.members.models import Member, MemberInterest
+from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
 DEFAULT_POLICY: dict[str, tuple[str, ...]] = {
@@ -214,9 +218,6 @@ def vote_counts(motion_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def recused_ids(motion: Motion, member_ids=None) -> set[int]:
     """Members with a declared interest in a party of the motion's agreement."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     if motion.agreement_id is None:
         return set()
     stmt = select(MemberInterest.member_id).where(
@@ -360,9 +361,6 @@ def decisions_with_effect(agreement_id: int, agreement_kind: str, effect: Effect
 
 def recused_by_motion(motions: list[Motion], member_ids=None) -> dict[int, set[int]]:
     """For each motion about an agreement, the members recused by a declared interest (one query)."""
-    from govtrack.agreements.models import AgreementParty
-    from govtrack.members.models import MemberInterest
-
     out: dict[int, set[int]] = {m.id: set() for m in motions}
     agreement_ids = {m.agreement_id for m in motions if m.agreement_id}
     if not agreement_ids:
@@ -403,10 +401,79 @@ def open_motions(meeting_id: int) -> list[Motion]:
 
 
 def clause_ids_by_number(agreement_id: int, numbers: list[int]) -> dict[int, int]:
-    from govtrack.agreements.models import Clause
-
     if not numbers:
         return {}
     return dict(db.session.execute(
         select(Clause.number, Clause.id).where(Clause.agreement_id == agreement_id, Clause.number.in_(numbers))
     ).all())
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    """A decision as members and the public may read it: counts, never individual ballots."""
+
+    id: int
+    agreement_id: int
+    number: str
+    decided_on: dt.date
+    forum_name: str
+    outcome: str = "carried"
+    # "consensus" (mufakat), "roll_call" or "tally"; counts stay None for consensus.
+    method: str = "vote"
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    text: str | None = None
+    # What the decision did to the agreement, e.g. "approve", "approve_with_amendments".
+    effect: str | None = None
+
+
+def published_decisions(agreement_ids: list[int]) -> dict[int, list[DecisionSummary]]:
+    """The decisions about these agreements, newest first, as members and the public may read
+    them (the caller asks only about agreements the reader may see); every id asked is a key."""
+    out: dict[int, list[DecisionSummary]] = {i: [] for i in agreement_ids}
+    if not agreement_ids:
+        return out
+    rows = db.session.execute(
+        select(Decision, Forum.name, Motion.method, Motion.yes, Motion.no, Motion.abstain)
+        .join(Forum, Forum.id == Decision.forum_id)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.agreement_id.in_(list(agreement_ids)))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+    )
+    for decision, forum_name, method, yes, no, abstain in rows:
+        consensus = method == "consensus"
+        out[decision.agreement_id].append(
+            DecisionSummary(
+                id=decision.id, agreement_id=decision.agreement_id, number=decision.number,
+                decided_on=decision.decided_on, forum_name=forum_name, outcome="carried",
+                method=method or "vote", yes=None if consensus else yes, no=None if consensus else no,
+                abstain=None if consensus else abstain, text=decision.text, effect=decision.effect,
+            )
+        )
+    return out
+
+
+def waiver_decision(decision_id: int) -> WaiverDecision | None:
+    """The carried `waive_obligation` decision with this id and the obligation it waives, or None."""
+    row = db.session.execute(
+        select(Decision.id, Motion.obligation_id)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.id == decision_id, Decision.effect == "waive_obligation",
+               Motion.outcome == "carried", Motion.obligation_id.is_not(None))
+    ).first()
+    return WaiverDecision(id=row.id, obligation_id=row.obligation_id) if row else None
+
+
+def agreement_decisions(decision_ids: list[int]) -> list[AgreementDecision]:
+    """These decisions, those of them that record a carried motion, as the agreements area takes them."""
+    if not decision_ids:
+        return []
+    rows = db.session.execute(
+        select(Decision.id, Decision.agreement_id, Decision.effect)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.id.in_(list(decision_ids)), Motion.outcome == Outcome.carried.value,
+               Decision.agreement_id.is_not(None), Motion.agreement_id == Decision.agreement_id)
+        .order_by(Decision.id)
+    )
+    return [AgreementDecision(id=r.id, agreement_id=r.agreement_id, effect=r.effect) for r in rows]

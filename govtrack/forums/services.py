@@ -26,11 +26,12 @@ from govtrack.agreements.models import (
     ClauseStatus,
 )
 from govtrack.audit.services import record, record_anchor
+from govtrack.core.clock import utcnow
+from govtrack.core.labels import label
 from govtrack.core.text import BadText, normalise_name
-from govtrack.db import utcnow
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import hooks, queries, rules
+from govtrack.forums import queries, rules
 from govtrack.forums.models import (
     APPROVING,
     DEFAULT_CODES,
@@ -56,7 +57,9 @@ from govtrack.forums.models import (
     VoteMethod,
 )
 from govtrack.members.models import Member
+from govtrack.obligations import services as obligation_services
 from govtrack.obligations.models import Obligation
+from govtrack.obligations.services import WaiverDecision
 
 S = AgreementStatus
 
@@ -524,7 +527,8 @@ def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
     if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=data.effect, status=agreement.status)),
+                   effect=label("motion_effect", data.effect).lower(),
+                   status=label("agreement_status", agreement.status).lower())),
             code="invalid_effect", fields={"effect": [str(_l("Not applicable now."))]},
         )
     motion = Motion(
@@ -579,7 +583,8 @@ def _check_forum_in_policy(forum: Forum, agreement: Agreement) -> None:
     if forum.kind not in required:
         raise Conflict(
             str(_l("The approval policy does not give this forum a say on %(kind)s agreements; it needs "
-                   "%(required)s.", kind=agreement.kind, required=", ".join(required))),
+                   "%(required)s.", kind=label("agreement_kind", agreement.kind),
+                   required=", ".join(label("forum_kind", k) for k in required))),
             code="forum_not_in_policy",
         )
 
@@ -810,9 +815,8 @@ def _lock_agreement(agreement_id: int) -> Agreement:
 
 
 def _move(actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
-    if agreement.status == S.draft and to != S.under_deliberation:
-        agreement_services.transition_agreement(actor=actor, agreement=agreement, to=S.under_deliberation)
-    agreement_services.transition_agreement(actor=actor, agreement=agreement, to=to, decision_ids=decision_ids)
+    agreement_services.apply_decision(actor=actor, agreement=agreement, to=to,
+                                      decisions=queries.agreement_decisions(decision_ids))
     effects.append({"agreement_id": agreement.id, "status": to})
 
 
@@ -822,19 +826,17 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     effect = motion.effect
     if effect == Effect.none:
         return effects
-    if effect not in EFFECT_STATUSES:
-        handler = hooks.effect_handlers.get(effect)
-        if handler is None:
-            raise Conflict(str(_l("Nothing can apply the effect %(effect)s yet.", effect=effect)),
-                           code="effect_unavailable")
-        return list(handler(actor=actor, motion=motion, decision=decision) or [])
+    if effect == Effect.waive_obligation:
+        return _waive(actor, motion, decision)
     agreement = _lock_agreement(motion.agreement_id)
     # The policy may have changed since the motion was tabled.
     _check_forum_in_policy(db.session.get(Forum, decision.forum_id), agreement)
     if agreement.status not in EFFECT_STATUSES[effect]:
         raise Conflict(
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
-                   effect=effect, status=agreement.status)), code="invalid_effect")
+                   effect=label("motion_effect", effect).lower(),
+                   status=label("agreement_status", agreement.status).lower())),
+            code="invalid_effect")
     clauses = {c.id: c for c in db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id))}
     if effect == Effect.approve_with_amendments:
         amendments = db.session.scalars(
@@ -863,16 +865,17 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     return effects
 
 
-def authorise(agreement: Agreement, to: str) -> list[int]:
-    """The agreements area's decision gate: the decisions that allow moving `agreement` to `to`."""
-    if to == S.approved:
-        ids, missing = queries.approval_status(agreement.id, agreement.kind)
-        return [] if missing else ids
-    if to == S.rejected:
-        return queries.decisions_with_effect(agreement.id, agreement.kind, Effect.reject)
-    if to == S.terminated:
-        return queries.decisions_with_effect(agreement.id, agreement.kind, Effect.terminate)
-    return []
+def _waive(actor, motion: Motion, decision: Decision) -> list[dict]:
+    """A carried waiver waives the obligation it names, citing the decision."""
+    if motion.obligation_id is None:
+        raise ValidationFailed(str(_l("The motion names no obligation.")),
+                               fields={"obligation_id": [str(_l("Required."))]})
+    n = obligation_services.waive_obligation(
+        actor=actor, obligation=obligation_services.load_for_update(motion.obligation_id),
+        decision=WaiverDecision(id=decision.id, obligation_id=motion.obligation_id),
+        reason=f"{decision.number}: {motion.title}",
+    )
+    return [{"obligation_id": motion.obligation_id, "waived_occurrences": n}]
 
 
 def record_roll_call(*, actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,

@@ -9,22 +9,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from govtrack.agreements.models import AgreementKind
 from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core.labels import choices
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import forms, queries, rules, seams, services
+from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
 from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
-seams.install()
 
-AGREEMENT_KIND_LABELS = [(k.value, k.value.replace("_", " ")) for k in AgreementKind]
+AGREEMENT_KINDS = choices("agreement_kind")
 
 
 def _meeting_or_404(meeting_id: int):
@@ -54,8 +53,7 @@ def _checked(form) -> bool:
 @permission_required("forums.view")
 def index():
     page = queries.forum_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")))
-    return render_template("forums/index.html", forums=page.items, next_cursor=page.next,
-                           kinds=dict(forms.FORUM_KINDS), thresholds=dict(forms.THRESHOLDS))
+    return render_template("forums/index.html", forums=page.items, next_cursor=page.next)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -161,8 +159,8 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
                                  denominator=forum.quorum_denominator, strict=forum.quorum_strict),
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
         awaiting=awaiting,
-        minutes_form=minutes_form, confirm=forms.ConfirmForm(), thresholds=dict(forms.THRESHOLDS),
-        effects=dict(forms.EFFECTS), anchor=kept or head_anchor(), anchor_kept=kept is not None,
+        minutes_form=minutes_form, confirm=forms.ConfirmForm(), anchor=kept or head_anchor(),
+        anchor_kept=kept is not None,
     ), status
 
 
@@ -423,8 +421,7 @@ def motion(motion_id: int, tally_form=None, status: int = 200):
         counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
         quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
                                  denominator=forum.quorum_denominator, strict=forum.quorum_strict),
-        tally_form=tally_form, confirm=forms.ConfirmForm(), effects=dict(forms.EFFECTS),
-        thresholds=dict(forms.THRESHOLDS),
+        tally_form=tally_form, confirm=forms.ConfirmForm(),
         recused=queries.member_names(queries.recused_by_motion([motion])[motion.id]),
     ), status
 
@@ -481,7 +478,7 @@ def decisions():
     page = queries.decision_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
                                  forum_id=forum_id)
     return render_template("forums/decisions.html", decisions=page.items, next_cursor=page.next,
-                           forums=queries.forum_choices(), forum_id=forum_id, effects=dict(forms.EFFECTS),
+                           forums=queries.forum_choices(), forum_id=forum_id,
                            effects_of=queries.decision_effects, anchor=head_anchor())
 
 
@@ -489,16 +486,15 @@ def decisions():
 @permission_required("settings.manage")
 def policy():
     current = queries.policy_table()
-    form_class = forms.policy_form_class(AGREEMENT_KIND_LABELS)
+    form_class = forms.policy_form_class(AGREEMENT_KINDS)
     form = form_class(data={k: list(v) for k, v in current.items()})
     if form.validate_on_submit():
         try:
-            services.set_policy(actor=current_user, table={k: form[k].data for k, _l in AGREEMENT_KIND_LABELS})
+            services.set_policy(actor=current_user, table={k: form[k].data for k, _l in AGREEMENT_KINDS})
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
         else:
             flash(_("The approval policy is saved."), "success")
             return redirect(url_for("forums.policy"))
-    return render_template("forums/policy.html", form=form, kinds=AGREEMENT_KIND_LABELS,
-                           forum_kinds=dict(forms.FORUM_KINDS)), (422 if form.errors else 200)
+    return render_template("forums/policy.html", form=form, kinds=AGREEMENT_KINDS), (422 if form.errors else 200)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 from govtrack.partners.models import Partner
 

@@ -17,13 +17,15 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from govtrack.audit.services import record
 from govtrack.auth.models import User
-from govtrack.core import dates
+from govtrack.core import clock, dates
+from govtrack.core.clock import utcnow
 from govtrack.core.text import BadText, normalise_name
-from govtrack.db import utcnow
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
 from govtrack.members.models import Member, MemberInterest
@@ -213,7 +215,7 @@ def _flush_unique(number: str) -> None:
 def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> Member:
     """Put one member on the roster."""
     values, errors = clean_values(
-        {k: getattr(data, k) for k in FIELDS}, today=today or dt.date.today()
+        {k: getattr(data, k) for k in FIELDS}, today=today or clock.today()
     )
     if errors:
         raise _invalid(errors)
@@ -228,7 +230,7 @@ def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> M
 
 def update_member(*, actor, member: Member, changes: dict, today: dt.date | None = None) -> Member:
     """Change some fields (API names: number, name, group, joined_on, active, investor)."""
-    values, errors = clean_values(changes, today=today or dt.date.today())
+    values, errors = clean_values(changes, today=today or clock.today())
     if errors:
         raise _invalid(errors)
     number = values.get("number")
@@ -399,9 +401,9 @@ def _dialect_upsert(rows: list[dict]) -> None:
     table = Member.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = pg_insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite_insert
     else:  # pragma: no cover - govtrack runs on SQLite and PostgreSQL
         raise NotImplementedError(dialect)
     stmt = insert(table)
@@ -454,7 +456,7 @@ def import_members(
     Then members are upserted by number, `chunk_size` rows per statement, in the caller's
     transaction, with one audit event for the whole import.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     result = check_import(source, today=today)
     if result.error_count:
         raise ImportRejected(result)

@@ -16,6 +16,7 @@ from govtrack.agreements.models import AgreementStatus
 from govtrack.api import exempt
 from govtrack.api.schemas import BoundedDate, IdArg, IdField, StrictSchema
 from govtrack.auth.permissions import permission_required
+from govtrack.core import clock
 from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
@@ -154,7 +155,7 @@ def network_impact(args):
     if result is None:
         raise NotFound("No such partner in this network.")
     failed = [a["id"] for a in result["direct"] + result["through_dependencies"]]
-    return {**result, "obligations": queries.obligations_affected(failed)}
+    return {**result, "obligations": queries.obligations_affected(failed, clock.today())}
 
 
 @blp.route("/network.png", methods=["GET"])

@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from govtrack.agreements.models import AgreementStatus
 from govtrack.core.dates import DateInRange
+from govtrack.core.labels import NETWORK_FLOW, choices
 from govtrack.network.graph import FLOWS
-from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, STATUS_LABELS
 
 
 class NetworkFilterForm(FlaskForm):
@@ -33,9 +32,9 @@ class NetworkFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("All"))] + [(k, v) for k, v in CATEGORY_LABELS.items()]
-        self.flow.choices = [("", _l("All"))] + [(f, FLOW_LABELS[f]) for f in FLOWS]
-        self.status.choices = [("", _l("In force"))] + [(s.value, STATUS_LABELS.get(s.value, s.value)) for s in AgreementStatus]
+        self.category.choices = [("", _l("All")), *choices("partner_category_plural")]
+        self.flow.choices = [("", _l("All"))] + [(f, NETWORK_FLOW[f]) for f in FLOWS]
+        self.status.choices = [("", _l("In force")), *choices("agreement_status")]
 
 
 class WhatIfForm(FlaskForm):

@@ -51,7 +51,6 @@ Metrics
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -616,9 +615,3 @@ def impact(data: NetworkData, partner_id: int) -> dict:
         "concentration": _hhi_changes(concentrations(data), concentrations(after)),
     }
 
-
-def today_in(tz_name: str) -> dt.date:
-    """Today's date where the cooperative is (the default `as_of`)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(tz_name)).date()

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
-from flask import current_app
 from sqlalchemy import func, select
 
 from govtrack.agreements.models import (
@@ -35,11 +34,13 @@ from govtrack.agreements.models import (
     ProposedBy,
 )
 from govtrack.agreements.queries import visibility_clause
-from govtrack.core import versions
+from govtrack.core import clock, versions
 from govtrack.core.cache import get_cache, remember_json
 from govtrack.extensions import db
 from govtrack.forums.models import Forum, Meeting
 from govtrack.network import graph
+from govtrack.obligations.models import Obligation
+from govtrack.obligations.queries import obligation_statuses
 from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
@@ -222,7 +223,7 @@ def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[
 
 def default_as_of() -> dt.date:
     """Today where the cooperative is (its configured time zone)."""
-    return graph.today_in(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
+    return clock.today()
 
 
 def load_for(user, args: dict) -> NetworkData:
@@ -420,11 +421,8 @@ def last_members_meeting_date() -> dt.date | None:
     return latest.date() if latest is not None else None
 
 
-def obligations_affected(agreement_ids: list[int]) -> list[dict]:
+def obligations_affected(agreement_ids: list[int], today: dt.date) -> list[dict]:
     """The open (pending, due soon, overdue) obligations of these agreements."""
-    from govtrack.obligations.models import Obligation
-    from govtrack.obligations.queries import obligation_statuses
-
     if not agreement_ids:
         return []
     rows = db.session.execute(
@@ -433,7 +431,7 @@ def obligations_affected(agreement_ids: list[int]) -> list[dict]:
         .where(Obligation.agreement_id.in_(agreement_ids))
         .order_by(Obligation.agreement_id, Obligation.id)
     ).all()
-    statuses = obligation_statuses([r.id for r in rows], dt.date.today())
+    statuses = obligation_statuses([r.id for r in rows], today)
     out = []
     for r in rows:
         st = statuses[r.id]

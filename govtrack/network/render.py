@@ -23,6 +23,7 @@ import threading
 import networkx as nx
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -113,8 +114,6 @@ def _size(value: float, top: float) -> float:
 
 def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
     """The picture as PNG or SVG bytes. `texts`: title, empty, cooperative, categories, flows."""
-    from matplotlib.collections import LineCollection
-
     fig = Figure(figsize=(12, 10), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.74, 0.92))

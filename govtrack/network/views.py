@@ -10,9 +10,10 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from govtrack.auth.permissions import permission_required
+from govtrack.core import clock
+from govtrack.core.labels import labels
 from govtrack.network import queries
 from govtrack.network.forms import NetworkFilterForm, WhatIfForm
-from govtrack.network.labels import CATEGORY_LABELS, FLOW_LABELS, LEVEL_LABELS
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 
@@ -66,7 +67,7 @@ def index():
         impact = queries.impact_of(user=current_user, as_of=as_of, partner_id=partner_id, **filters)
         if impact is not None:
             failed = [a["id"] for a in impact["direct"] + impact["through_dependencies"]]
-            impact = {**impact, "obligations": queries.obligations_affected(failed)}
+            impact = {**impact, "obligations": queries.obligations_affected(failed, clock.today())}
     choices = [(0, "—")] + [(p["id"], p["name"]) for p in summary["largest"]]
     if impact is not None and all(pid != impact["partner_id"] for pid, _ in choices):
         choices.append((impact["partner_id"], impact["partner_name"]))  # found by name: keep it shown
@@ -100,7 +101,7 @@ def index():
         partner_url=partner_url,
         agreement_url=agreement_url,
         money=money,
-        flow_labels=FLOW_LABELS,
-        category_labels=CATEGORY_LABELS,
-        level_labels=LEVEL_LABELS,
+        flow_labels=labels("network_flow"),
+        category_labels=labels("partner_category_plural"),
+        level_labels=labels("concentration_level"),
     ), (200 if valid else 422)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import request
+from flask import abort, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -24,9 +24,11 @@ from govtrack.api.schemas import (
     money_out,
 )
 from govtrack.auth.permissions import permission_required
+from govtrack.core import clock
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.obligations import clock, queries, services
+from govtrack.forums.queries import waiver_decision
+from govtrack.obligations import queries, services
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 
 blp = exempt(Blueprint("obligations_api", __name__, url_prefix="/api/v1/obligations",
@@ -255,8 +257,6 @@ def _fulfil_input() -> tuple[dict, object]:
     else:
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
-            from flask import abort
-
             abort(400)
         file = None
     try:
@@ -306,7 +306,7 @@ def fulfil(obligation_id):
 def waive(data, obligation_id):
     """Waive by a carried `waive_obligation` decision; 409 `decision_required` without one."""
     ob = _load(obligation_id)
-    services.waive_obligation(actor=current_user, obligation=ob, decision_id=data["decision_id"],
+    services.waive_obligation(actor=current_user, obligation=ob, decision=waiver_decision(data["decision_id"]),
                               reason=data["reason"], occurrence_id=data.get("occurrence_id"))
     db.session.commit()
     db.session.expire_all()

@@ -7,8 +7,9 @@ import datetime as dt
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from govtrack.core.clock import utcnow
 from govtrack.core.i18n import format_money
-from govtrack.db import utcnow
+from govtrack.core.labels import label
 
 
 def feed(rows, *, name: str, base_url: str) -> bytes:
@@ -30,7 +31,8 @@ def feed(rows, *, name: str, base_url: str) -> bytes:
         who = r.partner_name or _("the cooperative")
         ev.add("summary", f"{r.title} ({who})")
         lines = [
-            _("Status: %(s)s", s=r.status),
+            _("Status: %(s)s", s=label("occurrence_status", r.status)),
+            _("Kind: %(k)s", k=label("obligation_kind", r.kind)),
             _("Agreement: %(a)s", a=r.agreement_title),
         ]
         if r.amount is not None:

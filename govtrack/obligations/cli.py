@@ -9,20 +9,16 @@ import datetime as dt
 import click
 from flask.cli import AppGroup
 
+from govtrack.core import clock
 from govtrack.extensions import db
+from govtrack.obligations.reminders import send_digests
+from govtrack.obligations.services import extend_occurrences
 
 obligations_cli = AppGroup("obligations", help="Obligations: reminders and recurring occurrences.")
 
 
-def register_cli(app) -> None:
-    """What govtrack/cli.py's register_cli(app) should call (or add the group itself)."""
-    app.cli.add_command(obligations_cli)
-
-
 def _today(value: str | None) -> dt.date:
     if not value:
-        from govtrack.obligations import clock
-
         return clock.today()
     try:
         return dt.date.fromisoformat(value)
@@ -34,8 +30,6 @@ def _today(value: str | None) -> dt.date:
 @click.option("--today", "today_", help="The day of the digest (default: today).")
 def remind(today_: str | None) -> None:
     """E-mail each responsible user a digest of overdue and due-soon items; once per user per day."""
-    from govtrack.obligations.reminders import send_digests
-
     counts = send_digests(today=_today(today_))
     click.echo(f"sent {counts['sent']}, already sent {counts['skipped']}, failed {counts['failed']}")
     if counts["failed"]:
@@ -46,8 +40,6 @@ def remind(today_: str | None) -> None:
 @click.option("--today", "today_", help="Generate as of this day (default: today).")
 def extend(today_: str | None) -> None:
     """Generate the occurrences of recurring obligations up to their rolling horizon."""
-    from govtrack.obligations.services import extend_occurrences
-
     added = extend_occurrences(actor="cli", today=_today(today_))
     db.session.commit()
     click.echo(f"added {added} occurrences")

@@ -9,23 +9,11 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from govtrack.core.dates import DateInRange
+from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
-from govtrack.obligations.models import ObligationKind, OwedBy
 
-KIND_CHOICES = [
-    (ObligationKind.payment.value, _l("Payment")),
-    (ObligationKind.repayment.value, _l("Repayment")),
-    (ObligationKind.disbursement.value, _l("Disbursement")),
-    (ObligationKind.report.value, _l("Report")),
-    (ObligationKind.delivery.value, _l("Delivery")),
-    (ObligationKind.construction_milestone.value, _l("Construction milestone")),
-    (ObligationKind.compliance.value, _l("Compliance")),
-    (ObligationKind.other.value, _l("Other")),
-]
-OWED_BY_CHOICES = [
-    (OwedBy.cooperative.value, _l("The cooperative owes the partner")),
-    (OwedBy.partner.value, _l("The partner owes the cooperative")),
-]
+KIND_CHOICES = choices("obligation_kind")
+OWED_BY_CHOICES = choices("owed_direction")
 SCHEDULE_CHOICES = [
     ("once", _l("Once, on the due date")),
     ("monthly", _l("Monthly on day N")),

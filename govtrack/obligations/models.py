@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govtrack.db import ZERO, utcnow
+from govtrack.core.clock import utcnow
+from govtrack.db import ZERO
 from govtrack.extensions import db
 from govtrack.partners.models import _in
 

@@ -20,11 +20,12 @@ from govtrack.agreements.models import Agreement
 from govtrack.auth.models import User
 from govtrack.core import versions
 from govtrack.core.cache import remember_json
-from govtrack.core.paging import Page, decode_cursor, encode_cursor
+from govtrack.core.paging import Page, decode_cursor, encode_cursor, keyset_page
 from govtrack.db import ZERO, money_sum
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.obligations.models import (
+    EvidenceFile,
     IcalFeed,
     Obligation,
     ObligationKind,
@@ -420,8 +421,6 @@ def obligation_filter(*, today: dt.date, status: str | None = None, partner_id: 
 
 
 def obligation_page(*, today: dt.date, cursor: str | None, limit: int, **filters) -> Page:
-    from govtrack.core.paging import keyset_page
-
     stmt = obligation_filter(today=today, **filters).options(selectinload(Obligation.occurrences))
     return keyset_page(stmt, id_column=Obligation.id, cursor=cursor, limit=limit)
 
@@ -477,8 +476,6 @@ def load_occurrence(occurrence_id: int) -> Occurrence | None:
 
 
 def get_evidence(evidence_id: int):
-    from govtrack.obligations.models import EvidenceFile
-
     return db.session.get(EvidenceFile, evidence_id)
 
 
@@ -637,3 +634,48 @@ def partner_choices() -> list[tuple[int, str]]:
 
 def payments_of(occurrence_ids: list[int]) -> list[Payment]:
     return list(db.session.scalars(select(Payment).where(Payment.occurrence_id.in_(occurrence_ids))))
+
+
+@dataclass(frozen=True)
+class ObligationSummary:
+    """The state of one obligation of an agreement, as members may read it."""
+
+    id: int
+    title: str
+    kind: str
+    owed_by: str  # "cooperative" or "partner"
+    status: str  # pending, due_soon, overdue, fulfilled, waived
+    party_name: str | None = None
+    amount: Decimal | None = None
+    currency: str = "IDR"
+    due_date: dt.date | None = None  # the next (or last) due date
+    fulfilled_on: dt.date | None = None
+
+
+def published_obligations(agreement_id: int, today: dt.date) -> list[ObligationSummary]:
+    """The state of each obligation of an agreement, for its published page, by due date
+    (undated last)."""
+    obligations = db.session.execute(
+        select(Obligation, Partner.name)
+        .outerjoin(Partner, Partner.id == Obligation.partner_id)
+        .where(Obligation.agreement_id == agreement_id)
+        .order_by(Obligation.id)
+    ).all()
+    ids = [o.id for o, _ in obligations]
+    statuses = obligation_statuses(ids, today)
+    last_done = dict(
+        db.session.execute(
+            select(Occurrence.obligation_id, func.max(Occurrence.fulfilled_on))
+            .where(Occurrence.obligation_id.in_(ids))
+            .group_by(Occurrence.obligation_id)
+        ).all()
+    ) if ids else {}
+    rows = [
+        ObligationSummary(
+            id=o.id, title=o.title, kind=o.kind, owed_by=o.owed_by, status=statuses[o.id]["status"],
+            party_name=partner_name, amount=o.amount, currency=o.currency,
+            due_date=statuses[o.id]["next_due"] or o.due_date, fulfilled_on=last_done.get(o.id),
+        )
+        for o, partner_name in obligations
+    ]
+    return sorted(rows, key=lambda o: (o.due_date is None, o.due_date or dt.date.min, o.id))

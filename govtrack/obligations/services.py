@@ -12,18 +12,19 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from govtrack.agreements import services as agreement_services
 from govtrack.agreements.models import Agreement, AgreementParty, Clause
 from govtrack.audit.services import record
 from govtrack.auth.models import User
-from govtrack.core import uploads
+from govtrack.core import clock, uploads
+from govtrack.core.clock import utcnow
 from govtrack.core.money import AmountError, check_amount
-from govtrack.db import ZERO, utcnow
+from govtrack.db import ZERO
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.obligations import clock, recurrence, rules
+from govtrack.obligations import recurrence
 from govtrack.obligations.models import (
     EvidenceFile,
     IcalFeed,
@@ -32,6 +33,7 @@ from govtrack.obligations.models import (
     Occurrence,
     OwedBy,
     Payment,
+    ReminderLog,
 )
 
 
@@ -244,8 +246,8 @@ def sync_agreement_end(*, actor, agreement_id: int, today: dt.date | None = None
     return added, removed
 
 
-def on_agreement_updated(*, actor, agreement, before: dict) -> None:
-    """Hook called by agreements.services.update_agreement."""
+def follow_agreement(agreement: Agreement, *, actor, before: dict) -> None:
+    """Receiver of agreements.services.agreement_updated: series end with their agreement."""
     if before.get("end_date") != agreement.end_date:
         sync_agreement_end(actor=actor, agreement_id=agreement.id)
 
@@ -365,29 +367,30 @@ def _apply_waiver(*, actor, obligation: Obligation, decision_id: int, reason: st
     return len(occs)
 
 
-def waive_obligation(*, actor, obligation: Obligation, decision_id: int | None, reason: str,
+@dataclass(frozen=True)
+class WaiverDecision:
+    """A carried forum decision to waive one obligation, as the forums area reads it from its own
+    records (`forums.queries.waiver_decision`): the obligations area never takes a bare id on trust."""
+
+    id: int
+    obligation_id: int
+
+
+def waive_obligation(*, actor, obligation: Obligation, decision: WaiverDecision | None, reason: str,
                      occurrence_id: int | None = None) -> int:
     """Waive the open occurrences (or one) of an obligation; only a carried `waive_obligation`
-    decision allows it (409 `decision_required` otherwise). Returns how many were waived."""
+    decision naming this obligation allows it (409 `decision_required` otherwise). Returns how many
+    were waived. The forums call it when such a motion is carried, inside the closing transaction."""
     if not (reason or "").strip():
         raise _invalid({"reason": [_l("Required.")]})
-    if decision_id is None or not rules.decision_allows_waiver(int(decision_id), obligation.id):
+    if decision is None or decision.obligation_id != obligation.id:
         raise Conflict(
             str(_l("Only a carried forum decision to waive this obligation can waive it.")),
             code="decision_required",
             fields={"decision_id": [str(_l("No carried waive_obligation decision for this obligation."))]},
         )
-    return _apply_waiver(actor=actor, obligation=obligation, decision_id=int(decision_id),
+    return _apply_waiver(actor=actor, obligation=obligation, decision_id=decision.id,
                          reason=reason.strip(), occurrence_id=occurrence_id)
-
-
-def apply_waiver_from_decision(*, actor, obligation_id: int, decision_id: int, reason: str) -> int:
-    """Called by the forums when a `waive_obligation` motion is carried, inside its transaction."""
-    obligation = db.session.get(Obligation, obligation_id)
-    if obligation is None:
-        raise NotFound(str(_l("No such obligation.")))
-    return _apply_waiver(actor=actor, obligation=obligation, decision_id=decision_id,
-                         reason=(reason or "").strip() or "decision", occurrence_id=None)
 
 
 # ---- calendar feeds ----
@@ -431,10 +434,6 @@ def load_for_update(obligation_id: int) -> Obligation:
 def log_reminder(*, actor, user_id: int, day: dt.date, items: int) -> bool:
     """Claim today's digest for a user; False when it was already sent (the unique (user, day) key
     decides, so two runs at once cannot both send)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from govtrack.obligations.models import ReminderLog
-
     if db.session.scalar(select(ReminderLog.id).where(ReminderLog.user_id == user_id, ReminderLog.day == day)):
         return False
     try:
@@ -446,5 +445,3 @@ def log_reminder(*, actor, user_id: int, day: dt.date, items: int) -> bool:
            after={"day": day, "items": items})
     return True
 
-
-agreement_services.register_update_hook(on_agreement_updated)

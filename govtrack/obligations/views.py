@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -29,16 +30,17 @@ from markupsafe import Markup
 from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
-from govtrack.core import dates
+from govtrack.core import clock, dates
+from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.obligations import calendar, charts, clock, queries, recurrence, services
+from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
-from govtrack.partners.models import PartnerCategory
+from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
 
 log = logging.getLogger(__name__)
@@ -96,12 +98,8 @@ BADGE_CLASSES = {
 @bp.app_template_global()
 def occurrence_badges() -> dict[str, Markup]:
     """Each status's badge, translated and built once per page, not once per row of a list."""
-    labels = {
-        OccurrenceStatus.overdue: _("overdue"), OccurrenceStatus.due_soon: _("due soon"),
-        OccurrenceStatus.pending: _("pending"), OccurrenceStatus.fulfilled: _("fulfilled"),
-        OccurrenceStatus.waived: _("waived"),
-    }
-    return {str(s): Markup('<span class="badge {}">{}</span>').format(BADGE_CLASSES[s], labels[s]) for s in labels}
+    texts = labels("occurrence_status")
+    return {str(s): Markup('<span class="badge {}">{}</span>').format(BADGE_CLASSES[s], texts[s]) for s in BADGE_CLASSES}
 
 
 _ID_MARKER = 918273645
@@ -131,8 +129,8 @@ def _filter_context(filters: queries.Filters) -> dict:
     return {
         "partner_label": partner_name(filters.partner_id),
         "users": queries.user_choices(),
-        "categories": CATEGORIES,
-        "statuses": STATUSES,
+        "categories": labels("partner_category"),
+        "statuses": labels("occurrence_status"),
     }
 
 
@@ -207,9 +205,13 @@ def export_csv():
     header = [_("Due on"), _("Status"), _("Direction"), _("Partner"), _("Category"), _("Agreement"),
               _("Obligation"), _("Kind"), _("Currency"), _("Amount"), _("Paid"), _("Remaining"),
               _("Fulfilled on"), _("Responsible"), _("Note")]
+    # The codes' labels in the reader's language, looked up once for the file.
+    status, direction, category, kind = (labels(t) for t in (
+        "occurrence_status", "owed_direction", "partner_category", "obligation_kind"))
     rows = (
-        [r.due_on.isoformat(), r.status, r.owed_by, r.partner_name, r.partner_category,
-         r.agreement_title, r.title, r.kind, r.currency, r.amount, r.paid_amount, r.remaining,
+        [r.due_on.isoformat(), status.get(r.status, r.status), direction.get(r.owed_by, r.owed_by), r.partner_name,
+         category.get(r.partner_category, r.partner_category) if r.partner_category else "",
+         r.agreement_title, r.title, kind.get(r.kind, r.kind), r.currency, r.amount, r.paid_amount, r.remaining,
          r.fulfilled_on.isoformat() if r.fulfilled_on else "", r.responsible_name, r.note]
         for r in queries.export_rows(filters=filters, today=today)
     )
@@ -347,8 +349,6 @@ def maturity_csv():
 @bp.get("/partners/<int:partner_id>/scorecard")
 @permission_required("obligations.view")
 def scorecard(partner_id: int):
-    from govtrack.partners.models import Partner
-
     partner = db.session.get(Partner, partner_id)
     if partner is None:
         abort(404)
@@ -401,8 +401,10 @@ def ical(token: str):
     if not can(user, "obligations.view"):
         abort(404)
     rows = queries.feed_rows(user_id=user.id, today=clock.today())
-    body = calendar.feed(rows, name=_("Obligations of %(name)s", name=user.name),
-                         base_url=request.host_url.rstrip("/"))
+    # A calendar program sends no language of its own: the feed speaks its owner's.
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = calendar.feed(rows, name=_("Obligations of %(name)s", name=user.name),
+                             base_url=request.host_url.rstrip("/"))
     resp = Response(body, mimetype="text/calendar")
     resp.headers["Cache-Control"] = "private, max-age=300"
     return resp

@@ -1,4 +1,4 @@
-"""Partner forms: the list filter, create/edit with a fixed set of contact rows, and labels."""
+"""Partner forms: the list filter, create/edit with a fixed set of contact rows."""
 
 from __future__ import annotations
 
@@ -8,17 +8,9 @@ from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from govtrack.partners.models import PartnerCategory
+from govtrack.core.labels import choices
 
-CATEGORY_LABELS = {
-    PartnerCategory.local_government.value: _l("Local government (pemerintah daerah)"),
-    PartnerCategory.central_government.value: _l("Central government (pemerintah pusat)"),
-    PartnerCategory.nonprofit_funder.value: _l("Non-profit funder (lembaga non-profit)"),
-    PartnerCategory.financial_institution.value: _l("Financial institution (lembaga keuangan)"),
-    PartnerCategory.construction_partner.value: _l("Construction partner (mitra konstruksi)"),
-    PartnerCategory.other.value: _l("Other (lainnya)"),
-}
-CATEGORY_CHOICES = list(CATEGORY_LABELS.items())
+CATEGORY_CHOICES = choices("partner_category")
 
 # Blank contact rows offered on the form so that contacts can be added without JavaScript.
 CONTACT_ROWS = 3

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from govtrack.agreements.queries import agreements_of_partner
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core import clock
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.obligations.queries import partner_scorecard
 from govtrack.partners import queries, services
-from govtrack.partners.forms import CATEGORY_LABELS, PartnerFilterForm, PartnerForm
+from govtrack.partners.forms import PartnerFilterForm, PartnerForm
 from govtrack.partners.models import Partner
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"partner_category_labels": CATEGORY_LABELS}
 
 
 def _load(partner_id: int) -> Partner:
@@ -54,14 +50,11 @@ def index():
 @bp.get("/<int:partner_id>")
 @permission_required("partners.view")
 def detail(partner_id: int):
-    from govtrack.agreements.queries import agreements_of_partner
-    from govtrack.obligations.queries import partner_scorecard
-
     partner = _load(partner_id)
     return render_template(
         "partners/detail.html",
         partner=partner,
-        scorecard=partner_scorecard(partner.id, date.today()) if can(current_user, "obligations.view") else None,
+        scorecard=partner_scorecard(partner.id, clock.today()) if can(current_user, "obligations.view") else None,
         agreements=agreements_of_partner(partner.id, user=current_user),
         confirm=ConfirmForm(),
     )

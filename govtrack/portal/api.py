@@ -23,8 +23,9 @@ from govtrack.api.schemas import (
 )
 from govtrack.core.web import external_url
 from govtrack.errors import NotFound
+from govtrack.forums.queries import DecisionSummary, published_decisions
 from govtrack.partners.models import PartnerCategory
-from govtrack.portal import hooks, queries
+from govtrack.portal import queries
 
 blp = exempt(
     Blueprint(
@@ -109,7 +110,7 @@ PublicAgreementList = list_schema(PublicAgreementSchema, "PublicAgreementList")
 _DECIDED = ("accepted", "amended", "rejected")
 
 
-def _decision(d: hooks.DecisionSummary) -> dict:
+def _decision(d: DecisionSummary) -> dict:
     return {
         "id": d.id, "number": d.number, "date": d.decided_on, "forum": d.forum_name,
         "outcome": d.outcome, "method": d.method, "effect": d.effect,
@@ -135,7 +136,7 @@ def _public_clauses(agreement) -> list[dict]:
 def public_view(agreements, *, clauses: dict[int, list[dict]] | None = None) -> list[dict]:
     """Agreements as the public reads them (parties and documents loaded by the query; the clauses
     from `clauses`, rows of clauses_of(..., statuses=_DECIDED), or else the loaded relationship)."""
-    decisions = hooks.decisions_for([a.id for a in agreements])
+    decisions = published_decisions([a.id for a in agreements])
     return [
         {
             "id": a.id,

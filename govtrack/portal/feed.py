@@ -14,7 +14,9 @@ from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
 from govtrack.audit.queries import head_anchor
-from govtrack.portal import hooks, labels, queries
+from govtrack.core.labels import label
+from govtrack.forums.queries import published_decisions
+from govtrack.portal import queries
 
 FEED_SIZE = 50
 
@@ -39,7 +41,7 @@ def build_feed(
 ) -> bytes:
     """The feed's XML: the most recently published public agreements, then their decisions."""
     agreements = queries.recently_published(limit=FEED_SIZE)
-    decisions = hooks.decisions_for([a.id for a in agreements])
+    decisions = published_decisions([a.id for a in agreements])
 
     fg = FeedGenerator()
     fg.id(self_url)
@@ -55,7 +57,7 @@ def build_feed(
     for a in agreements:
         parties = ", ".join(p.partner.name for p in a.parties)
         summary = " · ".join(
-            part for part in (labels.label("kind", a.kind), parties, xml_text(a.summary)) if part
+            part for part in (label("agreement_kind", a.kind), parties, xml_text(a.summary)) if part
         )
         entries.append(
             (
@@ -72,7 +74,7 @@ def build_feed(
             counts = (
                 _("yes %(yes)s, no %(no)s, abstain %(abstain)s", yes=d.yes, no=d.no, abstain=d.abstain)
                 if d.yes is not None
-                else labels.label("method", d.method)
+                else label("vote_method", d.method)
             )
             entries.append(
                 (
@@ -83,7 +85,7 @@ def build_feed(
                             _("Decision %(number)s: %(title)s", number=d.number, title=a.title)
                         ),
                         "link": f"{agreement_url(a.id)}#decision-{d.id}",
-                        "summary": xml_text(f"{d.forum_name} · {labels.label('outcome', d.outcome)} · {counts}"),
+                        "summary": xml_text(f"{d.forum_name} · {label('motion_outcome', d.outcome)} · {counts}"),
                     },
                 )
             )

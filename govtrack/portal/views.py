@@ -12,8 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtrack.audit.queries import head_anchor
+from govtrack.core import clock
+from govtrack.core.labels import choices
 from govtrack.core.web import external_url
-from govtrack.portal import feed, hooks, labels, queries
+from govtrack.forums.queries import published_decisions
+from govtrack.obligations.queries import published_obligations
+from govtrack.portal import feed, queries
 from govtrack.portal.forms import PublishedFilterForm
 
 bp = Blueprint("portal", __name__, url_prefix="/published")
@@ -22,14 +26,9 @@ PAGE_SIZE = 20
 REGISTER_PAGE_SIZE = 50
 
 
-@bp.context_processor
-def _helpers():
-    return {"label": labels.label}
-
-
 def _filter_form() -> PublishedFilterForm:
     return PublishedFilterForm(
-        request.args, categories=labels.choices("category"), kinds=labels.choices("kind")
+        request.args, categories=choices("partner_category"), kinds=choices("agreement_kind")
     )
 
 
@@ -58,9 +57,9 @@ def agreement(agreement_id: int):
     item = queries.published_agreement(agreement_id, user=current_user)
     if item is None:
         abort(404)  # the same answer as for an id that does not exist
-    decisions = hooks.decisions_for([item.id])[item.id]
+    decisions = published_decisions([item.id])[item.id]
     by_id = {d.id: d for d in decisions}
-    obligations = hooks.obligations_for(item.id) if hooks.has_obligations() else None
+    obligations = published_obligations(item.id, clock.today())
     terms = [c for c in item.clauses if c.status in ("accepted", "amended")]
     not_agreed = [c for c in item.clauses if c.status == "rejected"]
     return render_template(
@@ -70,7 +69,6 @@ def agreement(agreement_id: int):
         not_agreed=not_agreed,
         decisions=decisions,
         decisions_by_id=by_id,
-        has_decision_provider=hooks.has_decisions(),
         obligations=obligations,
         dependencies=[d for d in item.dependencies if queries.on_portal(current_user, d)],
     )
@@ -81,12 +79,11 @@ def decisions():
     page = queries.published_page(
         user=current_user, cursor=request.args.get("cursor"), limit=REGISTER_PAGE_SIZE
     )
-    by_agreement = hooks.decisions_for([a.id for a in page.items])
+    by_agreement = published_decisions([a.id for a in page.items])
     rows = [(a, d) for a in page.items for d in by_agreement[a.id]]
     rows.sort(key=lambda row: (row[1].decided_on, row[1].id), reverse=True)
     return render_template(
-        "portal/decisions.html", rows=rows, next_cursor=page.next, has_decision_provider=hooks.has_decisions(),
-        anchor=head_anchor(),
+        "portal/decisions.html", rows=rows, next_cursor=page.next, anchor=head_anchor()
     )
 
 

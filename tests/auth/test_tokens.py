@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from govtrack.auth.models import ApiToken
-from govtrack.db import utcnow
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 from tests.conftest import PASSWORD, csrf_token
 

@@ -114,7 +114,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     assert len(names) == 12
     for name in names:
         row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(f"^{name} ")))
-        row.get_by_label("absent" if name in absent else "present", exact=True).check()
+        row.get_by_label("Absent" if name in absent else "Present", exact=True).check()
     page.get_by_role("button", name="Record attendance and votes").click()
     expect(page.locator("main")).to_contain_text("Recorded: 12 attendance changes, 0 votes.")
     expect(page.locator("main")).to_contain_text("Present (in person or by proxy): 10 of 12 eligible")
@@ -130,7 +130,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     # the roll-call vote: 7 yes, 2 no, 1 abstaining
     page.get_by_role("link", name="Roll-call votes").click()
     present = [name for name in names if name not in absent]
-    choices = ["yes"] * 7 + ["no"] * 2 + ["abstain"]
+    choices = ["Yes"] * 7 + ["No"] * 2 + ["Abstain"]
     for name, choice in zip(present, choices, strict=True):
         page.get_by_role("radiogroup", name=f"Vote of {name}").get_by_label(choice, exact=True).check()
     page.get_by_role("button", name="Record attendance and votes").click()
@@ -157,7 +157,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
 
 def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page, sign_in, monkeypatch,
                                                                   live_server, tmp_path):
-    from govtrack.obligations import clock
+    from govtrack.core import clock
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     with live_server.app.app_context():

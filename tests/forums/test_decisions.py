@@ -1,4 +1,4 @@
-"""Decisions: numbering, the approval policy gate, amendments, rejection, termination, hooks."""
+"""Decisions: numbering, the approval policy gate, amendments, rejection, termination, waivers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, Clause, ClauseVersion
-from govtrack.errors import Conflict
 from govtrack.extensions import db
-from govtrack.forums import hooks
+from govtrack.forums.queries import decision_effects
+from govtrack.obligations.models import Occurrence
 
 
 def _status(agreement_id: int) -> str:
@@ -74,15 +74,21 @@ def test_only_forums_named_by_the_policy_decide_on_an_agreement(api_as, make_for
     assert _status(grant.id) == "draft"
 
 
-def test_the_gate_answers_for_manual_transitions(api_as, make_forum, make_agreement, carry):
-    """A decision recorded while the agreement was elsewhere still authorises the move later."""
-    from govtrack.forums.services import authorise
-
+def test_only_a_carried_decision_approves_even_after_one_was_taken(api_as, make_forum, make_agreement, carry):
+    """The decision-only moves answer 409 to a manual transition whatever is on record: the forum's
+    close applied the approval itself, and terminating needs its own decision."""
     central = make_forum("rembug_pusat", code="RP")
     grant = make_agreement(kind="grant")
-    assert authorise(grant, "approved") == []
+    manager = api_as("manager")
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "approved"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert _status(grant.id) == "draft"
     carry(central, grant)
-    assert authorise(db.session.get(Agreement, grant.id), "approved") != []
+    assert _status(grant.id) == "approved"
+    resp = manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "terminated"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "decision_required"
+    assert manager.post(f"/api/v1/agreements/{grant.id}/transition", json={"to": "active"}).status_code == 200
+    assert _status(grant.id) == "active"
 
 
 def test_a_rejected_agreement_cannot_become_active(api_as, make_forum, make_agreement, carry):
@@ -121,7 +127,7 @@ def test_termination_by_decision(api_as, make_forum, make_agreement, carry):
     assert _status(active.id) == "terminated"
 
 
-def test_waive_obligation_needs_a_registered_handler(app, monkeypatch, make_forum, make_members, make_meeting,
+def test_a_carried_waiver_waives_its_obligation_in_the_same_transaction(app, make_forum, make_members, make_meeting,
                                                      make_motion, vote, close, make_agreement):
     import datetime as dt
 
@@ -136,16 +142,12 @@ def test_waive_obligation_needs_a_registered_handler(app, monkeypatch, make_foru
     meeting = make_meeting(make_forum(), present=members)
     motion = make_motion(meeting, effect="waive_obligation", agreement=agreement, obligation_id=ob.id)
     vote(motion, {m: "yes" for m in members})
-    monkeypatch.setattr(hooks, "effect_handlers", {})
-    with app.test_request_context(), pytest.raises(Conflict) as err:
-        close(motion)
-    assert err.value.code == "effect_unavailable"
-    db.session.rollback()
-    seen = []
-    hooks.effect_handlers["waive_obligation"] = lambda *, actor, motion, decision: (
-        seen.append((motion.obligation_id, decision.id)) or [{"obligation_id": motion.obligation_id, "status": "waived"}])
     m = close(motion)
-    assert m.outcome == "carried" and seen == [(ob.id, m.decision.id)]
+    assert m.outcome == "carried"
+    assert {"obligation_id": ob.id, "waived_occurrences": 1} in decision_effects(m.decision)
+    occurrence = db.session.scalar(select(Occurrence).where(Occurrence.obligation_id == ob.id))
+    assert occurrence.waived and occurrence.waived_decision_id == m.decision.id
+    assert occurrence.waive_reason == f"{m.decision.number}: {m.title}"
 
 
 def test_policy_change_is_audited_and_takes_effect(api_as, make_forum, make_agreement, carry):

@@ -270,11 +270,12 @@ def test_page_close_is_refused_when_the_agenda_item_is_gone(client, login, make_
     assert _count(Decision) == 0 and _status(listed.id) == "under_deliberation"
 
 
-# --- the agreement's transition does not trust the decision ids it is handed -------------------
+# --- the agreement's lifecycle takes a decision-only move from nobody but a carried decision --------
 
-def test_transition_refuses_decision_ids_that_do_not_authorise_this_move(app, scene, make_motion, vote, close,
-                                                                        make_meeting, make_agreement):
-    from govtrack.agreements.services import transition_agreement
+def test_decision_only_moves_take_nothing_but_carried_decisions_about_the_agreement(
+        app, scene, make_motion, vote, close, make_meeting, make_agreement):
+    from govtrack.agreements.services import AgreementDecision, apply_decision, transition_agreement
+    from govtrack.forums.queries import agreement_decisions
 
     members, listed, unlisted = scene["members"], scene["listed"], scene["unlisted"]
     approved_listed = close(_voted(make_motion(scene["meeting"], effect="approve", agreement=listed),
@@ -282,12 +283,9 @@ def test_transition_refuses_decision_ids_that_do_not_authorise_this_move(app, sc
     general = close(_voted(make_motion(scene["meeting"], effect="none", agreement=listed, title="Umum"),
                            vote, members)).decision.id
     assert _status(listed.id) == "approved"
-    # A loan approved by the central forum only: the sharia supervisory board has not decided yet.
-    loan = make_agreement("Pembiayaan", kind="loan")
     meeting = make_meeting(scene["forum"], present=members)
+    loan = make_agreement("Pembiayaan", kind="loan")
     services.add_agenda_item(actor="test", meeting=meeting, title="Pembiayaan", agreement_id=loan.id)
-    half = close(_voted(make_motion(meeting, effect="approve", agreement=loan), vote, members)).decision.id
-    assert _status(loan.id) == "under_deliberation"
     # A decision row whose motion was defeated: not a carried decision, whatever its row says.
     defeated = close(make_motion(meeting, effect="approve", agreement=loan, title="Kalah"))
     assert defeated.outcome == "defeated"
@@ -298,25 +296,30 @@ def test_transition_refuses_decision_ids_that_do_not_authorise_this_move(app, sc
     db.session.commit()
     unlisted.status = "under_deliberation"
     db.session.commit()
+    assert agreement_decisions([forged.id, 999999]) == []  # not carried, not there: nothing to cite
 
     cases = [
-        (unlisted, "approved", [approved_listed]),  # another agreement's approval
-        (unlisted, "approved", [forged.id]),  # its motion was not carried
-        (unlisted, "approved", [999999]),  # no such decision
-        (unlisted, "rejected", [approved_listed]),  # the wrong effect, and another agreement
-        (listed, "terminated", [general]),  # this agreement, but a general resolution
-        (loan, "approved", [half]),  # genuine, but the policy needs the sharia board too
+        (unlisted, "approved", agreement_decisions([approved_listed])),  # another agreement's approval
+        (unlisted, "approved", agreement_decisions([forged.id])),  # its motion was not carried
+        (unlisted, "rejected", agreement_decisions([approved_listed])),  # wrong effect and agreement
+        (listed, "terminated", agreement_decisions([general])),  # this agreement, a general resolution
+        (unlisted, "approved", [AgreementDecision(id=1, agreement_id=listed.id, effect="approve")]),
     ]
     with app.test_request_context():
-        for agreement, to, ids in cases:
+        for agreement, to, decisions in cases:
             before = _status(agreement.id)
             agreement = db.session.get(Agreement, agreement.id)
             with pytest.raises(Conflict) as err:
-                transition_agreement(actor="test", agreement=agreement, to=to, decision_ids=ids)
-            assert err.value.code == "decision_required", (to, ids)
+                apply_decision(actor="test", agreement=agreement, to=to, decisions=decisions)
+            assert err.value.code == "decision_required", (to, decisions)
             db.session.rollback()
-            assert _status(agreement.id) == before, (to, ids)
-        # The decisions the gate finds itself still work.
+            assert _status(agreement.id) == before, (to, decisions)
+        for to in ("approved", "rejected", "terminated"):
+            with pytest.raises(Conflict) as err:
+                transition_agreement(actor="test", agreement=db.session.get(Agreement, unlisted.id), to=to)
+            assert err.value.code == "decision_required"
+            db.session.rollback()
+        # The moves that need no decision still work.
         active = transition_agreement(actor="test", agreement=db.session.get(Agreement, listed.id), to="active")
         assert active.status == "active"
         db.session.rollback()

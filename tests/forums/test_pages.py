@@ -274,7 +274,7 @@ def test_decision_trail_partial(app, make_forum, make_agreement, make_members, m
     close(motion)
     with app.test_request_context():
         html = render_template("forums/_decision_trail.html", decisions=decisions_for_agreement(grant.id))
-    assert "RP-2026-001" in html and "approve" in html
+    assert "RP-2026-001" in html and "Approved the agreement" in html  # the effect's label, not its code
 
 
 def test_the_agenda_and_motion_forms_take_an_agreement_by_reference_or_number(client, login, make_user, make_forum,

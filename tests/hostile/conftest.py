@@ -131,7 +131,7 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
 
 @pytest.fixture
 def today(monkeypatch) -> dt.date:
-    from govtrack.obligations import clock
+    from govtrack.core import clock
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     return TODAY

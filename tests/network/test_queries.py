@@ -136,9 +136,9 @@ def test_obligations_affected_are_the_open_ones(make_partner, make_agreement):
     db.session.commit()
     fulfil(actor="test", obligation=done, on=today, note="sent")
     db.session.commit()
-    rows = queries.obligations_affected([agreement.id])
+    rows = queries.obligations_affected([agreement.id], today)
     assert [(r["id"], r["status"]) for r in rows] == [(open_ob.id, "pending")]
-    assert queries.obligations_affected([]) == []
+    assert queries.obligations_affected([], today) == []
 
 
 def test_the_page_shows_the_first_rows_of_each_list_and_how_many_there_are():

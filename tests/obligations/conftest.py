@@ -17,7 +17,7 @@ TODAY = dt.date(2027, 3, 15)
 @pytest.fixture
 def today(monkeypatch) -> dt.date:
     """Pin the date the views, the API and the services see (no real clock in any assertion)."""
-    from govtrack.obligations import clock
+    from govtrack.core import clock
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     return TODAY

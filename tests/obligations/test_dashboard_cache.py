@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from govtrack.extensions import db
-from govtrack.obligations import rules
+from govtrack.obligations import api as obligations_api
+from govtrack.obligations.services import WaiverDecision
 from tests.conftest import csrf_token
 from tests.obligations.conftest import (
     dashboard_group_row,
@@ -61,7 +62,8 @@ def test_a_cached_dashboard_shows_a_fulfilment_a_new_obligation_a_waiver_and_a_r
 
     # A waiver by a carried decision (through the API).
     decision_id = make_decision().id
-    monkeypatch.setattr(rules, "waiver_checks", [lambda d, ob_id: d == decision_id and ob_id == soon.id])
+    monkeypatch.setattr(obligations_api, "waiver_decision",
+                        lambda d: WaiverDecision(id=d, obligation_id=soon.id) if d == decision_id else None)
     forget_request_user()
     api = api_as(setting["manager"])
     assert api.post(f"/api/v1/obligations/{soon.id}/waive",

@@ -141,7 +141,12 @@ def test_maturity_wall_table_and_charts(app, client, sign_in, setting, make_obli
 
 
 def test_partner_scorecard_both_directions(app, client, sign_in, setting, make_obligation, today, make_decision):
-    from govtrack.obligations.services import apply_waiver_from_decision, fulfil, load_for_update
+    from govtrack.obligations.services import (
+        WaiverDecision,
+        fulfil,
+        load_for_update,
+        waive_obligation,
+    )
 
     funder = setting["funder"]
     on_time = make_obligation(due_date=D(2027, 1, 10), title="On time", amount="100")
@@ -152,7 +157,8 @@ def test_partner_scorecard_both_directions(app, client, sign_in, setting, make_o
     with app.test_request_context():
         fulfil(actor="test", obligation=load_for_update(on_time.id), on=D(2027, 1, 10))
         fulfil(actor="test", obligation=load_for_update(late.id), on=D(2027, 1, 14))
-        apply_waiver_from_decision(actor="test", obligation_id=waived.id, decision_id=make_decision().id, reason="x")
+        waive_obligation(actor="test", obligation=load_for_update(waived.id),
+                         decision=WaiverDecision(id=make_decision().id, obligation_id=waived.id), reason="x")
     db.session.commit()
 
     card = queries.partner_scorecard(funder.id, TODAY)
@@ -252,10 +258,10 @@ def test_row_labels_are_translated_once_per_page_in_the_readers_language(
     for path in ("/obligations/", "/obligations/list", f"/obligations/{ob.id}"):
         english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
         indonesian = client.get(path, headers={"Accept-Language": "id"}).get_data(as_text=True)
-        assert ">overdue</span>" in english and ">lewat jatuh tempo</span>" in indonesian, path
-        assert ">lewat jatuh tempo</span>" not in english and ">overdue</span>" not in indonesian, path
+        assert ">Overdue</span>" in english and ">Lewat jatuh tempo</span>" in indonesian, path
+        assert ">Lewat jatuh tempo</span>" not in english and ">Overdue</span>" not in indonesian, path
     html = client.get("/obligations/list", headers={"Accept-Language": "id"}).get_data(as_text=True)
-    assert ">segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
+    assert ">Segera jatuh tempo</span>" in html and "kewajiban koperasi" in html and "kewajiban mitra" in html
     assert html.count("Terpenuhi hari ini") == 3
 
 

@@ -55,13 +55,19 @@ class TestConfiguredWindow:
 
 
 def test_fulfilled_and_waived_do_not_depend_on_the_date(app, make_obligation, make_decision):
-    from govtrack.obligations.services import apply_waiver_from_decision, fulfil, load_for_update
+    from govtrack.obligations.services import (
+        WaiverDecision,
+        fulfil,
+        load_for_update,
+        waive_obligation,
+    )
 
     paid = make_obligation(due_date=D(2027, 1, 1), title="Paid")
     waived = make_obligation(due_date=D(2027, 1, 1), title="Waived")
     with app.test_request_context():
         fulfil(actor="test", obligation=load_for_update(paid.id), on=D(2027, 1, 5))
-        apply_waiver_from_decision(actor="test", obligation_id=waived.id, decision_id=make_decision().id, reason="flood")
+        waive_obligation(actor="test", obligation=load_for_update(waived.id),
+                         decision=WaiverDecision(id=make_decision().id, obligation_id=waived.id), reason="flood")
     db.session.commit()
     for today in (D(2026, 1, 1), D(2030, 1, 1)):
         statuses = queries.obligation_statuses([paid.id, waived.id], today)

@@ -1,4 +1,4 @@
-"""Waiving needs a carried waive_obligation decision, which the forums confirm through a check."""
+"""Waiving needs a carried waive_obligation decision naming the obligation, which the forums read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from govtrack.extensions import db
-from govtrack.obligations import rules
+from govtrack.obligations import api as obligations_api
+from govtrack.obligations.services import WaiverDecision
 from tests.obligations.conftest import occurrences_of
 
 D = dt.date
@@ -19,11 +20,17 @@ class Allowed(set):
 
 @pytest.fixture
 def decision_7_waives(monkeypatch, make_decision):
-    """Stand in for the forums' check: this (real) decision waives the obligations in `allowed`."""
+    """Stand in for the forums' records: this (real) decision waives the obligations in `allowed`
+    (one decision names one obligation in real life; a set lets a test move it)."""
     allowed = Allowed()
     allowed.decision_id = make_decision().id
-    monkeypatch.setattr(rules, "waiver_checks",
-                        [lambda decision_id, ob_id: decision_id == allowed.decision_id and ob_id in allowed])
+
+    def waiver_decision(decision_id):
+        if decision_id != allowed.decision_id or not allowed:
+            return None
+        return WaiverDecision(id=decision_id, obligation_id=next(iter(allowed)))
+
+    monkeypatch.setattr(obligations_api, "waiver_decision", waiver_decision)
     return allowed
 
 
@@ -73,11 +80,13 @@ def test_waive_with_the_carried_decision_waives_open_occurrences_and_stops_the_s
 
 
 def test_the_forums_apply_a_waiver_inside_their_transaction(app, make_obligation, today, make_decision):
-    from govtrack.obligations.services import apply_waiver_from_decision
+    from govtrack.obligations.services import load_for_update, waive_obligation
 
     ob = make_obligation(due_date=D(2027, 3, 1))
     decision_id = make_decision().id
-    assert apply_waiver_from_decision(actor="test", obligation_id=ob.id, decision_id=decision_id, reason="Motion 3") == 1
+    decision = WaiverDecision(id=decision_id, obligation_id=ob.id)
+    assert waive_obligation(actor="test", obligation=load_for_update(ob.id), decision=decision,
+                            reason="Motion 3") == 1
     db.session.commit()
     occ = occurrences_of(ob.id)[0]
     assert occ.waived and occ.waived_decision_id == decision_id and occ.waive_reason == "Motion 3"

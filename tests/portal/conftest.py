@@ -11,7 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from govtrack.extensions import db
-from govtrack.portal import hooks
+from govtrack.forums.queries import DecisionSummary
+from govtrack.obligations.queries import ObligationSummary
+from govtrack.portal import api as portal_api
+from govtrack.portal import feed as portal_feed
+from govtrack.portal import views as portal_views
 
 
 @pytest.fixture(autouse=True)
@@ -55,59 +59,62 @@ def publish(make_agreement, make_decision) -> Callable:
 
 
 class FakeDecisions:
-    """A decision provider fed by the test: {agreement_id: [DecisionSummary]}; records what it was asked."""
+    """Stands in for forums.queries.published_decisions, fed by the test ({agreement_id:
+    [DecisionSummary]}); records what the portal asked, so a test sees it never asks about an
+    agreement the reader may not see."""
 
     def __init__(self):
-        self.rows: dict[int, list[hooks.DecisionSummary]] = {}
+        self.rows: dict[int, list[DecisionSummary]] = {}
         self.asked: list[list[int]] = []
 
     def add(self, agreement, *, id: int, number: str = "1/RP/2025", decided_on=dt.date(2025, 2, 20),
             forum: str = "Forum Rembug Pusat", yes=18, no=3, abstain=2, method="roll_call",
-            effect="approve", text=None) -> hooks.DecisionSummary:
-        d = hooks.DecisionSummary(
+            effect="approve", text=None) -> DecisionSummary:
+        d = DecisionSummary(
             id=id, agreement_id=agreement.id, number=number, decided_on=decided_on, forum_name=forum,
             outcome="carried", method=method, yes=yes, no=no, abstain=abstain, effect=effect, text=text,
         )
         self.rows.setdefault(agreement.id, []).append(d)
         return d
 
-    def __call__(self, agreement_ids: list[int]) -> dict[int, list[hooks.DecisionSummary]]:
+    def __call__(self, agreement_ids: list[int]) -> dict[int, list[DecisionSummary]]:
         self.asked.append(list(agreement_ids))
-        # Deliberately answers for every agreement it knows: the portal must keep to what it asked.
-        return {k: list(v) for k, v in self.rows.items()}
+        return {i: sorted(self.rows.get(i, []), key=lambda d: (d.decided_on, d.id), reverse=True)
+                for i in agreement_ids}
 
 
 @pytest.fixture
-def decisions():
+def decisions(monkeypatch):
     fake = FakeDecisions()
-    hooks.register_decision_provider(fake)
-    yield fake
-    hooks.decision_providers.remove(fake)
+    for module in (portal_api, portal_feed, portal_views):
+        monkeypatch.setattr(module, "published_decisions", fake)
+    return fake
 
 
 class FakeObligations:
     def __init__(self):
-        self.rows: dict[int, list[hooks.ObligationSummary]] = {}
+        self.rows: dict[int, list[ObligationSummary]] = {}
 
-    def add(self, agreement, **kw) -> hooks.ObligationSummary:
+    def add(self, agreement, **kw) -> ObligationSummary:
         kw.setdefault("id", sum(len(v) for v in self.rows.values()) + 1)
         kw.setdefault("kind", "report")
         kw.setdefault("owed_by", "partner")
         kw.setdefault("status", "pending")
-        row = hooks.ObligationSummary(**kw)
+        row = ObligationSummary(**kw)
         self.rows.setdefault(agreement.id, []).append(row)
         return row
 
-    def __call__(self, agreement_id: int) -> list[hooks.ObligationSummary]:
-        return list(self.rows.get(agreement_id, []))
+    def __call__(self, agreement_id: int, today) -> list[ObligationSummary]:
+        return sorted(self.rows.get(agreement_id, []),
+                      key=lambda o: (o.due_date is None, o.due_date or dt.date.min, o.id))
 
 
 @pytest.fixture
-def obligations():
+def obligations(monkeypatch):
+    """Stands in for obligations.queries.published_obligations, fed by the test."""
     fake = FakeObligations()
-    hooks.register_obligation_provider(fake)
-    yield fake
-    hooks.obligation_providers.remove(fake)
+    monkeypatch.setattr(portal_views, "published_obligations", fake)
+    return fake
 
 
 PDF = b"%PDF-1.4\n" + b"1" * 64

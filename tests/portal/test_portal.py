@@ -10,7 +10,6 @@ import pytest
 
 from govtrack.agreements.services import amend_clause
 from govtrack.extensions import db
-from govtrack.portal import hooks
 
 
 def clauses_of(agreement) -> list:
@@ -154,13 +153,13 @@ def test_rejected_points_are_shown_apart(client, publish, make_decision):
     assert "Kept" in agreed and "Dropped" not in agreed and "Dropped" in not_agreed
 
 
-def test_without_providers_the_page_says_so(client, publish, monkeypatch):
-    monkeypatch.setattr(hooks, "decision_providers", [])
-    monkeypatch.setattr(hooks, "obligation_providers", [])
+def test_an_agreement_without_decisions_or_obligations_says_so(client, publish):
     a = publish("Grant")
-    html = client.get(f"/published/{a.id}").get_data(as_text=True)
-    assert "The decision register is not available yet." in html
-    assert "Obligations and how they stand" not in html
+    resp = client.get(f"/published/{a.id}")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Grant" in html
+    assert "No decision is published for this agreement." in html
+    assert "Obligations and how they stand" in html and "No obligations are recorded for this agreement." in html
 
 
 def test_consensus_decisions_show_the_method_not_counts(client, publish, decisions):

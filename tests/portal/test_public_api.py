@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from govtrack.portal.hooks import DecisionSummary
+from govtrack.forums.queries import DecisionSummary
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -122,9 +122,13 @@ def test_feed_of_nothing_is_still_valid(client):
     assert root.findall(f"{ATOM}entry") == [] and root.findtext(f"{ATOM}updated")
 
 
-def test_decision_summary_from_a_provider_for_another_agreement_is_ignored(client, publish, decisions):
-    a = publish("Grant")
-    # a careless provider names the wrong agreement inside the row: the portal keeps to its own
-    decisions.rows[a.id] = [DecisionSummary(id=9, agreement_id=a.id + 1000, number="X/1",
-                                            decided_on=dt.date(2025, 1, 1), forum_name="F")]
-    assert "X/1" not in client.get(f"/published/{a.id}").get_data(as_text=True)
+def test_published_decisions_are_those_of_the_agreements_asked_and_no_other(app, publish, make_decision):
+    from govtrack.forums.queries import published_decisions
+
+    grant, loan = publish("Grant"), publish("Loan")
+    of_grant = make_decision(grant, text="Hibah diterima.")
+    make_decision(loan, text="Pinjaman diterima.")
+    out = published_decisions([grant.id])
+    assert list(out) == [grant.id]
+    assert [(d.id, d.text, d.agreement_id) for d in out[grant.id]] == [(of_grant.id, "Hibah diterima.", grant.id)]
+    assert published_decisions([]) == {}

@@ -11,11 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from govtrack.auth.models import User
 from govtrack.auth.permissions import can
+from govtrack.auth.services import live_token, needs_use_noted, note_token_use
 from govtrack.core import jsondepth
+from govtrack.core.clock import utcnow
 from govtrack.core.errors import json_error
-from govtrack.db import utcnow
 from govtrack.extensions import client_address, db, login_manager
+from govtrack.web.nav import init_nav
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -29,8 +32,6 @@ CSP = (
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    from govtrack.auth.models import User
-
     try:
         user_id, token = session_id.split(":", 1)
         user = db.session.get(User, int(user_id))
@@ -43,8 +44,6 @@ def load_user(session_id: str):
 
 def _authenticate_api() -> None:
     """API requests: a bearer token, or, for reads only, the browser session."""
-    from govtrack.auth.services import live_token, needs_use_noted, note_token_use
-
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -140,8 +139,6 @@ def init_security(app: Flask) -> None:
         if current_user.is_authenticated if hasattr(current_user, "is_authenticated") else False:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
-
-    from govtrack.core.nav import init_nav
 
     init_nav(app)
 

@@ -1,0 +1,280 @@
+"""One label per stored value: every code a person sees (a status, a kind, a category) has its words
+here, once, as an English msgid that the catalog translates. Pages (the Jinja global `label`), form
+choices, CSV exports, the iCalendar feed, e-mail and flash messages all read them through `label()`.
+
+A table is named after what it labels. Where a page needs other words for the same codes (a plural on
+the network page, a verb on a button), that is its own named table here, not a copy elsewhere. The
+codes are plain strings: this module sits below the areas whose enums they are (tests/core/test_labels.py
+checks that every enum value has its label)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# ---- partners ----
+
+PARTNER_CATEGORY = {
+    "local_government": _l("Local government"),
+    "central_government": _l("Central government"),
+    "nonprofit_funder": _l("Non-profit funder"),
+    "financial_institution": _l("Financial institution"),
+    "construction_partner": _l("Construction partner"),
+    "other": _l("Other"),
+}
+# The network page names groups of partners.
+PARTNER_CATEGORY_PLURAL = {
+    "local_government": _l("Local government"),
+    "central_government": _l("Central government"),
+    "nonprofit_funder": _l("Non-profit funders"),
+    "financial_institution": _l("Financial institutions"),
+    "construction_partner": _l("Construction partners"),
+    "other": _l("Other partners"),
+}
+
+# ---- agreements ----
+
+AGREEMENT_KIND = {
+    "mou": _l("Memorandum of understanding"),
+    "grant": _l("Grant"),
+    "loan": _l("Loan"),
+    "credit_line": _l("Credit line"),
+    "guarantee": _l("Guarantee"),
+    "technical_assistance": _l("Technical assistance"),
+    "supply": _l("Supply"),
+    "construction": _l("Construction"),
+    "permit": _l("Permit"),
+    "other": _l("Other"),
+}
+AGREEMENT_STATUS = {
+    "draft": _l("Draft"),
+    "under_deliberation": _l("Under deliberation"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "completed": _l("Completed"),
+    "terminated": _l("Terminated"),
+}
+# The button that moves an agreement to a status says what it does.
+AGREEMENT_MOVE = {
+    "draft": _l("Back to draft"),
+    "under_deliberation": _l("Put up for deliberation"),
+    "approved": _l("Approve"),
+    "rejected": _l("Reject"),
+    "active": _l("Mark as signed (active)"),
+    "suspended": _l("Suspend"),
+    "completed": _l("Mark as completed"),
+    "terminated": _l("Terminate"),
+}
+PARTY_ROLE = {
+    "funder": _l("Funder"),
+    "lender": _l("Lender"),
+    "guarantor": _l("Guarantor"),
+    "supplier": _l("Supplier"),
+    "contractor": _l("Contractor"),
+    "regulator": _l("Regulator"),
+    "implementer": _l("Implementer"),
+    "other": _l("Other"),
+}
+VISIBILITY = {
+    "internal": _l("Internal (staff only)"),
+    "members": _l("Members"),
+    "public": _l("Public"),
+}
+CLAUSE_STATUS = {
+    "proposed": _l("Proposed"),
+    "accepted": _l("Accepted"),
+    "amended": _l("Amended"),
+    "rejected": _l("Rejected"),
+}
+PROPOSED_BY = {
+    "cooperative": _l("Cooperative"),
+    "partner": _l("Partner"),
+}
+# In a sentence under a clause: the word order differs in Indonesian.
+PROPOSED_BY_PHRASE = {
+    "cooperative": _l("Proposed by the cooperative"),
+    "partner": _l("Proposed by the partner"),
+}
+
+# ---- obligations ----
+
+OBLIGATION_KIND = {
+    "payment": _l("Payment"),
+    "repayment": _l("Repayment"),
+    "disbursement": _l("Disbursement"),
+    "report": _l("Report"),
+    "delivery": _l("Delivery"),
+    "construction_milestone": _l("Construction milestone"),
+    "compliance": _l("Compliance"),
+    "other": _l("Other"),
+}
+# Who owes: the column "Owed by" of the public agreement page.
+OWED_BY = {
+    "cooperative": _l("The cooperative"),
+    "partner": _l("The partner"),
+}
+# Which way an obligation runs: lists, filters, the form and the CSV export.
+OWED_DIRECTION = {
+    "cooperative": _l("The cooperative owes the partner"),
+    "partner": _l("The partner owes the cooperative"),
+}
+# The same, short, in the columns of a dense list (the dashboard's groups and rows).
+OWED_DIRECTION_SHORT = {
+    "cooperative": _l("cooperative owes"),
+    "partner": _l("partner owes"),
+}
+OCCURRENCE_STATUS = {
+    "pending": _l("Pending"),
+    "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"),
+    "fulfilled": _l("Fulfilled"),
+    "waived": _l("Waived"),
+}
+
+# ---- forums ----
+
+FORUM_KIND = {
+    "rembug_pusat": _l("Forum rembug pusat (central forum)"),
+    "board": _l("Board (pengurus)"),
+    "supervisors": _l("Supervisors (pengawas)"),
+    "sharia_supervisory": _l("Sharia supervisory board (DPS)"),
+    "members_meeting": _l("Members' meeting (RAT)"),
+}
+THRESHOLD = {
+    "simple_majority": _l("Simple majority (yes > no)"),
+    "two_thirds": _l("Two thirds of votes cast"),
+    "three_quarters": _l("Three quarters of votes cast"),
+    "unanimous": _l("Unanimous (no vote against)"),
+}
+MEETING_STATUS = {
+    "scheduled": _l("Scheduled"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
+MINUTES_STATUS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved"),
+}
+ATTENDANCE_STATUS = {
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "proxy": _l("By proxy"),
+}
+# What a motion proposes (the form's choices, the motion and meeting pages).
+MOTION_EFFECT = {
+    "none": _l("None (a general resolution)"),
+    "approve": _l("Approve the agreement"),
+    "approve_with_amendments": _l("Approve with amended clauses"),
+    "reject": _l("Reject the agreement"),
+    "terminate": _l("Terminate the agreement"),
+    "waive_obligation": _l("Waive an obligation"),
+}
+# What a carried decision did (decision lists, the portal).
+DECISION_EFFECT = {
+    "approve": _l("Approved the agreement"),
+    "approve_with_amendments": _l("Approved the agreement with amendments"),
+    "reject": _l("Rejected the agreement"),
+    "terminate": _l("Terminated the agreement"),
+    "waive_obligation": _l("Waived an obligation"),
+    "none": _l("General resolution"),
+}
+MOTION_STATUS = {
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
+# "vote": a decision recorded without a motion's method (older decisions, the portal's fallback).
+VOTE_METHOD = {
+    "consensus": _l("By consensus (mufakat)"),
+    "roll_call": _l("By roll-call vote"),
+    "tally": _l("By counted vote"),
+    "vote": _l("By vote"),
+}
+VOTE_CHOICE = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "abstain": _l("Abstain"),
+}
+MOTION_OUTCOME = {
+    "carried": _l("Carried"),
+    "defeated": _l("Defeated"),
+    "no_quorum": _l("No quorum"),
+}
+
+# ---- network ----
+
+NETWORK_FLOW = {
+    "funding": _l("Funding (grants)"),
+    "liquidity": _l("Liquidity (loans, credit lines)"),
+    "guarantee": _l("Guarantees"),
+    "supply": _l("Supply and works"),
+    "regulation": _l("Regulation (permits)"),
+    "cooperation": _l("Other cooperation"),
+}
+CONCENTRATION_LEVEL = {
+    "high": _l("highly concentrated"),
+    "moderate": _l("moderately concentrated"),
+    "low": _l("not concentrated"),
+    "none": _l("no sources"),
+}
+
+# ---- users ----
+
+USER_ROLE = {
+    "admin": _l("Administrator"),
+    "board": _l("Board (pengurus)"),
+    "manager": _l("Manager"),
+    "member": _l("Member (anggota)"),
+}
+
+TABLES = {
+    "partner_category": PARTNER_CATEGORY,
+    "partner_category_plural": PARTNER_CATEGORY_PLURAL,
+    "agreement_kind": AGREEMENT_KIND,
+    "agreement_status": AGREEMENT_STATUS,
+    "agreement_move": AGREEMENT_MOVE,
+    "party_role": PARTY_ROLE,
+    "visibility": VISIBILITY,
+    "clause_status": CLAUSE_STATUS,
+    "proposed_by": PROPOSED_BY,
+    "proposed_by_phrase": PROPOSED_BY_PHRASE,
+    "obligation_kind": OBLIGATION_KIND,
+    "owed_by": OWED_BY,
+    "owed_direction": OWED_DIRECTION,
+    "owed_direction_short": OWED_DIRECTION_SHORT,
+    "occurrence_status": OCCURRENCE_STATUS,
+    "forum_kind": FORUM_KIND,
+    "threshold": THRESHOLD,
+    "meeting_status": MEETING_STATUS,
+    "minutes_status": MINUTES_STATUS,
+    "attendance_status": ATTENDANCE_STATUS,
+    "motion_effect": MOTION_EFFECT,
+    "decision_effect": DECISION_EFFECT,
+    "motion_status": MOTION_STATUS,
+    "vote_method": VOTE_METHOD,
+    "vote_choice": VOTE_CHOICE,
+    "motion_outcome": MOTION_OUTCOME,
+    "network_flow": NETWORK_FLOW,
+    "concentration_level": CONCENTRATION_LEVEL,
+    "user_role": USER_ROLE,
+}
+
+
+def label(table: str, code: str | None) -> str:
+    """The label of `code` in `table`, in the current language; the code itself when it has none
+    (a value written by a newer version, say), and "" for no value."""
+    if code is None:
+        return ""
+    text = TABLES[table].get(str(code))
+    return str(text) if text is not None else str(code)
+
+
+def labels(table: str) -> dict[str, str]:
+    """Every label of `table` translated now: for a page that shows the same codes on many rows."""
+    return {code: str(text) for code, text in TABLES[table].items()}
+
+
+def choices(table: str) -> list[tuple[str, object]]:
+    """(code, label) pairs for a form's select; the labels stay lazy so a form class built at import
+    shows them in each request's language."""
+    return list(TABLES[table].items())
