@@ -13,16 +13,27 @@ from pathlib import Path
 import hypothesis.strategies as st
 import lxml.html
 import pytest
+from flask_migrate import upgrade
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
+from govtrack import create_app
 from govtrack.agreements.models import Agreement
+from govtrack.agreements.queries import load_agreement
+from govtrack.agreements.services import (
+    AgreementData,
+    PartyData,
+    create_agreement,
+    update_agreement,
+)
 from govtrack.core.i18n import format_money
 from govtrack.core.money import AmountError, check_amount, parse_amount
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
+from govtrack.obligations.services import ObligationData, create_obligation, fulfil
+from tests.conftest import _config
 from tests.hostile.conftest import audit_head, sign_in, table_counts
 
 LARGEST = "999999999999999.99"
@@ -67,8 +78,6 @@ class Money:
 
 @pytest.fixture
 def money(app, make_user, make_partner, make_agreement, today) -> Money:
-    from govtrack.obligations.services import ObligationData, create_obligation, fulfil
-
     largest = Decimal(LARGEST)
     admin, member = make_user("admin"), make_user("member")
     partner = make_partner("Bank Syariah Mitra", category="financial_institution")
@@ -195,7 +204,7 @@ def test_check_amount_gives_two_decimal_places():
 
 def test_forms_refuse_amounts_past_the_cap_and_say_so(client, money):
     sign_in(client, money.admin)
-    fulfil = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
+    fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in TOO_LARGE + ["1e309", "1E+1000000"]:
         resp = _post(client, "/agreements/new", _agreement_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
@@ -203,7 +212,7 @@ def test_forms_refuse_amounts_past_the_cap_and_say_so(client, money):
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
         resp = _post(client, "/obligations/new", _obligation_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
-        resp = _post(client, fulfil, {"date": "2027-03-15", "amount": value})
+        resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": value})
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
 
 
@@ -225,15 +234,6 @@ def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, mon
 
 
 def test_services_refuse_amounts_past_the_cap(app, money, today):
-    from govtrack.agreements.queries import load_agreement
-    from govtrack.agreements.services import (
-        AgreementData,
-        PartyData,
-        create_agreement,
-        update_agreement,
-    )
-    from govtrack.obligations.services import ObligationData, create_obligation, fulfil
-
     for value in [Decimal("1E+1000000"), Decimal("1e309"), Decimal("9" * 40), Decimal("Infinity"), 1e300]:
         with pytest.raises(ValidationFailed) as err:
             create_agreement(actor="test", data=AgreementData(
@@ -413,15 +413,15 @@ def test_api_documents_the_amount(app, client):
 
 def test_forms_refuse_what_is_not_an_amount_and_say_why(client, money):
     sign_in(client, money.admin)
-    fulfil = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
+    fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in NOT_AMOUNTS:
         resp = _post(client, "/agreements/new", _agreement_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
         resp = _post(client, "/obligations/new", _obligation_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
-        resp = _post(client, fulfil, {"date": "2027-03-15", "amount": value})
+        resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": value})
         assert resp.status_code == 422 and _field_errors(resp), value
-    resp = _post(client, fulfil, {"date": "2027-03-15", "amount": "0"})
+    resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": "0"})
     assert resp.status_code == 422 and "more than zero" in _field_errors(resp)
 
 
@@ -430,11 +430,6 @@ def test_forms_refuse_what_is_not_an_amount_and_say_why(client, money):
 def test_the_migration_converts_stored_amounts_to_exact_ones(tmp_path):
     """Rows written before 0008 on SQLite: REALs, integers, infinity; each is kept to the cent or,
     past the cap, cleared."""
-    from flask_migrate import upgrade
-
-    from govtrack import create_app
-    from tests.conftest import _config
-
     migrations = str(Path(__file__).parent.parent.parent / "migrations")
     app = create_app(_config(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path))
     with app.app_context():
@@ -481,10 +476,10 @@ def _expected(value: str) -> Decimal | None:
 def test_property_forms(client, money, value):
     if client.get("/login").status_code == 200:  # the first example signs in
         sign_in(client, money.admin)
-    fulfil = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
+    fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for url, data in [("/agreements/new", _agreement_form(money, value)),
                       ("/obligations/new", _obligation_form(money, value)),
-                      (fulfil, {"date": "2027-03-15", "amount": value})]:
+                      (fulfil_url, {"date": "2027-03-15", "amount": value})]:
         resp = _post(client, url, data)
         if _expected(value) is None and value.strip():
             assert resp.status_code == 422, (url, value)
