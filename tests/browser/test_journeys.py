@@ -169,7 +169,7 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     sign_in(page, seed.users["manager"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Obligations").click()
     row = page.get_by_role("row").filter(has_text="Laporan penggunaan dana triwulan I")
-    expect(row).to_contain_text("due soon")
+    expect(row).to_contain_text("Due soon")
     row.get_by_role("link", name="Fulfil…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fulfil: Laporan penggunaan dana triwulan I")
     expect(page.get_by_label("Fulfilled on")).to_have_value(TODAY.isoformat())
@@ -180,7 +180,7 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     expect(page.locator("main")).to_contain_text("Fulfilment recorded.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Laporan penggunaan dana triwulan I")
     occurrence = page.locator("main table tbody tr").first
-    expect(occurrence).to_contain_text("fulfilled")
+    expect(occurrence).to_contain_text("Fulfilled")
     expect(occurrence).to_contain_text("Mar 13, 2026")
     expect(occurrence).to_contain_text("Dikirim ke yayasan lewat pos.")
     link = occurrence.get_by_role("link", name="laporan-triwulan-1.pdf")
