@@ -27,6 +27,7 @@ from govtrack.api.schemas import (
     ListArgs,
     MoneySchema,
     StrictSchema,
+    WholeNumber,
     list_schema,
     money_out,
 )
@@ -54,7 +55,7 @@ class PartySchema(StrictSchema):
 
 class ClauseSchema(StrictSchema):
     id = IdField(load_default=None)
-    number = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100000))
+    number = WholeNumber(load_default=None, validate=validate.Range(min=1, max=100000))
     text = fields.String(required=True, validate=validate.Length(1, 20000))
     proposed_by = fields.String(load_default="cooperative", validate=validate.OneOf(_values(ProposedBy)))
     status = fields.String(dump_only=True, metadata={"enum": _values(ClauseStatus)})

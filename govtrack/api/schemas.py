@@ -24,6 +24,18 @@ class _JsonId(fields.Integer):
         super().__init__(strict=True, **kwargs)
 
 
+class WholeNumber(fields.Integer):
+    """A count or number in a JSON body (a clause number, a quorum fraction, a tally): a JSON integer
+    only, so 1.5 is not taken as 1, nor 1.0, "3" or true."""
+
+    default_error_messages = {"invalid": "A whole number: a JSON integer such as 3, not 3.5, 3.0, \"3\" "
+                                         "or true."}
+
+    def __init__(self, **kwargs):
+        kwargs.pop("strict", None)
+        super().__init__(strict=True, **kwargs)
+
+
 class _DigitsId(fields.Integer):
     """An id in a query string or form field: ASCII digits only (int() would also read "1_0", " 1"
     and "１")."""

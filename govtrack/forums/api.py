@@ -15,6 +15,7 @@ from govtrack.api.schemas import (
     IdField,
     ListArgs,
     StrictSchema,
+    WholeNumber,
     list_schema,
 )
 from govtrack.auth.permissions import permission_required
@@ -55,8 +56,8 @@ class VotersField(fields.Field):
 
 
 class QuorumSchema(StrictSchema):
-    numerator = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
-    denominator = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    numerator = WholeNumber(required=True, validate=validate.Range(min=0, max=1000))
+    denominator = WholeNumber(required=True, validate=validate.Range(min=1, max=1000))
     strict = fields.Boolean(load_default=False)
 
     @validates_schema
@@ -75,7 +76,7 @@ class ForumSchema(StrictSchema):
     threshold = fields.String(load_default="simple_majority", validate=validate.OneOf(_values(Threshold)))
     voters = VotersField(load_default="all_members",
                          metadata={"description": '"all_members" or [member ids]'})
-    proxy_limit = fields.Integer(load_default=1, validate=validate.Range(min=0, max=1000))
+    proxy_limit = WholeNumber(load_default=1, validate=validate.Range(min=0, max=1000))
 
 
 ForumList = list_schema(ForumSchema, "ForumList")
@@ -430,9 +431,9 @@ class VoteSchema(StrictSchema):
 
 
 class TallySchema(StrictSchema):
-    yes = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
-    no = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
-    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    yes = WholeNumber(required=True, validate=validate.Range(min=0, max=10_000_000))
+    no = WholeNumber(required=True, validate=validate.Range(min=0, max=10_000_000))
+    abstain = WholeNumber(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class VotesBodySchema(StrictSchema):

@@ -317,3 +317,29 @@ def test_a_far_meeting_start_through_the_form_is_a_field_error(world, client):
     assert resp.status_code == 422
     assert LAST in resp.get_data(as_text=True)
     assert table_counts() == before
+
+
+# ---- counts and numbers that are not ids are whole JSON numbers too ----
+
+@pytest.mark.parametrize("bad", [1.5, 1.0, "2", True])
+def test_a_clause_number_or_a_quorum_that_is_not_a_json_integer_is_refused(world, api, bad):
+    before = table_counts()
+    resp = api.post("/api/v1/agreements", json={
+        "title": "Nomor", "kind": "grant", "parties": [{"partner_id": world.ids["partner_id"], "role": "funder"}],
+        "clauses": [{"number": bad, "text": "Poin", "proposed_by": "partner"}]})
+    assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
+    assert "clauses.0.number" in _fields(resp)
+    resp = api.post("/api/v1/forums", json={
+        "name": "Forum pecahan", "kind": "board", "quorum": {"numerator": bad, "denominator": 2},
+        "threshold": "simple_majority", "voters": "all_members"})
+    assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
+    assert "quorum.numerator" in _fields(resp) or "quorum" in _fields(resp)
+    assert table_counts() == before
+
+
+def test_whole_numbers_are_still_taken(world, api):
+    resp = api.post("/api/v1/agreements", json={
+        "title": "Nomor utuh", "kind": "grant", "parties": [{"partner_id": world.ids["partner_id"], "role": "funder"}],
+        "clauses": [{"number": 2, "text": "Poin", "proposed_by": "partner"}]})
+    assert resp.status_code == 201, resp.get_data(as_text=True)[:300]
+    assert [c["number"] for c in resp.get_json()["clauses"]] == [2]
