@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -12,7 +13,7 @@ from govtrack.core.i18n import format_money
 from govtrack.core.labels import label
 
 
-def feed(rows, *, name: str, base_url: str) -> bytes:
+def feed(rows, *, name: str, host: str, obligation_url: Callable[[int], str]) -> bytes:
     """One all-day VEVENT per occurrence; its UID stays the same across fetches so a calendar
     program updates the event instead of adding a copy."""
     cal = Calendar()
@@ -21,7 +22,7 @@ def feed(rows, *, name: str, base_url: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     stamp = utcnow()
-    host = base_url.split("//", 1)[-1] or "govtrack"
+    host = host or "govtrack"
     for r in rows:
         ev = Event()
         ev.add("uid", f"obligation-occurrence-{r.id}@{host}")
@@ -39,7 +40,7 @@ def feed(rows, *, name: str, base_url: str) -> bytes:
             lines.append(_("Amount: %(a)s; still owed: %(b)s",
                            a=format_money(r.amount, r.currency), b=format_money(r.remaining, r.currency)))
         ev.add("description", "\n".join(lines))
-        ev.add("url", f"{base_url}/obligations/{r.obligation_id}")
+        ev.add("url", obligation_url(r.obligation_id))
         ev.add("status", "CANCELLED" if r.waived else "CONFIRMED")
         cal.add_component(ev)
     return cal.to_ical()

@@ -8,12 +8,13 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from govtrack.auth.models import User
+from govtrack.core.web import external_url
 from govtrack.extensions import db
 from govtrack.obligations import queries, services
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def _dashboard_url() -> str | None:
     try:
-        return url_for("obligations.dashboard", _external=True)
+        return external_url("obligations.dashboard")
     except RuntimeError:  # no request and no SERVER_NAME configured: the mail goes without a link
         return None
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from babel import dates as babel_dates
 from flask import (
@@ -34,7 +35,7 @@ from govtrack.core import clock, dates
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.uploads import send_stored
-from govtrack.core.web import apply_domain_error
+from govtrack.core.web import apply_domain_error, external_url
 from govtrack.errors import DomainError
 from govtrack.extensions import db
 from govtrack.obligations import calendar, charts, queries, recurrence, services
@@ -372,7 +373,7 @@ def calendar_issue():
         abort(400)
     token = services.issue_feed(actor=current_user, user=current_user)
     db.session.commit()
-    url = url_for("obligations.ical", token=token, _external=True)
+    url = external_url("obligations.ical", token=token)
     flash(_("Your calendar address is ready. Copy it now: it is shown only once."), "success")
     return render_template("obligations/calendar.html", feed=queries.feed_of_user(current_user.id),
                            form=ConfirmForm(), url=url)
@@ -404,7 +405,9 @@ def ical(token: str):
     # A calendar program sends no language of its own: the feed speaks its owner's.
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = calendar.feed(rows, name=_("Obligations of %(name)s", name=user.name),
-                             base_url=request.host_url.rstrip("/"))
+                             host=urlsplit(external_url("obligations.dashboard")).netloc,
+                             obligation_url=lambda obligation_id: external_url("obligations.detail",
+                                                                               obligation_id=obligation_id))
     resp = Response(body, mimetype="text/calendar")
     resp.headers["Cache-Control"] = "private, max-age=300"
     return resp

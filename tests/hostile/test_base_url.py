@@ -49,3 +49,44 @@ class TestBaseUrlWithAPath:
     def test_links_keep_the_path_of_the_base_url(self, client):
         body = client.get("/published/feed.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
         assert 'href="https://koperasi.example/govtrack/published/feed.atom"' in body and "evil.example" not in body
+
+
+def test_the_calendar_address_and_its_links_are_built_on_the_base_url(app, client, make_agreement):
+    """The secret calendar address a manager copies, and every event's link, name the configured
+    address, not the Host header of the request that made them."""
+    import re
+
+    from icalendar import Calendar
+
+    from govtrack.auth.services import create_user
+    from govtrack.extensions import db
+    from govtrack.obligations.services import ObligationData, create_obligation
+    from tests.conftest import csrf_token
+
+    agreement = make_agreement("Hibah air bersih", kind="grant", status="active")
+    manager = create_user(actor="test", email="kalender@koperasi.test", name="Ibu Ratna", role="manager",
+                          password="sumur bor tujuh di cibinong")
+    ob = create_obligation(actor="test", data=ObligationData(
+        agreement_id=agreement.id, owed_by="cooperative", kind="report", title="Laporan",
+        due_date=dates_in_range_day(), responsible_id=manager.id))
+    db.session.commit()
+    resp = client.post("/login", data={"email": "kalender@koperasi.test", "password": "sumur bor tujuh di cibinong",
+                                       "csrf_token": csrf_token(client, "/login")})
+    assert resp.status_code == 302
+    resp = client.post("/obligations/calendar/issue",
+                       data={"csrf_token": csrf_token(client, "/obligations/calendar")})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "http://localhost/obligations/calendar" not in body
+    address = re.search(r'id="feed-url" readonly value="([^"]+)"', body)
+    assert address and address.group(1).startswith(f"{BASE}/obligations/"), body[:2000]
+    feed = app.test_client().get(address.group(1).replace(BASE, ""), headers={"Host": "evil.example"})
+    assert feed.status_code == 200
+    events = list(Calendar.from_ical(feed.data).walk("VEVENT"))
+    assert [str(e["url"]) for e in events] == [f"{BASE}/obligations/{ob.id}"]
+    assert all(str(e["uid"]).endswith("@govtrack.koperasi.example") for e in events)
+
+
+def dates_in_range_day():
+    import datetime as dt
+
+    return dt.date.today() + dt.timedelta(days=20)
