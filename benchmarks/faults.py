@@ -69,6 +69,9 @@ class Decider(threading.Thread):
                             {"number": "2", "text": "Laporan setiap triwulan."}]})
             if a is None:
                 continue
+            if self.req("decider agenda", "POST", f"/api/v1/meetings/{s.meeting_id}/agenda", board,
+                        {"title": f"Hibah {n}", "agreement_id": a["id"]}) is None:
+                continue
             m = self.req("decider motion", "POST", f"/api/v1/meetings/{s.meeting_id}/motions", board, {
                 "title": f"Persetujuan hibah {n}", "text": "Forum menyetujui hibah.", "agreement_id": a["id"],
                 "effect": "approve"})

@@ -238,6 +238,9 @@ def seed(stack: Stack) -> Seed:
         "start_date": now.date().isoformat(), "summary": "Uji beban",
         "clauses": [{"number": "1", "text": "Para pihak bekerja sama."}],
     })
+    # A motion decides only what its meeting announced: the agreement goes on the agenda first.
+    call(base, "POST", f"/api/v1/meetings/{meeting['id']}/agenda", token=board,
+         body={"title": "Nota kesepahaman uji beban", "agreement_id": agreement["id"]})
     call(base, "POST", f"/api/v1/meetings/{meeting['id']}/open", token=board)
     call(base, "PUT", f"/api/v1/meetings/{meeting['id']}/attendance", token=board,
          body=[{"member_id": m, "status": "present"} for m in member_ids])

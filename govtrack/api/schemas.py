@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from govtrack.core import dates
@@ -25,15 +26,18 @@ class _JsonId(fields.Integer):
 
 
 class WholeNumber(fields.Integer):
-    """A count or number in a JSON body (a clause number, a quorum fraction, a tally): a JSON integer
-    only, so 1.5 is not taken as 1, nor 1.0, "3" or true."""
+    """A count or number in a JSON body (a clause number, a quorum fraction, a tally): a JSON integer,
+    or its digits as a string (scripts have long sent clause numbers as "1"); never a fraction, so 1.5
+    is not taken as 1, nor 1.0, "2.5" or true."""
 
-    default_error_messages = {"invalid": "A whole number: a JSON integer such as 3, not 3.5, 3.0, \"3\" "
-                                         "or true."}
+    default_error_messages = {"invalid": _l("A whole number, such as 3 (not 3.5 or 3.0).")}
 
-    def __init__(self, **kwargs):
-        kwargs.pop("strict", None)
-        super().__init__(strict=True, **kwargs)
+    def _validated(self, value):
+        if isinstance(value, str) and _DIGITS.fullmatch(value):
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise self.make_error("invalid", input=value)
 
 
 class _DigitsId(fields.Integer):

@@ -321,7 +321,7 @@ def test_a_far_meeting_start_through_the_form_is_a_field_error(world, client):
 
 # ---- counts and numbers that are not ids are whole JSON numbers too ----
 
-@pytest.mark.parametrize("bad", [1.5, 1.0, "2", True])
+@pytest.mark.parametrize("bad", [1.5, 1.0, "2.5", "２", True])
 def test_a_clause_number_or_a_quorum_that_is_not_a_json_integer_is_refused(world, api, bad):
     before = table_counts()
     resp = api.post("/api/v1/agreements", json={
@@ -340,6 +340,7 @@ def test_a_clause_number_or_a_quorum_that_is_not_a_json_integer_is_refused(world
 def test_whole_numbers_are_still_taken(world, api):
     resp = api.post("/api/v1/agreements", json={
         "title": "Nomor utuh", "kind": "grant", "parties": [{"partner_id": world.ids["partner_id"], "role": "funder"}],
-        "clauses": [{"number": 2, "text": "Poin", "proposed_by": "partner"}]})
+        "clauses": [{"number": 2, "text": "Poin", "proposed_by": "partner"},
+                    {"number": "3", "text": "Poin tiga", "proposed_by": "partner"}]})
     assert resp.status_code == 201, resp.get_data(as_text=True)[:300]
-    assert [c["number"] for c in resp.get_json()["clauses"]] == [2]
+    assert [c["number"] for c in resp.get_json()["clauses"]] == [2, 3]
