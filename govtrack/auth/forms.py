@@ -55,7 +55,7 @@ class UserEditForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
-        description=_l("Leave empty to keep the current password."),
+        description=_l("Leave empty to keep the current password. A new password signs the user out everywhere and revokes their API tokens."),
     )
 
 
