@@ -715,7 +715,8 @@ def record_tally(*, actor, motion: Motion, yes: int, no: int, abstain: int) -> M
     return motion
 
 
-def _counts(motion: Motion) -> tuple[int, int, int]:
+def motion_counts(motion: Motion) -> tuple[int, int, int]:
+    """The yes, no and abstain counts so far: the tally, or the roll-call votes counted."""
     if motion.method == VoteMethod.tally:
         return motion.tally_yes, motion.tally_no, motion.tally_abstain
     c = queries.vote_counts([motion.id])[motion.id]
@@ -742,7 +743,7 @@ def close_motion(*, actor, motion: Motion, now: dt.datetime | None = None) -> Mo
     _motion_open(motion, meeting)
     _still_in_scope(motion, meeting)
     forum = _forum(meeting)
-    yes, no, abstain = _counts(motion)
+    yes, no, abstain = motion_counts(motion)
     present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
     if motion.method == VoteMethod.tally and yes + no + abstain > present:
         raise Conflict(str(_l("The tally counts more votes than members present.")), code="tally_exceeds")
