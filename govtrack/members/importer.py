@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from govtrack.audit.services import record
 from govtrack.core import clock
+from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
@@ -224,7 +225,7 @@ def _write_chunk(rows: list[dict], now: dt.datetime, result: ImportResult) -> No
 
 
 def import_members(
-    *, actor, source: IO[bytes], today: dt.date | None = None, chunk_size: int = IMPORT_CHUNK
+    *, actor: Actor, source: IO[bytes], today: dt.date | None = None, chunk_size: int = IMPORT_CHUNK
 ) -> ImportResult:
     """Import a CSV (number,name,group,joined_on,active,investor) from a seekable binary file.
 

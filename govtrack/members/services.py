@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from govtrack.audit.services import record
 from govtrack.auth.models import User
 from govtrack.core import clock, dates
+from govtrack.core.actor import Actor
 from govtrack.core.text import BadText, normalise_name
 from govtrack.errors import Conflict, ValidationFailed
 from govtrack.extensions import db
@@ -201,7 +202,7 @@ def _flush_unique(number: str) -> None:
         raise _number_taken(number) from None
 
 
-def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> Member:
+def create_member(*, actor: Actor, data: MemberData, today: dt.date | None = None) -> Member:
     """Put one member on the roster."""
     values, errors = clean_values(
         {k: getattr(data, k) for k in FIELDS}, today=today or clock.today()
@@ -217,7 +218,7 @@ def create_member(*, actor, data: MemberData, today: dt.date | None = None) -> M
     return member
 
 
-def update_member(*, actor, member: Member, changes: dict, today: dt.date | None = None) -> Member:
+def update_member(*, actor: Actor, member: Member, changes: dict, today: dt.date | None = None) -> Member:
     """Change some fields (API names: number, name, group, joined_on, active, investor)."""
     values, errors = clean_values(changes, today=today or clock.today())
     if errors:
@@ -246,7 +247,7 @@ def _interest_snapshot(interest: MemberInterest) -> dict:
     return {"member_id": interest.member_id, "partner_id": interest.partner_id, "note": interest.note}
 
 
-def declare_interest(*, actor, member: Member, partner_id: int, note: str | None = None) -> MemberInterest:
+def declare_interest(*, actor: Actor, member: Member, partner_id: int, note: str | None = None) -> MemberInterest:
     """The member declares an interest in a partner (they are recused on motions about it)."""
     partner = db.session.get(Partner, partner_id) if partner_id else None
     if partner is None:
@@ -282,7 +283,7 @@ def declare_interest(*, actor, member: Member, partner_id: int, note: str | None
     return interest
 
 
-def withdraw_interest(*, actor, interest: MemberInterest) -> None:
+def withdraw_interest(*, actor: Actor, interest: MemberInterest) -> None:
     """Withdraw a declaration. The audit log keeps what it said; recusals already recorded stay."""
     before = _interest_snapshot(interest)
     db.session.delete(interest)
@@ -298,7 +299,7 @@ def linked_user(member: Member) -> User | None:
     return db.session.scalar(select(User).where(User.member_id == member.id))
 
 
-def link_user(*, actor, member: Member, user: User) -> User:
+def link_user(*, actor: Actor, member: Member, user: User) -> User:
     """Link a login to this member. One login per member and one member per login (409)."""
     if user.member_id == member.id:
         return user
@@ -328,7 +329,7 @@ def link_user(*, actor, member: Member, user: User) -> User:
     return user
 
 
-def unlink_user(*, actor, member: Member) -> User | None:
+def unlink_user(*, actor: Actor, member: Member) -> User | None:
     """Remove the link between this member and its login (if any); returns the login."""
     user = linked_user(member)
     if user is None:
@@ -342,7 +343,7 @@ def unlink_user(*, actor, member: Member) -> User | None:
     return user
 
 
-def link_user_by_id(*, actor, member: Member, user_id: int | None) -> User | None:
+def link_user_by_id(*, actor: Actor, member: Member, user_id: int | None) -> User | None:
     """The API's `user_id`: an id links that login, null removes the link."""
     if user_id is None:
         return unlink_user(actor=actor, member=member)

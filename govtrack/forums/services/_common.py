@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from govtrack.agreements import services as agreement_services
 from govtrack.agreements.models import Agreement, AgreementStatus
+from govtrack.core.actor import Actor
 from govtrack.core.labels import label
 from govtrack.core.text import BadText, normalise_name
 from govtrack.errors import Conflict, NotFound, ValidationFailed
@@ -78,7 +79,7 @@ def _forum(meeting: Meeting) -> Forum:
     return forum
 
 
-def _deliberate(actor, agreement_ids) -> list[int]:
+def _deliberate(actor: Actor, agreement_ids) -> list[int]:
     """Draft agreements on the table of an open meeting become under_deliberation."""
     moved = []
     ids = sorted({i for i in agreement_ids if i})

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from govtrack.agreements import services as agreement_services
 from govtrack.agreements.models import Agreement, Clause, ClauseStatus
 from govtrack.audit.services import record
+from govtrack.core.actor import Actor
 from govtrack.core.labels import label
 from govtrack.errors import Conflict, NotFound, ValidationFailed
 from govtrack.extensions import db
@@ -38,7 +39,7 @@ def _next_number(forum: Forum, year: int) -> tuple[int, str]:
     return seq, f"{forum.code}-{year}-{seq:03d}"
 
 
-def _decide(actor, motion: Motion, meeting: Meeting, now: dt.datetime) -> Decision:
+def _decide(actor: Actor, motion: Motion, meeting: Meeting, now: dt.datetime) -> Decision:
     forum = _forum(meeting)
     year = now.astimezone(dt.UTC).year
     seq, number = _next_number(forum, year)
@@ -67,13 +68,13 @@ def _lock_agreement(agreement_id: int) -> Agreement:
     return agreement
 
 
-def _move(actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
+def _move(actor: Actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
     agreement_services.apply_decision(actor=actor, agreement=agreement, to=to,
                                       decisions=queries.agreement_decisions(decision_ids))
     effects.append({"agreement_id": agreement.id, "status": to})
 
 
-def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
+def _apply(actor: Actor, motion: Motion, decision: Decision) -> list[dict]:
     """Apply a carried motion's effect in this transaction; returns what was done."""
     effects: list[dict] = []
     effect = motion.effect
@@ -118,7 +119,7 @@ def _apply(actor, motion: Motion, decision: Decision) -> list[dict]:
     return effects
 
 
-def _waive(actor, motion: Motion, decision: Decision) -> list[dict]:
+def _waive(actor: Actor, motion: Motion, decision: Decision) -> list[dict]:
     """A carried waiver waives the obligation it names, citing the decision."""
     if motion.obligation_id is None:
         raise ValidationFailed(str(_l("The motion names no obligation.")),

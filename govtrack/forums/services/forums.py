@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.audit.services import record
+from govtrack.core.actor import Actor
 from govtrack.errors import Conflict
 from govtrack.extensions import db
 from govtrack.forums import queries
@@ -46,7 +47,7 @@ def forum_snapshot(forum: Forum, voters: list[int] | None = None) -> dict:
     }
 
 
-def create_forum(*, actor, data: ForumData) -> Forum:
+def create_forum(*, actor: Actor, data: ForumData) -> Forum:
     """Create a forum with its voting rules."""
     errors: dict[str, list] = {}
     name = _shown(data.name, "name", errors)
@@ -90,7 +91,7 @@ def create_forum(*, actor, data: ForumData) -> Forum:
     return forum
 
 
-def set_policy(*, actor, table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+def set_policy(*, actor: Actor, table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     """Replace the approval policy: for each agreement kind, the forum kinds that must approve."""
     errors: dict[str, list] = {}
     for kind, forum_kinds in table.items():

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from govtrack.agreements.models import Agreement, Clause
 from govtrack.audit.services import record, record_anchor
+from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict
 from govtrack.extensions import db
@@ -43,7 +44,7 @@ def meeting_snapshot(m: Meeting) -> dict:
             "status": m.status}
 
 
-def create_meeting(*, actor, forum: Forum, title: str, starts_at: dt.datetime,
+def create_meeting(*, actor: Actor, forum: Forum, title: str, starts_at: dt.datetime,
                    location: str | None = None) -> Meeting:
     """Schedule a meeting of a forum."""
     errors: dict[str, list] = {}
@@ -64,7 +65,7 @@ def create_meeting(*, actor, forum: Forum, title: str, starts_at: dt.datetime,
     return meeting
 
 
-def open_meeting(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+def open_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
     """Open a scheduled meeting; the agreements on its agenda come under deliberation."""
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
@@ -81,7 +82,7 @@ def open_meeting(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> 
     return meeting
 
 
-def close_meeting(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+def close_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
     """Close an open meeting once every motion is closed. Nothing about it changes afterwards
     except the approval of its minutes."""
     meeting = _lock_meeting(meeting)
@@ -108,7 +109,7 @@ class AttendanceEntry:
     proxy_holder_id: int | None = None
 
 
-def set_attendance(*, actor, meeting: Meeting, entries: list[AttendanceEntry]) -> dict[str, int]:
+def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry]) -> dict[str, int]:
     """Record attendance for the listed members (others stay as they were).
 
     A proxy names a holder who is present and eligible, holds no more proxies than the forum's
@@ -196,7 +197,7 @@ def set_attendance(*, actor, meeting: Meeting, entries: list[AttendanceEntry]) -
     return summary
 
 
-def add_agenda_item(*, actor, meeting: Meeting, title: str, agreement_id: int | None = None,
+def add_agenda_item(*, actor: Actor, meeting: Meeting, title: str, agreement_id: int | None = None,
                     clause_ids: list[int] | None = None) -> AgendaItem:
     """Put an item on the agenda; in an open meeting its draft agreement comes under deliberation."""
     meeting = _lock_meeting(meeting)
@@ -229,7 +230,7 @@ def add_agenda_item(*, actor, meeting: Meeting, title: str, agreement_id: int | 
     return item
 
 
-def set_minutes(*, actor, meeting: Meeting, text: str) -> Meeting:
+def set_minutes(*, actor: Actor, meeting: Meeting, text: str) -> Meeting:
     """Draft the minutes (Markdown) while the meeting is scheduled or open."""
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
@@ -240,7 +241,7 @@ def set_minutes(*, actor, meeting: Meeting, text: str) -> Meeting:
     return meeting
 
 
-def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
+def approve_minutes(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Approve the minutes of a closed meeting; approved minutes are final."""
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.closed:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from govtrack.agreements.models import Agreement, Clause
 from govtrack.audit.services import record
+from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.core.labels import label
 from govtrack.errors import Conflict, NotFound
@@ -75,7 +76,7 @@ def motion_snapshot(m: Motion) -> dict:
     }
 
 
-def create_motion(*, actor, meeting: Meeting, data: MotionData) -> Motion:
+def create_motion(*, actor: Actor, meeting: Meeting, data: MotionData) -> Motion:
     """Table a motion at a meeting that is not closed."""
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
@@ -237,7 +238,7 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
     return out
 
 
-def cast_votes(*, actor, motion: Motion, votes: list[tuple[int, str]]) -> int:
+def cast_votes(*, actor: Actor, motion: Motion, votes: list[tuple[int, str]]) -> int:
     """Record roll-call votes, all or none: one refused vote refuses the whole request.
 
     Who may vote: an eligible member present in person, or (through their proxy holder) one
@@ -278,7 +279,7 @@ def cast_votes(*, actor, motion: Motion, votes: list[tuple[int, str]]) -> int:
     return len(rows)
 
 
-def record_tally(*, actor, motion: Motion, yes: int, no: int, abstain: int) -> Motion:
+def record_tally(*, actor: Actor, motion: Motion, yes: int, no: int, abstain: int) -> Motion:
     """Record (or correct, before the close) the counts of a show of hands or a secret ballot."""
     motion, meeting = _lock_motion(motion)
     _motion_open(motion, meeting)
@@ -307,7 +308,7 @@ def motion_counts(motion: Motion) -> tuple[int, int, int]:
     return c["yes"], c["no"], c["abstain"]
 
 
-def _finish(actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, no: int, abstain: int,
+def _finish(actor: Actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, no: int, abstain: int,
             present: int, eligible: int, now: dt.datetime) -> Motion:
     motion.status = MotionStatus.closed.value
     motion.outcome = outcome
@@ -321,7 +322,7 @@ def _finish(actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, 
     return motion
 
 
-def close_motion(*, actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
+def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
     """Close the vote: compute the outcome in integers, store the counts, decide if carried."""
     motion, meeting = _lock_motion(motion)
     _motion_open(motion, meeting)
@@ -340,7 +341,7 @@ def close_motion(*, actor, motion: Motion, now: dt.datetime | None = None) -> Mo
                    present=present, eligible=eligible, now=now or utcnow())
 
 
-def consensus(*, actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
+def consensus(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
     """Mufakat: carried without a vote, with no objection recorded, when the meeting is quorate."""
     motion, meeting = _lock_motion(motion)
     _motion_open(motion, meeting)
@@ -360,7 +361,7 @@ def consensus(*, actor, motion: Motion, now: dt.datetime | None = None) -> Motio
                    present=present, eligible=eligible, now=now or utcnow())
 
 
-def record_roll_call(*, actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
+def record_roll_call(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
                      votes: list[tuple[int, str]]) -> dict[str, int]:
     """The secretary's one submit: attendance changes, then votes on one motion; all or nothing."""
     summary = {"attendance": 0, "votes": 0}
