@@ -91,14 +91,14 @@ class Agreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     reference: Mapped[str | None] = mapped_column(String(100), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(40), default=AgreementStatus.draft.value)
+    kind: Mapped[AgreementKind] = mapped_column(String(40))
+    status: Mapped[AgreementStatus] = mapped_column(String(40), default=AgreementStatus.draft.value)
     value_amount: Mapped[Decimal | None]
     value_currency: Mapped[str] = mapped_column(String(3), default="IDR")
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
     summary: Mapped[str | None] = mapped_column(Text)
-    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.internal.value)
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.internal.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -140,7 +140,7 @@ class AgreementParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
-    role: Mapped[str] = mapped_column(String(40))
+    role: Mapped[PartyRole] = mapped_column(String(40))
 
     agreement: Mapped[Agreement] = relationship(back_populates="parties", lazy="raise")
     partner: Mapped[Partner] = relationship(lazy="raise")
@@ -162,8 +162,8 @@ class Clause(db.Model):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    proposed_by: Mapped[str] = mapped_column(String(20), default=ProposedBy.cooperative.value)
-    status: Mapped[str] = mapped_column(String(20), default=ClauseStatus.proposed.value)
+    proposed_by: Mapped[ProposedBy] = mapped_column(String(20), default=ProposedBy.cooperative.value)
+    status: Mapped[ClauseStatus] = mapped_column(String(20), default=ClauseStatus.proposed.value)
 
     agreement: Mapped[Agreement] = relationship(back_populates="clauses", lazy="raise")
     versions: Mapped[list[ClauseVersion]] = relationship(
@@ -182,7 +182,7 @@ class ClauseVersion(db.Model):
     clause_id: Mapped[int] = mapped_column(ForeignKey("clauses.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ClauseStatus] = mapped_column(String(20))
     # The decision that made this version (None for texts written while the agreement was a draft).
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -60,10 +60,10 @@ class Obligation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     clause_id: Mapped[int | None] = mapped_column(ForeignKey("clauses.id"), index=True)
-    owed_by: Mapped[str] = mapped_column(String(20))
+    owed_by: Mapped[OwedBy] = mapped_column(String(20))
     # The other side: the partner who owes (owed_by partner) or is owed (owed_by cooperative).
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ObligationKind] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     amount: Mapped[Decimal | None]
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
