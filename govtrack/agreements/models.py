@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.core.clock import utcnow
+from govtrack.core.uploads import StoredFileMixin
 from govtrack.extensions import db
 from govtrack.partners.models import Partner, _in
 
@@ -204,19 +205,12 @@ class AgreementDependency(db.Model):
     )
 
 
-class Document(db.Model):
+class Document(StoredFileMixin, db.Model):
     """A file attached to an agreement, stored under the upload folder with a generated name."""
 
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents", lazy="raise")

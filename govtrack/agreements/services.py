@@ -404,15 +404,7 @@ def amend_clause(*, actor: Actor, clause: Clause, text: str | None, status: str,
 def add_document(*, actor: Actor, agreement: Agreement, file) -> Document:
     """Store an uploaded file and attach it to the agreement."""
     stored = uploads.store_upload(file)
-    doc = Document(
-        agreement_id=agreement.id,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=acting_user_id(actor),
-    )
+    doc = Document(agreement_id=agreement.id, **stored.columns(), uploaded_by_id=acting_user_id(actor))
     db.session.add(doc)
     try:
         db.session.flush()

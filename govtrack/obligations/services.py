@@ -327,11 +327,8 @@ def fulfil(
             occ.note = payment.note if not occ.note else f"{occ.note}\n{payment.note}"
         db.session.flush()
         if stored is not None:
-            db.session.add(EvidenceFile(
-                occurrence_id=occ.id, payment_id=payment.id, original_name=stored.original_name,
-                stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-                sha256=stored.sha256, uploaded_by_id=acting_user_id(actor),
-            ))
+            db.session.add(EvidenceFile(occurrence_id=occ.id, payment_id=payment.id, **stored.columns(),
+                                        uploaded_by_id=acting_user_id(actor)))
         record("obligation.fulfil", actor=actor, object_type="obligation", object_id=obligation.id,
                before={"occurrence": occ.id, **before},
                after={"occurrence": occ.id, "paid_amount": occ.paid_amount, "fulfilled_on": occ.fulfilled_on,

@@ -34,7 +34,6 @@ from govtrack.core import clock, dates
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
-from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
@@ -313,7 +312,7 @@ def evidence(evidence_id: int):
     ev = queries.get_evidence(evidence_id)
     if ev is None:
         abort(404)
-    return send_stored(ev.stored_name, content_type=ev.content_type, download_name=ev.original_name)
+    return ev.download()
 
 
 # ---- the maturity wall ----
