@@ -5,7 +5,7 @@
 Generates the CSV (and a second one with 10% of the members changed and 1% new), then for a fresh
 SQLite database (and, with --postgres, the given PostgreSQL database, whose public schema is
 DROPPED and recreated: give it a scratch database) migrates it, and imports through the service
-(govtrack.members.services.import_members), each import in its own process so its peak memory is
+(govtrack.members.importer.import_members), each import in its own process so its peak memory is
 its own. Then times the searches of the roster page. Prints tables; asserts nothing.
 """
 
@@ -101,7 +101,7 @@ def rss_mb() -> float:
 def run_import(url: str, instance: str, csv_path: str) -> dict:
     """In a child process: one import through the service, committed; time and peak memory."""
     from govtrack.extensions import db
-    from govtrack.members.services import import_members
+    from govtrack.members.importer import import_members
 
     app = make_app(url, instance)
     with app.app_context(), app.test_request_context():

@@ -134,7 +134,15 @@ def sqlite_functions(dbapi_connection) -> None:
 
 
 class Base(DeclarativeBase):
-    """Base of every model: constraint names are stable on SQLite and PostgreSQL."""
+    """Base of every model: constraint names are stable on SQLite and PostgreSQL.
+
+    A stored code (a status, kind, category, role) is annotated with its StrEnum, as in
+    `status: Mapped[AgreementStatus] = mapped_column(String(40))`, and keeps its String column and
+    the CHECK constraint that lists the enum's values: the schema and the stored values are those
+    the migrations made. What is read back is the plain string, equal to the member (a StrEnum is
+    a str): compare codes with members, and never call `.value` on a loaded one. (SQLAlchemy's
+    Enum type would read members back, but a str subclass reaching other libraries changes what
+    they do: networkx's GraphML and GEXF writers refuse one.)"""
 
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),

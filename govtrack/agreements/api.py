@@ -26,13 +26,13 @@ from govtrack.api.schemas import (
     IdField,
     ListArgs,
     MoneySchema,
+    StoredFileSchema,
     StrictSchema,
     WholeNumber,
     list_schema,
     money_out,
 )
 from govtrack.auth.permissions import permission_required
-from govtrack.core.uploads import send_stored
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums.queries import decision_ids_for
@@ -70,13 +70,8 @@ class ClauseSchema(StrictSchema):
         ]
 
 
-class DocumentSchema(StrictSchema):
-    id = fields.Integer(dump_only=True)
-    original_name = fields.String(dump_only=True)
-    content_type = fields.String(dump_only=True)
-    size = fields.Integer(dump_only=True)
-    sha256 = fields.String(dump_only=True)
-    uploaded_at = fields.DateTime(dump_only=True)
+class DocumentSchema(StoredFileSchema):
+    """An agreement's document (its own name keeps the OpenAPI component `Document`)."""
 
 
 class AgreementSchema(StrictSchema):
@@ -261,4 +256,4 @@ def download_document(agreement_id, document_id):
     doc = queries.get_document(document_id)
     if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
         raise NotFound("No such document.")
-    return send_stored(doc.stored_name, content_type=doc.content_type, download_name=doc.original_name)
+    return doc.download()

@@ -31,6 +31,7 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.core.dates import DateInRange
+from govtrack.core.ids import parse_id
 from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
 from govtrack.db import MAX_ID
@@ -98,8 +99,7 @@ class ClauseRowForm(Form):
         return not (self.text.data or "").strip()
 
     def validate_id(self, field) -> None:
-        # isascii(): "²".isdigit() is true, but int() cannot read it.
-        if field.data and not (str(field.data).isascii() and str(field.data).isdigit() and len(str(field.data)) <= 18):
+        if field.data and parse_id(str(field.data)) is None:
             raise ValidationError(_l("Not a clause of this agreement."))
 
 

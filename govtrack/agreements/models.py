@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.core.clock import utcnow
+from govtrack.core.uploads import StoredFileMixin
 from govtrack.extensions import db
 from govtrack.partners.models import Partner, _in
 
@@ -91,14 +92,14 @@ class Agreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     reference: Mapped[str | None] = mapped_column(String(100), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(40), default=AgreementStatus.draft.value)
+    kind: Mapped[AgreementKind] = mapped_column(String(40))
+    status: Mapped[AgreementStatus] = mapped_column(String(40), default=AgreementStatus.draft.value)
     value_amount: Mapped[Decimal | None]
     value_currency: Mapped[str] = mapped_column(String(3), default="IDR")
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
     summary: Mapped[str | None] = mapped_column(Text)
-    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.internal.value)
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.internal.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -140,7 +141,7 @@ class AgreementParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
-    role: Mapped[str] = mapped_column(String(40))
+    role: Mapped[PartyRole] = mapped_column(String(40))
 
     agreement: Mapped[Agreement] = relationship(back_populates="parties", lazy="raise")
     partner: Mapped[Partner] = relationship(lazy="raise")
@@ -162,8 +163,8 @@ class Clause(db.Model):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    proposed_by: Mapped[str] = mapped_column(String(20), default=ProposedBy.cooperative.value)
-    status: Mapped[str] = mapped_column(String(20), default=ClauseStatus.proposed.value)
+    proposed_by: Mapped[ProposedBy] = mapped_column(String(20), default=ProposedBy.cooperative.value)
+    status: Mapped[ClauseStatus] = mapped_column(String(20), default=ClauseStatus.proposed.value)
 
     agreement: Mapped[Agreement] = relationship(back_populates="clauses", lazy="raise")
     versions: Mapped[list[ClauseVersion]] = relationship(
@@ -182,7 +183,7 @@ class ClauseVersion(db.Model):
     clause_id: Mapped[int] = mapped_column(ForeignKey("clauses.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ClauseStatus] = mapped_column(String(20))
     # The decision that made this version (None for texts written while the agreement was a draft).
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -204,19 +205,12 @@ class AgreementDependency(db.Model):
     )
 
 
-class Document(db.Model):
+class Document(StoredFileMixin, db.Model):
     """A file attached to an agreement, stored under the upload folder with a generated name."""
 
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents", lazy="raise")

@@ -16,8 +16,8 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.auth.permissions import can
+from govtrack.core.ids import parse_id
 from govtrack.core.paging import Page, keyset_page
-from govtrack.db import MAX_ID
 from govtrack.extensions import db
 from govtrack.partners.queries import partner_ids_named
 
@@ -191,9 +191,9 @@ def find_agreement(text: str | None) -> int | None:
     if text in ("", "0"):
         return None
     digits = text.removeprefix("#")
-    if digits.isascii() and digits.isdigit():
-        number = int(digits)
-        found = db.session.scalar(select(Agreement.id).where(Agreement.id == number)) if number <= MAX_ID else None
+    if digits.isascii() and digits.isdigit():  # a number names an id, never a reference
+        number = parse_id(digits)
+        found = db.session.scalar(select(Agreement.id).where(Agreement.id == number)) if number else None
     else:
         found = db.session.scalar(
             select(Agreement.id).where(func.lower(Agreement.reference) == text.lower()).order_by(Agreement.id).limit(1)

@@ -29,6 +29,7 @@ from govtrack.agreements.models import (
 from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
+from govtrack.core.actor import Actor, acting_user_id
 from govtrack.core.labels import label
 from govtrack.core.money import AmountError, check_amount
 from govtrack.core.text import normalise_name_field
@@ -237,7 +238,7 @@ def _set_dependencies(agreement: Agreement, depends_on: list[int]) -> None:
         db.session.add(AgreementDependency(agreement_id=agreement.id, depends_on_id=dep))
 
 
-def create_agreement(*, actor, data: AgreementData) -> Agreement:
+def create_agreement(*, actor: Actor, data: AgreementData) -> Agreement:
     """Create a draft agreement with its parties, clauses and dependencies."""
     values = {name: getattr(data, name) for name in SCALARS}
     values["title"] = normalise_name_field(values["title"], field="title")
@@ -245,7 +246,7 @@ def create_agreement(*, actor, data: AgreementData) -> Agreement:
     _validate_scalars(values)
     _check_reference_free(values["reference"], None)
     agreement = Agreement(**values, status=AgreementStatus.draft.value,
-                          created_by_id=getattr(actor, "id", None))
+                          created_by_id=acting_user_id(actor))
     agreement.parties, agreement.clauses = [], []
     db.session.add(agreement)
     _set_parties(agreement, data.parties)
@@ -260,7 +261,7 @@ def create_agreement(*, actor, data: AgreementData) -> Agreement:
 
 def update_agreement(
     *,
-    actor,
+    actor: Actor,
     agreement: Agreement,
     changes: dict,
     parties: list[PartyData] | None = None,
@@ -330,7 +331,7 @@ def _check_move(agreement: Agreement, to: str) -> None:
         )
 
 
-def _move(actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agreement:
+def _move(actor: Actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agreement:
     before = {"status": agreement.status}
     agreement.status = to
     record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,
@@ -338,7 +339,7 @@ def _move(actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agre
     return agreement
 
 
-def transition_agreement(*, actor, agreement: Agreement, to: str) -> Agreement:
+def transition_agreement(*, actor: Actor, agreement: Agreement, to: str) -> Agreement:
     """Move an agreement along its lifecycle where no decision is needed (deliberation, signing,
     suspension, completion). Approval, rejection and termination answer 409 `decision_required`
     here, whoever asks: only a carried forum decision makes them, through `apply_decision`."""
@@ -353,7 +354,7 @@ def transition_agreement(*, actor, agreement: Agreement, to: str) -> Agreement:
     return _move(actor, agreement, to, [])
 
 
-def apply_decision(*, actor, agreement: Agreement, to: str,
+def apply_decision(*, actor: Actor, agreement: Agreement, to: str,
                    decisions: list[AgreementDecision]) -> Agreement:
     """Make an agreement approved, rejected or terminated by the carried decisions that decided it
     (for an approval, one from every forum the approval policy requires: the forums area knows the
@@ -375,7 +376,7 @@ def apply_decision(*, actor, agreement: Agreement, to: str,
     return _move(actor, agreement, to, [d.id for d in decisions])
 
 
-def amend_clause(*, actor, clause: Clause, text: str | None, status: str, decision_id: int) -> Clause:
+def amend_clause(*, actor: Actor, clause: Clause, text: str | None, status: str, decision_id: int) -> Clause:
     """Apply a decision to a clause: a new version with its text and status; earlier texts stay."""
     if status not in {s.value for s in ClauseStatus}:
         raise _invalid({"status": [_l("Not a known clause status.")]})
@@ -400,18 +401,10 @@ def amend_clause(*, actor, clause: Clause, text: str | None, status: str, decisi
     return clause
 
 
-def add_document(*, actor, agreement: Agreement, file) -> Document:
+def add_document(*, actor: Actor, agreement: Agreement, file) -> Document:
     """Store an uploaded file and attach it to the agreement."""
     stored = uploads.store_upload(file)
-    doc = Document(
-        agreement_id=agreement.id,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=getattr(actor, "id", None),
-    )
+    doc = Document(agreement_id=agreement.id, **stored.columns(), uploaded_by_id=acting_user_id(actor))
     db.session.add(doc)
     try:
         db.session.flush()

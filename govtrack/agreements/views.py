@@ -18,7 +18,6 @@ from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
 from govtrack.core.labels import label
 from govtrack.core.paging import parse_limit
-from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
@@ -256,4 +255,4 @@ def download(agreement_id: int, document_id: int):
     doc = queries.get_document(document_id)
     if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
         abort(404)
-    return send_stored(doc.stored_name, content_type=doc.content_type, download_name=doc.original_name)
+    return doc.download()

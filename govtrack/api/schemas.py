@@ -115,6 +115,17 @@ class StrictSchema(Schema):
         return data
 
 
+class StoredFileSchema(StrictSchema):
+    """An uploaded file as the API shows it (agreement documents, obligation evidence)."""
+
+    id = fields.Integer(dump_only=True)
+    original_name = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    sha256 = fields.String(dump_only=True)
+    uploaded_at = fields.DateTime(dump_only=True)
+
+
 class AmountField(fields.String):
     """A money amount as a decimal string, loaded as a Decimal by govtrack.core.money, the rules and
     messages of the forms: ASCII digits, at most 15 before the point and 2 after, no sign or exponent.

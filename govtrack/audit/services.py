@@ -22,6 +22,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from govtrack.audit.models import AuditAnchor, AuditEvent, AuditHead
+from govtrack.core.actor import Actor, acting_user_id
 from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 
@@ -88,7 +89,7 @@ def _lock_head() -> AuditHead:
 def record(
     action: str,
     *,
-    actor,
+    actor: Actor,
     object_type: str,
     object_id: int | None,
     before: dict | None = None,
@@ -97,7 +98,7 @@ def record(
     """Append one event in the caller's transaction (the caller commits the change and this)."""
     db.session.flush()  # object ids exist before we name them
     head = _lock_head()
-    actor_id = getattr(actor, "id", None)
+    actor_id = acting_user_id(actor)
     label = getattr(actor, "email", None) or (actor if isinstance(actor, str) else "system")
     event = AuditEvent(
         id=head.seq + 1,

@@ -6,14 +6,13 @@ from flask import Blueprint, render_template, request
 
 from govtrack.audit import queries
 from govtrack.auth.permissions import permission_required
+from govtrack.core.ids import parse_id
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    # isascii(): "²".isdigit() is true but int() cannot read it; 18 digits fit any id column.
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    return parse_id(request.args.get(name))
 
 
 @bp.get("/")

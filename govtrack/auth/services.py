@@ -18,6 +18,7 @@ from govtrack.auth import throttle
 from govtrack.auth.models import ApiToken, User, new_session_token
 from govtrack.auth.passwords import problems
 from govtrack.auth.permissions import Role
+from govtrack.core.actor import Actor, acting_user_id
 from govtrack.core.clock import utcnow
 from govtrack.core.text import normalise_name_field
 from govtrack.errors import Conflict, ValidationFailed
@@ -57,7 +58,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(*, actor, email: str, name: str, role: str, password: str | None) -> User:
+def create_user(*, actor: Actor, email: str, name: str, role: str, password: str | None) -> User:
     """Create a login. A user without a password cannot sign in until one is set."""
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
@@ -83,11 +84,11 @@ def create_user(*, actor, email: str, name: str, role: str, password: str | None
     return user
 
 
-def update_user(*, actor, user: User, name: str, role: str, active: bool) -> User:
+def update_user(*, actor: Actor, user: User, name: str, role: str, active: bool) -> User:
     """Change name, role or active flag; deactivation ends every session and token."""
     if role not in {r.value for r in Role}:
         raise ValidationFailed(str(_l("Unknown role.")), fields={"role": [str(_l("Unknown role."))]})
-    if actor is not None and getattr(actor, "id", None) == user.id and (
+    if acting_user_id(actor) == user.id and (
         not active or role != user.role
     ):
         raise Conflict(str(_l("You cannot change your own role or deactivate yourself.")))
@@ -156,7 +157,7 @@ def change_password(*, user: User, current: str, new: str) -> None:
            after={"tokens_revoked": revoked})
 
 
-def set_password(*, actor, user: User, password: str) -> None:
+def set_password(*, actor: Actor, user: User, password: str) -> None:
     """An admin (or the CLI) sets a password; the user's sessions end and API tokens are revoked."""
     _check_password_strength(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
@@ -200,7 +201,7 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(*, actor, user: User, days: int | None = None) -> str:
+def issue_token(*, actor: Actor, user: User, days: int | None = None) -> str:
     """A new API token for `user`, valid for `days` (or until revoked); the plain text is returned
     once and never stored."""
     if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
@@ -224,7 +225,7 @@ def _revoke(user: User) -> int:
     return n
 
 
-def revoke_tokens(*, actor, user: User) -> int:
+def revoke_tokens(*, actor: Actor, user: User) -> int:
     """Revoke every API token of `user`; returns how many were live."""
     n = _revoke(user)
     record("user.token_revoke", actor=actor, object_type="user", object_id=user.id, after={"revoked": n})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
 import os
 import re
@@ -14,8 +16,11 @@ from pathlib import Path
 import filetype
 from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
+from govtrack.core.clock import utcnow
 from govtrack.errors import TooLarge, ValidationFailed
 
 # Types accepted, by what their bytes say they are.
@@ -62,6 +67,27 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+    def columns(self) -> dict:
+        """The values of the StoredFileMixin columns that describe the file."""
+        return dataclasses.asdict(self)
+
+
+class StoredFileMixin:
+    """The columns of a model that keeps an uploaded file under a generated name (agreement
+    documents, obligation evidence): each table has them with these names and types."""
+
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def download(self) -> Response:
+        """The file as an attachment under its original name (see send_stored)."""
+        return send_stored(self.stored_name, content_type=self.content_type, download_name=self.original_name)
 
 
 def upload_dir() -> Path:

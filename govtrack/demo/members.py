@@ -14,7 +14,7 @@ import random
 from sqlalchemy import select
 
 from govtrack.extensions import db
-from govtrack.members import services
+from govtrack.members import importer, services
 from govtrack.members.models import Member, MemberInterest
 
 GROUPS = [
@@ -71,7 +71,7 @@ def _partners(ctx: dict) -> list:
 
 def load(ctx: dict) -> None:
     """Import the roster; link the demo member login; declare two interests."""
-    services.import_members(actor="demo", source=io.BytesIO(roster_csv()), today=dt.date(2026, 11, 1))
+    importer.import_members(actor="demo", source=io.BytesIO(roster_csv()), today=dt.date(2026, 11, 1))
     members = list(db.session.scalars(select(Member).where(Member.number.like("KSP-%")).order_by(Member.number)))
     ctx["members"] = members
     ctx["member_groups"] = list(GROUPS)

@@ -474,7 +474,7 @@ def motion_votes(data, motion_id):
     db.session.commit()
     db.session.expire_all()
     motion = _motion(motion_id)
-    counts = services._counts(motion)
+    counts = services.motion_counts(motion)
     return {"recorded": n, "yes": counts[0], "no": counts[1], "abstain": counts[2], "method": motion.method}
 
 

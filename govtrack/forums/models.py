@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from govtrack.agreements.models import Agreement, Clause
+from govtrack.agreements.models import Agreement, AgreementKind, Clause
 from govtrack.core.clock import utcnow
 from govtrack.extensions import db
 from govtrack.members.models import Member
@@ -115,13 +115,13 @@ class Forum(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # decision number prefix
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[ForumKind] = mapped_column(String(40), index=True)
     # True: every active non-investor member votes; False: only the members in forum_voters.
     all_members: Mapped[bool] = mapped_column(default=True)
     quorum_numerator: Mapped[int] = mapped_column(default=1)
     quorum_denominator: Mapped[int] = mapped_column(default=2)
     quorum_strict: Mapped[bool] = mapped_column(default=False)
-    threshold: Mapped[str] = mapped_column(String(30), default=Threshold.simple_majority.value)
+    threshold: Mapped[Threshold] = mapped_column(String(30), default=Threshold.simple_majority.value)
     proxy_limit: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -149,8 +149,8 @@ class ApprovalRule(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_kind: Mapped[str] = mapped_column(String(40))
-    forum_kind: Mapped[str] = mapped_column(String(40))
+    agreement_kind: Mapped[AgreementKind] = mapped_column(String(40))
+    forum_kind: Mapped[ForumKind] = mapped_column(String(40))
 
 
 class Meeting(db.Model):
@@ -168,9 +168,9 @@ class Meeting(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     starts_at: Mapped[dt.datetime]
     location: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.scheduled.value)
+    status: Mapped[MeetingStatus] = mapped_column(String(20), default=MeetingStatus.scheduled.value)
     minutes: Mapped[str | None] = mapped_column(Text)
-    minutes_status: Mapped[str] = mapped_column(String(20), default=MinutesStatus.draft.value)
+    minutes_status: Mapped[MinutesStatus] = mapped_column(String(20), default=MinutesStatus.draft.value)
     opened_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -200,7 +200,7 @@ class Attendance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[AttendanceStatus] = mapped_column(String(20))
     proxy_holder_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise")
@@ -252,16 +252,16 @@ class Motion(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
-    effect: Mapped[str] = mapped_column(String(40), default=Effect.none.value)
+    effect: Mapped[Effect] = mapped_column(String(40), default=Effect.none.value)
     # The obligations area is built separately; no foreign key to its table yet.
     obligation_id: Mapped[int | None] = mapped_column(ForeignKey("obligations.id"), index=True)
     corrects_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"))
-    status: Mapped[str] = mapped_column(String(20), default=MotionStatus.open.value)
-    method: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[MotionStatus] = mapped_column(String(20), default=MotionStatus.open.value)
+    method: Mapped[VoteMethod | None] = mapped_column(String(20))
     tally_yes: Mapped[int] = mapped_column(default=0)
     tally_no: Mapped[int] = mapped_column(default=0)
     tally_abstain: Mapped[int] = mapped_column(default=0)
-    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[Outcome | None] = mapped_column(String(20))
     yes: Mapped[int | None]
     no: Mapped[int | None]
     abstain: Mapped[int | None]
@@ -306,7 +306,7 @@ class Vote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    choice: Mapped[str] = mapped_column(String(10))
+    choice: Mapped[Choice] = mapped_column(String(10))
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))  # the proxy holder
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -331,7 +331,7 @@ class Decision(db.Model):
     motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), unique=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
-    effect: Mapped[str] = mapped_column(String(40))
+    effect: Mapped[Effect] = mapped_column(String(40))
     decided_on: Mapped[dt.date]
     text: Mapped[str] = mapped_column(Text)
     # What the decision did, in words and ids (JSON), for the trail and the register.

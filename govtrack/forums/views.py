@@ -12,6 +12,7 @@ from flask_login import current_user
 from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core.ids import parse_id
 from govtrack.core.labels import choices
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
@@ -336,9 +337,9 @@ def _roll_call_context(meeting, motion):
 
 
 def _chosen_motion(meeting):
-    raw = request.values.get("motion")
-    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 18:
-        motion = next((m for m in meeting.motions if m.id == int(raw)), None)
+    motion_id = parse_id(request.values.get("motion"))
+    if motion_id is not None:
+        motion = next((m for m in meeting.motions if m.id == motion_id), None)
         if motion is None:
             abort(404)
         return motion

@@ -18,7 +18,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core.errors import json_error
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.members import queries, services
+from govtrack.members import importer, queries, services
 from govtrack.members.views import import_max_bytes
 
 blp = exempt(
@@ -209,8 +209,8 @@ def import_csv():
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as body:
         shutil.copyfileobj(request.stream, body, 64 * 1024)
         try:
-            result = services.import_members(actor=current_user, source=body)
-        except services.ImportRejected as err:
+            result = importer.import_members(actor=current_user, source=body)
+        except importer.ImportRejected as err:
             db.session.rollback()
             response, status = json_error(err.status, err.message, code=err.code, fields=err.fields)
             payload = response.get_json()
@@ -221,7 +221,7 @@ def import_csv():
     return _result(result)
 
 
-def _result(result: services.ImportResult) -> dict:
+def _result(result: importer.ImportResult) -> dict:
     return {
         "created": result.created,
         "updated": result.updated,

@@ -12,7 +12,7 @@ from govtrack.core.paging import DEFAULT_LIMIT
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
-from govtrack.members import queries, services
+from govtrack.members import importer, queries, services
 from govtrack.members.forms import ImportForm, InterestForm, LinkUserForm, MemberForm
 from govtrack.partners.queries import partner_choices
 
@@ -145,9 +145,9 @@ def import_page():
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            result = services.import_members(actor=current_user, source=form.file.data.stream)
+            result = importer.import_members(actor=current_user, source=form.file.data.stream)
             db.session.commit()
-        except services.ImportRejected as err:
+        except importer.ImportRejected as err:
             db.session.rollback()
             flash(err.message, "danger")
             return render_template("members/import.html", form=form, result=err.result), 422

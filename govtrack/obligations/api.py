@@ -19,6 +19,7 @@ from govtrack.api.schemas import (
     IdField,
     ListArgs,
     MoneySchema,
+    StoredFileSchema,
     StrictSchema,
     list_schema,
     money_out,
@@ -39,13 +40,8 @@ def _values(enum_cls) -> list[str]:
     return [e.value for e in enum_cls]
 
 
-class EvidenceSchema(StrictSchema):
-    id = fields.Integer(dump_only=True)
-    original_name = fields.String(dump_only=True)
-    content_type = fields.String(dump_only=True)
-    size = fields.Integer(dump_only=True)
-    sha256 = fields.String(dump_only=True)
-    uploaded_at = fields.DateTime(dump_only=True)
+class EvidenceSchema(StoredFileSchema):
+    """An evidence file of a fulfilment (its own name keeps the OpenAPI component `Evidence`)."""
 
 
 class PaymentSchema(StrictSchema):

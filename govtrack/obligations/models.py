@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.core.clock import utcnow
+from govtrack.core.uploads import StoredFileMixin
 from govtrack.db import ZERO
 from govtrack.extensions import db
 from govtrack.partners.models import _in
@@ -60,10 +61,10 @@ class Obligation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     clause_id: Mapped[int | None] = mapped_column(ForeignKey("clauses.id"), index=True)
-    owed_by: Mapped[str] = mapped_column(String(20))
+    owed_by: Mapped[OwedBy] = mapped_column(String(20))
     # The other side: the partner who owes (owed_by partner) or is owed (owed_by cooperative).
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ObligationKind] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     amount: Mapped[Decimal | None]
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
@@ -145,7 +146,7 @@ class Payment(db.Model):
     occurrence: Mapped[Occurrence] = relationship(back_populates="payments", lazy="raise")
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(StoredFileMixin, db.Model):
     """A proof of fulfilment (receipt, report, photo), stored like agreement documents."""
 
     __tablename__ = "obligation_evidence"
@@ -155,13 +156,6 @@ class EvidenceFile(db.Model):
         ForeignKey("obligation_occurrences.id", ondelete="CASCADE"), index=True
     )
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("obligation_payments.id"))
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     occurrence: Mapped[Occurrence] = relationship(back_populates="evidence", lazy="raise")
 

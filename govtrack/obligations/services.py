@@ -19,6 +19,7 @@ from govtrack.agreements.models import Agreement, AgreementParty, Clause
 from govtrack.audit.services import record
 from govtrack.auth.models import User
 from govtrack.core import clock, uploads
+from govtrack.core.actor import Actor, acting_user_id
 from govtrack.core.clock import utcnow
 from govtrack.core.money import AmountError, check_amount
 from govtrack.db import ZERO
@@ -121,7 +122,7 @@ def _validate(data: ObligationData) -> Agreement:
     return agreement
 
 
-def create_obligation(*, actor, data: ObligationData, today: dt.date | None = None) -> Obligation:
+def create_obligation(*, actor: Actor, data: ObligationData, today: dt.date | None = None) -> Obligation:
     """Create an obligation and its occurrences (a series up to the agreement's end or the horizon)."""
     agreement = _validate(data)
     ob = Obligation(
@@ -202,7 +203,7 @@ def _resync(obligations: list[Obligation], *, today: dt.date) -> tuple[int, int]
     return added, removed
 
 
-def extend_occurrences(*, actor, today: dt.date, batch: int = 500) -> int:
+def extend_occurrences(*, actor: Actor, today: dt.date, batch: int = 500) -> int:
     """Generate the occurrences of every series up to its limit as of `today` (the rolling horizon
     moves on with time). Idempotent; returns how many occurrences were added."""
     total = 0
@@ -229,7 +230,7 @@ def extend_occurrences(*, actor, today: dt.date, batch: int = 500) -> int:
     return total
 
 
-def sync_agreement_end(*, actor, agreement_id: int, today: dt.date | None = None) -> tuple[int, int]:
+def sync_agreement_end(*, actor: Actor, agreement_id: int, today: dt.date | None = None) -> tuple[int, int]:
     """The agreement's end date moved: add the occurrences now inside it, remove untouched ones
     past it (fulfilled, paid or waived ones stay). Returns (added, removed)."""
     obs = list(db.session.scalars(
@@ -246,7 +247,7 @@ def sync_agreement_end(*, actor, agreement_id: int, today: dt.date | None = None
     return added, removed
 
 
-def follow_agreement(agreement: Agreement, *, actor, before: dict) -> None:
+def follow_agreement(agreement: Agreement, *, actor: Actor, before: dict) -> None:
     """Receiver of agreements.services.agreement_updated: series end with their agreement."""
     if before.get("end_date") != agreement.end_date:
         sync_agreement_end(actor=actor, agreement_id=agreement.id)
@@ -286,7 +287,7 @@ def _open_occurrence(ob: Obligation, occurrence_id: int | None) -> Occurrence:
 
 def fulfil(
     *,
-    actor,
+    actor: Actor,
     obligation: Obligation,
     on: dt.date,
     note: str | None = None,
@@ -316,7 +317,7 @@ def fulfil(
     try:
         before = {"paid_amount": occ.paid_amount, "fulfilled_on": occ.fulfilled_on}
         payment = Payment(occurrence_id=occ.id, paid_on=on, amount=amount or None,
-                          note=(note or "").strip() or None, recorded_by_id=getattr(actor, "id", None))
+                          note=(note or "").strip() or None, recorded_by_id=acting_user_id(actor))
         db.session.add(payment)
         if amount is not None:
             occ.paid_amount = (occ.paid_amount or ZERO) + amount
@@ -326,11 +327,8 @@ def fulfil(
             occ.note = payment.note if not occ.note else f"{occ.note}\n{payment.note}"
         db.session.flush()
         if stored is not None:
-            db.session.add(EvidenceFile(
-                occurrence_id=occ.id, payment_id=payment.id, original_name=stored.original_name,
-                stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-                sha256=stored.sha256, uploaded_by_id=getattr(actor, "id", None),
-            ))
+            db.session.add(EvidenceFile(occurrence_id=occ.id, payment_id=payment.id, **stored.columns(),
+                                        uploaded_by_id=acting_user_id(actor)))
         record("obligation.fulfil", actor=actor, object_type="obligation", object_id=obligation.id,
                before={"occurrence": occ.id, **before},
                after={"occurrence": occ.id, "paid_amount": occ.paid_amount, "fulfilled_on": occ.fulfilled_on,
@@ -345,7 +343,7 @@ def fulfil(
 
 # ---- waivers: only by a forum decision ----
 
-def _apply_waiver(*, actor, obligation: Obligation, decision_id: int, reason: str,
+def _apply_waiver(*, actor: Actor, obligation: Obligation, decision_id: int, reason: str,
                   occurrence_id: int | None) -> int:
     _lock_obligation(obligation)
     stmt = select(Occurrence).where(
@@ -376,7 +374,7 @@ class WaiverDecision:
     obligation_id: int
 
 
-def waive_obligation(*, actor, obligation: Obligation, decision: WaiverDecision | None, reason: str,
+def waive_obligation(*, actor: Actor, obligation: Obligation, decision: WaiverDecision | None, reason: str,
                      occurrence_id: int | None = None) -> int:
     """Waive the open occurrences (or one) of an obligation; only a carried `waive_obligation`
     decision naming this obligation allows it (409 `decision_required` otherwise). Returns how many
@@ -399,7 +397,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_feed(*, actor, user) -> str:
+def issue_feed(*, actor: Actor, user) -> str:
     """A new secret feed token for `user` (the previous one stops working); returns the token."""
     token = secrets.token_urlsafe(32)
     feed = db.session.scalar(select(IcalFeed).where(IcalFeed.user_id == user.id))
@@ -412,7 +410,7 @@ def issue_feed(*, actor, user) -> str:
     return token
 
 
-def revoke_feed(*, actor, user) -> None:
+def revoke_feed(*, actor: Actor, user) -> None:
     """The feed URL stops working (404)."""
     feed = db.session.scalar(select(IcalFeed).where(IcalFeed.user_id == user.id))
     if feed is None or feed.revoked_at is not None:
@@ -431,7 +429,7 @@ def load_for_update(obligation_id: int) -> Obligation:
 
 
 
-def log_reminder(*, actor, user_id: int, day: dt.date, items: int) -> bool:
+def log_reminder(*, actor: Actor, user_id: int, day: dt.date, items: int) -> bool:
     """Claim today's digest for a user; False when it was already sent (the unique (user, day) key
     decides, so two runs at once cannot both send)."""
     if db.session.scalar(select(ReminderLog.id).where(ReminderLog.user_id == user_id, ReminderLog.day == day)):

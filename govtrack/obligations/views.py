@@ -32,9 +32,9 @@ from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock, dates
+from govtrack.core.ids import parse_id
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
-from govtrack.core.uploads import send_stored
 from govtrack.core.web import apply_domain_error, external_url
 from govtrack.errors import DomainError
 from govtrack.extensions import db
@@ -55,10 +55,10 @@ def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
+    number = parse_id(raw)
+    if number is None:
         abort(400)
+    return number
 
 
 def _date_arg(name: str) -> dt.date | None:
@@ -230,9 +230,9 @@ def _form_choices(form: ObligationForm) -> None:
 def new():
     form = ObligationForm()
     _form_choices(form)
-    raw_agreement = request.args.get("agreement_id", "")
-    if request.method == "GET" and raw_agreement.isascii() and raw_agreement.isdigit() and len(raw_agreement) <= 18:
-        form.agreement_id.data = int(request.args["agreement_id"])
+    agreement_id = parse_id(request.args.get("agreement_id"))
+    if request.method == "GET" and agreement_id is not None:
+        form.agreement_id.data = agreement_id
     if form.validate_on_submit():
         try:
             schedule = form.schedule.data
@@ -313,7 +313,7 @@ def evidence(evidence_id: int):
     ev = queries.get_evidence(evidence_id)
     if ev is None:
         abort(404)
-    return send_stored(ev.stored_name, content_type=ev.content_type, download_name=ev.original_name)
+    return ev.download()
 
 
 # ---- the maturity wall ----

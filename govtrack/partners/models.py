@@ -37,7 +37,7 @@ class Partner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(40))
+    category: Mapped[PartnerCategory] = mapped_column(String(40))
     legal_name: Mapped[str | None] = mapped_column(String(300))
     registration_no: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(120), index=True)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from govtrack.audit.services import record
+from govtrack.core.actor import Actor
 from govtrack.core.text import BadText, normalise_name
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
@@ -80,7 +81,7 @@ def _set_contacts(partner: Partner, contacts: list[ContactData]) -> None:
         )
 
 
-def create_partner(*, actor, data: PartnerData) -> Partner:
+def create_partner(*, actor: Actor, data: PartnerData) -> Partner:
     """Create a partner."""
     values = {k: v for k, v in asdict(data).items() if k != "contacts"}
     _validate(values)
@@ -102,7 +103,7 @@ def create_partner(*, actor, data: PartnerData) -> Partner:
     return partner
 
 
-def update_partner(*, actor, partner: Partner, changes: dict, contacts: list[ContactData] | None = None) -> Partner:
+def update_partner(*, actor: Actor, partner: Partner, changes: dict, contacts: list[ContactData] | None = None) -> Partner:
     """Change some fields of a partner (and optionally replace its contacts)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -125,6 +126,6 @@ def update_partner(*, actor, partner: Partner, changes: dict, contacts: list[Con
     return partner
 
 
-def set_partner_active(*, actor, partner: Partner, active: bool) -> Partner:
+def set_partner_active(*, actor: Actor, partner: Partner, active: bool) -> Partner:
     """Deactivate (or reactivate) a partner. Partners are never hard-deleted."""
     return update_partner(actor=actor, partner=partner, changes={"active": active})

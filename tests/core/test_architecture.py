@@ -31,7 +31,7 @@ def test_a_sideways_import_breaks_the_contract(tmp_path):
     """obligations is below forums: a query module of obligations that imports forums is refused."""
     shutil.copytree(ROOT / "govtrack", tmp_path / "govtrack", ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    queries = tmp_path / "govtrack" / "obligations" / "queries.py"
+    queries = tmp_path / "govtrack" / "obligations" / "queries" / "__init__.py"
     queries.write_text(queries.read_text() + "\nfrom govtrack.forums.models import Decision  # noqa: E402\n")
     result = _lint(tmp_path)
     assert result.returncode != 0

@@ -42,7 +42,7 @@ def csv_bytes(*lines: str, header: str | None = HEADER, newline: str = "\n", bom
 
 
 def import_csv(data: bytes, **kw):
-    from govtrack.members.services import import_members
+    from govtrack.members.importer import import_members
 
     result = import_members(actor="test", source=io.BytesIO(data), today=TODAY, **kw)
     db.session.commit()

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
-from govtrack.members import services
+from govtrack.members import importer
+from govtrack.members.importer import ImportRejected
 from govtrack.members.models import Member
-from govtrack.members.services import ImportRejected
 from tests.members.conftest import HEADER, TODAY, csv_bytes, import_csv
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -30,7 +30,7 @@ def import_events() -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "member.import")))
 
 
-def rejected(data: bytes, **kw) -> services.ImportResult:
+def rejected(data: bytes, **kw) -> importer.ImportResult:
     with pytest.raises(ImportRejected) as info:
         import_csv(data, **kw)
     db.session.rollback()
@@ -201,7 +201,7 @@ def test_an_unclosed_quote_is_reported(app):
 
 
 def test_only_the_first_errors_are_listed_but_all_are_counted(app, monkeypatch):
-    monkeypatch.setattr(services, "MAX_REPORTED_ERRORS", 3)
+    monkeypatch.setattr(importer, "MAX_REPORTED_ERRORS", 3)
     result = rejected(csv_bytes(*(f"L-{i},,G,,1,0" for i in range(5))))
     assert len(result.errors) == 3 and result.error_count == 5
 
@@ -220,11 +220,11 @@ def test_a_file_source_that_is_spooled_to_disk_works(app):
 
     with tempfile.SpooledTemporaryFile(max_size=10) as fh:
         fh.write(csv_bytes("N-1,Nur,G,,1,0"))
-        result = services.import_members(actor="test", source=fh, today=TODAY)
+        result = importer.import_members(actor="test", source=fh, today=TODAY)
     db.session.commit()
     assert result.created == 1
 
 
 def test_check_import_alone_writes_nothing(app):
-    result = services.check_import(io.BytesIO(csv_bytes("O-1,Oki,G,,1,0")), today=TODAY)
+    result = importer.check_import(io.BytesIO(csv_bytes("O-1,Oki,G,,1,0")), today=TODAY)
     assert result.rows == 1 and member_count() == 0

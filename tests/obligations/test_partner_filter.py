@@ -11,7 +11,7 @@ import re
 import pytest
 
 from govtrack.extensions import db
-from govtrack.obligations import queries
+from govtrack.obligations.queries import occurrences
 from tests.obligations.conftest import dashboard_group_row, dashboard_html, dashboard_total
 
 D = dt.date
@@ -31,7 +31,7 @@ def test_the_partner_name_filter_narrows_the_dashboard_and_the_lists(
 ):
     # A narrow search lists the partners' ids; a broad one (more than NAMED_PARTNERS_LISTED
     # partners) reads through a subquery: both must select the same rows.
-    monkeypatch.setattr(queries, "NAMED_PARTNERS_LISTED", listed)
+    monkeypatch.setattr(occurrences, "NAMED_PARTNERS_LISTED", listed)
     sign_in(two_partners["manager"])
     sep = "&" if "?" in path else "?"
     html = client.get(f"{path}{sep}partner_name=syariah").get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_a_partner_id_link_still_filters_and_shows_the_partner_as_a_chip(
 
 @pytest.mark.parametrize("listed", [100, 0], ids=["ids listed", "broad search"])
 def test_the_api_lists_obligations_by_partner_name(app, api_as, two_partners, listed, monkeypatch, today):
-    monkeypatch.setattr(queries, "NAMED_PARTNERS_LISTED", listed)
+    monkeypatch.setattr(occurrences, "NAMED_PARTNERS_LISTED", listed)
     api = api_as(two_partners["manager"])
     items = api.get("/api/v1/obligations?partner_name=SYARIAH").get_json()["items"]
     assert [i["title"] for i in items] == ["Lender instalment"]

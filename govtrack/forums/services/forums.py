@@ -1,0 +1,115 @@
+"""Writes for forums and the approval policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from govtrack.agreements.models import AgreementKind
+from govtrack.audit.services import record
+from govtrack.core.actor import Actor
+from govtrack.errors import Conflict
+from govtrack.extensions import db
+from govtrack.forums import queries
+from govtrack.forums.models import (
+    DEFAULT_CODES,
+    ApprovalRule,
+    Forum,
+    ForumKind,
+    ForumVoter,
+    Threshold,
+)
+from govtrack.forums.services._common import _invalid, _shown, _values
+from govtrack.members.models import Member
+
+
+@dataclass
+class ForumData:
+    name: str
+    kind: str
+    code: str | None = None
+    all_members: bool = True
+    voter_ids: list[int] = field(default_factory=list)
+    quorum_numerator: int = 1
+    quorum_denominator: int = 2
+    quorum_strict: bool = False
+    threshold: str = Threshold.simple_majority.value
+    proxy_limit: int = 1
+
+
+def forum_snapshot(forum: Forum, voters: list[int] | None = None) -> dict:
+    return {
+        "name": forum.name, "code": forum.code, "kind": forum.kind, "all_members": forum.all_members,
+        "quorum": [forum.quorum_numerator, forum.quorum_denominator, forum.quorum_strict],
+        "threshold": forum.threshold, "proxy_limit": forum.proxy_limit, "voters": voters or [],
+    }
+
+
+def create_forum(*, actor: Actor, data: ForumData) -> Forum:
+    """Create a forum with its voting rules."""
+    errors: dict[str, list] = {}
+    name = _shown(data.name, "name", errors)
+    if data.kind not in _values(ForumKind):
+        errors["kind"] = [_l("Not a known kind of forum.")]
+    if data.threshold not in _values(Threshold):
+        errors["threshold"] = [_l("Not a known threshold.")]
+    if data.quorum_denominator < 1 or not 0 <= data.quorum_numerator <= data.quorum_denominator:
+        errors["quorum"] = [_l("The quorum is a fraction between 0 and 1, e.g. 1/2.")]
+    if data.proxy_limit < 0:
+        errors["proxy_limit"] = [_l("Must be zero or more.")]
+    if not data.all_members and not data.voter_ids:
+        errors["voters"] = [_l("Name at least one voter, or let all members vote.")]
+    code = (data.code or DEFAULT_CODES.get(data.kind, "") or "").strip().upper()
+    if not code or len(code) > 12 or not code.replace("-", "").isalnum():
+        errors["code"] = [_l("A short prefix of letters for decision numbers, e.g. RP.")]
+    if errors:
+        raise _invalid(errors)
+    if db.session.scalar(select(Forum.id).where(Forum.name == name)) is not None:
+        raise Conflict(str(_l("A forum with this name exists.")), code="duplicate",
+                       fields={"name": [str(_l("Already in use."))]})
+    if db.session.scalar(select(Forum.id).where(Forum.code == code)) is not None:
+        raise Conflict(str(_l("Another forum uses this decision prefix.")), code="duplicate",
+                       fields={"code": [str(_l("Already in use."))]})
+    voters = sorted(set(data.voter_ids)) if not data.all_members else []
+    if voters:
+        found = set(db.session.scalars(select(Member.id).where(Member.id.in_(voters))))
+        if set(voters) - found:
+            raise _invalid({"voters": [_l("No member with id %(id)s.", id=min(set(voters) - found))]})
+    forum = Forum(
+        name=name, code=code, kind=data.kind, all_members=data.all_members,
+        quorum_numerator=data.quorum_numerator, quorum_denominator=data.quorum_denominator,
+        quorum_strict=data.quorum_strict, threshold=data.threshold, proxy_limit=data.proxy_limit,
+    )
+    db.session.add(forum)
+    db.session.flush()
+    for m in voters:
+        db.session.add(ForumVoter(forum_id=forum.id, member_id=m))
+    record("forum.create", actor=actor, object_type="forum", object_id=forum.id,
+           after=forum_snapshot(forum, voters))
+    return forum
+
+
+def set_policy(*, actor: Actor, table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Replace the approval policy: for each agreement kind, the forum kinds that must approve."""
+    errors: dict[str, list] = {}
+    for kind, forum_kinds in table.items():
+        if kind not in _values(AgreementKind):
+            errors[kind] = [_l("Not a known kind of agreement.")]
+        elif not forum_kinds:
+            errors[kind] = [_l("At least one forum must approve.")]
+        elif set(forum_kinds) - _values(ForumKind):
+            errors[kind] = [_l("Not a known kind of forum.")]
+    if errors:
+        raise _invalid(errors)
+    before = queries.policy_table()
+    db.session.execute(ApprovalRule.__table__.delete().where(ApprovalRule.agreement_kind.in_(list(table))))
+    for kind, forum_kinds in table.items():
+        for fk in dict.fromkeys(forum_kinds):
+            db.session.add(ApprovalRule(agreement_kind=kind, forum_kind=fk))
+    db.session.flush()
+    after = queries.policy_table()
+    record("policy.update", actor=actor, object_type="approval_policy", object_id=None,
+           before={k: list(v) for k, v in before.items()}, after={k: list(v) for k, v in after.items()})
+    return after

@@ -1,0 +1,257 @@
+"""Writes for meetings: scheduling, opening and closing, attendance, the agenda, the minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select
+
+from govtrack.agreements.models import Agreement, Clause
+from govtrack.audit.services import record, record_anchor
+from govtrack.core.actor import Actor
+from govtrack.core.clock import utcnow
+from govtrack.errors import Conflict
+from govtrack.extensions import db
+from govtrack.forums import queries
+from govtrack.forums.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Forum,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+    Motion,
+    MotionStatus,
+    Vote,
+)
+from govtrack.forums.services._common import (
+    _deliberate,
+    _forum,
+    _invalid,
+    _lock_meeting,
+    _must_be_open,
+    _not_closed,
+    _shown,
+    _values,
+)
+
+
+def meeting_snapshot(m: Meeting) -> dict:
+    return {"forum_id": m.forum_id, "title": m.title, "starts_at": m.starts_at, "location": m.location,
+            "status": m.status}
+
+
+def create_meeting(*, actor: Actor, forum: Forum, title: str, starts_at: dt.datetime,
+                   location: str | None = None) -> Meeting:
+    """Schedule a meeting of a forum."""
+    errors: dict[str, list] = {}
+    title = _shown(title, "title", errors)
+    if errors:
+        raise _invalid(errors)
+    if starts_at is None:
+        raise _invalid({"starts_at": [_l("Required.")]})
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=dt.UTC)
+    meeting = Meeting(forum_id=forum.id, title=title, starts_at=starts_at,
+                      location=(location or "").strip() or None, status=MeetingStatus.scheduled.value,
+                      minutes_status=MinutesStatus.draft.value)
+    db.session.add(meeting)
+    db.session.flush()
+    record("meeting.create", actor=actor, object_type="meeting", object_id=meeting.id,
+           after=meeting_snapshot(meeting))
+    return meeting
+
+
+def open_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Open a scheduled meeting; the agreements on its agenda come under deliberation."""
+    meeting = _lock_meeting(meeting)
+    _not_closed(meeting)
+    if meeting.status != MeetingStatus.scheduled:
+        raise Conflict(str(_l("The meeting is already open.")), code="meeting_open")
+    meeting.status = MeetingStatus.open.value
+    meeting.opened_at = now or utcnow()
+    ids = list(db.session.scalars(select(AgendaItem.agreement_id).where(AgendaItem.meeting_id == meeting.id)))
+    ids += list(db.session.scalars(select(Motion.agreement_id).where(Motion.meeting_id == meeting.id)))
+    moved = _deliberate(actor, ids)
+    record("meeting.open", actor=actor, object_type="meeting", object_id=meeting.id,
+           before={"status": MeetingStatus.scheduled.value},
+           after={"status": meeting.status, "under_deliberation": moved})
+    return meeting
+
+
+def close_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Close an open meeting once every motion is closed. Nothing about it changes afterwards
+    except the approval of its minutes."""
+    meeting = _lock_meeting(meeting)
+    _must_be_open(meeting)
+    still_open = db.session.scalar(
+        select(func.count()).select_from(Motion)
+        .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value)
+    )
+    if still_open:
+        raise Conflict(str(_l("Close or withdraw every motion before closing the meeting.")),
+                       code="motions_open")
+    meeting.status = MeetingStatus.closed.value
+    meeting.closed_at = now or utcnow()
+    record("meeting.close", actor=actor, object_type="meeting", object_id=meeting.id,
+           before={"status": MeetingStatus.open.value}, after={"status": meeting.status})
+    record_anchor(reason="meeting.close", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+@dataclass
+class AttendanceEntry:
+    member_id: int
+    status: str
+    proxy_holder_id: int | None = None
+
+
+def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry]) -> dict[str, int]:
+    """Record attendance for the listed members (others stay as they were).
+
+    A proxy names a holder who is present and eligible, holds no more proxies than the forum's
+    limit, and is not himself represented. Only eligible voters are recorded.
+    """
+    meeting = _lock_meeting(meeting)
+    _not_closed(meeting)
+    forum = _forum(meeting)
+    errors: dict[str, list] = {}
+    seen: set[int] = set()
+    for i, e in enumerate(entries):
+        if e.status not in _values(AttendanceStatus):
+            errors[f"{i}.status"] = [_l("Must be present, absent or proxy.")]
+        if e.member_id in seen:
+            errors[f"{i}.member_id"] = [_l("Member %(id)s is listed twice.", id=e.member_id)]
+        seen.add(e.member_id)
+        if e.status == AttendanceStatus.proxy:
+            if not e.proxy_holder_id:
+                errors[f"{i}.proxy_holder_id"] = [_l("A proxy needs its holder.")]
+            elif e.proxy_holder_id == e.member_id:
+                errors[f"{i}.proxy_holder_id"] = [_l("A member cannot hold their own proxy.")]
+        elif e.proxy_holder_id:
+            errors[f"{i}.proxy_holder_id"] = [_l("Only a proxy has a holder.")]
+    if errors:
+        raise _invalid(errors)
+    involved = {e.member_id for e in entries} | {e.proxy_holder_id for e in entries if e.proxy_holder_id}
+    eligible = queries.eligible_ids(forum, involved)
+    for i, e in enumerate(entries):
+        if e.member_id not in eligible:
+            errors[f"{i}.member_id"] = [_l("Member %(id)s is not a voter of this forum (investor, inactive, "
+                                           "not on its list, or unknown).", id=e.member_id)]
+        if e.proxy_holder_id and e.proxy_holder_id not in eligible:
+            errors[f"{i}.proxy_holder_id"] = [_l("The proxy holder %(id)s is not a voter of this forum.",
+                                                 id=e.proxy_holder_id)]
+    if errors:
+        raise _invalid(errors)
+
+    existing = queries.attendance_map(meeting.id)
+    state = {m: (a.status, a.proxy_holder_id) for m, a in existing.items()}
+    for e in entries:
+        state[e.member_id] = (e.status, e.proxy_holder_id)
+    held: dict[int, int] = {}
+    for member_id, (status, holder) in state.items():
+        if status != AttendanceStatus.proxy:
+            continue
+        if state.get(holder, (None,))[0] != AttendanceStatus.present:
+            errors.setdefault("proxy_holder_id", []).append(
+                _l("The proxy holder of member %(m)s must be present in person.", m=member_id))
+        held[holder] = held.get(holder, 0) + 1
+    for holder, n in sorted(held.items()):
+        if n > forum.proxy_limit:
+            errors.setdefault("proxy_holder_id", []).append(
+                _l("Member %(h)s would hold %(n)d proxies; this forum allows %(limit)d.",
+                   h=holder, n=n, limit=forum.proxy_limit))
+    if errors:
+        raise Conflict(str(_l("The proxies break the forum's rules.")), code="proxy_rule", fields=errors)
+
+    # A member who has voted on a motion still open cannot leave: their vote would lose its basis.
+    leaving = [e.member_id for e in entries if e.status == AttendanceStatus.absent]
+    if leaving:
+        voted = db.session.scalars(
+            select(Vote.member_id).join(Motion, Motion.id == Vote.motion_id)
+            .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value,
+                   Vote.member_id.in_(leaving)).limit(1)
+        ).first()
+        if voted is not None:
+            raise Conflict(str(_l("Member %(id)s has voted on an open motion and cannot be marked absent.",
+                                  id=voted)), code="has_voted")
+
+    new_rows, changed = [], 0
+    for e in entries:
+        row = existing.get(e.member_id)
+        if row is None:
+            new_rows.append({"meeting_id": meeting.id, "member_id": e.member_id, "status": e.status,
+                             "proxy_holder_id": e.proxy_holder_id})
+        elif (row.status, row.proxy_holder_id) != (e.status, e.proxy_holder_id):
+            row.status, row.proxy_holder_id = e.status, e.proxy_holder_id
+            changed += 1
+    db.session.flush()
+    if new_rows:
+        db.session.execute(insert(Attendance), new_rows)
+    summary = {"added": len(new_rows), "changed": changed}
+    record("meeting.attendance", actor=actor, object_type="meeting", object_id=meeting.id,
+           after={**summary, "entries": [[e.member_id, e.status, e.proxy_holder_id] for e in entries]})
+    return summary
+
+
+def add_agenda_item(*, actor: Actor, meeting: Meeting, title: str, agreement_id: int | None = None,
+                    clause_ids: list[int] | None = None) -> AgendaItem:
+    """Put an item on the agenda; in an open meeting its draft agreement comes under deliberation."""
+    meeting = _lock_meeting(meeting)
+    _not_closed(meeting)
+    errors: dict[str, list] = {}
+    title = _shown(title, "title", errors)
+    clauses: list[Clause] = []
+    if agreement_id is not None and db.session.get(Agreement, agreement_id) is None:
+        errors["agreement_id"] = [_l("No agreement with id %(id)s.", id=agreement_id)]
+    elif clause_ids:
+        if agreement_id is None:
+            errors["clause_ids"] = [_l("Clauses belong to an agreement; name it.")]
+        else:
+            clauses = list(db.session.scalars(
+                select(Clause).where(Clause.id.in_(clause_ids), Clause.agreement_id == agreement_id)))
+            if len(clauses) != len(set(clause_ids)):
+                errors["clause_ids"] = [_l("A clause does not belong to this agreement.")]
+    if errors:
+        raise _invalid(errors)
+    position = (db.session.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    item = AgendaItem(meeting_id=meeting.id, position=position, title=title, agreement_id=agreement_id)
+    item.clauses = clauses
+    db.session.add(item)
+    db.session.flush()
+    moved = _deliberate(actor, [agreement_id]) if meeting.status == MeetingStatus.open else []
+    record("meeting.agenda_add", actor=actor, object_type="meeting", object_id=meeting.id,
+           after={"item": item.id, "position": position, "title": title, "agreement_id": agreement_id,
+                  "clause_ids": sorted(c.id for c in clauses), "under_deliberation": moved})
+    return item
+
+
+def set_minutes(*, actor: Actor, meeting: Meeting, text: str) -> Meeting:
+    """Draft the minutes (Markdown) while the meeting is scheduled or open."""
+    meeting = _lock_meeting(meeting)
+    _not_closed(meeting)
+    before = meeting.minutes
+    meeting.minutes = (text or "").strip() or None
+    record("meeting.minutes", actor=actor, object_type="meeting", object_id=meeting.id,
+           before={"minutes": before}, after={"minutes": meeting.minutes})
+    return meeting
+
+
+def approve_minutes(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Approve the minutes of a closed meeting; approved minutes are final."""
+    meeting = _lock_meeting(meeting)
+    if meeting.status != MeetingStatus.closed:
+        raise Conflict(str(_l("Minutes are approved after the meeting closes.")), code="meeting_not_closed")
+    if meeting.minutes_status == MinutesStatus.approved:
+        raise Conflict(str(_l("These minutes are already approved.")), code="minutes_approved")
+    if not meeting.minutes:
+        raise Conflict(str(_l("There are no minutes to approve.")), code="minutes_empty")
+    meeting.minutes_status = MinutesStatus.approved.value
+    record("meeting.minutes_approve", actor=actor, object_type="meeting", object_id=meeting.id,
+           before={"minutes_status": MinutesStatus.draft.value}, after={"minutes_status": meeting.minutes_status})
+    record_anchor(reason="meeting.minutes_approve", object_type="meeting", object_id=meeting.id)
+    return meeting

@@ -1,0 +1,375 @@
+"""Writes for motions: tabling, roll-call votes, tallies, consensus and the close that decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from govtrack.agreements.models import Agreement, Clause
+from govtrack.audit.services import record
+from govtrack.core.actor import Actor
+from govtrack.core.clock import utcnow
+from govtrack.core.labels import label
+from govtrack.errors import Conflict, NotFound
+from govtrack.extensions import db
+from govtrack.forums import queries, rules
+from govtrack.forums.models import (
+    AgendaItem,
+    AttendanceStatus,
+    Choice,
+    Effect,
+    Forum,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    MotionAmendment,
+    MotionStatus,
+    Outcome,
+    Vote,
+    VoteMethod,
+)
+from govtrack.forums.services._common import (
+    EFFECT_STATUSES,
+    _check_forum_in_policy,
+    _deliberate,
+    _forum,
+    _invalid,
+    _lock_meeting,
+    _must_be_open,
+    _not_closed,
+    _shown,
+    _values,
+)
+from govtrack.forums.services.decisions import _decide
+from govtrack.forums.services.meetings import AttendanceEntry, set_attendance
+from govtrack.members.models import Member
+from govtrack.obligations.models import Obligation
+
+
+@dataclass
+class AmendmentData:
+    clause_id: int
+    text: str
+
+
+@dataclass
+class MotionData:
+    title: str
+    text: str
+    effect: str = Effect.none.value
+    agreement_id: int | None = None
+    amendments: list[AmendmentData] = field(default_factory=list)
+    obligation_id: int | None = None
+    corrects_motion_id: int | None = None
+
+
+def motion_snapshot(m: Motion) -> dict:
+    return {
+        "meeting_id": m.meeting_id, "title": m.title, "text": m.text, "effect": m.effect,
+        "agreement_id": m.agreement_id, "obligation_id": m.obligation_id,
+        "corrects_motion_id": m.corrects_motion_id, "status": m.status, "method": m.method,
+        "outcome": m.outcome, "counts": [m.yes, m.no, m.abstain, m.present, m.eligible],
+    }
+
+
+def create_motion(*, actor: Actor, meeting: Meeting, data: MotionData) -> Motion:
+    """Table a motion at a meeting that is not closed."""
+    meeting = _lock_meeting(meeting)
+    _not_closed(meeting)
+    errors: dict[str, list] = {}
+    title, text = _shown(data.title, "title", errors), (data.text or "").strip()
+    if not text:
+        errors["text"] = [_l("Required.")]
+    if data.effect not in _values(Effect):
+        errors["effect"] = [_l("Not a known effect.")]
+    agreement = db.session.get(Agreement, data.agreement_id) if data.agreement_id else None
+    if data.agreement_id and agreement is None:
+        errors["agreement_id"] = [_l("No agreement with id %(id)s.", id=data.agreement_id)]
+    needs_agreement = data.effect in EFFECT_STATUSES
+    # A waiver acts on an obligation of the motion's own agreement, so it names that agreement too.
+    if (needs_agreement or data.effect == Effect.waive_obligation) and data.agreement_id is None:
+        errors["agreement_id"] = [_l("This effect needs the agreement it acts on.")]
+    if data.effect == Effect.waive_obligation and not data.obligation_id:
+        errors["obligation_id"] = [_l("Name the obligation to waive.")]
+    elif data.effect == Effect.waive_obligation and db.session.get(Obligation, data.obligation_id) is None:
+        errors["obligation_id"] = [_l("No obligation with id %(id)s.", id=data.obligation_id)]
+    if data.effect != Effect.waive_obligation and data.obligation_id:
+        errors["obligation_id"] = [_l("Only a waive_obligation motion names an obligation.")]
+    if data.effect == Effect.approve_with_amendments and not data.amendments:
+        errors["amendments"] = [_l("Give at least one amended clause text.")]
+    if data.effect != Effect.approve_with_amendments and data.amendments:
+        errors["amendments"] = [_l("Only an approve_with_amendments motion amends clauses.")]
+    if data.amendments and agreement is not None:
+        clause_ids = [a.clause_id for a in data.amendments]
+        found = set(db.session.scalars(
+            select(Clause.id).where(Clause.id.in_(clause_ids), Clause.agreement_id == agreement.id)))
+        if set(clause_ids) - found or len(set(clause_ids)) != len(clause_ids):
+            errors["amendments"] = [_l("Each amendment names a different clause of this agreement.")]
+        if any(not (a.text or "").strip() for a in data.amendments):
+            errors["amendments"] = [_l("An amendment needs its new text.")]
+    if data.corrects_motion_id is not None:
+        old = db.session.get(Motion, data.corrects_motion_id)
+        if old is None:
+            errors["corrects_motion_id"] = [_l("No motion with id %(id)s.", id=data.corrects_motion_id)]
+        elif old.status != MotionStatus.closed:
+            errors["corrects_motion_id"] = [_l("Only a closed motion is corrected by a new one.")]
+    if errors:
+        raise _invalid(errors)
+    if agreement is not None and needs_agreement:
+        _check_forum_in_policy(_forum(meeting), agreement)
+    _check_scope(meeting.id, agreement_id=data.agreement_id, effect=data.effect, obligation_id=data.obligation_id)
+    if agreement is not None and needs_agreement and agreement.status not in EFFECT_STATUSES[data.effect]:
+        raise Conflict(
+            str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
+                   effect=label("motion_effect", data.effect).lower(),
+                   status=label("agreement_status", agreement.status).lower())),
+            code="invalid_effect", fields={"effect": [str(_l("Not applicable now."))]},
+        )
+    motion = Motion(
+        meeting_id=meeting.id, title=title, text=text, effect=data.effect, agreement_id=data.agreement_id,
+        obligation_id=data.obligation_id, corrects_motion_id=data.corrects_motion_id,
+        status=MotionStatus.open.value,
+    )
+    motion.amendments = [MotionAmendment(clause_id=a.clause_id, text=a.text.strip()) for a in data.amendments]
+    db.session.add(motion)
+    db.session.flush()
+    moved = _deliberate(actor, [data.agreement_id]) if meeting.status == MeetingStatus.open else []
+    record("motion.create", actor=actor, object_type="motion", object_id=motion.id,
+           after={**motion_snapshot(motion), "amendments": [[a.clause_id, a.text] for a in motion.amendments],
+                  "under_deliberation": moved})
+    return motion
+
+
+def _check_scope(meeting_id: int, *, agreement_id: int | None, effect: str, obligation_id: int | None) -> None:
+    """A motion decides only what its meeting announced: a motion about an agreement needs an
+    agenda item for that agreement in the same meeting (members know in advance what will be
+    decided), and a waiver names an obligation of the motion's own agreement. Checked when the
+    motion is tabled and again when it closes."""
+    if effect == Effect.waive_obligation and obligation_id is not None:
+        owner = db.session.scalar(select(Obligation.agreement_id).where(Obligation.id == obligation_id))
+        if owner is None or owner != agreement_id:
+            message = str(_l("Obligation %(ob)s does not belong to the agreement of this motion; a motion "
+                             "waives only an obligation of its own agreement.", ob=obligation_id))
+            raise Conflict(message, code="obligation_not_of_agreement", fields={"obligation_id": [message]})
+    if agreement_id is None:
+        return
+    on_agenda = db.session.scalar(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id, AgendaItem.agreement_id == agreement_id)
+        .limit(1)
+    )
+    if on_agenda is None:
+        message = str(_l("The agreement is not on the agenda of this meeting; put it on the agenda first, so "
+                         "that members know in advance what will be decided."))
+        raise Conflict(message, code="agenda_item_required", fields={"agreement_id": [message]})
+
+
+def _still_in_scope(motion: Motion, meeting: Meeting) -> None:
+    """The scope checked when the motion was tabled, again before it closes: its agenda item may
+    have been removed (or its obligation moved) since."""
+    _check_scope(meeting.id, agreement_id=motion.agreement_id, effect=motion.effect,
+                 obligation_id=motion.obligation_id)
+
+
+def _lock_motion(motion: Motion) -> tuple[Motion, Meeting]:
+    meeting = _lock_meeting(db.session.get(Meeting, motion.meeting_id) or motion.meeting)
+    locked = db.session.scalar(
+        select(Motion).where(Motion.id == motion.id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None:
+        raise NotFound(str(_l("No such motion.")))
+    return locked, meeting
+
+
+def _motion_open(motion: Motion, meeting: Meeting) -> None:
+    _not_closed(meeting)
+    if motion.status != MotionStatus.open:
+        raise Conflict(str(_l("This motion is closed; its votes never change.")), code="motion_closed")
+    _must_be_open(meeting)
+
+
+@dataclass
+class VoteRefusal:
+    index: int
+    member_id: int
+    code: str
+    message: str
+
+
+def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tuple[int, str]]) -> list[VoteRefusal]:
+    """Why each vote would be refused (empty: all may be recorded). Five queries for any number."""
+    ids = [m for m, _ in votes]
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(list(set(ids)))))}
+    eligible = queries.eligible_ids(forum, ids)
+    attendance = queries.attendance_map(meeting.id, ids)
+    recused = queries.recused_ids(motion, ids)
+    already = set(db.session.scalars(
+        select(Vote.member_id).where(Vote.motion_id == motion.id, Vote.member_id.in_(list(set(ids))))))
+    out: list[VoteRefusal] = []
+    seen: set[int] = set()
+    for i, (member_id, choice) in enumerate(votes):
+        member = members.get(member_id)
+        if choice not in _values(Choice):
+            out.append(VoteRefusal(i, member_id, "invalid", str(_l("A vote is yes, no or abstain."))))
+        elif member is None:
+            out.append(VoteRefusal(i, member_id, "not_eligible", str(_l("No member with id %(id)s.", id=member_id))))
+        elif member.investor:
+            out.append(VoteRefusal(i, member_id, "not_eligible",
+                                   str(_l("%(name)s is an investor; investors have no vote.", name=member.name))))
+        elif member_id not in eligible:
+            out.append(VoteRefusal(i, member_id, "not_eligible",
+                                   str(_l("%(name)s is not a voter of this forum.", name=member.name))))
+        elif member_id in seen or member_id in already:
+            out.append(VoteRefusal(i, member_id, "duplicate_vote",
+                                   str(_l("%(name)s has already voted on this motion.", name=member.name))))
+        elif member_id in recused:
+            out.append(VoteRefusal(i, member_id, "recused",
+                                   str(_l("%(name)s declared an interest in a party to this agreement and is "
+                                          "recused.", name=member.name))))
+        elif attendance.get(member_id) is None or attendance[member_id].status == AttendanceStatus.absent:
+            out.append(VoteRefusal(i, member_id, "not_present",
+                                   str(_l("%(name)s is neither present nor represented by a proxy.",
+                                          name=member.name))))
+        seen.add(member_id)
+    return out
+
+
+def cast_votes(*, actor: Actor, motion: Motion, votes: list[tuple[int, str]]) -> int:
+    """Record roll-call votes, all or none: one refused vote refuses the whole request.
+
+    Who may vote: an eligible member present in person, or (through their proxy holder) one
+    represented by proxy; not an investor, not a recused member, and only once per motion.
+    """
+    motion, meeting = _lock_motion(motion)
+    _motion_open(motion, meeting)
+    if motion.method in (VoteMethod.tally, VoteMethod.consensus):
+        raise Conflict(str(_l("This motion is decided by a tally; roll-call votes cannot be mixed in.")),
+                       code="mixed_methods")
+    if not votes:
+        raise _invalid({"votes": [_l("Give at least one vote.")]})
+    forum = _forum(meeting)
+    refusals = check_votes(motion, meeting, forum, votes)
+    if refusals:
+        raise Conflict(
+            refusals[0].message if len(refusals) == 1 else str(
+                _l("%(n)d votes were refused; nothing was recorded.", n=len(refusals))),
+            code=refusals[0].code,
+            fields={f"votes.{r.index}.member_id": [r.message] for r in refusals},
+        )
+    attendance = queries.attendance_map(meeting.id, [m for m, _ in votes])
+    now = utcnow()
+    rows = [
+        {"motion_id": motion.id, "member_id": m, "choice": c, "created_at": now,
+         "cast_by_id": attendance[m].proxy_holder_id}
+        for m, c in votes
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Vote), rows)
+    except IntegrityError:
+        # The unique constraint is the last word; the lock above should make this unreachable.
+        raise Conflict(str(_l("A member has already voted on this motion.")), code="duplicate_vote") from None
+    motion.method = VoteMethod.roll_call.value
+    record("motion.votes", actor=actor, object_type="motion", object_id=motion.id,
+           after={"votes": [[m, c] for m, c in votes]})
+    return len(rows)
+
+
+def record_tally(*, actor: Actor, motion: Motion, yes: int, no: int, abstain: int) -> Motion:
+    """Record (or correct, before the close) the counts of a show of hands or a secret ballot."""
+    motion, meeting = _lock_motion(motion)
+    _motion_open(motion, meeting)
+    if motion.method in (VoteMethod.roll_call, VoteMethod.consensus):
+        raise Conflict(str(_l("This motion has roll-call votes; a tally cannot be mixed in.")),
+                       code="mixed_methods")
+    if min(yes, no, abstain) < 0:
+        raise _invalid({"tally": [_l("Counts are zero or more.")]})
+    present = queries.present_count(meeting, _forum(meeting))
+    if yes + no + abstain > present:
+        raise _invalid({"tally": [_l("%(n)d votes counted but only %(p)d present.", n=yes + no + abstain,
+                                     p=present)]})
+    before = [motion.tally_yes, motion.tally_no, motion.tally_abstain]
+    motion.tally_yes, motion.tally_no, motion.tally_abstain = yes, no, abstain
+    motion.method = VoteMethod.tally.value
+    record("motion.tally", actor=actor, object_type="motion", object_id=motion.id,
+           before={"tally": before}, after={"tally": [yes, no, abstain]})
+    return motion
+
+
+def motion_counts(motion: Motion) -> tuple[int, int, int]:
+    """The yes, no and abstain counts so far: the tally, or the roll-call votes counted."""
+    if motion.method == VoteMethod.tally:
+        return motion.tally_yes, motion.tally_no, motion.tally_abstain
+    c = queries.vote_counts([motion.id])[motion.id]
+    return c["yes"], c["no"], c["abstain"]
+
+
+def _finish(actor: Actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, no: int, abstain: int,
+            present: int, eligible: int, now: dt.datetime) -> Motion:
+    motion.status = MotionStatus.closed.value
+    motion.outcome = outcome
+    motion.yes, motion.no, motion.abstain, motion.present, motion.eligible = yes, no, abstain, present, eligible
+    motion.closed_at = now
+    db.session.flush()
+    decision = _decide(actor, motion, meeting, now) if outcome == Outcome.carried else None
+    record("motion.close", actor=actor, object_type="motion", object_id=motion.id,
+           before={"status": MotionStatus.open.value},
+           after={**motion_snapshot(motion), "decision": decision.number if decision else None})
+    return motion
+
+
+def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
+    """Close the vote: compute the outcome in integers, store the counts, decide if carried."""
+    motion, meeting = _lock_motion(motion)
+    _motion_open(motion, meeting)
+    _still_in_scope(motion, meeting)
+    forum = _forum(meeting)
+    yes, no, abstain = motion_counts(motion)
+    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    if motion.method == VoteMethod.tally and yes + no + abstain > present:
+        raise Conflict(str(_l("The tally counts more votes than members present.")), code="tally_exceeds")
+    result = rules.outcome(
+        present=present, eligible=eligible, numerator=forum.quorum_numerator,
+        denominator=forum.quorum_denominator, strict=forum.quorum_strict, threshold=forum.threshold,
+        yes=yes, no=no,
+    )
+    return _finish(actor, motion, meeting, outcome=result, yes=yes, no=no, abstain=abstain,
+                   present=present, eligible=eligible, now=now or utcnow())
+
+
+def consensus(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -> Motion:
+    """Mufakat: carried without a vote, with no objection recorded, when the meeting is quorate."""
+    motion, meeting = _lock_motion(motion)
+    _motion_open(motion, meeting)
+    _still_in_scope(motion, meeting)
+    if motion.method is not None:
+        raise Conflict(str(_l("Votes were already cast on this motion; close the vote instead.")),
+                       code="mixed_methods")
+    forum = _forum(meeting)
+    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    if not rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
+                            denominator=forum.quorum_denominator, strict=forum.quorum_strict):
+        raise Conflict(
+            str(_l("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
+                   p=present, e=eligible)), code="no_quorum")
+    motion.method = VoteMethod.consensus.value
+    return _finish(actor, motion, meeting, outcome=Outcome.carried.value, yes=0, no=0, abstain=0,
+                   present=present, eligible=eligible, now=now or utcnow())
+
+
+def record_roll_call(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
+                     votes: list[tuple[int, str]]) -> dict[str, int]:
+    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing."""
+    summary = {"attendance": 0, "votes": 0}
+    if entries:
+        changed = set_attendance(actor=actor, meeting=meeting, entries=entries)
+        summary["attendance"] = changed["added"] + changed["changed"]
+    if votes:
+        if motion is None or motion.meeting_id != meeting.id:
+            raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
+        summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+    return summary

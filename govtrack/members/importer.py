@@ -1,0 +1,262 @@
+"""The members CSV import: every line checked first (nothing written when one is bad), then
+members upserted by number in chunks, in the caller's transaction, with one audit event."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from govtrack.audit.services import record
+from govtrack.core import clock
+from govtrack.core.actor import Actor
+from govtrack.core.clock import utcnow
+from govtrack.errors import ValidationFailed
+from govtrack.extensions import db
+from govtrack.members.models import Member
+from govtrack.members.services import _PLAN, FIELDS, _Bad
+
+IMPORT_CHUNK = 1000  # rows per SELECT / upsert statement: well under every bind-parameter limit
+MAX_REPORTED_ERRORS = 1000  # a file of 280,000 bad lines is reported by its first thousand
+
+
+@dataclass
+class LineError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    error_count: int = 0  # every bad line, also past MAX_REPORTED_ERRORS
+
+    def add_error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(LineError(line, message))
+
+
+class ImportRejected(ValidationFailed):
+    """The file has bad lines; nothing was written. `result.errors` names each line."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(
+            str(_l("%(n)d line(s) of the file are not valid; nothing was imported.", n=result.error_count)),
+            fields={"file": [f"{e.line}: {e.message}" for e in result.errors[:20]]},
+        )
+        self.result = result
+
+
+class _HeaderError(Exception):
+    pass
+
+
+_HEADER_ALIASES = {"group_name": "group", "rembug": "group", "joined": "joined_on"}
+
+
+def _header(cells: list[str]) -> list[str]:
+    names = [_HEADER_ALIASES.get(n, n) for n in (c.strip().lower().replace(" ", "_") for c in cells)]
+    expected = ", ".join(FIELDS)
+    if not any(n in FIELDS for n in names):
+        raise _HeaderError(str(_l("The first line must name the columns: %(cols)s.", cols=expected)))
+    missing = [f for f in FIELDS if f not in names]
+    unknown = [n for n in names if n not in FIELDS]
+    doubled = sorted({n for n in names if n in FIELDS and names.count(n) > 1})
+    problems = []
+    if missing:
+        problems.append(str(_l("missing column(s): %(cols)s", cols=", ".join(missing))))
+    if unknown:
+        problems.append(str(_l("unknown column(s): %(cols)s", cols=", ".join(unknown))))
+    if doubled:
+        problems.append(str(_l("repeated column(s): %(cols)s", cols=", ".join(doubled))))
+    if problems:
+        raise _HeaderError(
+            str(_l("The header is not right (%(problems)s). Expected: %(cols)s.",
+                   problems="; ".join(problems), cols=expected))
+        )
+    return names
+
+
+def _records(source: IO[bytes], result: ImportResult) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(first line number, header, cells) of each non-empty record; file-level errors go to
+    `result` and end the walk. Streams: the file is never held in memory as text."""
+    source.seek(0)
+    # errors="replace": a byte that is not UTF-8 becomes U+FFFD, caught per line below, so the
+    # report names the line rather than the 8 KB block the decoder happened to be reading.
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        first = text.readline()
+        if not first.strip():
+            message = (
+                _l("The file is empty; its first line must name the columns: %(cols)s.", cols=", ".join(FIELDS))
+                if not first
+                else _l("The first line must name the columns: %(cols)s.", cols=", ".join(FIELDS))
+            )
+            result.add_error(1, str(message))
+            return
+        # Spreadsheets set to Indonesian write ';' between values.
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(itertools.chain([first], text), delimiter=delimiter, strict=True)
+        header: list[str] | None = None
+        last = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                result.add_error(reader.line_num, str(_l("Cannot read this line as CSV (%(err)s).", err=str(err))))
+                return
+            line, last = last + 1, reader.line_num
+            if header is None:
+                try:
+                    header = _header(cells)
+                except _HeaderError as err:
+                    result.add_error(line, str(err))
+                    return
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            yield line, header, cells
+    finally:
+        text.detach()  # leave `source` open for the second pass
+
+
+def _row_values(header: list[str], cells: list[str], today: dt.date) -> tuple[dict | None, str | None]:
+    if len(cells) != len(header):
+        return None, str(_l("Expected %(n)d values, found %(m)d.", n=len(header), m=len(cells)))
+    values: dict = {}
+    errors: list[str] = []
+    for name, cell in zip(header, cells, strict=True):
+        if "\ufffd" in cell:
+            return None, str(_l("Not UTF-8 text; save the file as \"CSV UTF-8\"."))
+        if "\x00" in cell:
+            return None, str(_l("A value contains a NUL character."))
+        column, cleaner = _PLAN[name]
+        try:
+            values[column] = cleaner(cell, today)
+        except _Bad as bad:
+            errors.append(f"{name}: {bad.args[0]}")
+    if errors:
+        return None, "; ".join(errors)
+    return values, None
+
+
+def check_import(source: IO[bytes], *, today: dt.date) -> ImportResult:
+    """First pass: every line checked, nothing written. Numbers repeated in the file are errors."""
+    result = ImportResult()
+    seen: dict[str, int] = {}
+    for line, header, cells in _records(source, result):
+        values, error = _row_values(header, cells, today)
+        if error is None:
+            first = seen.setdefault(values["number"], line)
+            if first != line:
+                error = str(_l("number: %(number)s is already on line %(line)d.", number=values["number"], line=first))
+        if error is not None:
+            result.add_error(line, error)
+        else:
+            result.rows += 1
+    return result
+
+
+def _dialect_upsert(rows: list[dict]) -> None:
+    table = Member.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        insert = pg_insert
+    elif dialect == "sqlite":
+        insert = sqlite_insert
+    else:  # pragma: no cover - govtrack runs on SQLite and PostgreSQL
+        raise NotImplementedError(dialect)
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.number],
+        set_={c: stmt.excluded[c] for c in ("name", "group_name", "joined_on", "active", "investor", "updated_at")},
+    )
+    db.session.execute(stmt, rows)
+
+
+_COMPARED = ("name", "group_name", "joined_on", "active", "investor")
+
+
+def _write_chunk(rows: list[dict], now: dt.datetime, result: ImportResult) -> None:
+    """One SELECT for the chunk's numbers, then one upsert of the new and changed rows."""
+    numbers = [r["number"] for r in rows]
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One array parameter rather than 1,000: the statement text stays the same for every chunk.
+        match = Member.number == any_(bindparam("numbers", numbers, type_=postgresql.ARRAY(String)))
+    else:
+        match = Member.number.in_(numbers)
+    existing = {
+        number: tuple(rest)
+        for number, *rest in db.session.execute(
+            select(Member.number, *(getattr(Member, c) for c in _COMPARED)).where(match)
+        )
+    }
+    writes = []
+    for row in rows:
+        old = existing.get(row["number"])
+        if old is None:
+            result.created += 1
+        elif old != tuple(row[c] for c in _COMPARED):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            continue
+        row["created_at"] = row["updated_at"] = now
+        writes.append(row)
+    if writes:
+        _dialect_upsert(writes)
+
+
+def import_members(
+    *, actor: Actor, source: IO[bytes], today: dt.date | None = None, chunk_size: int = IMPORT_CHUNK
+) -> ImportResult:
+    """Import a CSV (number,name,group,joined_on,active,investor) from a seekable binary file.
+
+    Every line is checked first; any bad line raises ImportRejected and nothing is written.
+    Then members are upserted by number, `chunk_size` rows per statement, in the caller's
+    transaction, with one audit event for the whole import.
+    """
+    today = today or clock.today()
+    result = check_import(source, today=today)
+    if result.error_count:
+        raise ImportRejected(result)
+    now = utcnow()
+    chunk: list[dict] = []
+    rest = ImportResult()
+    for line, header, cells in _records(source, rest):
+        values, error = _row_values(header, cells, today)
+        if error is not None:  # the file changed between the passes
+            raise ValidationFailed(str(_l("Line %(line)d changed while importing.", line=line)))
+        chunk.append(values)
+        if len(chunk) >= chunk_size:
+            _write_chunk(chunk, now, result)
+            chunk = []
+    if chunk:
+        _write_chunk(chunk, now, result)
+    db.session.expire_all()  # members loaded earlier in this session may be stale now
+    record(
+        "member.import",
+        actor=actor,
+        object_type="member",
+        object_id=None,
+        after={"rows": result.rows, "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged},
+    )
+    return result
