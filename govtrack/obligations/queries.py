@@ -32,7 +32,6 @@ from govtrack.obligations.models import (
     Occurrence,
     OccurrenceStatus,
     OwedBy,
-    Payment,
 )
 from govtrack.partners.models import Partner
 from govtrack.partners.queries import partner_ids_named
@@ -630,10 +629,6 @@ def user_choices() -> list[tuple[int, str]]:
 def partner_choices() -> list[tuple[int, str]]:
     return [(i, n) for i, n in db.session.execute(
         select(Partner.id, Partner.name).order_by(Partner.name).limit(5000))]
-
-
-def payments_of(occurrence_ids: list[int]) -> list[Payment]:
-    return list(db.session.scalars(select(Payment).where(Payment.occurrence_id.in_(occurrence_ids))))
 
 
 @dataclass(frozen=True)
