@@ -131,7 +131,7 @@ def test_an_unknown_code_is_shown_as_it_is(app):
     with app.test_request_context():
         assert label("agreement_status", "archived") == "archived"
         assert label("agreement_status", None) == ""
-        assert dict(labels.choices("visibility"))["public"] == "Public"
+        assert {c.value: c.label for c in labels.choices("visibility")}["public"] == "Public"
 
 
 # ---- pages that printed the raw code ----
