@@ -29,7 +29,7 @@ def test_openapi_document_covers_every_api_route(app, client):
 # SQLite cannot reflect expression indexes, so Alembic skips comparing members' lower(name) there (and
 # says so); on PostgreSQL they are compared.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index:UserWarning")
-def test_models_and_migrations_agree(app):
+def test_models_and_migrations_agree(app_context, app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
     assert diff == []
