@@ -38,13 +38,6 @@ class NotFound(DomainError):
     code = "not_found"
 
 
-class PermissionDenied(DomainError):
-    """The user may not do this (403)."""
-
-    status = 403
-    code = "forbidden"
-
-
 class TooLarge(DomainError):
     """An upload or body past its limit (413)."""
 

@@ -1,14 +1,22 @@
 """Fixtures: a migrated database (SQLite, or PostgreSQL when GOVTRACK_TEST_DATABASE_URL is set),
-an app per test with empty tables, clients, a sign-in helper and factories."""
+an app per test with empty tables, clients, a sign-in helper and factories.
+
+The `app` fixture pushes no app context. A test that works with the database itself (or url_for,
+the config) takes `app_context` (the factories do); every request of the test client still runs in
+its own app context, with its own `g` and database session, as a server runs it."""
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from govtrack import create_app
@@ -16,6 +24,7 @@ from govtrack.extensions import db
 
 TEST_DB_URL = os.environ.get("GOVTRACK_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+ROSTER_TODAY = dt.date(2026, 11, 27)  # the date make_member's roster checks (joined_on) are made on
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -82,15 +91,52 @@ def app_config() -> dict:
     return {}
 
 
+def _as_a_server_would(run: Callable, *args, **kwargs):
+    """Run one request (or a redirect chain) in a fresh context: Flask then pushes a new app context
+    for it (its own `g`, its own database session) even while the test holds one, as a server does.
+    What the test wrote in its own session is committed first, as another process's work would be
+    before a request could see it (on SQLite the test's open transaction would also hold the write
+    lock the request needs)."""
+    if has_app_context():
+        db.session.commit()
+    return contextvars.Context().run(run, *args, **kwargs)
+
+
+def served_as_a_server_would(app) -> Callable:
+    """`app` as a WSGI callable whose requests run as under a server (for Schemathesis, which calls
+    the WSGI app itself)."""
+
+    def wsgi(environ, start_response):
+        return _as_a_server_would(app, environ, start_response)
+
+    return wsgi
+
+
+class ServerLikeClient(FlaskClient):
+    """The test client, each request as a server runs it (see _as_a_server_would). Responses are
+    buffered, so a file a download opened is closed at once."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return _as_a_server_would(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path, app_config):
     app = create_app(_config(database_url, tmp_path, **app_config))
+    app.test_client_class = ServerLikeClient
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    """An app context for the test body, for the tests (and factories) that use the database."""
+    with app.app_context() as ctx:
+        yield ctx
 
 
 @pytest.fixture
@@ -112,7 +158,7 @@ def csrf_token(client, url: str = "/login") -> str:
 
 
 @pytest.fixture
-def make_user(app) -> Callable:
+def make_user(app_context) -> Callable:
     from govtrack.auth.services import create_user
 
     counter = {"n": 0}
@@ -132,17 +178,6 @@ def make_user(app) -> Callable:
     return make
 
 
-@pytest.fixture
-def login(client) -> Callable:
-    def do(user, password: str = PASSWORD):
-        token = csrf_token(client, "/login")
-        resp = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
-        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
-        return resp
-
-    return do
-
-
 def session_token(client) -> str:
     """The CSRF token of the client's current session (every page carries one in its language form)."""
     html = client.get("/login", follow_redirects=True).get_data(as_text=True)
@@ -152,21 +187,25 @@ def session_token(client) -> str:
 
 
 @pytest.fixture
-def sign_in(make_user, login) -> Callable:
-    """sign_in("manager") signs a fresh user of that role in on `client`; sign_in(None) stays anonymous."""
+def sign_in(client, make_user) -> Callable:
+    """sign_in("manager") signs a fresh user of that role in on `client` through the sign-in form and
+    returns them; sign_in(user) signs that user in; sign_in(None) stays anonymous. `client=` signs
+    in another test client, `password=` gives the user's password when it is not the usual one."""
 
-    def do(role: str | None):
-        if role is None:
+    def do(who, *, client=client, password: str = PASSWORD):
+        if who is None:
             return None
-        user = make_user(role)
-        login(user)
+        user = make_user(who) if isinstance(who, str) else who
+        token = csrf_token(client, "/login")
+        resp = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
         return user
 
     return do
 
 
 @pytest.fixture
-def token_for(app) -> Callable:
+def token_for(app_context) -> Callable:
     from govtrack.auth.services import issue_token
 
     def make(user) -> str:
@@ -214,7 +253,7 @@ def api_as(client, make_user, token_for) -> Callable:
 
 
 @pytest.fixture
-def make_partner(app) -> Callable:
+def make_partner(app_context) -> Callable:
     from govtrack.partners.services import PartnerData, create_partner
 
     counter = {"n": 0}
@@ -231,7 +270,7 @@ def make_partner(app) -> Callable:
 
 
 @pytest.fixture
-def make_agreement(app, make_partner) -> Callable:
+def make_agreement(app_context, make_partner) -> Callable:
     """make_agreement(kind="grant", parties=[(partner, "funder")], status="active", ...)."""
     from govtrack.agreements.models import Agreement
     from govtrack.agreements.services import AgreementData, ClauseData, PartyData, create_agreement
@@ -277,7 +316,7 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app):
+def count_queries(app_context):
     """with count_queries() as q: ...; q.count is the number of SQL statements run."""
     from contextlib import contextmanager
 
@@ -297,8 +336,6 @@ def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_
                     text: str | None = None):
     """A real carried Decision: a one-member forum meets and carries a motion by consensus (mufakat),
     the shortest honest path to a decision for tests (and seeds) that need one to point at."""
-    import datetime as dt
-
     from sqlalchemy import select
 
     from govtrack.core.clock import utcnow
@@ -329,7 +366,33 @@ def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_
 
 
 @pytest.fixture
-def make_decision(app) -> Callable:
+def make_member(app_context) -> Callable:
+    """make_member("Siti", number=, group="Rembug Melati", active=, investor=, joined_on=,
+    interests=[partner, ...]) -> a member on the roster, put there through the members service."""
+    from govtrack.members.models import Member
+    from govtrack.members.services import MemberData, create_member, declare_interest
+
+    counter = {"n": 0}
+
+    def make(name: str | None = None, *, number: str | None = None, group: str | None = "Rembug Melati",
+             interests: Iterable = (), **kw) -> Member:
+        counter["n"] += 1
+        member = create_member(
+            actor="test",
+            data=MemberData(number=number or f"M-{counter['n']:05d}", name=name or f"Anggota {counter['n']}",
+                            group=group, **kw),
+            today=ROSTER_TODAY,
+        )
+        for partner in interests:
+            declare_interest(actor="test", member=member, partner_id=partner.id)
+        db.session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def make_decision(app_context) -> Callable:
     """make_decision(agreement=None, effect="none", obligation_id=None) -> a real carried Decision."""
     counter = {"n": 0}
 

@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -49,14 +50,14 @@ class AgreementFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Title or reference"), validators=[Optional(), Length(max=200)])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status")), *choices("agreement_status")], validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=[("", _l("Any kind")), *choices("agreement_kind")], validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("Any status")), *choices("agreement_status")], validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("Any kind")), *choices("agreement_kind")], validators=[Optional()])
     # A name search, not a select of every partner (2,000 options would be most of the page); a
     # partner page links here with one partner's id.
     partner_name = StringField(_l("Partner"), validators=[Optional(), Length(max=200)])
     partner = IntegerField(_l("Partner"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     visibility = SelectField(
-        _l("Visibility"), choices=[("", _l("Any visibility")), *choices("visibility")], validators=[Optional()]
+        _l("Visibility"), choices=[SelectChoice("", _l("Any visibility")), *choices("visibility")], validators=[Optional()]
     )
 
     def filters(self) -> dict:
@@ -75,7 +76,7 @@ class PartyRowForm(Form):
 
     # No Optional(): it would stop the row check in validate_role for an empty select.
     partner_id = SelectField(_l("Partner"), choices=[])
-    role = SelectField(_l("Role"), choices=[("", "—"), *choices("party_role")])
+    role = SelectField(_l("Role"), choices=[SelectChoice("", "—"), *choices("party_role")])
 
     def is_blank(self) -> bool:
         return not self.partner_id.data and not self.role.data
@@ -101,6 +102,10 @@ class ClauseRowForm(Form):
     def validate_id(self, field) -> None:
         if field.data and parse_id(str(field.data)) is None:
             raise ValidationError(_l("Not a clause of this agreement."))
+
+
+def _partner_options(partners: list[tuple[int, str]]) -> list[SelectChoice]:
+    return [SelectChoice("", "—"), *(SelectChoice(str(i), n) for i, n in partners)]
 
 
 class AgreementForm(FlaskForm):
@@ -132,9 +137,9 @@ class AgreementForm(FlaskForm):
     def __init__(self, *args, partners: list[tuple[int, str]], agreements: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         for row in self.parties:
-            row.form.partner_id.choices = [("", "—"), *((str(i), n) for i, n in partners)]
+            row.form.partner_id.choices = _partner_options(partners)
         self._partners = partners
-        self.depends_on.choices = [(str(i), label) for i, label in agreements]
+        self.depends_on.choices = [SelectChoice(str(i), label) for i, label in agreements]
 
     def set_rows(self) -> None:
         """Enough empty rows to add parties and clauses without JavaScript."""
@@ -143,7 +148,7 @@ class AgreementForm(FlaskForm):
         while len(self.clauses.entries) < CLAUSE_ROWS or not self.clauses.entries[-1].form.is_blank():
             self.clauses.append_entry()
         for row in self.parties:
-            row.form.partner_id.choices = [("", "—"), *((str(i), n) for i, n in self._partners)]
+            row.form.partner_id.choices = _partner_options(self._partners)
 
     def validate_parties(self, field) -> None:
         if not any(not row.form.is_blank() for row in field.entries):

@@ -10,6 +10,7 @@ checks that every enum value has its label)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 # ---- partners ----
 
@@ -274,7 +275,7 @@ def labels(table: str) -> dict[str, str]:
     return {code: str(text) for code, text in TABLES[table].items()}
 
 
-def choices(table: str) -> list[tuple[str, object]]:
-    """(code, label) pairs for a form's select; the labels stay lazy so a form class built at import
+def choices(table: str) -> list[SelectChoice]:
+    """A form select's options, one per code; the labels stay lazy so a form class built at import
     shows them in each request's language."""
-    return list(TABLES[table].items())
+    return [SelectChoice(code, text) for code, text in TABLES[table].items()]

@@ -8,12 +8,13 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core.ids import parse_id
-from govtrack.core.labels import choices
+from govtrack.core.labels import AGREEMENT_KIND
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
@@ -24,7 +25,7 @@ from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, Moti
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
-AGREEMENT_KINDS = choices("agreement_kind")
+AGREEMENT_KINDS = list(AGREEMENT_KIND.items())  # (code, label): one policy row per kind
 
 
 def _meeting_or_404(meeting_id: int):
@@ -102,7 +103,7 @@ def meetings():
 @permission_required("meetings.run")
 def meeting_new():
     form = forms.MeetingForm()
-    form.forum_id.choices = queries.forum_choices()
+    form.forum_id.choices = [SelectChoice(i, n) for i, n in queries.forum_choices()]
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(

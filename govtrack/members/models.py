@@ -25,10 +25,13 @@ class Member(db.Model):
     __tablename__ = "members"
     __table_args__ = (
         Index("ix_members_group_name", "group_name", "name"),
-        Index("ix_members_name_lower", func.lower("name")),
-        # PostgreSQL only (migration 0005): trigrams, so "name contains" is an index search too.
+        Index("ix_members_name_lower", func.lower(text("name"))),
+        # PostgreSQL only (migration 0005): trigrams, so "name contains" is an index search too. The
+        # operator class goes in postgresql_ops (keyed by the expression's label), where Alembic's
+        # autogenerate can compare it.
         Index(
-            "ix_members_name_trgm", text("lower(name) gin_trgm_ops"), postgresql_using="gin"
+            "ix_members_name_trgm", func.lower(text("name")).label("name_trgm"), postgresql_using="gin",
+            postgresql_ops={"name_trgm": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
     )
 

@@ -158,10 +158,6 @@ def load_member(member_id: int) -> Member | None:
     )
 
 
-def member_by_number(number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.number == number.strip().upper()))
-
-
 def linked_users(member_ids: Iterable[int]) -> dict[int, User]:
     """The login linked to each of these members (one query for a whole page)."""
     ids = list(member_ids)
@@ -192,16 +188,6 @@ def interest_page(member_id: int, *, cursor: str | None = None, limit: int = 50)
 def get_interest(member_id: int, interest_id: int) -> MemberInterest | None:
     return db.session.scalar(
         select(MemberInterest).where(MemberInterest.id == interest_id, MemberInterest.member_id == member_id)
-    )
-
-
-def interested_member_ids(partner_ids: Iterable[int]) -> set[int]:
-    """Members who declared an interest in any of these partners (for recusal in the forums)."""
-    ids = list(partner_ids)
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(select(MemberInterest.member_id).where(MemberInterest.partner_id.in_(ids)).distinct())
     )
 
 

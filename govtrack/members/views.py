@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
@@ -66,9 +67,10 @@ def _detail(member, *, interest_form=None, link_form=None, status: int = 200):
     user = queries.linked_users([member.id]).get(member.id)
     if can(current_user, "members.edit"):
         interest_form = interest_form or InterestForm(formdata=None)
-        interest_form.partner_id.choices = partner_choices(active_only=False)
+        interest_form.partner_id.choices = [SelectChoice(i, n) for i, n in partner_choices(active_only=False)]
         link_form = link_form or LinkUserForm(formdata=None)
-        link_form.user_id.choices = [(u.id, f"{u.name} <{u.email}>") for u in queries.linkable_users(member)]
+        link_form.user_id.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>")
+                                     for u in queries.linkable_users(member)]
     return render_template(
         "members/detail.html",
         member=member,
@@ -170,7 +172,7 @@ def import_page():
 def declare_interest(member_id: int):
     member = _load(member_id)
     form = InterestForm()
-    form.partner_id.choices = partner_choices(active_only=False)
+    form.partner_id.choices = [SelectChoice(i, n) for i, n in partner_choices(active_only=False)]
     if not form.validate_on_submit():
         return _detail(member, interest_form=form, status=422)
     try:
@@ -204,7 +206,7 @@ def withdraw_interest(member_id: int, interest_id: int):
 def link_user(member_id: int):
     member = _load(member_id)
     form = LinkUserForm()
-    form.user_id.choices = [(u.id, u.name) for u in queries.linkable_users(member)]
+    form.user_id.choices = [SelectChoice(u.id, u.name) for u in queries.linkable_users(member)]
     if not form.validate_on_submit():
         return _detail(member, link_form=form, status=422)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
+from wtforms import DateField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
 from govtrack.core.dates import DateInRange
@@ -32,9 +32,9 @@ class NetworkFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("All")), *choices("partner_category_plural")]
-        self.flow.choices = [("", _l("All"))] + [(f, NETWORK_FLOW[f]) for f in FLOWS]
-        self.status.choices = [("", _l("In force")), *choices("agreement_status")]
+        self.category.choices = [SelectChoice("", _l("All")), *choices("partner_category_plural")]
+        self.flow.choices = [SelectChoice("", _l("All")), *(SelectChoice(f, NETWORK_FLOW[f]) for f in FLOWS)]
+        self.status.choices = [SelectChoice("", _l("In force")), *choices("agreement_status")]
 
 
 class WhatIfForm(FlaskForm):

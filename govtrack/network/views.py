@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from govtrack.auth.permissions import permission_required
 from govtrack.core import clock
@@ -68,9 +69,9 @@ def index():
         if impact is not None:
             failed = [a["id"] for a in impact["direct"] + impact["through_dependencies"]]
             impact = {**impact, "obligations": queries.obligations_affected(failed, clock.today())}
-    choices = [(0, "—")] + [(p["id"], p["name"]) for p in summary["largest"]]
-    if impact is not None and all(pid != impact["partner_id"] for pid, _ in choices):
-        choices.append((impact["partner_id"], impact["partner_name"]))  # found by name: keep it shown
+    choices = [SelectChoice(0, "—"), *(SelectChoice(p["id"], p["name"]) for p in summary["largest"])]
+    if impact is not None and all(c.value != impact["partner_id"] for c in choices):
+        choices.append(SelectChoice(impact["partner_id"], impact["partner_name"]))  # found by name: keep it shown
     what_if.partner_id.choices = choices
     if impact is not None:
         what_if.partner_id.data = impact["partner_id"]

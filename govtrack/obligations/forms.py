@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from govtrack.core.dates import DateInRange
@@ -15,12 +15,12 @@ from govtrack.core.money import MoneyField
 KIND_CHOICES = choices("obligation_kind")
 OWED_BY_CHOICES = choices("owed_direction")
 SCHEDULE_CHOICES = [
-    ("once", _l("Once, on the due date")),
-    ("monthly", _l("Monthly on day N")),
-    ("quarterly", _l("Quarterly on day N")),
-    ("yearly", _l("Yearly on the start date")),
-    ("weekly", _l("Weekly from the start date")),
-    ("rrule", _l("Custom RRULE (RFC 5545)")),
+    SelectChoice("once", _l("Once, on the due date")),
+    SelectChoice("monthly", _l("Monthly on day N")),
+    SelectChoice("quarterly", _l("Quarterly on day N")),
+    SelectChoice("yearly", _l("Yearly on the start date")),
+    SelectChoice("weekly", _l("Weekly from the start date")),
+    SelectChoice("rrule", _l("Custom RRULE (RFC 5545)")),
 ]
 
 

@@ -75,7 +75,10 @@ class Obligation(db.Model):
     generated_until: Mapped[dt.date | None]
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Set when a decision waived the whole obligation: no further occurrences are generated.
-    waived_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    # use_alter: this key closes the cycle obligations -> decisions -> motions -> obligations, so
+    # create_all() adds it after the three tables exist (the migrations already do); it changes
+    # nothing in an existing database.
+    waived_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", use_alter=True), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     occurrences: Mapped[list[Occurrence]] = relationship(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -250,7 +249,3 @@ def build_rule(pattern: str, starts_on: dt.date, *, day: int | None = None,
     elif count is not None:
         parts.append(f"COUNT={count}")
     return ";".join(parts)
-
-
-def last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]

@@ -152,10 +152,6 @@ def create_obligation(*, actor: Actor, data: ObligationData, today: dt.date | No
     return ob
 
 
-def _untouched(occ: Occurrence) -> bool:
-    return occ.fulfilled_on is None and not occ.waived and not (occ.paid_amount or ZERO)
-
-
 def _sync_series(ob: Obligation, *, agreement_end: dt.date | None, today: dt.date,
                  existing: list[tuple[int, dt.date, bool]]) -> tuple[int, int]:
     """Make a series' occurrences match its rule cut at the limit: add missing dates, and remove

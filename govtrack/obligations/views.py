@@ -27,6 +27,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms import SelectChoice
 
 from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
@@ -220,9 +221,9 @@ def export_csv():
 
 
 def _form_choices(form: ObligationForm) -> None:
-    form.agreement_id.choices = agreement_choices()
-    form.partner_id.choices = [(0, "—")] + queries.partner_choices()
-    form.responsible_id.choices = [(0, "—")] + queries.user_choices()
+    form.agreement_id.choices = [SelectChoice(i, t) for i, t in agreement_choices()]
+    form.partner_id.choices = [SelectChoice(0, "—"), *(SelectChoice(i, n) for i, n in queries.partner_choices())]
+    form.responsible_id.choices = [SelectChoice(0, "—"), *(SelectChoice(i, n) for i, n in queries.user_choices())]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectField, StringField, TextAreaField
+from wtforms import Form, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -24,12 +24,13 @@ class PartnerFilterForm(FlaskForm):
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     category = SelectField(
-        _l("Category"), choices=[("", _l("All categories")), *CATEGORY_CHOICES], validators=[Optional()]
+        _l("Category"), choices=[SelectChoice("", _l("All categories")), *CATEGORY_CHOICES], validators=[Optional()]
     )
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
     active = SelectField(
         _l("Status"),
-        choices=[("", _l("Active and inactive")), ("1", _l("Active")), ("0", _l("Inactive"))],
+        choices=[SelectChoice("", _l("Active and inactive")), SelectChoice("1", _l("Active")),
+                 SelectChoice("0", _l("Inactive"))],
         validators=[Optional()],
     )
 

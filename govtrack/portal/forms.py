@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SearchField, SelectField
+from wtforms import IntegerField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, NumberRange, Optional
 
 
@@ -22,5 +22,5 @@ class PublishedFilterForm(FlaskForm):
 
     def __init__(self, *args, categories, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("All categories")), *categories]
-        self.kind.choices = [("", _l("All kinds")), *kinds]
+        self.category.choices = [SelectChoice("", _l("All categories")), *categories]
+        self.kind.choices = [SelectChoice("", _l("All kinds")), *kinds]

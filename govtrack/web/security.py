@@ -77,17 +77,13 @@ def init_security(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "basic"
 
-    def _fresh_g():
-        # `g` belongs to the app context, which a request reuses when one is already pushed (tests,
-        # scripts): forget what an earlier request cached there (user, CSRF token, locale).
-        for name in list(g):
-            g.pop(name, None)
+    def _request_id():
         # The request id first of all: CSRF and rate-limit refusals happen in before_request
         # functions registered before this module's, and their answers carry the id too.
         rid = request.headers.get("X-Request-ID", "")
         g.request_id = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
 
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    app.before_request_funcs.setdefault(None, []).insert(0, _request_id)
 
     @app.before_request
     def _no_nul_bytes():

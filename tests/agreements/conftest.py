@@ -58,7 +58,7 @@ def upload_files(app) -> list[str]:
 
 
 @pytest.fixture
-def document_of(app):
+def document_of(app_context):
     """document_of(agreement) attaches a small PDF through the service and returns the Document."""
     from werkzeug.datastructures import FileStorage
 

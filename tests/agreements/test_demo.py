@@ -16,7 +16,7 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_demo_loads_on_an_empty_database(app, runner, tmp_path, client):
+def test_demo_loads_on_an_empty_database(app, app_context, runner, tmp_path, client):
     app.instance_path = str(tmp_path)  # the logins file goes to this test's instance folder
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
@@ -71,7 +71,7 @@ def test_demo_force_loads_beside_other_data_but_not_twice(app, runner, tmp_path,
     assert (count(User), count(Partner), count(Agreement), count(AuditEvent)) == before
 
 
-def test_demo_passwords_differ_between_loads(app, runner, tmp_path):
+def test_demo_passwords_differ_between_loads(app, app_context, runner, tmp_path):
     from govtrack.demo import core
 
     app.instance_path = str(tmp_path)

@@ -97,8 +97,8 @@ def test_roles_and_anonymous(api_as, make_partner):
     assert api_as("manager").get("/api/v1/partners/999999").status_code == 404
 
 
-def test_writes_need_a_token_not_a_cookie(client, make_user, login):
-    login(make_user("manager"))
+def test_writes_need_a_token_not_a_cookie(client, make_user, sign_in):
+    sign_in("manager")
     resp = client.post("/api/v1/partners", json={"name": "X", "category": "other"})
     assert resp.status_code == 401
     assert _count() == 0

@@ -122,7 +122,7 @@ def test_an_anchor_file_with_a_bad_line_is_a_clear_error(make_partner, runner, t
 # ---- where anchors are published ----
 
 @pytest.fixture
-def closed_meeting(app):
+def closed_meeting(app_context):
     from govtrack.forums import services as forums
 
     forum = forums.create_forum(actor="test", data=forums.ForumData(
@@ -178,7 +178,7 @@ def test_a_meeting_under_way_prints_the_head_now(app, client, sign_in, runner):
     assert _printed_anchor(html) == _head_anchor(runner)
 
 
-def test_verify_checks_the_anchors_kept_for_minutes(closed_meeting, make_partner, runner):
+def test_verify_checks_the_anchors_kept_for_minutes(app_context, closed_meeting, make_partner, runner):
     """An attacker who cuts the tail but forgets the kept anchors is caught without --anchor."""
     at_close = _head_anchor(runner)
     make_partner("Mitra 1")

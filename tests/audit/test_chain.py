@@ -101,11 +101,11 @@ def test_inserted_row_is_found(make_partner):
     assert not result.ok and result.first_bad == slot
 
 
-def test_audit_page_is_for_admins_and_filters(client, make_user, login, make_partner):
+def test_audit_page_is_for_admins_and_filters(client, make_user, sign_in, make_partner):
     _seed(make_partner, 2)
-    login(make_user("manager"))
+    sign_in("manager")
     assert client.get("/admin/audit/").status_code == 403
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    login(make_user("admin"))
+    sign_in("admin")
     page = client.get("/admin/audit/?object_type=partner").get_data(as_text=True)
     assert "partner.create" in page and "user.create" not in page

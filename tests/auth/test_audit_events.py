@@ -34,17 +34,17 @@ def test_sign_in_success_and_failure_are_recorded_with_the_account(client, make_
     assert ok.object_id == user.id and ok.actor_id == user.id
 
 
-def test_sign_out_is_recorded(client, make_user, login):
+def test_sign_out_is_recorded(client, make_user, sign_in):
     user = make_user("manager")
-    login(user)
+    sign_in(user)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     [event] = _events("user.sign_out")
     assert event.actor_id == user.id
 
 
-def test_a_refused_write_is_recorded(client, make_user, login, token_for):
+def test_a_refused_write_is_recorded(client, make_user, sign_in, token_for):
     member = make_user("member")
-    login(member)
+    sign_in(member)
     resp = client.post("/partners/new", data={"name": "X", "csrf_token": csrf_token(client, "/")})
     assert resp.status_code == 403
     resp = client.post("/api/v1/partners", json={"name": "X", "category": "other"},

@@ -9,7 +9,7 @@ from govtrack.extensions import db
 from tests.conftest import PASSWORD, csrf_token
 
 
-def test_cli_creates_a_user_with_a_password_from_stdin(runner, client):
+def test_cli_creates_a_user_with_a_password_from_stdin(app_context, runner, client):
     result = runner.invoke(
         args=["users", "create", "Ketua@Koperasi.test", "--name", "Ibu Ketua", "--role", "board", "--password-stdin"],
         input="a long enough passphrase\n",
@@ -22,7 +22,7 @@ def test_cli_creates_a_user_with_a_password_from_stdin(runner, client):
     assert resp.status_code == 302
 
 
-def test_cli_refuses_bad_role_short_password_and_duplicates(runner):
+def test_cli_refuses_bad_role_short_password_and_duplicates(app_context, runner):
     assert runner.invoke(args=["users", "create", "a@x.test", "--name", "A", "--role", "king"]).exit_code != 0
     short = runner.invoke(args=["users", "create", "a@x.test", "--name", "A", "--role", "member", "--password-stdin"],
                           input="short\n")
@@ -57,8 +57,8 @@ def test_no_account_has_a_default_password(runner, client):
         assert resp.status_code in (401, 422)
 
 
-def test_admin_creates_edits_and_issues_a_token(client, make_user, login):
-    login(make_user("admin"))
+def test_admin_creates_edits_and_issues_a_token(client, make_user, sign_in):
+    sign_in("admin")
     resp = client.post(
         "/admin/users/new",
         data={"email": "bendahara@koperasi.test", "name": "Pak Bendahara", "role": "manager",
@@ -73,8 +73,8 @@ def test_admin_creates_edits_and_issues_a_token(client, make_user, login):
     assert client.get("/api/v1/partners", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_admin_form_errors_name_the_field_and_write_nothing(client, make_user, login):
-    login(make_user("admin"))
+def test_admin_form_errors_name_the_field_and_write_nothing(client, make_user, sign_in):
+    sign_in("admin")
     before = db.session.scalar(select(func.count()).select_from(User))
     resp = client.post(
         "/admin/users/new",
@@ -87,9 +87,9 @@ def test_admin_form_errors_name_the_field_and_write_nothing(client, make_user, l
     assert db.session.scalar(select(func.count()).select_from(User)) == before
 
 
-def test_admin_cannot_demote_themself(client, make_user, login):
+def test_admin_cannot_demote_themself(client, make_user, sign_in):
     admin = make_user("admin")
-    login(admin)
+    sign_in(admin)
     resp = client.post(
         f"/admin/users/{admin.id}/edit",
         data={"name": admin.name, "role": "member", "active": "y", "csrf_token": csrf_token(client, f"/admin/users/{admin.id}/edit")},
@@ -99,7 +99,7 @@ def test_admin_cannot_demote_themself(client, make_user, login):
     assert admin.role == "admin"
 
 
-def test_user_pages_are_for_admins_only(client, make_user, login):
+def test_user_pages_are_for_admins_only(client, make_user, sign_in):
     target = make_user("member")
     for role in ("board", "manager", "member"):
         c = client.application.test_client()

@@ -11,10 +11,10 @@ def _post_login(client, email, password):
     return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
 
 
-def test_sign_in_and_out(client, make_user, login):
+def test_sign_in_and_out(client, make_user, sign_in):
     user = make_user("manager")
     assert client.get("/").status_code == 302
-    login(user)
+    sign_in(user)
     assert client.get("/").status_code == 200
     resp = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     assert resp.status_code == 302
@@ -40,8 +40,8 @@ def test_deactivated_user_cannot_sign_in(client, make_user):
     assert _post_login(client, user.email, PASSWORD).status_code == 401
 
 
-def test_a_copied_cookie_stops_working_after_logout(app, client, make_user, login):
-    login(make_user("manager"))
+def test_a_copied_cookie_stops_working_after_logout(app, client, make_user, sign_in):
+    sign_in("manager")
     stolen = client.get_cookie("session").value
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     thief = app.test_client()
@@ -50,10 +50,10 @@ def test_a_copied_cookie_stops_working_after_logout(app, client, make_user, logi
     assert thief.get("/api/v1/partners").status_code == 401
 
 
-def test_password_change_ends_the_other_sessions(app, client, make_user, login):
+def test_password_change_ends_the_other_sessions(app, client, make_user, sign_in):
     user = make_user("manager")
     other = app.test_client()
-    login(user)
+    sign_in(user)
     other.set_cookie("session", client.get_cookie("session").value)
     assert other.get("/").status_code == 200
     resp = client.post(
@@ -66,9 +66,9 @@ def test_password_change_ends_the_other_sessions(app, client, make_user, login):
     assert other.get("/").status_code == 302  # the copy does not
 
 
-def test_password_change_with_wrong_current_password_changes_nothing(client, make_user, login):
+def test_password_change_with_wrong_current_password_changes_nothing(client, make_user, sign_in):
     user = make_user("manager")
-    login(user)
+    sign_in(user)
     resp = client.post(
         "/account/password",
         data={"current_password": "wrong wrong wrong", "new_password": "a brand new passphrase",
@@ -80,12 +80,12 @@ def test_password_change_with_wrong_current_password_changes_nothing(client, mak
     assert _post_login(client, user.email, PASSWORD).status_code == 302
 
 
-def test_deactivation_ends_sessions_and_tokens(app, client, make_user, login, token_for):
+def test_deactivation_ends_sessions_and_tokens(app, client, make_user, sign_in, token_for):
     admin = make_user("admin")
     victim = make_user("manager")
     token = token_for(victim)
     victim_client = app.test_client()
-    login(admin)
+    sign_in(admin)
     victim_client.post("/login", data={"email": victim.email, "password": PASSWORD,
                                        "csrf_token": csrf_token(victim_client)})
     assert victim_client.get("/").status_code == 200
@@ -117,8 +117,8 @@ def test_next_parameter_cannot_redirect_off_site(client, make_user):
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
 
 
-def test_logout_without_csrf_token_is_refused(client, make_user, login):
-    login(make_user("manager"))
+def test_logout_without_csrf_token_is_refused(client, make_user, sign_in):
+    sign_in("manager")
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200
 

@@ -18,11 +18,11 @@ def _api(client, token, address="127.0.0.1"):
                       environ_base={"REMOTE_ADDR": address})
 
 
-def test_a_password_change_revokes_the_users_tokens(client, make_user, login, token_for):
+def test_a_password_change_revokes_the_users_tokens(client, make_user, sign_in, token_for):
     user = make_user("manager")
     token = token_for(user)
     assert _api(client, token).status_code == 200
-    login(user)
+    sign_in(user)
     page = client.get("/account/password").get_data(as_text=True)
     assert "revokes your API tokens" in page
     resp = client.post("/account/password", follow_redirects=True, data={
@@ -32,10 +32,10 @@ def test_a_password_change_revokes_the_users_tokens(client, make_user, login, to
     assert _api(client, token).status_code == 401
 
 
-def test_an_admin_setting_a_password_revokes_the_tokens(client, make_user, login, token_for):
+def test_an_admin_setting_a_password_revokes_the_tokens(client, make_user, sign_in, token_for):
     user = make_user("manager")
     token = token_for(user)
-    login(make_user("admin"))
+    sign_in("admin")
     resp = client.post(f"/admin/users/{user.id}/edit", data={
         "name": user.name, "role": user.role, "active": "y", "password": "a brand new passphrase",
         "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
@@ -68,20 +68,20 @@ def test_cli_token_days_edges(runner, make_user):
     assert len(db.session.scalars(select(ApiToken)).all()) == 1
 
 
-def test_the_users_page_shows_expiry_last_use_and_address(client, make_user, login, runner):
+def test_the_users_page_shows_expiry_last_use_and_address(client, make_user, sign_in, runner):
     user = make_user("manager")
     token = runner.invoke(args=["users", "token", user.email, "--days", "7"]).output.strip()
     assert _api(client, token, "192.0.2.77").status_code == 200
-    login(make_user("admin"))
+    sign_in("admin")
     page = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
     expires = (utcnow() + dt.timedelta(days=7)).date().isoformat()
     assert "Expires" in page and expires in page
     assert "Last used" in page and utcnow().date().isoformat() in page and "192.0.2.77" in page
 
 
-def test_the_admin_issues_a_token_with_an_expiry(client, make_user, login):
+def test_the_admin_issues_a_token_with_an_expiry(client, make_user, sign_in):
     user = make_user("manager")
-    login(make_user("admin"))
+    sign_in("admin")
     resp = client.post(f"/admin/users/{user.id}/token",
                        data={"days": "90", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
     assert resp.status_code == 200

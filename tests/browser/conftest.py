@@ -10,15 +10,15 @@ Fixtures, from the outside in:
                           it to approve; emptied again afterwards
   new_page     (test)     new_page(locale="en-US", axe=False, width=1280, height=900) -> a Page in a
                           fresh context; axe=True bypasses the page's CSP so axe-core can be injected
-  sign_in      (test)     sign_in(page, user) through the real login form
 Helpers: screenshot(page, name) keeps a PNG under test-artifacts/; run_axe(page) returns the
 WCAG 2.1 A/AA violations axe-core finds; seed_meeting(seed, now) adds an open meeting of the
 central forum with a motion on the draft; seed_obligation(seed, due_on) adds a report the
-cooperative owes; new_context() and sign_in_through_the_form() for module-scoped contexts.
+cooperative owes; sign_in_through_the_form(page, user) signs in through the real login form;
+new_context() for module-scoped contexts.
 
 To add a journey (a board meeting, an obligation fulfilled...), put what it needs into the
 database inside `with live_server.app.app_context():` (services, then db.session.commit()), or
-extend `Seed` below, then drive the pages with `new_page()` and `sign_in()`.
+extend `Seed` below, then drive the pages with `new_page()` and `sign_in_through_the_form()`.
 """
 
 from __future__ import annotations
@@ -317,11 +317,6 @@ def sign_in_through_the_form(page, user, password: str = PASSWORD) -> None:
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, "sign-in failed"
-
-
-@pytest.fixture
-def sign_in() -> Callable:
-    return sign_in_through_the_form
 
 
 def new_context(browser, live_server, *, locale: str = "en-US", axe: bool = False, width: int = 1280,

@@ -9,7 +9,13 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from govtrack.extensions import db
-from tests.browser.conftest import DRAFT_TITLE, ROLL, screenshot, seed_obligation
+from tests.browser.conftest import (
+    DRAFT_TITLE,
+    ROLL,
+    screenshot,
+    seed_obligation,
+    sign_in_through_the_form,
+)
 
 TODAY = dt.date(2026, 3, 14)  # the obligations pages' "today", pinned
 
@@ -36,9 +42,9 @@ def tiny_pdf(text: str) -> bytes:
     return out
 
 
-def test_a_member_finds_and_reads_a_published_agreement_in_indonesian(seed, new_page, sign_in):
+def test_a_member_finds_and_reads_a_published_agreement_in_indonesian(seed, new_page):
     page = new_page(locale="en-US")
-    sign_in(page, seed.users["member"])
+    sign_in_through_the_form(page, seed.users["member"])
     # the member chooses Bahasa Indonesia with the switcher in the header
     page.select_option("#lang-switch", "id")
     page.get_by_role("button", name="Change").click()
@@ -87,9 +93,9 @@ def test_an_anonymous_visitor_reads_a_public_agreement_and_cannot_reach_an_inter
     screenshot(page, "anonymous-cannot-reach-internal")
 
 
-def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_approved(seed, new_page, sign_in):
+def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_approved(seed, new_page):
     page = new_page()
-    sign_in(page, seed.users["board"])
+    sign_in_through_the_form(page, seed.users["board"])
     nav = page.get_by_role("navigation", name="Main")
     # schedule a meeting of the central forum
     nav.get_by_role("link", name="Meetings").click()
@@ -155,7 +161,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     screenshot(page, "board-meeting-approves-agreement")
 
 
-def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page, sign_in, monkeypatch,
+def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page, monkeypatch,
                                                                   live_server, tmp_path):
     from govtrack.core import clock
 
@@ -166,7 +172,7 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     evidence = tmp_path / "laporan-triwulan-1.pdf"
     evidence.write_bytes(tiny_pdf("Laporan penggunaan dana triwulan I"))
     page = new_page()
-    sign_in(page, seed.users["manager"])
+    sign_in_through_the_form(page, seed.users["manager"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Obligations").click()
     row = page.get_by_role("row").filter(has_text="Laporan penggunaan dana triwulan I")
     expect(row).to_contain_text("Due soon")

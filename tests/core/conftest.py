@@ -1,11 +1,9 @@
 """The forums' and obligations' fixtures, for the tests here that look at those areas' pages."""
 
 from tests.forums.conftest import (  # noqa: F401  (fixtures, used by name)
-    _fresh_g_per_request,
     close,
     make_forum,
     make_meeting,
-    make_member,
     make_motion,
     vote,
 )

@@ -96,10 +96,10 @@ def test_anonymous_visitors_reach_only_what_is_public(app, client, world):
 
 
 def test_members_reach_only_the_portal_the_network_and_their_account(
-    app, client, world, make_user, login, token_for
+    app, client, world, make_user, sign_in, token_for
 ):
     member = make_user("member")
-    login(member)
+    sign_in(member)
     token = token_for(member)
     before = _audit_count()
     for endpoint, method, url in _routes(app):
@@ -122,8 +122,8 @@ def test_members_reach_only_the_portal_the_network_and_their_account(
     assert denied > 0  # every refused write of the sweep is on the record
 
 
-def test_members_see_the_public_network_but_not_the_internal_partner(client, world, make_user, login):
-    login(make_user("member"))
+def test_members_see_the_public_network_but_not_the_internal_partner(client, world, make_user, sign_in):
+    sign_in("member")
     resp = client.get("/api/v1/network")
     assert resp.status_code == 200
     assert "Mitra Rahasia" not in resp.get_data(as_text=True)

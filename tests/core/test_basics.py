@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -25,7 +26,10 @@ def test_openapi_document_covers_every_api_route(app, client):
             assert openapi_path in documented, f"{path} missing from the OpenAPI document"
 
 
-def test_models_and_migrations_agree(app):
+# SQLite cannot reflect expression indexes, so Alembic skips comparing members' lower(name) there (and
+# says so); on PostgreSQL they are compared.
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index:UserWarning")
+def test_models_and_migrations_agree(app_context, app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
     assert diff == []

@@ -61,7 +61,7 @@ def test_only_the_changed_table_gets_a_new_token(app, make_partner, make_user):
     assert _token("users") == users
 
 
-def test_the_key_includes_the_database_token(app):
+def test_the_key_includes_the_database_token(app_context, app):
     db.session.execute(DataVersion.__table__.delete())
     db.session.add(DataVersion(name=versions.DATABASE, token="a" * 32, changed_at=versions.utcnow()))
     db.session.commit()

@@ -13,30 +13,7 @@ NOW = dt.datetime(2026, 3, 14, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def make_member(app) -> Callable:
-    from govtrack.members.models import Member
-
-    counter = {"n": 0}
-
-    def make(name: str | None = None, *, group: str = "Rembug Melati", investor: bool = False,
-             active: bool = True, interests: list | None = None):
-        counter["n"] += 1
-        member = Member(number=f"M{counter['n']:06d}", name=name or f"Anggota {counter['n']}",
-                        group_name=group, investor=investor, active=active)
-        db.session.add(member)
-        db.session.flush()
-        for partner in interests or []:
-            from govtrack.members.models import MemberInterest
-
-            db.session.add(MemberInterest(member_id=member.id, partner_id=partner.id))
-        db.session.commit()
-        return member
-
-    return make
-
-
-@pytest.fixture
-def make_members(app) -> Callable:
+def make_members(app_context) -> Callable:
     """make_members(n) -> n voting members, inserted in one go."""
     from sqlalchemy import insert, select
 
@@ -58,7 +35,7 @@ def make_members(app) -> Callable:
 
 
 @pytest.fixture
-def make_forum(app) -> Callable:
+def make_forum(app_context) -> Callable:
     from govtrack.forums.services import ForumData, create_forum
 
     counter = {"n": 0}
@@ -83,7 +60,7 @@ def make_forum(app) -> Callable:
 
 
 @pytest.fixture
-def make_meeting(app, make_forum) -> Callable:
+def make_meeting(app_context, make_forum) -> Callable:
     """make_meeting(forum=None, open=True, present=[members], absent=[], proxies={member: holder})."""
     from govtrack.forums import services
 
@@ -105,7 +82,7 @@ def make_meeting(app, make_forum) -> Callable:
 
 
 @pytest.fixture
-def make_motion(app) -> Callable:
+def make_motion(app_context) -> Callable:
     """make_motion(meeting, effect=, agreement=, ...) -> an open motion. A motion about an agreement
     needs that agreement on the meeting's agenda: unless it is there already, the secretary puts
     it there first (agenda=False leaves the agenda alone, to test that rule)."""
@@ -138,7 +115,7 @@ def make_motion(app) -> Callable:
 
 
 @pytest.fixture
-def vote(app) -> Callable:
+def vote(app_context) -> Callable:
     """vote(motion, {member: "yes", ...}) through the service, committed."""
     from govtrack.forums import services
 
@@ -150,7 +127,7 @@ def vote(app) -> Callable:
 
 
 @pytest.fixture
-def close(app) -> Callable:
+def close(app_context) -> Callable:
     from govtrack.forums import services
 
     def do(motion):
@@ -161,18 +138,3 @@ def close(app) -> Callable:
         return load_motion(m.id)
 
     return do
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """The `app` fixture keeps one app context open, so Flask reuses it (and its `g`) for every
-    test request: a CSRF token or signed-in user cached in `g` by one request leaks into the next.
-    Clear those at the start of each request, as a real server would."""
-    from flask import g
-
-    def clear():
-        for key in ("csrf_token", "_login_user"):
-            g.pop(key, None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, clear)
-    yield

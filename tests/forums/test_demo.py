@@ -26,7 +26,7 @@ def test_demo_forums_approve_agreements_and_schedule_a_meeting(app, make_agreeme
     assert verify_chain().ok
 
 
-def test_demo_forums_without_members_or_agreements(app):
+def test_demo_forums_without_members_or_agreements(app_context, app):
     from govtrack.demo import forums
 
     with app.test_request_context(method="POST"):

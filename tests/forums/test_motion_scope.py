@@ -217,9 +217,9 @@ def _post_motion(client, meeting_id: int, data: dict, lang: str):
 
 
 @pytest.mark.parametrize(("lang", "message"), [("en", NOT_ON_AGENDA_EN), ("id", NOT_ON_AGENDA_ID)])
-def test_page_refuses_a_motion_about_an_agreement_not_on_the_agenda(client, login, make_user, scene, lang,
+def test_page_refuses_a_motion_about_an_agreement_not_on_the_agenda(client, sign_in, make_user, scene, lang,
                                                                     message):
-    login(make_user("board"))
+    sign_in("board")
     meeting, unlisted = scene["meeting"], scene["unlisted"]
     resp = _post_motion(client, meeting.id, {"effect": "approve", "agreement_id": str(unlisted.id)}, lang)
     html = resp.get_data(as_text=True)
@@ -229,8 +229,8 @@ def test_page_refuses_a_motion_about_an_agreement_not_on_the_agenda(client, logi
     assert _count(Motion) == 0 and _count(Decision) == 0 and _status(unlisted.id) == "draft"
 
 
-def test_page_suggests_only_the_agreements_on_the_agenda_and_accepts_one(client, login, make_user, scene):
-    login(make_user("board"))
+def test_page_suggests_only_the_agreements_on_the_agenda_and_accepts_one(client, sign_in, make_user, scene):
+    sign_in("board")
     meeting, listed, unlisted = scene["meeting"], scene["listed"], scene["unlisted"]
     html = client.get(f"/forums/meetings/{meeting.id}/motions/new").get_data(as_text=True)
     assert "Hibah sumur" in html and "Hibah jamban" not in html
@@ -241,8 +241,8 @@ def test_page_suggests_only_the_agreements_on_the_agenda_and_accepts_one(client,
 
 
 @pytest.mark.parametrize(("lang", "message"), [("en", NOT_ITS_OBLIGATION_EN), ("id", NOT_ITS_OBLIGATION_ID)])
-def test_page_refuses_a_waiver_of_another_agreements_obligation(client, login, make_user, scene, lang, message):
-    login(make_user("board"))
+def test_page_refuses_a_waiver_of_another_agreements_obligation(client, sign_in, make_user, scene, lang, message):
+    sign_in("board")
     meeting, listed, unlisted = scene["meeting"], scene["listed"], scene["unlisted"]
     foreign = scene["obligation_of"][unlisted.id]
     resp = _post_motion(client, meeting.id, {"effect": "waive_obligation", "agreement_id": str(listed.id),
@@ -253,8 +253,8 @@ def test_page_refuses_a_waiver_of_another_agreements_obligation(client, login, m
     assert _count(Motion) == 0 and _count(Decision) == 0 and _untouched(foreign)
 
 
-def test_page_close_is_refused_when_the_agenda_item_is_gone(client, login, make_user, scene, make_motion, vote):
-    login(make_user("board"))
+def test_page_close_is_refused_when_the_agenda_item_is_gone(client, sign_in, make_user, scene, make_motion, vote):
+    sign_in("board")
     meeting, listed = scene["meeting"], scene["listed"]
     motion = make_motion(meeting, effect="approve", agreement=listed)
     vote(motion, {m: "yes" for m in scene["members"]})

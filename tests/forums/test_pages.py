@@ -19,8 +19,8 @@ def _count(model, **where) -> int:
     return db.session.scalar(stmt)
 
 
-def test_board_creates_a_forum_and_schedules_and_opens_a_meeting(client, login, make_user):
-    login(make_user("board"))
+def test_board_creates_a_forum_and_schedules_and_opens_a_meeting(client, sign_in, make_user):
+    sign_in("board")
     token = csrf_token(client, "/forums/new")
     resp = client.post("/forums/new", data={
         "csrf_token": token, "name": "Forum Rembug Pusat", "kind": "rembug_pusat", "code": "",
@@ -47,9 +47,9 @@ def test_board_creates_a_forum_and_schedules_and_opens_a_meeting(client, login, 
     assert db.session.scalar(select(Meeting.status)) == "open"
 
 
-def test_roll_call_screen_records_attendance_and_votes_in_one_submit(client, login, make_user, make_forum,
+def test_roll_call_screen_records_attendance_and_votes_in_one_submit(client, sign_in, make_user, make_forum,
                                                                     make_members, make_meeting, make_motion):
-    login(make_user("board"))
+    sign_in("board")
     members = make_members(6, group="Rembug Kenanga")
     make_members(3, group="Rembug Anggrek", prefix="C")
     meeting = make_meeting(make_forum(proxy_limit=1))
@@ -83,9 +83,9 @@ def test_roll_call_screen_records_attendance_and_votes_in_one_submit(client, log
     assert db.session.scalar(select(Attendance.status).where(Attendance.member_id == members[5].id)) == "absent"
 
 
-def test_tally_form_and_close_show_the_outcome(client, login, make_user, make_forum, make_members, make_meeting,
+def test_tally_form_and_close_show_the_outcome(client, sign_in, make_user, make_forum, make_members, make_meeting,
                                               make_motion):
-    login(make_user("board"))
+    sign_in("board")
     members = make_members(5)
     meeting = make_meeting(make_forum(), present=members)
     motion = make_motion(meeting, title="Kas desa")
@@ -102,10 +102,10 @@ def test_tally_form_and_close_show_the_outcome(client, login, make_user, make_fo
     assert "Kas desa" in client.get("/forums/decisions").get_data(as_text=True)
 
 
-def test_meeting_page_reads_as_minutes_with_few_queries(client, login, make_user, make_forum, make_members,
+def test_meeting_page_reads_as_minutes_with_few_queries(client, sign_in, make_user, make_forum, make_members,
                                                        make_member, make_meeting, make_motion, vote, close,
                                                        make_agreement, make_partner, count_queries):
-    login(make_user("board"))
+    sign_in("board")
     partner = make_partner()
     agreement = make_agreement(kind="grant", parties=[(partner, "funder")])
     members = make_members(30)
@@ -132,12 +132,12 @@ def test_meeting_page_reads_as_minutes_with_few_queries(client, login, make_user
     assert "forums-print.css" in html
 
 
-def test_a_large_meeting_links_to_its_register_and_costs_the_same_queries(client, login, make_user, make_forum,
+def test_a_large_meeting_links_to_its_register_and_costs_the_same_queries(client, sign_in, make_user, make_forum,
                                                                           make_members, make_meeting,
                                                                           count_queries):
     from govtrack.forums.views import ATTENDANCE_INLINE
 
-    login(make_user("board"))
+    sign_in("board")
     forum = make_forum()
     small_members = make_members(ATTENDANCE_INLINE, prefix="S")
     small = make_meeting(forum, present=small_members[:-1], absent=small_members[-1:])
@@ -162,11 +162,11 @@ def test_a_large_meeting_links_to_its_register_and_costs_the_same_queries(client
     # (members and anonymous visitors are refused the register: tests/core/test_authorization_sweep.py)
 
 
-def test_a_closed_meeting_cannot_be_changed_through_any_route(client, login, make_user, api_as, make_forum,
+def test_a_closed_meeting_cannot_be_changed_through_any_route(client, sign_in, make_user, api_as, make_forum,
                                                               make_members, make_meeting, make_motion, vote,
                                                               close, make_agreement):
     api = api_as("board")
-    login(make_user("board"))
+    sign_in("board")
     members = make_members(4)
     meeting = make_meeting(make_forum(), present=members[:3])
     motion = make_motion(meeting)
@@ -231,8 +231,8 @@ def test_minutes_are_approved_after_close(api_as, make_meeting):
     assert api.post(f"/api/v1/meetings/{meeting.id}/minutes/approve").status_code == 409
 
 
-def test_policy_page_is_for_admins_and_saves(client, login, make_user):
-    login(make_user("admin"))
+def test_policy_page_is_for_admins_and_saves(client, sign_in, make_user):
+    sign_in("admin")
     resp = client.get("/forums/policy")
     assert resp.status_code == 200 and "sharia" in resp.get_data(as_text=True).lower()
     from govtrack.agreements.models import AgreementKind
@@ -250,9 +250,9 @@ def test_policy_page_is_for_admins_and_saves(client, login, make_user):
     assert policy_table()["supply"] == ("rembug_pusat", "board")
 
 
-def test_page_permissions(client, login, make_user, make_meeting):
+def test_page_permissions(client, sign_in, make_user, make_meeting):
     meeting = make_meeting()
-    login(make_user("manager"))
+    sign_in("manager")
     assert client.get(f"/forums/meetings/{meeting.id}").status_code == 200
     assert client.get("/forums/decisions").status_code == 200
     assert client.get(f"/forums/meetings/{meeting.id}/roll-call").status_code == 403
@@ -261,7 +261,7 @@ def test_page_permissions(client, login, make_user, make_meeting):
 
 
 def test_decision_trail_partial(app, make_forum, make_agreement, make_members, make_meeting, make_motion, vote,
-                                close, client, login, make_user):
+                                close, client, sign_in, make_user):
     from flask import render_template
 
     from govtrack.forums.queries import decisions_for_agreement
@@ -277,11 +277,11 @@ def test_decision_trail_partial(app, make_forum, make_agreement, make_members, m
     assert "RP-2026-001" in html and "Approved the agreement" in html  # the effect's label, not its code
 
 
-def test_the_agenda_and_motion_forms_take_an_agreement_by_reference_or_number(client, login, make_user, make_forum,
+def test_the_agenda_and_motion_forms_take_an_agreement_by_reference_or_number(client, sign_in, make_user, make_forum,
                                                                               make_meeting, make_agreement):
     from govtrack.forums.models import AgendaItem
 
-    login(make_user("board"))
+    sign_in("board")
     meeting = make_meeting(make_forum(), open=False)
     draft = make_agreement("Hibah sumur", kind="grant", reference="PKS/007/2026", clauses=["Dana", "Laporan"])
     active = make_agreement("Pinjaman lama", kind="loan", status="active")

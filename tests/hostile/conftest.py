@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 
 from govtrack.extensions import db
-from tests.conftest import PASSWORD, create_decision
+from tests.conftest import create_decision
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -142,13 +142,6 @@ def world(app, make_user, make_partner, make_agreement, today) -> World:
     with app.test_request_context():
         w = build_world(make_user, make_partner, make_agreement)
     return w
-
-
-def sign_in(client, user) -> None:
-    html = client.get("/login").get_data(as_text=True)
-    token = lxml.html.fromstring(html).xpath('//input[@name="csrf_token"]/@value')[0]
-    resp = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
-    assert resp.status_code == 302, resp.status_code
 
 
 # ---- routes and forms ----

@@ -11,7 +11,7 @@ import pytest
 from govtrack.core import dates
 from govtrack.db import MAX_ID
 from govtrack.obligations import recurrence
-from tests.hostile.conftest import sign_in, table_counts
+from tests.hostile.conftest import table_counts
 
 LAST = dates.MAX_DATE.isoformat()
 FIRST = dates.MIN_DATE.isoformat()
@@ -213,8 +213,8 @@ def test_a_far_date_in_an_unknown_api_filter_is_ignored_or_a_4xx(world, api, url
     "/obligations/?due_after=0001-01-01", "/network/?as_of=9999-12-31", "/network/?as_of=0001-01-01",
     "/network/?since=9999-12-31", "/forums/decisions?from=9999-12-31", "/admin/audit?date_to=9999-12-31",
 ])
-def test_a_far_date_in_a_page_filter_is_a_4xx_or_ignored(world, client, url):
-    sign_in(client, world.admin)
+def test_a_far_date_in_a_page_filter_is_a_4xx_or_ignored(sign_in, world, client, url):
+    sign_in(world.admin)
     resp = client.get(url)
     assert resp.status_code < 500, resp.status_code
 
@@ -270,8 +270,8 @@ def _obligation_form(client, world, **overrides) -> dict:
     return data
 
 
-def test_a_hostile_rule_through_the_form_is_a_field_error(world, client):
-    sign_in(client, world.admin)
+def test_a_hostile_rule_through_the_form_is_a_field_error(sign_in, world, client):
+    sign_in(world.admin)
     before = table_counts()
     resp = client.post("/obligations/new", data=_obligation_form(
         client, world, rrule="FREQ=DAILY;COUNT=100000000;BYHOUR=1,2,3"))
@@ -280,8 +280,8 @@ def test_a_hostile_rule_through_the_form_is_a_field_error(world, client):
     assert table_counts() == before
 
 
-def test_a_far_until_through_the_rule_builder_is_a_field_error(world, client):
-    sign_in(client, world.admin)
+def test_a_far_until_through_the_rule_builder_is_a_field_error(sign_in, world, client):
+    sign_in(world.admin)
     before = table_counts()
     resp = client.post("/obligations/new", data=_obligation_form(
         client, world, schedule="monthly", day="15", until="9999-12-31", rrule=""))
@@ -290,10 +290,10 @@ def test_a_far_until_through_the_rule_builder_is_a_field_error(world, client):
     assert table_counts() == before
 
 
-def test_a_far_payment_date_through_the_form_is_a_field_error(world, client):
+def test_a_far_payment_date_through_the_form_is_a_field_error(sign_in, world, client):
     import lxml.html
 
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     url = f"/obligations/occurrences/{world.ids['occurrence_id']}/fulfil"
     token = lxml.html.fromstring(client.get(url).get_data(as_text=True)).xpath(
         '//input[@name="csrf_token"]/@value')[0]
@@ -304,10 +304,10 @@ def test_a_far_payment_date_through_the_form_is_a_field_error(world, client):
     assert table_counts() == before
 
 
-def test_a_far_meeting_start_through_the_form_is_a_field_error(world, client):
+def test_a_far_meeting_start_through_the_form_is_a_field_error(sign_in, world, client):
     import lxml.html
 
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     page = client.get("/forums/meetings/new").get_data(as_text=True)
     token = lxml.html.fromstring(page).xpath('//input[@name="csrf_token"]/@value')[0]
     before = table_counts()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from govtrack.db import MAX_ID
-from tests.hostile.conftest import parse_forms, sign_in, table_counts
+from tests.hostile.conftest import parse_forms, table_counts
 from tests.obligations.test_recurrence import RULES
 
 EXAMPLES = int(os.environ.get("BOUNDS_EXAMPLES", "25"))
@@ -91,11 +91,11 @@ def test_any_date_through_the_api_is_taken_or_refused_without_a_write(world, api
     run()
 
 
-def test_any_date_in_a_query_filter_is_answered_without_a_5xx(world, api, client):
+def test_any_date_in_a_query_filter_is_answered_without_a_5xx(sign_in, world, api, client):
     urls = ["/api/v1/obligations?due_before={}", "/api/v1/network?as_of={}", "/api/v1/network?since={}",
             "/api/v1/network/impact?partner_id=1&as_of={}", "/obligations/?due_before={}",
             "/obligations/list?due_from={}", "/network/?as_of={}", "/network/?since={}"]
-    sign_in(client, world.admin)
+    sign_in(world.admin)
 
     @SETTINGS
     @given(url=st.sampled_from(urls), value=date_text)
@@ -206,8 +206,8 @@ def _form_targets(world) -> list[tuple[str, dict, str]]:
     ]
 
 
-def test_any_date_through_the_forms_is_taken_or_refused_without_a_write(world, client):
-    sign_in(client, world.admin)
+def test_any_date_through_the_forms_is_taken_or_refused_without_a_write(sign_in, world, client):
+    sign_in(world.admin)
     targets = _form_targets(world)
     pages = {page: _form(client, page) for page, _values, _field in targets}
 
@@ -229,8 +229,8 @@ def test_any_date_through_the_forms_is_taken_or_refused_without_a_write(world, c
     run()
 
 
-def test_any_rule_through_the_form_is_taken_or_refused_without_a_write(world, client):
-    sign_in(client, world.admin)
+def test_any_rule_through_the_form_is_taken_or_refused_without_a_write(sign_in, world, client):
+    sign_in(world.admin)
     base = _form(client, "/obligations/new")
 
     @SETTINGS

@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from govtrack.obligations.views import csv_safe
-from tests.hostile.conftest import build_world, sign_in
+from tests.hostile.conftest import build_world
 
 STARTS = ("=", "+", "-", "@", "\t", "\r")
 _next = itertools.cycle(STARTS)
@@ -53,8 +53,8 @@ def test_csv_safe_keeps_ordinary_values(value):
     assert csv_safe(value) == ("" if value is None else value)
 
 
-def test_every_csv_export_neutralises_formulas(app, client, formula_world):
-    sign_in(client, formula_world.admin)
+def test_every_csv_export_neutralises_formulas(sign_in, app, client, formula_world):
+    sign_in(formula_world.admin)
     routes = csv_routes(app)
     assert {"/obligations/export.csv", "/obligations/maturity.csv"} <= set(routes), routes
     cells = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile.conftest import audit_head, sign_in, table_counts
+from tests.hostile.conftest import audit_head, table_counts
 
 
 def _token(client, url: str) -> str:
@@ -24,8 +24,8 @@ def _post(client, url: str, data: dict, page: str | None = None):
 
 
 @pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "1e999999"])
-def test_money_fields_refuse_values_that_are_not_numbers(client, world, value):
-    sign_in(client, world.admin)
+def test_money_fields_refuse_values_that_are_not_numbers(client, sign_in, world, value):
+    sign_in(world.admin)
     ids = world.ids
     resp = _post(client, "/agreements/new", {"title": "T", "kind": "grant", "visibility": "internal",
                                              "value_currency": "IDR", "value": value,
@@ -43,10 +43,10 @@ def test_money_fields_refuse_values_that_are_not_numbers(client, world, value):
 
 
 @pytest.mark.parametrize("digits", ["²", "١٢", "𝟗"])
-def test_digits_that_are_not_ascii_are_refused_not_crashed_on(client, world, digits):
+def test_digits_that_are_not_ascii_are_refused_not_crashed_on(client, sign_in, world, digits):
     """str.isdigit() is true for "²" and other Unicode digits that int() cannot read (or reads
     as a number the user never typed)."""
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     ids = world.ids
     agreement = f"/agreements/{ids['agreement_id']}/edit"
     resp = _post(client, agreement, {"title": "T", "kind": "grant", "visibility": "internal", "value_currency": "IDR",
@@ -63,8 +63,8 @@ def test_digits_that_are_not_ascii_are_refused_not_crashed_on(client, world, dig
         assert client.get(url).status_code < 500, url
 
 
-def test_numbers_past_any_column_are_refused(client, world):
-    sign_in(client, world.admin)
+def test_numbers_past_any_column_are_refused(client, sign_in, world):
+    sign_in(world.admin)
     ids = world.ids
     huge = "9" * 25
     meeting = ids["meeting_id"]
@@ -86,8 +86,8 @@ def test_numbers_past_any_column_are_refused(client, world):
         assert client.get(url).status_code < 500, url
 
 
-def test_a_huge_roll_call_search_is_cut_not_a_500(client, world):
-    sign_in(client, world.admin)
+def test_a_huge_roll_call_search_is_cut_not_a_500(client, sign_in, world):
+    sign_in(world.admin)
     url = f"/forums/meetings/{world.ids['meeting_id']}/roll-call"
     assert client.get(url, query_string={"q": "%_" * 40000, "group": "x" * 100000}).status_code == 200
     resp = _post(client, url, {"q": "a" * 60000, "group": "g" * 60000})

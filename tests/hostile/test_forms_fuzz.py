@@ -12,6 +12,7 @@ import time
 
 import hypothesis.strategies as st
 import lxml.html
+import pytest
 from flask import url_for
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import select
@@ -25,9 +26,11 @@ from tests.hostile.conftest import (
     audit_head,
     discover_forms,
     post_endpoints,
-    sign_in,
     table_counts,
 )
+
+# Long: every form of the app, many examples each (make test-fast skips it).
+pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("HOSTILE_FORM_EXAMPLES", "10"))
 # Shrinking a failure costs minutes; CI reports the first failing example, a long run shrinks it.
@@ -105,11 +108,11 @@ def to_post(values: dict, extra: dict, token: str) -> dict:
     return data
 
 
-def fresh_token(client, admin) -> str:
+def fresh_token(sign_in, client, admin) -> str:
     """Sign in again if an example signed us out, and the session's CSRF token."""
     resp = client.get("/account/password")
     if resp.status_code != 200:
-        sign_in(client, admin)
+        sign_in(admin)
         resp = client.get("/account/password")
     return lxml.html.fromstring(resp.get_data(as_text=True)).xpath('//input[@name="csrf_token"]/@value')[0]
 
@@ -130,13 +133,13 @@ def button_specs(app, ids: dict[str, int], endpoints) -> dict[str, FormSpec]:
     return out
 
 
-def fuzz_route(app, client, admin, spec: FormSpec, examples: int) -> None:
+def fuzz_route(app, client, sign_in, admin, spec: FormSpec, examples: int) -> None:
     @settings(max_examples=examples, deadline=None, database=None, phases=PHASES,
               suppress_health_check=list(HealthCheck))
     @given(form_data(spec))
     def run(drawn):
         values, extra = drawn
-        token = fresh_token(client, admin)
+        token = fresh_token(sign_in, client, admin)
         before, head, files = table_counts(), audit_head(), upload_files(app)
         resp = client.post(spec.action, data=to_post(values, extra, token),
                            content_type="multipart/form-data" if spec.multipart else None)
@@ -149,8 +152,8 @@ def fuzz_route(app, client, admin, spec: FormSpec, examples: int) -> None:
     run()
 
 
-def test_every_form_survives_random_data(app, client, world):
-    sign_in(client, world.admin)
+def test_every_form_survives_random_data(app, client, sign_in, world):
+    sign_in(world.admin)
     forms = discover_forms(app, client, world.ids)
     wanted = post_endpoints(app) - {"auth.login"}
     forms.update(button_specs(app, world.ids, BUTTONS - set(forms)))
@@ -160,7 +163,7 @@ def test_every_form_survives_random_data(app, client, world):
     for endpoint in order:
         started = time.monotonic()
         try:
-            fuzz_route(app, client, world.admin, forms[endpoint], EXAMPLES)
+            fuzz_route(app, client, sign_in, world.admin, forms[endpoint], EXAMPLES)
         except Exception as err:  # noqa: BLE001 - collect every route's failure, then report them all
             failures.append(f"{endpoint}: {err!r}"[:3000])
         print(f"{endpoint}: {time.monotonic() - started:.1f} s")

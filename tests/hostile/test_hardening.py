@@ -15,7 +15,7 @@ from itsdangerous import TimestampSigner
 from govtrack.config import load_config
 from tests.conftest import PASSWORD, csrf_token
 from tests.hostile import login_worker
-from tests.hostile.conftest import html_routes, sign_in
+from tests.hostile.conftest import html_routes
 
 SKIP = {"obligations.export_csv", "obligations.maturity_csv", "portal.atom_feed", "core.healthz",
         "agreements.download", "obligations.evidence"}
@@ -50,13 +50,13 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
-def test_every_page_has_the_security_headers_and_no_inline_code(app, client, world):
+def test_every_page_has_the_security_headers_and_no_inline_code(sign_in, app, client, world):
     anonymous = ["/login", "/published/", "/published/decisions", "/no/such/page"]
     for url in anonymous:
         resp = client.get(url)
         check_headers(url, resp)
         assert not inline_code(resp.get_data(as_text=True)), (url, inline_code(resp.get_data(as_text=True)))
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     checked = 0
     for endpoint, url in sorted(html_routes(app, world.ids).items()):
         if endpoint in SKIP:
@@ -161,8 +161,8 @@ class TestIdleTimeout:
     def app_config(self):
         return {"PERMANENT_SESSION_LIFETIME": 3600, "SESSION_ABSOLUTE_SECONDS": 86400}
 
-    def test_activity_keeps_a_session_alive_and_an_idle_hour_ends_it(self, client, make_user, login, monkeypatch):
-        login(make_user("manager"))
+    def test_activity_keeps_a_session_alive_and_an_idle_hour_ends_it(self, client, make_user, sign_in, monkeypatch):
+        sign_in("manager")
         resp = client.get("/")
         assert resp.status_code == 200
         assert "Expires=" in _session_cookie(resp)  # a permanent session: the browser drops it too
@@ -185,8 +185,8 @@ class TestAbsoluteTimeout:
     def app_config(self):
         return {"SESSION_ABSOLUTE_SECONDS": 600}
 
-    def test_activity_does_not_extend_the_absolute_limit(self, client, make_user, login):
-        login(make_user("manager"))
+    def test_activity_does_not_extend_the_absolute_limit(self, client, make_user, sign_in):
+        sign_in("manager")
         with client.session_transaction() as sess:
             sess["login_at"] -= 590
             started = sess["login_at"]

@@ -51,8 +51,8 @@ class TestAbsoluteTimeout:
     def app_config(self):
         return {"SESSION_ABSOLUTE_SECONDS": 60}
 
-    def test_a_session_older_than_the_absolute_limit_ends(self, client, make_user, login):
-        login(make_user("manager"))
+    def test_a_session_older_than_the_absolute_limit_ends(self, client, make_user, sign_in):
+        sign_in("manager")
         assert client.get("/").status_code == 200
         with client.session_transaction() as sess:
             sess["login_at"] -= 61
@@ -71,7 +71,7 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
 
 
-def test_a_nul_character_is_refused_everywhere(api_as, client, make_user, login):
+def test_a_nul_character_is_refused_everywhere(api_as, client, make_user, sign_in):
     from sqlalchemy import func, select
 
     from govtrack.extensions import db
@@ -79,7 +79,7 @@ def test_a_nul_character_is_refused_everywhere(api_as, client, make_user, login)
 
     resp = api_as("manager").post("/api/v1/partners", json={"name": "Bad\x00name", "category": "other"})
     assert resp.status_code == 422 and "name" in resp.get_json()["error"]["fields"]
-    login(make_user("manager"))
+    sign_in("manager")
     resp = client.post("/partners/new", data={"name": "Bad\x00name", "category": "other",
                                               "csrf_token": csrf_token(client, "/partners/new")})
     assert resp.status_code == 400

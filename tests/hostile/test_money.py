@@ -34,7 +34,7 @@ from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
 from govtrack.obligations.services import ObligationData, create_obligation, fulfil
 from tests.conftest import _config
-from tests.hostile.conftest import audit_head, sign_in, table_counts
+from tests.hostile.conftest import audit_head, table_counts
 
 LARGEST = "999999999999999.99"
 SHOWN = {"id": "Rp 999.999.999.999.999,99", "en": "IDR 999,999,999,999,999.99"}
@@ -202,8 +202,8 @@ def test_check_amount_gives_two_decimal_places():
 
 # ---- finding 1: a huge amount through the forms and the services; stored exactly; shown ----
 
-def test_forms_refuse_amounts_past_the_cap_and_say_so(client, money):
-    sign_in(client, money.admin)
+def test_forms_refuse_amounts_past_the_cap_and_say_so(client, sign_in, money):
+    sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in TOO_LARGE + ["1e309", "1E+1000000"]:
         resp = _post(client, "/agreements/new", _agreement_form(money, value))
@@ -216,8 +216,8 @@ def test_forms_refuse_amounts_past_the_cap_and_say_so(client, money):
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
 
 
-def test_forms_take_the_largest_amount_and_store_it_exactly(client, money):
-    sign_in(client, money.admin)
+def test_forms_take_the_largest_amount_and_store_it_exactly(client, sign_in, money):
+    sign_in(money.admin)
     assert _post(client, "/agreements/new", _agreement_form(money, LARGEST)).status_code == 302
     assert _post(client, "/obligations/new", _obligation_form(money, LARGEST)).status_code == 302
     db.session.expire_all()
@@ -225,8 +225,8 @@ def test_forms_take_the_largest_amount_and_store_it_exactly(client, money):
     assert db.session.scalar(select(Obligation.amount).where(Obligation.title == "T")) == Decimal(LARGEST)
 
 
-def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, money):
-    sign_in(client, money.admin)
+def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, sign_in, money):
+    sign_in(money.admin)
     resp = _post(client, "/obligations/new", _obligation_form(money, "١٢٣"))
     assert 'value="١٢٣"' in resp.get_data(as_text=True)
     resp = client.get(f"/agreements/{money.draft.id}/edit")
@@ -293,19 +293,19 @@ def test_format_money_shows_the_largest_amount_in_full(app, locale):
         assert format_money(Decimal(LARGEST)) == SHOWN[locale]
 
 
-def _as(client, user, locale: str) -> None:
+def _as(sign_in, client, user, locale: str) -> None:
     """Sign `user` in, reading pages in `locale` (None: anonymous, by the browser's language)."""
     if user is not None:
         user.locale = locale
         db.session.commit()
-        sign_in(client, user)
+        sign_in(user, client=client)
 
 
 MONEY_SHOWN = {"id": r"Rp \d{1,3}(\.\d{3}){5,},\d\d", "en": r"IDR \d{1,3}(,\d{3}){5,}\.\d\d"}
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_every_page_that_shows_money_renders_the_largest_amount(app, money, locale):
+def test_every_page_that_shows_money_renders_the_largest_amount(app, sign_in, money, locale):
     """Each page in each language: the largest amount in full where one amount is shown; sums (100
     overdue payments of the largest amount pass SQLite's 64-bit integers) in full too, not a 500."""
     headers = {"Accept-Language": locale}
@@ -330,13 +330,13 @@ def test_every_page_that_shows_money_renders_the_largest_amount(app, money, loca
     ]
     for user, url, expected in pages:
         client = app.test_client()
-        _as(client, user, locale)
+        _as(sign_in, client, user, locale)
         resp = client.get(url, headers=headers)
         body = resp.get_data(as_text=True)
         assert resp.status_code == 200, (url, body[:500])
         assert re.search(expected if expected is any_money else re.escape(expected), body), url
     client = app.test_client()
-    _as(client, money.admin, locale)
+    _as(sign_in, client, money.admin, locale)
     for url in ["/obligations/export.csv", "/obligations/maturity.csv"]:
         resp = client.get(url, headers=headers)
         assert resp.status_code == 200 and LARGEST in resp.get_data(as_text=True), url
@@ -411,8 +411,8 @@ def test_api_documents_the_amount(app, client):
 
 # ---- finding 3: digits that are not ASCII, and the other things that are not amounts ----
 
-def test_forms_refuse_what_is_not_an_amount_and_say_why(client, money):
-    sign_in(client, money.admin)
+def test_forms_refuse_what_is_not_an_amount_and_say_why(client, sign_in, money):
+    sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in NOT_AMOUNTS:
         resp = _post(client, "/agreements/new", _agreement_form(money, value))
@@ -473,9 +473,9 @@ def _expected(value: str) -> Decimal | None:
 
 @PROPERTY
 @given(value=amount_text)
-def test_property_forms(client, money, value):
+def test_property_forms(client, sign_in, money, value):
     if client.get("/login").status_code == 200:  # the first example signs in
-        sign_in(client, money.admin)
+        sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for url, data in [("/agreements/new", _agreement_form(money, value)),
                       ("/obligations/new", _obligation_form(money, value)),

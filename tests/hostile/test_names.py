@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 
 from govtrack.core.text import BadText, normalise_name
-from tests.hostile.conftest import audit_head, sign_in, table_counts
+from tests.hostile.conftest import audit_head, table_counts
 
 BIDI = "text-direction control"
 INVISIBLE = "no visible characters"
@@ -137,8 +137,8 @@ def test_the_roster_import_refuses_a_bad_name_by_line(client, world, token_for):
     assert table_counts() == before and audit_head() == head
 
 
-def test_the_roster_import_form_refuses_a_bad_name(client, world):
-    sign_in(client, world.admin)
+def test_the_roster_import_form_refuses_a_bad_name(client, sign_in, world):
+    sign_in(world.admin)
     roster = "number,name,group,joined_on,active,investor\nM-80001,\u2067Siti\u2069,Melati,2020-01-01,1,0\n"
     token = _token(client, "/members/import")
     before = table_counts()
@@ -195,9 +195,9 @@ def _field_errors(html: str, field: str) -> str:
 
 
 @pytest.mark.parametrize("key", ["rlo", "rli", "zwsp", "bom", "bell"])
-def test_every_form_door_refuses_a_bad_name_beside_its_field(client, world, key):
+def test_every_form_door_refuses_a_bad_name_beside_its_field(client, sign_in, world, key):
     value, reason = BAD[key]
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     for door, page, url, data, field in _form_doors(world):
         before, head = table_counts(), audit_head()
         resp = client.post(url, data={**_fill(data, value), "csrf_token": _token(client, page)})
@@ -207,8 +207,8 @@ def test_every_form_door_refuses_a_bad_name_beside_its_field(client, world, key)
         assert table_counts() == before and audit_head() == head, door
 
 
-def test_every_form_door_takes_a_good_name(client, world):
-    sign_in(client, world.admin)
+def test_every_form_door_takes_a_good_name(client, sign_in, world):
+    sign_in(world.admin)
     for door, page, url, data, _field in _form_doors(world):
         resp = client.post(url, data={**_fill(data, "Nama Baik \u00e9"), "csrf_token": _token(client, page)})
         assert resp.status_code == 302, (door, resp.status_code, resp.get_data(as_text=True)[:500])

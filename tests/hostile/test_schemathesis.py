@@ -14,6 +14,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.conftest import served_as_a_server_would
+
+# Long: many generated requests per operation and stateful walks (make test-fast skips it).
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
 
 
@@ -21,7 +26,7 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
 def api_schema(app, make_user, token_for, make_agreement):
     make_agreement("Seeded agreement", status="active", visibility="public")
     app.config["_SCHEMATHESIS_TOKEN"] = token_for(make_user("admin"))
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", served_as_a_server_would(app))
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -20,10 +20,9 @@ POLY = PDF + b"<html><script>alert(document.cookie)</script></html>\n"
 
 
 @pytest.fixture
-def staff(client, world, token_for):
-    from tests.hostile.conftest import sign_in
+def staff(sign_in, client, world, token_for):
 
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     return {"Authorization": f"Bearer {token_for(world.admin)}"}
 
 

@@ -10,7 +10,7 @@ import os
 import lxml.html
 import pytest
 
-from tests.hostile.conftest import PDF, PNG, audit_head, sign_in, table_counts
+from tests.hostile.conftest import PDF, PNG, audit_head, table_counts
 
 TEXT = b"Just a letter, not a PDF at all.\n" * 10
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>\n"
@@ -48,9 +48,9 @@ class Unchanged:
 
 
 @pytest.fixture
-def staff(client, world, token_for):
+def staff(sign_in, client, world, token_for):
     """The admin signed in on `client`, with an API token too."""
-    sign_in(client, world.admin)
+    sign_in(world.admin)
     return {"Authorization": f"Bearer {token_for(world.admin)}"}
 
 

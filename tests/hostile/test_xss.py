@@ -7,7 +7,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from tests.hostile.conftest import build_world, html_routes, sign_in
+from tests.hostile.conftest import build_world, html_routes
 
 SCRIPT = "<script>alert(1)</script>"
 PAYLOAD = f"\"'><img src=x onerror=alert(1)>{SCRIPT}<svg onload=alert(1)>{{{{7*7}}}}"
@@ -83,8 +83,8 @@ def check_html(url: str, resp) -> str:
     return doc.text_content()
 
 
-def test_payloads_in_every_shown_field_render_as_text(app, client, hostile_world):
-    sign_in(client, hostile_world.admin)
+def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, hostile_world):
+    sign_in(hostile_world.admin)
     seen = ""
     routes = html_routes(app, hostile_world.ids)
     for endpoint, url in sorted(routes.items()):
@@ -109,8 +109,8 @@ def test_payloads_in_every_shown_field_render_as_text(app, client, hostile_world
     assert "onerror=alert(1)" in seen and SCRIPT in seen and "{{7*7}}" in seen
 
 
-def test_markdown_minutes_are_sanitised(app, client, hostile_world):
-    sign_in(client, hostile_world.admin)
+def test_markdown_minutes_are_sanitised(sign_in, app, client, hostile_world):
+    sign_in(hostile_world.admin)
     resp = client.get(f"/forums/meetings/{hostile_world.ids['meeting_id']}")
     doc = lxml.html.fromstring(resp.get_data(as_text=True))
     assert not bad_markup(doc)
@@ -144,8 +144,8 @@ def test_the_atom_feed_carries_payloads_as_plain_text(app, client, hostile_world
     assert not root.xpath("//a:script|//*[local-name()='script']", namespaces=ns)
 
 
-def test_the_network_svg_keeps_names_as_text(app, client, hostile_world):
-    sign_in(client, hostile_world.admin)
+def test_the_network_svg_keeps_names_as_text(sign_in, app, client, hostile_world):
+    sign_in(hostile_world.admin)
     resp = client.get("/api/v1/network.svg?agreements=true")
     assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
     root = lxml.etree.fromstring(resp.data)

@@ -9,7 +9,7 @@ from govtrack.extensions import db
 from govtrack.members.models import Member, MemberInterest
 
 
-def test_demo_roster_alone(app):
+def test_demo_roster_alone(app_context, app):
     ctx: dict = {}
     demo.load(ctx)
     db.session.commit()
@@ -34,7 +34,7 @@ def test_demo_links_the_member_login_and_declares_interests(app, make_user, make
     assert db.session.scalar(select(func.count()).select_from(MemberInterest)) == 2
 
 
-def test_flask_demo_load_runs_the_roster_loader_outside_any_request(runner):
+def test_flask_demo_load_runs_the_roster_loader_outside_any_request(app_context, runner):
     # No request context: messages must not be translated eagerly on the success path.
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output

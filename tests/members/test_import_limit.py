@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from govtrack.extensions import db
 from govtrack.members.models import Member
+from tests.conftest import csrf_token
 from tests.members.conftest import csv_bytes
-from tests.members.conftest import form_token as csrf_token
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def big_file() -> bytes:
     return data
 
 
-def test_the_import_page_takes_a_file_past_the_document_limit(client, make_user, login):
-    login(make_user("board"))
+def test_the_import_page_takes_a_file_past_the_document_limit(client, make_user, sign_in):
+    sign_in("board")
     token = csrf_token(client, "/members/import")
     resp = client.post(
         "/members/import",
@@ -46,8 +46,8 @@ def test_the_api_takes_a_body_past_the_document_limit_but_not_past_its_own(api_a
     assert resp.get_json()["error"]["code"] == "too_large"
 
 
-def test_other_pages_keep_the_document_limit(client, make_user, login):
-    login(make_user("board"))
+def test_other_pages_keep_the_document_limit(client, make_user, sign_in):
+    sign_in("board")
     token = csrf_token(client, "/members/new")
     resp = client.post("/members/new", data={"csrf_token": token, "number": "X-1", "name": "x" * (2 * 1024 * 1024)})
     assert resp.status_code == 413

@@ -10,14 +10,8 @@ from govtrack.audit.models import AuditEvent
 from govtrack.auth.models import User
 from govtrack.extensions import db
 from govtrack.members.models import Member, MemberInterest
+from tests.conftest import csrf_token
 from tests.members.conftest import csv_bytes
-from tests.members.conftest import form_token as csrf_token
-
-
-def signed_in(make_user, login, role: str):
-    user = make_user(role)
-    login(user)
-    return user
 
 
 def test_anonymous_is_sent_to_sign_in(client):
@@ -25,17 +19,17 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
-def test_a_member_login_cannot_read_the_roster(client, make_user, login, make_member):
+def test_a_member_login_cannot_read_the_roster(client, make_user, sign_in, make_member):
     member = make_member()
-    signed_in(make_user, login, "member")
+    sign_in("member")
     assert client.get("/members/").status_code == 403
     assert client.get(f"/members/{member.id}").status_code == 403
     assert client.get("/members/import").status_code == 403
 
 
-def test_a_manager_reads_but_does_not_edit(client, make_user, login, make_member):
+def test_a_manager_reads_but_does_not_edit(client, make_user, sign_in, make_member):
     member = make_member("Siti Aminah")
-    signed_in(make_user, login, "manager")
+    sign_in("manager")
     html = client.get("/members/").get_data(as_text=True)
     assert "Siti Aminah" in html and "/members/new" not in html and "/members/import" not in html
     detail = client.get(f"/members/{member.id}").get_data(as_text=True)
@@ -44,11 +38,11 @@ def test_a_manager_reads_but_does_not_edit(client, make_user, login, make_member
     assert client.get(f"/members/{member.id}/edit").status_code == 403
 
 
-def test_search_page_finds_and_pages(client, make_user, login, make_member):
+def test_search_page_finds_and_pages(client, make_user, sign_in, make_member):
     for i in range(55):
         make_member(f"Anggota {i:02d}", number=f"P-{i:03d}", group="Rembug Melati")
     make_member("Siti Aminah", number="S-1", group="Rembug Kenanga")
-    signed_in(make_user, login, "board")
+    sign_in("board")
     html = client.get("/members/?q=siti").get_data(as_text=True)
     assert "Siti Aminah" in html and "Anggota 01" not in html
     first = client.get("/members/?group=Rembug+Melati").get_data(as_text=True)
@@ -60,8 +54,8 @@ def test_search_page_finds_and_pages(client, make_user, login, make_member):
     assert client.get("/members/?cursor=garbage").status_code == 400
 
 
-def test_the_list_page_costs_a_fixed_number_of_queries(client, make_user, login, make_member, count_queries):
-    signed_in(make_user, login, "board")
+def test_the_list_page_costs_a_fixed_number_of_queries(client, make_user, sign_in, make_member, count_queries):
+    sign_in("board")
     for i in range(3):
         make_member(number=f"C-{i}")
     with count_queries() as few:
@@ -73,8 +67,8 @@ def test_the_list_page_costs_a_fixed_number_of_queries(client, make_user, login,
     assert many.count == few.count
 
 
-def test_create_and_edit_through_the_forms(client, make_user, login):
-    signed_in(make_user, login, "board")
+def test_create_and_edit_through_the_forms(client, make_user, sign_in):
+    sign_in("board")
     token = csrf_token(client, "/members/new")
     resp = client.post(
         "/members/new",
@@ -97,9 +91,9 @@ def test_create_and_edit_through_the_forms(client, make_user, login):
     assert (member.group_name, member.active, member.investor) == ("Rembug Mawar", False, True)
 
 
-def test_form_errors_are_shown(client, make_user, login, make_member):
+def test_form_errors_are_shown(client, make_user, sign_in, make_member):
     make_member(number="KSP-1")
-    signed_in(make_user, login, "board")
+    sign_in("board")
     token = csrf_token(client, "/members/new")
     resp = client.post("/members/new", data={"csrf_token": token, "number": "ksp-1", "name": "Dup"})
     assert resp.status_code == 409 and "Already in use." in resp.get_data(as_text=True)
@@ -110,14 +104,14 @@ def test_form_errors_are_shown(client, make_user, login, make_member):
     assert db.session.scalar(select(func.count()).select_from(Member)) == 1
 
 
-def test_forms_refuse_a_post_without_the_csrf_token(client, make_user, login, make_member, make_partner):
+def test_forms_refuse_a_post_without_the_csrf_token(client, make_user, sign_in, make_member, make_partner):
     from govtrack.members.services import declare_interest
 
     member, partner = make_member(), make_partner()
     interest = declare_interest(actor="test", member=member, partner_id=make_partner().id)
     db.session.commit()
     other = make_user("member")
-    signed_in(make_user, login, "admin")
+    sign_in("admin")
     posts = {
         f"/members/{member.id}/interests/{interest.id}/withdraw": {},
         "/members/new": {"number": "Z-1", "name": "Zaki"},
@@ -134,8 +128,8 @@ def test_forms_refuse_a_post_without_the_csrf_token(client, make_user, login, ma
     assert db.session.get(User, other.id).member_id is None
 
 
-def test_import_page_imports_a_good_file(client, make_user, login):
-    signed_in(make_user, login, "board")
+def test_import_page_imports_a_good_file(client, make_user, sign_in):
+    sign_in("board")
     token = csrf_token(client, "/members/import")
     resp = client.post(
         "/members/import",
@@ -147,8 +141,8 @@ def test_import_page_imports_a_good_file(client, make_user, login):
     assert db.session.scalar(select(func.count()).select_from(Member)) == 2
 
 
-def test_import_page_lists_each_bad_line_and_writes_nothing(client, make_user, login):
-    signed_in(make_user, login, "board")
+def test_import_page_lists_each_bad_line_and_writes_nothing(client, make_user, sign_in):
+    sign_in("board")
     token = csrf_token(client, "/members/import")
     data = csv_bytes("J-1,Joko,G,,1,0", "J-2,,G,,1,0", "J-3,Jaya,G,,1,0", "J-4,Juli,G,31-12-2020,1,0")
     resp = client.post(
@@ -164,16 +158,16 @@ def test_import_page_lists_each_bad_line_and_writes_nothing(client, make_user, l
     assert db.session.scalar(select(func.count()).select_from(Member)) == 0
 
 
-def test_import_page_needs_a_file(client, make_user, login):
-    signed_in(make_user, login, "board")
+def test_import_page_needs_a_file(client, make_user, sign_in):
+    sign_in("board")
     resp = client.post("/members/import", data={"csrf_token": csrf_token(client, "/members/import")})
     assert resp.status_code == 422 and "Choose a file." in resp.get_data(as_text=True)
 
 
-def test_interests_on_the_member_page(client, make_user, login, make_member, make_partner):
+def test_interests_on_the_member_page(client, make_user, sign_in, make_member, make_partner):
     member = make_member("Lina")
     partner = make_partner("CV Air Bersih", category="construction_partner")
-    signed_in(make_user, login, "board")
+    sign_in("board")
     url = f"/members/{member.id}"
     token = csrf_token(client, url)
     resp = client.post(f"{url}/interests", data={"csrf_token": token, "partner_id": partner.id, "note": "Owner's cousin"})
@@ -182,19 +176,19 @@ def test_interests_on_the_member_page(client, make_user, login, make_member, mak
     assert "CV Air Bersih" in html and "Owner&#39;s cousin" in html
     again = client.post(f"{url}/interests", data={"csrf_token": token, "partner_id": partner.id})
     assert again.status_code == 409 and "already declared" in again.get_data(as_text=True)
-    interest = db.session.scalar(select(MemberInterest))
-    resp = client.post(f"{url}/interests/{interest.id}/withdraw", data={"csrf_token": token})
+    interest_id = db.session.scalar(select(MemberInterest.id))
+    resp = client.post(f"{url}/interests/{interest_id}/withdraw", data={"csrf_token": token})
     assert resp.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(MemberInterest)) == 0
-    assert client.post(f"{url}/interests/{interest.id}/withdraw", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"{url}/interests/{interest_id}/withdraw", data={"csrf_token": token}).status_code == 404
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"member.interest_declare", "member.interest_withdraw"} <= actions
 
 
-def test_linking_a_login_on_the_member_page(client, make_user, login, make_member):
+def test_linking_a_login_on_the_member_page(client, make_user, sign_in, make_member):
     member = make_member("Maya")
     maya = make_user("member", name="Maya Login")
-    signed_in(make_user, login, "admin")
+    sign_in("admin")
     url = f"/members/{member.id}"
     html = client.get(url).get_data(as_text=True)
     assert "Maya Login" in html  # offered in the link form
@@ -207,11 +201,11 @@ def test_linking_a_login_on_the_member_page(client, make_user, login, make_membe
     assert db.session.get(User, maya.id).member_id is None
 
 
-def test_the_detail_page_costs_a_fixed_number_of_queries(client, make_user, login, make_member, make_partner, count_queries):
+def test_the_detail_page_costs_a_fixed_number_of_queries(client, make_user, sign_in, make_member, make_partner, count_queries):
     from govtrack.members.services import declare_interest
 
     member = make_member()
-    signed_in(make_user, login, "board")
+    sign_in("board")
     declare_interest(actor="test", member=member, partner_id=make_partner().id)
     db.session.commit()
     with count_queries() as one:
@@ -224,7 +218,7 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(client, make_user, logi
     assert six.count == one.count
 
 
-def test_unknown_member_pages_are_404(client, make_user, login):
-    signed_in(make_user, login, "board")
+def test_unknown_member_pages_are_404(client, make_user, sign_in):
+    sign_in("board")
     assert client.get("/members/424242").status_code == 404
     assert client.get("/members/424242/edit").status_code == 404

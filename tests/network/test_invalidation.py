@@ -54,9 +54,9 @@ def test_every_table_the_network_reads_is_a_tracked_table():
     assert set(queries.TABLES) <= versions._TRACKED
 
 
-def test_an_agreement_that_ends_leaves_the_cached_answers(api_as, client, login, make_user, scenario):
+def test_an_agreement_that_ends_leaves_the_cached_answers(api_as, client, sign_in, make_user, scenario):
     api = api_as("manager")
-    login(make_user("board"))
+    sign_in("board")
     before = api.get(f"/api/v1/network?{Q}").get_json()
     assert "Dana Sanitasi" in node_names(before) and before["metrics"]["totals"]["agreements"] == 5
     assert "Dana Sanitasi" in page(client)
@@ -69,9 +69,9 @@ def test_an_agreement_that_ends_leaves_the_cached_answers(api_as, client, login,
     assert "Dana Sanitasi" not in page(client)
 
 
-def test_a_renamed_partner_is_renamed_in_every_cached_answer(api_as, client, login, make_user, scenario):
+def test_a_renamed_partner_is_renamed_in_every_cached_answer(api_as, client, sign_in, make_user, scenario):
     api = api_as("manager")
-    login(make_user("manager"))
+    sign_in("manager")
     assert "Yayasan Air Bersih" in page(client)
     api.get(f"/api/v1/network?{Q}")
     api.get(f"/api/v1/network/impact?{Q}&partner_id={scenario['big'].id}")
@@ -84,13 +84,13 @@ def test_a_renamed_partner_is_renamed_in_every_cached_answer(api_as, client, log
     assert "Yayasan Air Jernih" in api.get(f"/api/v1/network.svg?{Q}").get_data(as_text=True)
 
 
-def test_a_new_party_and_value_change_the_cached_answers(api_as, client, login, make_user, make_partner,
+def test_a_new_party_and_value_change_the_cached_answers(api_as, client, sign_in, make_user, make_partner,
                                                           make_agreement):
     # Terms change only while draft: the draft network (?status=draft) shows them.
     first, second = make_partner("Koperasi Satu"), make_partner("Koperasi Dua")
     draft = make_agreement("Draft grant", parties=[(first, "funder")], value_amount=Decimal("100"))
     api = api_as("manager")
-    login(make_user("manager"))
+    sign_in("manager")
     query = f"{Q}&status=draft"
     body = api.get(f"/api/v1/network?{query}").get_json()
     assert node_names(body) == {"Koperasi Satu"} and body["metrics"]["totals"]["value"] == "100.00"
@@ -175,10 +175,10 @@ def _warm_queries(count_queries, get) -> int:
 
 
 @pytest.mark.parametrize("url", ["/network/", "/api/v1/network", "/api/v1/network.png"])
-def test_a_warm_request_reads_the_same_whatever_the_size(client, login, api_as, make_user, make_partner,
+def test_a_warm_request_reads_the_same_whatever_the_size(client, sign_in, api_as, make_user, make_partner,
                                                         make_agreement, count_queries, monkeypatch, url):
     manager = make_user("manager")
-    login(manager)
+    sign_in(manager)
     api = api_as(manager)
     get = (lambda: client.get(f"{url}?{Q}")) if url == "/network/" else (lambda: api.get(f"{url}?{Q}"))
     make_agreement("one", parties=[(make_partner(), "funder")], status="active", clauses=["x"])
@@ -197,14 +197,14 @@ def test_a_warm_request_reads_the_same_whatever_the_size(client, login, api_as, 
     assert len(loads) <= 2  # ... and never again while nothing changes
 
 
-def test_the_what_if_picker_offers_the_largest_and_finds_the_rest_by_name(client, login, make_user, make_partner,
+def test_the_what_if_picker_offers_the_largest_and_finds_the_rest_by_name(client, sign_in, make_user, make_partner,
                                                                           make_agreement):
     for i in range(queries.PICKER_SIZE + 5):
         make_agreement(f"Grant {i}", parties=[(make_partner(f"Funder {i:02d}"), "funder")], status="active",
                        value_amount=Decimal(1000 + i))
     small = make_partner("Yayasan Kecil")
     make_agreement("Tiny grant", parties=[(small, "funder")], status="active", value_amount=Decimal("1"))
-    login(make_user("board"))
+    sign_in("board")
     shown = page(client)
     start = shown.index('id="partner_id"')
     options = shown[start:shown.index("</select>", start)].count("<option")
@@ -218,10 +218,10 @@ def test_the_what_if_picker_offers_the_largest_and_finds_the_rest_by_name(client
     assert several.count('partner_id=') >= queries.SEARCH_LIMIT
 
 
-def test_the_obligations_of_a_cached_impact_are_read_fresh(client, login, make_user, scenario):
+def test_the_obligations_of_a_cached_impact_are_read_fresh(client, sign_in, make_user, scenario):
     from govtrack.obligations.services import ObligationData, create_obligation
 
-    login(make_user("manager"))
+    sign_in("manager")
     query = f"{Q}&partner_id={scenario['big'].id}"
     assert "Quarterly report to the funder" not in page(client, query)
     today = dt.date.today()

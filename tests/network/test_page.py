@@ -14,8 +14,8 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
-def test_page_shows_picture_metrics_and_links(client, login, make_user, scenario):
-    login(make_user("board"))
+def test_page_shows_picture_metrics_and_links(client, sign_in, make_user, scenario):
+    sign_in("board")
     resp = client.get(f"/network/?{Q}")
     assert resp.status_code == 200
     page = html.unescape(resp.get_data(as_text=True))
@@ -28,28 +28,28 @@ def test_page_shows_picture_metrics_and_links(client, login, make_user, scenario
     assert "style=" not in page and "<script" not in page
 
 
-def test_the_browser_session_fetches_the_picture(client, login, make_user, scenario):
-    login(make_user("member"))
+def test_the_browser_session_fetches_the_picture(client, sign_in, make_user, scenario):
+    sign_in("member")
     resp = client.get(f"/api/v1/network.png?{Q}")
     assert resp.status_code == 200 and resp.data[:4] == b"\x89PNG"
 
 
-def test_what_if_shows_what_fails_through_dependencies(client, login, make_user, scenario):
-    login(make_user("manager"))
+def test_what_if_shows_what_fails_through_dependencies(client, sign_in, make_user, scenario):
+    sign_in("manager")
     page = html.unescape(client.get(f"/network/?{Q}&partner_id={scenario['big'].id}").get_data(as_text=True))
     assert "If Yayasan Air Bersih left: agreements failing directly: 1; failing because they need those: 2" in page
     assert "4,000,000 IDR" in page
     assert f'href="/agreements/{scenario["pipes"].id}"' in page
 
 
-def test_since_date_shows_the_change(client, login, make_user, scenario):
-    login(make_user("manager"))
+def test_since_date_shows_the_change(client, sign_in, make_user, scenario):
+    sign_in("manager")
     page = client.get(f"/network/?{Q}&since=2025-12-01").get_data(as_text=True)
     assert "Since 2025-12-01" in page
 
 
-def test_member_page_hides_internal_partners(client, login, make_user, scenario):
-    login(make_user("member"))
+def test_member_page_hides_internal_partners(client, sign_in, make_user, scenario):
+    sign_in("member")
     page = client.get(f"/network/?{Q}").get_data(as_text=True)
     assert "Bank Rahasia Internal" not in page and "Secret loan" not in page
     assert "Yayasan Air Bersih" in page
@@ -57,8 +57,8 @@ def test_member_page_hides_internal_partners(client, login, make_user, scenario)
     assert "Bank Rahasia Internal" not in page
 
 
-def test_bad_filter_answers_422_and_shows_the_error(client, login, make_user):
-    login(make_user("manager"))
+def test_bad_filter_answers_422_and_shows_the_error(client, sign_in, make_user):
+    sign_in("manager")
     resp = client.get("/network/?as_of=not-a-date")
     assert resp.status_code == 422
     assert "Please correct the marked fields" in resp.get_data(as_text=True)

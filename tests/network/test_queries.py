@@ -103,7 +103,7 @@ def test_compare_with_a_date_before_the_second_grant(make_user, scenario):
     assert len(diff["partners_added"]) == 5
 
 
-def test_last_members_meeting_is_the_latest_closed_one(app):
+def test_last_members_meeting_is_the_latest_closed_one(app_context, app):
     from govtrack.forums import services as forums
 
     assert queries.last_members_meeting_date() is None

@@ -24,7 +24,7 @@ def today(monkeypatch) -> dt.date:
 
 
 @pytest.fixture
-def setting(app, make_partner, make_agreement, make_user, today):
+def setting(app_context, make_partner, make_agreement, make_user, today):
     """A manager, a funder and a lender, an active loan agreement with both as parties."""
     manager = make_user("manager", name="Siti Manager")
     funder = make_partner("Yayasan Air Bersih", category="nonprofit_funder")
@@ -37,7 +37,7 @@ def setting(app, make_partner, make_agreement, make_user, today):
 
 
 @pytest.fixture
-def make_obligation(app, setting) -> Callable:
+def make_obligation(app, app_context, setting) -> Callable:
     """make_obligation(due_date=..., owed_by="partner", amount="1000000", ...) -> Obligation."""
     from govtrack.obligations.services import ObligationData, create_obligation
 
@@ -72,30 +72,6 @@ def occurrences_of(obligation_id: int):
     return list(db.session.scalars(
         select(Occurrence).where(Occurrence.obligation_id == obligation_id).order_by(Occurrence.due_on)
     ))
-
-
-def forget_request_user() -> None:
-    """The test app context outlives requests, so Flask-Login's per-request user (set by a bearer
-    token) and Flask-WTF's cached CSRF token would leak into the next client's request; drop them
-    when switching clients."""
-    from flask import g
-
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-@pytest.fixture
-def sign_in(login) -> Callable:
-    """login(), then forget the per-request state the shared test app context would carry over
-    (the CSRF token cached before sign-in cleared the session would no longer match)."""
-
-    def do(user):
-        forget_request_user()
-        resp = login(user)
-        forget_request_user()
-        return resp
-
-    return do
 
 
 DASHBOARD_TOTAL = re.compile(r"(\d+) open items up to")

@@ -38,7 +38,7 @@ def test_demo_obligations_both_ways_with_fulfilled_and_overdue(app, make_partner
     assert all(o.responsible_id == ctx["users"]["manager"].id for o in obs)
 
 
-def test_demo_loader_without_agreements_does_nothing(app):
+def test_demo_loader_without_agreements_does_nothing(app_context, app):
     from govtrack.demo import obligations as demo
 
     demo.load({"logins": []})

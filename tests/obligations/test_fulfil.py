@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from govtrack.extensions import db
 from govtrack.obligations.models import EvidenceFile, Payment
 from tests.conftest import PASSWORD, csrf_token
-from tests.obligations.conftest import forget_request_user, occurrences_of
+from tests.obligations.conftest import occurrences_of
 
 D = dt.date
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -72,18 +72,15 @@ def test_fulfil_with_evidence_file_stores_it_and_downloads_only_for_staff(
     evidence = resp.get_json()["occurrences"][0]["evidence"]
     assert evidence[0]["original_name"] == "laporan Q1.pdf" and evidence[0]["content_type"] == "application/pdf"
 
-    forget_request_user()
     sign_in(setting["manager"])
     dl = client.get(f"/obligations/evidence/{evidence[0]['id']}")
     assert dl.status_code == 200 and dl.data == PDF
     member_client = app.test_client()
     member = make_user("member")
-    forget_request_user()
     r = member_client.post("/login", data={"email": member.email, "password": PASSWORD,
                                        "csrf_token": csrf_token(member_client, "/login")})
     assert r.status_code == 302
     assert member_client.get(f"/obligations/evidence/{evidence[0]['id']}").status_code == 403
-    forget_request_user()
     assert app.test_client().get(f"/obligations/evidence/{evidence[0]['id']}").status_code == 302
 
 

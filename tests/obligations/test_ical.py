@@ -8,7 +8,6 @@ import re
 from icalendar import Calendar
 
 from tests.conftest import csrf_token
-from tests.obligations.conftest import forget_request_user
 
 D = dt.date
 URL_RE = re.compile(r'id="feed-url" readonly value="([^"]+)"')
@@ -16,9 +15,7 @@ URL_RE = re.compile(r'id="feed-url" readonly value="([^"]+)"')
 
 def _fetch(app, path):
     """As a calendar program: a fresh client, no session, no token header."""
-    forget_request_user()
     resp = app.test_client().get(path)
-    forget_request_user()
     return resp
 
 

@@ -12,7 +12,7 @@ import pytest
 from govtrack.extensions import db
 from govtrack.obligations import queries
 from tests.conftest import csrf_token
-from tests.obligations.conftest import TODAY, forget_request_user, occurrences_of
+from tests.obligations.conftest import TODAY, occurrences_of
 
 D = dt.date
 
@@ -200,7 +200,6 @@ PAGES = ["/obligations/", "/obligations/list", "/obligations/export.csv", "/obli
 
 @pytest.mark.parametrize("path", PAGES)
 def test_members_are_refused_and_anonymous_users_sent_to_sign_in(app, client, sign_in, make_user, path):
-    forget_request_user()
     anon = app.test_client().get(path)
     assert anon.status_code == 302 and "/login" in anon.headers["Location"]
     sign_in(make_user("member"))

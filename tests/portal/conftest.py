@@ -18,22 +18,6 @@ from govtrack.portal import feed as portal_feed
 from govtrack.portal import views as portal_views
 
 
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """Give each request its own `g`, as in production.
-
-    The `app` fixture keeps one app context open for the whole test, and every test request
-    reuses it, so `g` would outlive a request: Flask-Babel caches the locale in `g`, and a bearer
-    request leaves its user in `g._login_user`. Both would then leak into the next request."""
-
-    @app.teardown_request
-    def _forget(_exc=None):
-        from flask import g
-
-        for name in ("_flask_babel", "_login_user"):
-            g.pop(name, None)
-
-
 @pytest.fixture
 def publish(make_agreement, make_decision) -> Callable:
     """publish("Title", visibility="public", status="active", clauses=[...]) -> a published agreement.
@@ -121,7 +105,7 @@ PDF = b"%PDF-1.4\n" + b"1" * 64
 
 
 @pytest.fixture
-def attach(app) -> Callable:
+def attach(app_context) -> Callable:
     """attach(agreement, "name.pdf", data) -> the Document, stored through the agreements service."""
     import io
 

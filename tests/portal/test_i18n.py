@@ -102,13 +102,14 @@ def test_dates_follow_the_locale(app, lang, fmt, expected):
 
 
 def test_language_choice_user_setting_then_browser_then_default(app, make_user):
-    from flask_login import login_user
+    from flask_login import login_user, logout_user
 
     user = make_user("member")
     user.locale = "id"
     with app.test_request_context(headers={"Accept-Language": "en-GB,en;q=0.9"}):
         login_user(user)
         assert select_locale() == "id"  # the user's setting beats the browser
+        logout_user()  # the requests below are anonymous (they share this test's app context and `g`)
     with app.test_request_context(headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.5"}):
         assert select_locale() == "id"  # the browser beats the default ('en' in tests)
     with app.test_request_context(headers={"Accept-Language": "fr"}):

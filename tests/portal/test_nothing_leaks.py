@@ -105,9 +105,9 @@ def test_anonymous_visitors_cannot_tell_hidden_agreements_from_missing_ones(clie
 
 
 def test_members_cannot_tell_internal_or_unpublished_agreements_from_missing_ones(
-    client, world, make_user, login
+    client, world, make_user, sign_in
 ):
-    login(make_user("member"))
+    sign_in("member")
     for agreement in world["hidden"].values():
         doc_id = world["docs"][agreement.id]
         for hidden_url, none_url in _routes(agreement.id, doc_id):
@@ -115,7 +115,7 @@ def test_members_cannot_tell_internal_or_unpublished_agreements_from_missing_one
         assert _listed_everywhere(client, agreement) == [], agreement.title
 
 
-def test_what_is_published_is_reachable_so_the_checks_above_mean_something(client, world, make_user, login):
+def test_what_is_published_is_reachable_so_the_checks_above_mean_something(client, world, make_user, sign_in):
     shown, members_only = world["shown"], world["members_only"]
     assert client.get(f"/published/{shown.id}").status_code == 200
     assert client.get(f"/api/v1/public/agreements/{shown.id}").status_code == 200
@@ -123,12 +123,14 @@ def test_what_is_published_is_reachable_so_the_checks_above_mean_something(clien
     assert set(_listed_everywhere(client, shown)) == {
         "portal list", "portal search", "decision register", "feed", "public API", "public API search",
     }
-    login(make_user("member"))
+    sign_in("member")
     assert client.get(f"/published/{members_only.id}").status_code == 200
     assert client.get(f"/api/v1/agreements/{members_only.id}/documents/{world['docs'][members_only.id]}").data == PDF
     # the public API and the feed stay the public's view, even for a signed-in member
     assert client.get(f"/api/v1/public/agreements/{members_only.id}").status_code == 404
-    assert members_only.title not in client.get("/published/feed.atom").get_data(as_text=True)
+    feed = client.get("/published/feed.atom")
+    assert feed.status_code == 200 and shown.title in feed.get_data(as_text=True)
+    assert members_only.title not in feed.get_data(as_text=True)
 
 
 def test_the_feed_is_well_formed_atom(client, world):

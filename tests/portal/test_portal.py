@@ -33,22 +33,22 @@ def test_anonymous_visitors_read_only_public_published_agreements(client, publis
     assert titles(html) == ["Public grant"]
 
 
-def test_members_also_read_what_is_published_to_members(client, publish, make_user, login):
+def test_members_also_read_what_is_published_to_members(client, publish, make_user, sign_in):
     for status in ("approved", "active", "completed"):
         publish(f"Members {status}", visibility="members", status=status)
     for status in ("draft", "under_deliberation", "rejected", "suspended", "terminated"):
         publish(f"Members {status}", visibility="members", status=status)
     publish("Internal active", visibility="internal")
     publish("Public active", visibility="public")
-    login(make_user("member"))
+    sign_in("member")
     html = client.get("/published/").get_data(as_text=True)
     assert sorted(titles(html)) == ["Members active", "Members approved", "Members completed", "Public active"]
 
 
-def test_staff_see_on_the_portal_only_what_members_see(client, publish, make_user, login):
+def test_staff_see_on_the_portal_only_what_members_see(client, publish, make_user, sign_in):
     publish("Members grant", visibility="members")
     publish("Internal grant", visibility="internal")
-    login(make_user("admin"))
+    sign_in("admin")
     assert titles(client.get("/published/").get_data(as_text=True)) == ["Members grant"]
 
 
@@ -89,9 +89,13 @@ def test_a_bad_filter_is_answered_with_the_reason_not_a_crash(client, publish, a
 
 def test_keyset_pages_newest_first_without_gaps_or_repeats(client, publish):
     made = [publish(f"Agreement {i:02d}", reference=f"R{i}").id for i in range(25)]
-    first = client.get("/published/").get_data(as_text=True)
+    first_resp = client.get("/published/")
+    assert first_resp.status_code == 200
+    first = first_resp.get_data(as_text=True)
     cursor = re.search(r'href="/published/\?cursor=([^"&]+)"', first).group(1)
-    second = client.get("/published/", query_string={"cursor": cursor}).get_data(as_text=True)
+    second_resp = client.get("/published/", query_string={"cursor": cursor})
+    assert second_resp.status_code == 200
+    second = second_resp.get_data(as_text=True)
     seen = titles(first) + titles(second)
     assert len(titles(first)) == 20 and len(titles(second)) == 5
     assert seen == [f"Agreement {i:02d}" for i in reversed(range(25))]
@@ -140,7 +144,10 @@ def test_agreement_page_in_plain_language(client, publish, make_partner, decisio
 
 def test_clauses_still_proposed_are_not_shown_as_terms(client, make_agreement):
     a = make_agreement("Grant", visibility="public", status="active", clauses=["Undecided point"])
-    html = client.get(f"/published/{a.id}").get_data(as_text=True)
+    resp = client.get(f"/published/{a.id}")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Grant" in html
+    assert "No points are recorded for this agreement." in html
     assert "Undecided point" not in html
 
 
@@ -148,7 +155,9 @@ def test_rejected_points_are_shown_apart(client, publish, make_decision):
     a = publish("Grant", clauses=["Kept", "Dropped"])
     amend_clause(actor="test", clause=clauses_of(a)[1], text=None, status="rejected", decision_id=make_decision().id)
     db.session.commit()
-    html = client.get(f"/published/{a.id}").get_data(as_text=True)
+    resp = client.get(f"/published/{a.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     agreed, _, not_agreed = html.partition("Points not agreed")
     assert "Kept" in agreed and "Dropped" not in agreed and "Dropped" in not_agreed
 
@@ -165,7 +174,9 @@ def test_an_agreement_without_decisions_or_obligations_says_so(client, publish):
 def test_consensus_decisions_show_the_method_not_counts(client, publish, decisions):
     a = publish("Grant")
     decisions.add(a, id=5, method="consensus", yes=None, no=None, abstain=None)
-    html = client.get(f"/published/{a.id}").get_data(as_text=True)
+    resp = client.get(f"/published/{a.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "By consensus (mufakat)" in html and "Votes:" not in html
 
 
@@ -173,7 +184,9 @@ def test_dependencies_are_linked_only_when_published_to_the_reader(client, publi
     internal = publish("Internal permit", visibility="internal")
     public_dep = publish("Public grant")
     a = publish("Construction", depends_on=[internal.id, public_dep.id])
-    html = client.get(f"/published/{a.id}").get_data(as_text=True)
+    resp = client.get(f"/published/{a.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "Public grant" in html
     assert "Internal permit" not in html and f"/published/{internal.id}" not in html
 
@@ -191,7 +204,7 @@ def test_documents_link_to_the_checked_download_route(client, publish, attach):
 
 
 def test_decision_register_lists_decisions_of_published_agreements_only(
-    client, publish, decisions, make_user, login
+    client, publish, decisions, make_user, sign_in
 ):
     public = publish("Public grant")
     members = publish("Members loan", visibility="members")
@@ -199,11 +212,15 @@ def test_decision_register_lists_decisions_of_published_agreements_only(
     decisions.add(public, id=1, number="1/RP/2025", decided_on=dt.date(2025, 1, 10))
     decisions.add(members, id=2, number="2/RP/2025", decided_on=dt.date(2025, 3, 10))
     decisions.add(internal, id=3, number="3/RP/2025")
-    anon = client.get("/published/decisions").get_data(as_text=True)
+    anon_resp = client.get("/published/decisions")
+    assert anon_resp.status_code == 200
+    anon = anon_resp.get_data(as_text=True)
     assert "1/RP/2025" in anon and "2/RP/2025" not in anon and "3/RP/2025" not in anon
     assert all(internal.id not in asked for asked in decisions.asked)
-    login(make_user("member"))
-    html = client.get("/published/decisions").get_data(as_text=True)
+    sign_in("member")
+    resp = client.get("/published/decisions")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "2/RP/2025" in html and "3/RP/2025" not in html
     assert html.index("2/RP/2025") < html.index("1/RP/2025")  # newest first
     assert "18 yes, 3 no, 2 abstain" in html

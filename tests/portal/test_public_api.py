@@ -110,6 +110,7 @@ def test_feed_lists_public_agreements_and_decisions_newest_first(client, publish
 def test_feed_escapes_what_people_typed(client, publish):
     publish('Air & sanitasi <script>alert("x")</script>', summary="Baris\x0bsatu & dua\x01")
     resp = client.get("/published/feed.atom")
+    assert resp.status_code == 200
     root = ET.fromstring(resp.data)  # parses: nothing typed can break the XML
     entry = root.find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == 'Air & sanitasi <script>alert("x")</script>'

@@ -19,7 +19,6 @@ from govtrack.obligations.models import (
     Obligation,
     Occurrence,
     OccurrenceStatus,
-    Payment,
 )
 from govtrack.obligations.queries.occurrences import OPEN, due_soon_days, partner_named, status_of
 from govtrack.partners.models import Partner
@@ -135,10 +134,6 @@ def user_choices() -> list[tuple[int, str]]:
 def partner_choices() -> list[tuple[int, str]]:
     return [(i, n) for i, n in db.session.execute(
         select(Partner.id, Partner.name).order_by(Partner.name).limit(5000))]
-
-
-def payments_of(occurrence_ids: list[int]) -> list[Payment]:
-    return list(db.session.scalars(select(Payment).where(Payment.occurrence_id.in_(occurrence_ids))))
 
 
 @dataclass(frozen=True)
