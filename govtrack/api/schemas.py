@@ -40,18 +40,11 @@ class WholeNumber(fields.Integer):
         raise self.make_error("invalid", input=value)
 
 
-class _DigitsId(fields.Integer):
+class _DigitsId(WholeNumber):
     """An id in a query string or form field: ASCII digits only (int() would also read "1_0", " 1"
     and "１")."""
 
     default_error_messages = {"invalid": "An id is a whole number written in digits, such as 12."}
-
-    def _validated(self, value):
-        if isinstance(value, str) and _DIGITS.fullmatch(value):
-            return int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise self.make_error("invalid", input=value)
 
 
 _DIGITS = re.compile(r"[0-9]{1,10}")
