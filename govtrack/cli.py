@@ -15,6 +15,12 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from govtrack.audit.services import Anchor, current_anchor, parse_anchor, verify_chain
+from govtrack.auth.models import User
+from govtrack.auth.queries import user_by_email
+from govtrack.auth.services import create_user, issue_token
+from govtrack.demo import load_demo
+from govtrack.demo.core import DOMAIN
+from govtrack.errors import DomainError
 from govtrack.extensions import db
 from govtrack.obligations.cli import obligations_cli
 
@@ -30,9 +36,6 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create a user. Without --password-stdin the account has no password yet."""
-    from govtrack.auth.services import create_user
-    from govtrack.errors import DomainError
-
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
         user = create_user(actor="cli", email=email, name=name, role=role, password=password)
@@ -50,9 +53,6 @@ def users_create(email: str, name: str, role: str, password_stdin: bool) -> None
               help="The token expires after this many days (1 to 3650); without it, when revoked.")
 def users_token(email: str, days: int | None) -> None:
     """Print one new API token for EMAIL, alone on one line."""
-    from govtrack.auth.queries import user_by_email
-    from govtrack.auth.services import issue_token
-
     user = user_by_email(email)
     if user is None or not user.active:
         raise click.ClickException(f"no active user {email}")
@@ -125,15 +125,11 @@ def audit_head() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database has data.")
 def demo_load(force: bool, if_empty: bool) -> None:
     """Load a realistic demo cooperative; refuses a non-empty database unless --force."""
-    from govtrack.auth.models import User
-    from govtrack.demo import load_demo
-
     if db.session.scalar(select(func.count()).select_from(User)) and not force:
         if if_empty:
             click.echo("database has data; demo not loaded")
             return
         raise click.ClickException("the database is not empty (use --force to load anyway)")
-    from govtrack.demo.core import DOMAIN
 
     if db.session.scalar(select(func.count()).select_from(User).where(User.email.like(f"%@{DOMAIN}"))):
         # --force adds the demo beside other data; a second copy of the demo itself would clash

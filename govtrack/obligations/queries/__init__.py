@@ -28,7 +28,6 @@ from govtrack.obligations.queries.obligations import (
     obligation_page,
     obligation_statuses,
     partner_choices,
-    payments_of,
     published_obligations,
     user_choices,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "partner_choices",
     "partner_named",
     "partner_scorecard",
-    "payments_of",
     "published_obligations",
     "status_condition",
     "status_of",
