@@ -100,12 +100,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        log = open(self.env.workdir / "gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
-        self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "5", "--timeout", "60", "govtrack.wsgi:app"],
-            env=self.env.environ, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
+        # The server writes to its own copy of the descriptor: the parent closes its handle at once.
+        with open(self.env.workdir / "gunicorn.log", "w") as log:
+            self.proc = subprocess.Popen(
+                [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+                 "--graceful-timeout", "5", "--timeout", "60", "govtrack.wsgi:app"],
+                env=self.env.environ, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

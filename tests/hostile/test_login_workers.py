@@ -23,7 +23,8 @@ def _config(app, tmp_path, **extra) -> dict:
 
 
 def test_the_address_limit_holds_across_workers(app, tmp_path):
-    db.session.commit()  # end this process's read transaction: SQLite would make the workers wait
+    with app.app_context():
+        db.session.commit()  # end this process's read transaction: SQLite would make the workers wait
     config = _config(app, tmp_path, LOGIN_RATE_LIMIT="6 per minute")
     attempts = [[("203.0.113.7", f"w{w}-{i}@example.test", "wrong password, worker") for i in range(4)]
                 for w in range(3)]
