@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from govtrack.audit.models import AuditAnchor, AuditEvent, AuditHead
 from govtrack.core.actor import Actor, acting_user_id
@@ -76,14 +78,14 @@ def _head_mac(seq: int, hash_: str) -> str:
 
 
 def _lock_head() -> AuditHead:
-    head = db.session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS, mac=_head_mac(0, GENESIS))
-        db.session.add(head)
-        db.session.flush()
-    return head
+    """The chain's head row, locked. Two first writers of an empty chain both found no row and both
+    inserted it (one answered 500): the row is inserted unless it exists, then locked."""
+    row = {"id": 1, "seq": 0, "hash": GENESIS, "mac": _head_mac(0, GENESIS)}
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(AuditHead).values(**row).on_conflict_do_nothing(index_elements=["id"]))
+    return db.session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def record(
