@@ -78,14 +78,17 @@ def _head_mac(seq: int, hash_: str) -> str:
 
 
 def _lock_head() -> AuditHead:
-    """The chain's head row, locked. Two first writers of an empty chain both found no row and both
-    inserted it (one answered 500): the row is inserted unless it exists, then locked."""
-    row = {"id": 1, "seq": 0, "hash": GENESIS, "mac": _head_mac(0, GENESIS)}
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(AuditHead).values(**row).on_conflict_do_nothing(index_elements=["id"]))
-    return db.session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
+    """The chain's head row, locked. Every write passes here, so it is one statement once the row
+    exists; only the first writers of an empty chain insert it, unless another just did (two of them
+    both inserting it made one answer 500), and then lock it."""
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = db.session.execute(locked).scalar_one_or_none()
+    if head is None:
+        row = {"id": 1, "seq": 0, "hash": GENESIS, "mac": _head_mac(0, GENESIS)}
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(insert(AuditHead).values(**row).on_conflict_do_nothing(index_elements=["id"]))
+        head = db.session.execute(locked.execution_options(populate_existing=True)).scalar_one()
+    return head
 
 
 def record(

@@ -52,6 +52,23 @@ def audit_head() -> int:
     return head
 
 
+def form_token(client, url: str) -> str:
+    """The CSRF token of the form on `url`."""
+    html = client.get(url).get_data(as_text=True)
+    return lxml.html.fromstring(html).xpath('//input[@name="csrf_token"]/@value')[0]
+
+
+def post_form(client, url: str, data: dict, page: str | None = None):
+    """Post a form with a fresh CSRF token (from `page`, else `url`): never a 5xx, and a refusal
+    writes nothing (no row, no audit event)."""
+    before, head = table_counts(), audit_head()
+    resp = client.post(url, data={**data, "csrf_token": form_token(client, page or url)})
+    assert resp.status_code < 500, resp.get_data(as_text=True)[:500]
+    if resp.status_code >= 400:
+        assert table_counts() == before and audit_head() == head, url
+    return resp
+
+
 def build_world(make_user, make_partner, make_agreement, text: Callable[[str], str] = lambda s: s) -> World:
     """Create the objects; `text(kind)` gives the text to put in each shown text field (XSS tests)."""
     from govtrack.agreements.services import add_document

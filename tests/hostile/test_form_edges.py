@@ -4,41 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile.conftest import audit_head, table_counts
-
-
-def _token(client, url: str) -> str:
-    import lxml.html
-
-    html = client.get(url).get_data(as_text=True)
-    return lxml.html.fromstring(html).xpath('//input[@name="csrf_token"]/@value')[0]
-
-
-def _post(client, url: str, data: dict, page: str | None = None):
-    before, head = table_counts(), audit_head()
-    resp = client.post(url, data={**data, "csrf_token": _token(client, page or url)})
-    assert resp.status_code < 500, resp.get_data(as_text=True)[:500]
-    if resp.status_code >= 400:
-        assert table_counts() == before and audit_head() == head
-    return resp
+from tests.hostile.conftest import post_form
 
 
 @pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "1e999999"])
 def test_money_fields_refuse_values_that_are_not_numbers(client, sign_in, world, value):
     sign_in(world.admin)
     ids = world.ids
-    resp = _post(client, "/agreements/new", {"title": "T", "kind": "grant", "visibility": "internal",
+    resp = post_form(client, "/agreements/new", {"title": "T", "kind": "grant", "visibility": "internal",
                                              "value_currency": "IDR", "value": value,
                                              "parties-0-partner_id": str(ids["partner_id"]),
                                              "parties-0-role": "funder"})
     assert resp.status_code == 422
-    resp = _post(client, "/obligations/new", {"agreement_id": str(world.objects["active"].id),
+    resp = post_form(client, "/obligations/new", {"agreement_id": str(world.objects["active"].id),
                                               "owed_by": "partner", "kind": "payment", "title": "T",
                                               "currency": "IDR", "schedule": "once", "due_date": "2027-04-01",
                                               "amount": value})
     assert resp.status_code == 422
     url = f"/obligations/occurrences/{ids['occurrence_id']}/fulfil"
-    resp = _post(client, url, {"date": "2027-03-15", "amount": value})
+    resp = post_form(client, url, {"date": "2027-03-15", "amount": value})
     assert resp.status_code == 422
 
 
@@ -49,12 +33,12 @@ def test_digits_that_are_not_ascii_are_refused_not_crashed_on(client, sign_in, w
     sign_in(world.admin)
     ids = world.ids
     agreement = f"/agreements/{ids['agreement_id']}/edit"
-    resp = _post(client, agreement, {"title": "T", "kind": "grant", "visibility": "internal", "value_currency": "IDR",
+    resp = post_form(client, agreement, {"title": "T", "kind": "grant", "visibility": "internal", "value_currency": "IDR",
                                      "parties-0-partner_id": str(ids["partner_id"]), "parties-0-role": "funder",
                                      "clauses-0-id": digits, "clauses-0-text": "A clause"})
     assert resp.status_code == 422
     motion = f"/forums/meetings/{ids['meeting_id']}/motions/new"
-    resp = _post(client, motion, {"title": "T", "text": "x", "effect": "none", "agreement_id": "0",
+    resp = post_form(client, motion, {"title": "T", "text": "x", "effect": "none", "agreement_id": "0",
                                   "amendments": f"{digits}: new text"})
     assert resp.status_code == 422
     for url in [f"/admin/audit/?object_id={digits}&actor_id={digits}&before={digits}",
@@ -68,15 +52,15 @@ def test_numbers_past_any_column_are_refused(client, sign_in, world):
     ids = world.ids
     huge = "9" * 25
     meeting = ids["meeting_id"]
-    resp = _post(client, f"/forums/meetings/{meeting}/motions/new",
+    resp = post_form(client, f"/forums/meetings/{meeting}/motions/new",
                  {"title": "T", "text": "x", "effect": "waive_obligation", "agreement_id": "0", "obligation_id": huge,
                   "corrects_motion_id": huge, "amendments": f"{huge}: text"})
     assert resp.status_code == 422
-    resp = _post(client, f"/forums/meetings/{meeting}/agenda", {"title": "T", "clause_numbers": f"1, {huge}",
+    resp = post_form(client, f"/forums/meetings/{meeting}/agenda", {"title": "T", "clause_numbers": f"1, {huge}",
                                                                 "agreement_id": str(ids["agreement_id"])},
                  page=f"/forums/meetings/{meeting}")
     assert resp.status_code == 422
-    resp = _post(client, f"/forums/motions/{ids['motion_id']}/tally", {"yes": huge, "no": "0", "abstain": "0"},
+    resp = post_form(client, f"/forums/motions/{ids['motion_id']}/tally", {"yes": huge, "no": "0", "abstain": "0"},
                  page=f"/forums/motions/{ids['motion_id']}")
     assert resp.status_code == 422
     for url in [f"/admin/audit/?object_id={huge}", f"/forums/meetings/{meeting}/roll-call?motion={huge}",
@@ -90,5 +74,5 @@ def test_a_huge_roll_call_search_is_cut_not_a_500(client, sign_in, world):
     sign_in(world.admin)
     url = f"/forums/meetings/{world.ids['meeting_id']}/roll-call"
     assert client.get(url, query_string={"q": "%_" * 40000, "group": "x" * 100000}).status_code == 200
-    resp = _post(client, url, {"q": "a" * 60000, "group": "g" * 60000})
+    resp = post_form(client, url, {"q": "a" * 60000, "group": "g" * 60000})
     assert resp.status_code in {302, 303}

@@ -34,7 +34,7 @@ from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
 from govtrack.obligations.services import ObligationData, create_obligation, fulfil
 from tests.conftest import _config
-from tests.hostile.conftest import audit_head, table_counts
+from tests.hostile.conftest import audit_head, post_form, table_counts
 
 LARGEST = "999999999999999.99"
 SHOWN = {"id": "Rp 999.999.999.999.999,99", "en": "IDR 999,999,999,999,999.99"}
@@ -106,21 +106,6 @@ def money(app, make_user, make_partner, make_agreement, today) -> Money:
     db.session.commit()
     assert db.session.query(Occurrence).filter_by(obligation_id=arrears.id).count() == 100
     return Money(admin, member, partner, agreement, draft, series, arrears, one_off, overdue)
-
-
-def _token(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    return lxml.html.fromstring(html).xpath('//input[@name="csrf_token"]/@value')[0]
-
-
-def _post(client, url: str, data: dict, page: str | None = None):
-    """Post a form; a refusal must write nothing (no row, no audit event)."""
-    before, head = table_counts(), audit_head()
-    resp = client.post(url, data={**data, "csrf_token": _token(client, page or url)})
-    assert resp.status_code < 500, resp.get_data(as_text=True)[:500]
-    if resp.status_code >= 400:
-        assert table_counts() == before and audit_head() == head, url
-    return resp
 
 
 def _api(api, method: str, url: str, body: dict):
@@ -206,20 +191,20 @@ def test_forms_refuse_amounts_past_the_cap_and_say_so(client, sign_in, money):
     sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in TOO_LARGE + ["1e309", "1E+1000000"]:
-        resp = _post(client, "/agreements/new", _agreement_form(money, value))
+        resp = post_form(client, "/agreements/new", _agreement_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
-        resp = _post(client, f"/agreements/{money.draft.id}/edit", _agreement_form(money, value))
+        resp = post_form(client, f"/agreements/{money.draft.id}/edit", _agreement_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
-        resp = _post(client, "/obligations/new", _obligation_form(money, value))
+        resp = post_form(client, "/obligations/new", _obligation_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
-        resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": value})
+        resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": value})
         assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
 
 
 def test_forms_take_the_largest_amount_and_store_it_exactly(client, sign_in, money):
     sign_in(money.admin)
-    assert _post(client, "/agreements/new", _agreement_form(money, LARGEST)).status_code == 302
-    assert _post(client, "/obligations/new", _obligation_form(money, LARGEST)).status_code == 302
+    assert post_form(client, "/agreements/new", _agreement_form(money, LARGEST)).status_code == 302
+    assert post_form(client, "/obligations/new", _obligation_form(money, LARGEST)).status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(Agreement.value_amount).where(Agreement.title == "T")) == Decimal(LARGEST)
     assert db.session.scalar(select(Obligation.amount).where(Obligation.title == "T")) == Decimal(LARGEST)
@@ -227,7 +212,7 @@ def test_forms_take_the_largest_amount_and_store_it_exactly(client, sign_in, mon
 
 def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, sign_in, money):
     sign_in(money.admin)
-    resp = _post(client, "/obligations/new", _obligation_form(money, "١٢٣"))
+    resp = post_form(client, "/obligations/new", _obligation_form(money, "١٢٣"))
     assert 'value="١٢٣"' in resp.get_data(as_text=True)
     resp = client.get(f"/agreements/{money.draft.id}/edit")
     assert f'value="{LARGEST}"' in resp.get_data(as_text=True)
@@ -415,13 +400,13 @@ def test_forms_refuse_what_is_not_an_amount_and_say_why(client, sign_in, money):
     sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in NOT_AMOUNTS:
-        resp = _post(client, "/agreements/new", _agreement_form(money, value))
+        resp = post_form(client, "/agreements/new", _agreement_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
-        resp = _post(client, "/obligations/new", _obligation_form(money, value))
+        resp = post_form(client, "/obligations/new", _obligation_form(money, value))
         assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
-        resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": value})
+        resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": value})
         assert resp.status_code == 422 and _field_errors(resp), value
-    resp = _post(client, fulfil_url, {"date": "2027-03-15", "amount": "0"})
+    resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": "0"})
     assert resp.status_code == 422 and "more than zero" in _field_errors(resp)
 
 
@@ -480,7 +465,7 @@ def test_property_forms(client, sign_in, money, value):
     for url, data in [("/agreements/new", _agreement_form(money, value)),
                       ("/obligations/new", _obligation_form(money, value)),
                       (fulfil_url, {"date": "2027-03-15", "amount": value})]:
-        resp = _post(client, url, data)
+        resp = post_form(client, url, data)
         if _expected(value) is None and value.strip():
             assert resp.status_code == 422, (url, value)
 
