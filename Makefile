@@ -16,7 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pybabel compile -d govtrack/translations
 	touch $@
 
-install: $(VENV)/.installed
+MO := govtrack/translations/id/LC_MESSAGES/messages.mo
+
+# The compiled catalogue is not kept in git: it is built from messages.po whenever that is newer.
+$(MO): govtrack/translations/id/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d govtrack/translations
+
+install: $(VENV)/.installed $(MO)
 
 run: install
 	$(FLASK) db upgrade
