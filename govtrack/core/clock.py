@@ -74,6 +74,16 @@ def from_local(wall: dt.datetime) -> dt.datetime:
     return placed.astimezone(dt.UTC)
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The aware UTC time the cooperative's day begins (its first wall-clock moment, also where a
+    zone's clocks skip midnight)."""
+    wall = dt.datetime.combine(day, dt.time())
+    try:
+        return from_local(wall)
+    except NonexistentTime:
+        return wall.replace(tzinfo=zone()).astimezone(dt.UTC)
+
+
 def zone_abbreviation(when: dt.datetime | None = None) -> str:
     """The zone's short name at that moment (WIB, WITA, WIT, CET/CEST…); where the time-zone
     database has only an offset ("+07"), UTC with the offset."""
