@@ -87,7 +87,12 @@ def day_start(day: dt.date) -> dt.datetime:
 def zone_abbreviation(when: dt.datetime | None = None) -> str:
     """The zone's short name at that moment (WIB, WITA, WIT, CET/CEST…); where the time-zone
     database has only an offset ("+07"), UTC with the offset."""
-    name = (when or utcnow()).astimezone(zone()).tzname() or ""
+    return abbreviation((when or utcnow()).astimezone(zone()))
+
+
+def abbreviation(wall: dt.datetime) -> str:
+    """The short name of an aware time's own zone (see zone_abbreviation)."""
+    name = wall.tzname() or ""
     return name if name[:1].isalpha() else f"UTC{name}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Context, Decimal, localcontext
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
@@ -57,6 +58,14 @@ def format_money(amount: Decimal | int | None, currency: str = "IDR") -> str:
 _WHEN_DATE = {"full": "EEEE, d MMMM y", "short": "d MMM y"}
 
 
+@lru_cache(maxsize=16)
+def _when_format(locale_name: str, style: str) -> tuple[Locale, str]:
+    locale = Locale.parse(locale_name)
+    # The hour in 24-hour form with the locale's own separator (09.00 in Indonesian, 09:00 in English).
+    hour = str(locale.datetime_skeletons.get("Hm", "HH:mm"))
+    return locale, f"{_WHEN_DATE.get(style, _WHEN_DATE['full'])}, {hour}"
+
+
 def format_when(value: dt.datetime | None, style: str = "full") -> str:
     """A stored time as people read it, on the cooperative's wall clock with the zone's short name
     and no seconds: "Sabtu, 5 Desember 2026, 09.00 WIB", "Saturday, 5 December 2026, 09:00 WIB";
@@ -67,11 +76,8 @@ def format_when(value: dt.datetime | None, style: str = "full") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     wall = clock.local(value)
-    locale = Locale.parse(str(get_locale() or "id"))
-    day = babel_format_datetime(wall, _WHEN_DATE.get(style, _WHEN_DATE["full"]), locale=locale)
-    # The hour in 24-hour form with the locale's own separator (09.00 in Indonesian, 09:00 in English).
-    hour = babel_format_datetime(wall, locale.datetime_skeletons.get("Hm", "HH:mm"), locale=locale)
-    return f"{day}, {hour} {clock.zone_abbreviation(value)}"
+    locale, pattern = _when_format(str(get_locale() or "id"), style)
+    return f"{babel_format_datetime(wall, pattern, locale=locale)} {clock.abbreviation(wall)}"
 
 
 def init_i18n(app: Flask) -> None:
