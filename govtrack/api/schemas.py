@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from govtrack.core import dates
+from govtrack.core import clock, dates
 from govtrack.core.money import AMOUNT_PATTERN, AmountError, parse_amount
 from govtrack.core.paging import MAX_LIMIT
 from govtrack.db import MAX_AMOUNT, MAX_ID
@@ -72,15 +73,45 @@ class BoundedDate(fields.Date):
         return day
 
 
+LOCAL_TIME_DESCRIPTION = (
+    "An ISO 8601 date and time. With an offset (`2026-12-05T09:00:00+07:00`, or `Z` for UTC) it is that "
+    "instant; without one (`2026-12-05T09:00`) it is read on the cooperative's clock, the time zone "
+    "GOVTRACK_TIMEZONE (Asia/Jakarta, WIB, by default). A time that zone skips when its clocks move "
+    "forward is refused. Answers give the time in that zone with its offset."
+)
+
+SHOWN_TIME_DESCRIPTION = "An ISO 8601 date and time in the cooperative's time zone (GOVTRACK_TIMEZONE), with its offset."
+
+
 class BoundedAwareDateTime(fields.AwareDateTime):
-    """An ISO date-time whose date lies within the range govtrack takes anywhere (core.dates); far
-    from year 9999, so turning it to UTC cannot run off the calendar."""
+    """An ISO date-time: with an offset that instant, without one the cooperative's wall clock
+    (core.clock); its date within the range govtrack takes anywhere (core.dates), far from year
+    9999, so turning it to UTC cannot run off the calendar. Loaded as aware UTC; dumped in the
+    cooperative's zone with its offset. `default_timezone` is ignored: the zone is the app's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("default_timezone", None)
+        metadata = dict(kwargs.pop("metadata", None) or {})
+        metadata.setdefault("description", SHOWN_TIME_DESCRIPTION if kwargs.get("dump_only") else LOCAL_TIME_DESCRIPTION)
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        when = super()._deserialize(value, attr, data, **kwargs)
+        # fields.DateTime's parsing, naive or aware (AwareDateTime's own would refuse naive values).
+        when = fields.DateTime._deserialize(self, value, attr, data, **kwargs)
         if not dates.in_range(when):
             raise ValidationError(dates.range_message())
-        return when
+        try:
+            return clock.from_local(when)
+        except clock.NonexistentTime:
+            raise ValidationError(str(_l("This time does not exist in %(zone)s: the clocks skip that hour.",
+                                         zone=clock.zone_label()))) from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:  # what the database stores is UTC
+            value = value.replace(tzinfo=dt.UTC)
+        return clock.local(value).isoformat()
 
 
 def _nul_paths(value, path: str = "") -> list[str]:
@@ -116,7 +147,7 @@ class StoredFileSchema(StrictSchema):
     content_type = fields.String(dump_only=True)
     size = fields.Integer(dump_only=True)
     sha256 = fields.String(dump_only=True)
-    uploaded_at = fields.DateTime(dump_only=True)
+    uploaded_at = BoundedAwareDateTime(dump_only=True)
 
 
 class AmountField(fields.String):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Context, Decimal, localcontext
+from functools import lru_cache
 
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
 
-from govtrack.core import labels
+from govtrack.core import clock, labels
 from govtrack.extensions import babel
 
 
@@ -48,6 +52,34 @@ def format_money(amount: Decimal | int | None, currency: str = "IDR") -> str:
     return f"{currency} {number}"
 
 
+# The date part of a time as people read it: the day in words, the month's name, no leading zero.
+# Fixed rather than the locale's own "full" pattern, which in English puts the month first and in
+# Indonesian pads the day ("05 Desember").
+_WHEN_DATE = {"full": "EEEE, d MMMM y", "short": "d MMM y"}
+
+
+@lru_cache(maxsize=16)
+def _when_format(locale_name: str, style: str) -> tuple[Locale, str]:
+    locale = Locale.parse(locale_name)
+    # The hour in 24-hour form with the locale's own separator (09.00 in Indonesian, 09:00 in English).
+    hour = str(locale.datetime_skeletons.get("Hm", "HH:mm"))
+    return locale, f"{_WHEN_DATE.get(style, _WHEN_DATE['full'])}, {hour}"
+
+
+def format_when(value: dt.datetime | None, style: str = "full") -> str:
+    """A stored time as people read it, on the cooperative's wall clock with the zone's short name
+    and no seconds: "Sabtu, 5 Desember 2026, 09.00 WIB", "Saturday, 5 December 2026, 09:00 WIB";
+    `short` drops the weekday and shortens the month ("5 Des 2026, 09.00 WIB"). The one format of
+    every page, export and message; a naive value is taken as UTC (what the database stores)."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    wall = clock.local(value)
+    locale, pattern = _when_format(str(get_locale() or "id"), style)
+    return f"{babel_format_datetime(wall, pattern, locale=locale)} {clock.abbreviation(wall)}"
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -56,7 +88,7 @@ def init_i18n(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
-    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else "—"
+    app.jinja_env.filters["datetime"] = format_when
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["labels"] = labels.labels

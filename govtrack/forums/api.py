@@ -184,7 +184,7 @@ class MeetingSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     forum_id = IdField(required=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
-    starts_at = BoundedAwareDateTime(required=True, default_timezone=None)
+    starts_at = BoundedAwareDateTime(required=True)
     location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
     minutes = fields.String(dump_only=True, allow_none=True)

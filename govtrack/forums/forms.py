@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from govtrack.core.dates import DateInRange
+from govtrack.core.dates import DateInRange, LocalDateTimeField
 from govtrack.core.labels import choices
 from govtrack.db import MAX_ID
 
@@ -70,8 +69,7 @@ class ForumForm(FlaskForm):
 class MeetingForm(FlaskForm):
     forum_id = SelectField(_l("Forum"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(), DateInRange()])
+    starts_at = LocalDateTimeField(_l("Starts at"), validators=[DataRequired(), DateInRange()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
 
 

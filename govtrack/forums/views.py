@@ -3,8 +3,6 @@ register and the approval policy."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -108,7 +106,7 @@ def meeting_new():
         try:
             meeting = services.create_meeting(
                 actor=current_user, forum=queries.get_forum(form.forum_id.data), title=form.title.data,
-                starts_at=form.starts_at.data.replace(tzinfo=dt.UTC), location=form.location.data,
+                starts_at=form.starts_at.data, location=form.location.data,
             )
             db.session.commit()
         except DomainError as err:

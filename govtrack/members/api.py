@@ -13,7 +13,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from govtrack.api import exempt
-from govtrack.api.schemas import BoundedDate, IdField, ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import (
+    BoundedAwareDateTime,
+    BoundedDate,
+    IdField,
+    ListArgs,
+    StrictSchema,
+    list_schema,
+)
 from govtrack.auth.permissions import permission_required
 from govtrack.core.errors import json_error
 from govtrack.errors import NotFound, ValidationFailed
@@ -104,7 +111,7 @@ class InterestSchema(StrictSchema):
     partner_id = IdField(required=True)
     partner_name = fields.Method("_partner_name", dump_only=True)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=services.NOTE_MAX))
-    declared_at = fields.DateTime(dump_only=True)
+    declared_at = BoundedAwareDateTime(dump_only=True)
 
     def _partner_name(self, obj):
         return obj.partner.name

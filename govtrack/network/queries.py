@@ -200,7 +200,8 @@ def network_data(
 def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[ClauseRow]:
     """Clauses proposed by the partner side, each with its status at the end of `as_of`: the
     latest kept version written by then (every decision writes a version, with its decision id)."""
-    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    # The end of the cooperative's day, not of UTC's: a decision at 06:00 WIB belongs to its own day.
+    end = clock.day_start(as_of + dt.timedelta(days=1))
     rows = db.session.execute(
         select(
             Clause.agreement_id, Clause.id, Clause.status, ClauseVersion.version,
@@ -418,7 +419,7 @@ def last_members_meeting_date() -> dt.date | None:
         .join(Forum, Forum.id == Meeting.forum_id)
         .where(Forum.kind == "members_meeting", Meeting.status == "closed")
     )
-    return latest.date() if latest is not None else None
+    return clock.local(latest).date() if latest is not None else None
 
 
 def obligations_affected(agreement_ids: list[int], today: dt.date) -> list[dict]:

@@ -21,6 +21,7 @@ from govtrack.api.schemas import (
     MoneySchema,
     StoredFileSchema,
     StrictSchema,
+    WholeNumber,
     list_schema,
     money_out,
 )
@@ -29,7 +30,7 @@ from govtrack.core import clock
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums.queries import waiver_decision
-from govtrack.obligations import queries, services
+from govtrack.obligations import queries, recurrence, services
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 
 blp = exempt(Blueprint("obligations_api", __name__, url_prefix="/api/v1/obligations",
@@ -67,6 +68,21 @@ class OccurrenceSchema(StrictSchema):
     evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
 
 
+class ScheduleSchema(StrictSchema):
+    """The recurrence builder of the form, for a common series without writing RRULE text."""
+
+    pattern = fields.String(required=True, validate=validate.OneOf(recurrence.PATTERNS), metadata={
+        "description": "monthly or quarterly on a day of the month (the start date's, or `day`); yearly on the "
+                       "start date's day and month; weekly on the start date's weekday."})
+    day = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(1, 31), metadata={
+        "description": "Monthly and quarterly: the day of the month, 1 to 31 (29 to 31 fall on a shorter "
+                       "month's last day). Default: the start date's day."})
+    until = BoundedDate(load_default=None, allow_none=True, metadata={
+        "description": "The last date the series may fall on (not before starts_on)."})
+    count = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(1, recurrence.MAX_COUNT),
+                        metadata={"description": "How many occurrences (instead of until)."})
+
+
 class ObligationSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     agreement_id = IdField(required=True)
@@ -88,7 +104,13 @@ class ObligationSchema(StrictSchema):
                                  "with starts_on. Occurrences are generated up to the rule's own end, the "
                                  "agreement's end date, or a rolling 24-month horizon, whichever is first."},
     )
-    starts_on = BoundedDate(load_default=None, allow_none=True)
+    schedule = fields.Nested(
+        ScheduleSchema, load_default=None, allow_none=True, load_only=True,
+        metadata={"description": "Instead of rrule: a common series built as the form builds it, e.g. "
+                                 '{"pattern": "monthly", "day": 10} with starts_on. Answers show the rrule built.'},
+    )
+    starts_on = BoundedDate(load_default=None, allow_none=True, metadata={
+        "description": "The first day of a series (rrule or schedule): required with either."})
     responsible_id = IdField(load_default=None, allow_none=True)
     status = fields.String(
         dump_only=True, metadata={"enum": _values(OccurrenceStatus),
@@ -103,10 +125,12 @@ class ObligationSchema(StrictSchema):
 
     @validates_schema
     def _schedule(self, data, **kwargs):
-        if (data.get("due_date") is None) == (not data.get("rrule")):
-            raise ValidationError("Give either due_date or rrule (with starts_on).", "due_date")
-        if data.get("rrule") and data.get("starts_on") is None:
-            raise ValidationError("A recurrence needs starts_on.", "starts_on")
+        given = [k for k in ("due_date", "rrule", "schedule") if data.get(k)]
+        if len(given) != 1:
+            raise ValidationError("Give one of due_date, rrule (with starts_on) or schedule (with starts_on).",
+                                  given[1] if len(given) > 1 else "due_date")
+        if given[0] != "due_date" and data.get("starts_on") is None:
+            raise ValidationError("A recurrence needs starts_on: its first day.", "starts_on")
 
 
 class ObligationQuery(ListArgs):
@@ -221,17 +245,32 @@ class Obligations(MethodView):
     @blp.doc(**created_links(getObligation="obligation_id"))
     @blp.response(201, ObligationSchema)
     def post(self, data):
-        """Create an obligation: once (due_date) or a series (rrule + starts_on)."""
+        """Create an obligation: once (due_date) or a series (rrule or schedule, with starts_on)."""
         money = data.pop("amount")
-        ob = services.create_obligation(
-            actor=current_user,
-            data=services.ObligationData(
-                **data,
-                amount=Decimal(money["amount"]) if money else None,
-                currency=money["currency"] if money else "IDR",
-            ),
-            today=clock.today(),
-        )
+        schedule = data.pop("schedule")
+        if schedule:
+            try:
+                data["rrule"] = recurrence.build_rule(schedule["pattern"], data["starts_on"], day=schedule["day"],
+                                                      until=schedule["until"], count=schedule["count"])
+            except ValidationFailed as err:
+                # The builder names its own inputs; here they sit inside `schedule`.
+                raise ValidationFailed(err.message, fields={
+                    (name if name == "starts_on" else f"schedule.{'pattern' if name == 'schedule' else name}"): m
+                    for name, m in err.fields.items()}) from None
+        try:
+            ob = services.create_obligation(
+                actor=current_user,
+                data=services.ObligationData(
+                    **data,
+                    amount=Decimal(money["amount"]) if money else None,
+                    currency=money["currency"] if money else "IDR",
+                ),
+                today=clock.today(),
+            )
+        except ValidationFailed as err:
+            if schedule and "rrule" in err.fields:  # the rule was built, not sent: its fault is the schedule
+                err.fields = {("schedule" if k == "rrule" else k): v for k, v in err.fields.items()}
+            raise
         db.session.commit()
         return serialise([_load(ob.id)], today=clock.today(), full=True)[0]
 

@@ -11,11 +11,13 @@ from icalendar import Calendar, Event
 from govtrack.core.clock import utcnow
 from govtrack.core.i18n import format_money
 from govtrack.core.labels import label
+from govtrack.obligations.models import OccurrenceStatus
 
 
 def feed(rows, *, name: str, host: str, obligation_url: Callable[[int], str]) -> bytes:
     """One all-day VEVENT per occurrence; its UID stays the same across fetches so a calendar
-    program updates the event instead of adding a copy."""
+    program updates the event instead of adding a copy. Words (status, kind, the summary of an
+    overdue item) are in the current language: the view renders it in the feed owner's."""
     cal = Calendar()
     cal.add("prodid", "-//govtrack//obligations//EN")
     cal.add("version", "2.0")
@@ -30,9 +32,13 @@ def feed(rows, *, name: str, host: str, obligation_url: Callable[[int], str]) ->
         ev.add("dtstart", r.due_on)
         ev.add("dtend", r.due_on + dt.timedelta(days=1))
         who = r.partner_name or _("the cooperative")
-        ev.add("summary", f"{r.title} ({who})")
+        status = label("occurrence_status", r.status)
+        # An overdue item sits on a past day of the calendar: its title says so wherever it is seen.
+        summary = f"{r.title} ({who})"
+        ev.add("summary", _("%(title)s — %(status)s", status=status, title=summary)
+               if r.status == OccurrenceStatus.overdue else summary)
         lines = [
-            _("Status: %(s)s", s=label("occurrence_status", r.status)),
+            _("Status: %(s)s", s=status),
             _("Kind: %(k)s", k=label("obligation_kind", r.kind)),
             _("Agreement: %(a)s", a=r.agreement_title),
         ]

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from govtrack.core.dates import DateInRange
 from govtrack.core.labels import choices
@@ -45,17 +45,29 @@ class ObligationForm(FlaskForm):
                         description=_l("For example FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12"))
     responsible_id = SelectField(_l("Responsible user"), coerce=int, validators=[Optional()])
 
-    def validate_due_date(self, field):
-        if self.schedule.data == "once" and not field.data:
-            raise ValidationError(_l("A one-off obligation needs a due date."))
-
-    def validate_starts_on(self, field):
-        if self.schedule.data != "once" and not field.data:
-            raise ValidationError(_l("A series needs a start date."))
-
-    def validate_rrule(self, field):
-        if self.schedule.data == "rrule" and not (field.data or "").strip():
-            raise ValidationError(_l("Type the RRULE, or choose a common schedule."))
+    def validate(self, extra_validators=None) -> bool:
+        """The fields each schedule needs. Checked here rather than in validate_<field>: Optional()
+        ends a field's checks when it is empty, so those would never see the missing value."""
+        ok = super().validate(extra_validators)
+        schedule = self.schedule.data
+        needs = []
+        if schedule == "once":
+            needs.append((self.due_date, _l("A one-off obligation needs a due date.")))
+        else:
+            needs.append((self.starts_on, _l("A series needs a start date: its first due date, from which the "
+                                             "weekday, the day of the month or the date of the year is taken.")))
+        if schedule == "rrule":
+            needs.append((self.rrule, _l("Type the RRULE, or choose a common schedule.")))
+        for field, message in needs:
+            if not field.errors and not (field.data.strip() if isinstance(field.data, str) else field.data):
+                field.errors = [*field.errors, message]
+                ok = False
+        if (schedule not in ("once", "rrule") and self.until.data and self.starts_on.data
+                and not self.until.errors and self.until.data < self.starts_on.data):
+            self.until.errors = [*self.until.errors, _l("The series cannot end before it starts (%(d)s).",
+                                                        d=self.starts_on.data.isoformat())]
+            ok = False
+        return ok
 
 
 class FulfilForm(FlaskForm):

@@ -218,17 +218,43 @@ def generation_limit(
 PATTERNS = ("monthly", "quarterly", "yearly", "weekly")
 
 
-def build_rule(pattern: str, starts_on: dt.date, *, day: int | None = None,
+def _builder_error(field: str, message) -> ValidationFailed:
+    return ValidationFailed(str(message), fields={field: [str(message)]})
+
+
+def build_rule(pattern: str, starts_on: dt.date | None, *, day: int | None = None,
                until: dt.date | None = None, count: int | None = None) -> str:
     """RRULE text for a common pattern. Monthly/quarterly on day N fall back to the month's last day
     when it is shorter (day 31 in April is 30 April); yearly on 29 February falls on 28 February in
-    common years. RFC 5545 would skip those months, which no loan schedule means."""
+    common years. RFC 5545 would skip those months, which no loan schedule means.
+
+    Every pattern reads its weekday, day or month from the start date (a day of the month may be
+    given instead for monthly and quarterly), so a missing start date, a day outside 1..31, an end
+    before the start, or both an end and a count are field errors naming the field, never a crash."""
+    if pattern not in PATTERNS:
+        raise _builder_error("schedule", _l("Choose one of the schedules offered."))
+    if starts_on is None:
+        raise _builder_error("starts_on", _l("A series needs a start date: its first due date, from which the "
+                                             "weekday, the day of the month or the date of the year is taken."))
+    if not dates.in_range(starts_on):
+        raise _builder_error("starts_on", dates.range_message())
+    if day is not None and (isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 31):
+        raise _builder_error("day", _l("A day of the month from 1 to 31."))
+    if until is not None and count is not None:
+        raise _builder_error("until", _l("Give an end date or a number of occurrences, not both."))
+    if until is not None:
+        if not dates.in_range(until):
+            raise _builder_error("until", dates.range_message())
+        if until < starts_on:
+            raise _builder_error("until", _l("The series cannot end before it starts (%(d)s).",
+                                             d=starts_on.isoformat()))
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)
+                              or not 1 <= count <= MAX_COUNT):
+        raise _builder_error("count", _l("A number of occurrences from 1 to %(max)d.", max=MAX_COUNT))
     if pattern == "weekly":
         parts = ["FREQ=WEEKLY"]
     elif pattern in ("monthly", "quarterly"):
         n = day or starts_on.day
-        if not 1 <= n <= 31:
-            raise ValidationFailed(str(_l("Day of month 1 to 31.")), fields={"day": [str(_l("1 to 31."))]})
         parts = ["FREQ=MONTHLY"]
         if pattern == "quarterly":
             parts.append("INTERVAL=3")
@@ -236,14 +262,12 @@ def build_rule(pattern: str, starts_on: dt.date, *, day: int | None = None,
             parts.append(f"BYMONTHDAY={n}")
         else:
             parts.append("BYMONTHDAY=" + ",".join(str(d) for d in range(28, n + 1)) + ";BYSETPOS=-1")
-    elif pattern == "yearly":
+    else:  # yearly
         parts = ["FREQ=YEARLY", f"BYMONTH={starts_on.month}"]
         if starts_on.month == 2 and starts_on.day == 29:
             parts.append("BYMONTHDAY=28,29;BYSETPOS=-1")
         else:
             parts.append(f"BYMONTHDAY={starts_on.day}")
-    else:
-        raise ValidationFailed(str(_l("Unknown pattern.")), fields={"pattern": [str(_l("Unknown pattern."))]})
     if until is not None:
         parts.append("UNTIL=" + until.strftime("%Y%m%d"))
     elif count is not None:

@@ -257,6 +257,9 @@ def new():
             )
             db.session.commit()
         except DomainError as err:
+            if schedule not in ("once", "rrule") and err.fields and "rrule" in err.fields:
+                # The builder wrote the rule: its fault is the schedule chosen, not a field never typed.
+                err.fields = {("schedule" if k == "rrule" else k): v for k, v in err.fields.items()}
             apply_domain_error(form, err)
         else:
             flash(_("Obligation created."), "success")

@@ -102,7 +102,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     page.get_by_role("link", name="Schedule a meeting").click()
     page.get_by_label("Forum").select_option(label="Forum Rembug Pusat")
     page.get_by_label("Title").fill("Rembug pusat April")
-    page.get_by_label("Starts at (UTC)").fill("2026-04-02T09:00")
+    page.get_by_label("Starts at (WIB)").fill("2026-04-02T09:00")
     page.get_by_label("Location").fill("Balai desa Cibinong")
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rembug pusat April")

@@ -4,6 +4,7 @@ from tests.forums.conftest import (  # noqa: F401  (fixtures, used by name)
     close,
     make_forum,
     make_meeting,
+    make_members,
     make_motion,
     vote,
 )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from govtrack.agreements import services as agreement_services
 from govtrack.agreements.models import Agreement, Clause, ClauseStatus
 from govtrack.audit.services import record
+from govtrack.core import clock
 from govtrack.core.actor import Actor
 from govtrack.core.labels import label
 from govtrack.errors import Conflict, NotFound, ValidationFailed
@@ -41,11 +42,14 @@ def _next_number(forum: Forum, year: int) -> tuple[int, str]:
 
 def _decide(actor: Actor, motion: Motion, meeting: Meeting, now: dt.datetime) -> Decision:
     forum = _forum(meeting)
-    year = now.astimezone(dt.UTC).year
+    # The decision's date (and its number's year) is the cooperative's, not UTC's: a decision taken
+    # at 06:00 WIB on 1 January belongs to the new year.
+    day = clock.local(now).date()
+    year = day.year
     seq, number = _next_number(forum, year)
     decision = Decision(
         number=number, forum_id=forum.id, year=year, seq=seq, motion_id=motion.id, meeting_id=meeting.id,
-        agreement_id=motion.agreement_id, effect=motion.effect, decided_on=now.astimezone(dt.UTC).date(),
+        agreement_id=motion.agreement_id, effect=motion.effect, decided_on=day,
         text=motion.text, effects="[]",
     )
     db.session.add(decision)

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from govtrack.agreements.models import Agreement, Clause
 from govtrack.audit.services import record, record_anchor
+from govtrack.core import clock
 from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict
@@ -53,8 +54,12 @@ def create_meeting(*, actor: Actor, forum: Forum, title: str, starts_at: dt.date
         raise _invalid(errors)
     if starts_at is None:
         raise _invalid({"starts_at": [_l("Required.")]})
-    if starts_at.tzinfo is None:
-        starts_at = starts_at.replace(tzinfo=dt.UTC)
+    try:
+        # A time without a zone is the cooperative's wall clock, as typed in the form.
+        starts_at = clock.from_local(starts_at)
+    except clock.NonexistentTime:
+        raise _invalid({"starts_at": [_l("This time does not exist in %(zone)s: the clocks skip that hour.",
+                                         zone=clock.zone_label())]}) from None
     meeting = Meeting(forum_id=forum.id, title=title, starts_at=starts_at,
                       location=(location or "").strip() or None, status=MeetingStatus.scheduled.value,
                       minutes_status=MinutesStatus.draft.value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from govtrack.auth.models import User
 from govtrack.extensions import db
@@ -34,10 +34,12 @@ def feed_of_user(user_id: int) -> IcalFeed | None:
 
 
 def feed_rows(*, user_id: int, today: dt.date, past_days: int = 365, future_days: int = 731) -> list[Row]:
-    """The occurrences a user is responsible for, from a year back to two years ahead."""
+    """The occurrences a user is responsible for up to two years ahead: every open one however long
+    overdue (what most needs doing must not fall out of the calendar), and the fulfilled or waived
+    ones of the past year. One statement."""
     stmt = _joined(select(*ROW_COLUMNS)).where(
         Obligation.responsible_id == user_id,
-        Occurrence.due_on >= today - dt.timedelta(days=past_days),
+        or_(OPEN, Occurrence.due_on >= today - dt.timedelta(days=past_days)),
         Occurrence.due_on <= today + dt.timedelta(days=future_days),
     ).order_by(Occurrence.due_on, Occurrence.id)
     return _rows(db.session.execute(stmt), today)
