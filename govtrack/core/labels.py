@@ -152,6 +152,7 @@ MEETING_STATUS = {
     "scheduled": _l("Scheduled"),
     "open": _l("Open"),
     "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
 }
 MINUTES_STATUS = {
     "draft": _l("Draft"),
@@ -183,6 +184,7 @@ DECISION_EFFECT = {
 MOTION_STATUS = {
     "open": _l("Open"),
     "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
 }
 # "vote": a decision recorded without a motion's method (older decisions, the portal's fallback).
 VOTE_METHOD = {
