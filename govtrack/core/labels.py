@@ -230,6 +230,13 @@ USER_ROLE = {
     "member": _l("Member (anggota)"),
 }
 
+# ---- notices ----
+
+NOTICE_STATUS = {
+    "queued": _l("Waiting to be sent"),
+    "sent": _l("Sent"),
+}
+
 TABLES = {
     "partner_category": PARTNER_CATEGORY,
     "partner_category_plural": PARTNER_CATEGORY_PLURAL,
@@ -260,6 +267,7 @@ TABLES = {
     "network_flow": NETWORK_FLOW,
     "concentration_level": CONCENTRATION_LEVEL,
     "user_role": USER_ROLE,
+    "notice_status": NOTICE_STATUS,
 }
 
 

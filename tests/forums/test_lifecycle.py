@@ -270,7 +270,7 @@ def test_a_cancelled_meeting_is_struck_through_with_its_reason(client, sign_in, 
     resp = client.post(url, data={"csrf_token": csrf_token(client, url), "reason": "Ketua sakit."})
     assert resp.status_code == 302
     listing = client.get("/forums/meetings").get_data(as_text=True)
-    assert "<s><a href=\"/forums/meetings/%d\">Rembug Juni</a></s>" % meeting.id in listing
+    assert f'<s><a href="/forums/meetings/{meeting.id}">Rembug Juni</a></s>' in listing
     assert "Cancelled: Ketua sakit." in listing
     page = client.get(f"/forums/meetings/{meeting.id}").get_data(as_text=True)
     assert "<s>Rembug Juni</s>" in page and "Ketua sakit." in page
@@ -360,7 +360,7 @@ def test_api_reschedules_cancels_and_withdraws(api_as, make_meeting, make_motion
     resp = api.patch(f"/api/v1/meetings/{meeting.id}", json={"starts_at": "2026-04-04T09:00:00+07:00"})
     assert resp.status_code == 200, resp.json
     assert resp.json["starts_at"].startswith("2026-04-04T02:00") and resp.json["title"] == "Rapat API"
-    motion = make_motion(meeting)
+    make_motion(meeting)
     resp = api.post(f"/api/v1/meetings/{meeting.id}/cancel", json={"reason": "Listrik padam."})
     assert resp.status_code == 200
     assert (resp.json["status"], resp.json["cancel_reason"]) == ("cancelled", "Listrik padam.")

@@ -10,7 +10,6 @@ import pytest
 from govtrack.extensions import db
 from govtrack.forums import services
 from govtrack.members.services import link_user
-from tests.forums.conftest import make_forum, make_members  # noqa: F401
 
 
 def _meeting(forum, title: str, days: int, *, location: str = "Balai Melati"):
