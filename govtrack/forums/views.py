@@ -234,12 +234,13 @@ def meeting(meeting_id: int):
 def meeting_edit(meeting_id: int):
     """Edit or reschedule a scheduled meeting: title, time, place."""
     meeting = _meeting_or_404(meeting_id)
-    if meeting.status != MeetingStatus.scheduled:
+    if request.method == "GET" and meeting.status != MeetingStatus.scheduled:
         flash(_("Only a scheduled meeting can be edited: this one is %(status)s.",
                 status=label("meeting_status", meeting.status).lower()), "danger")
-        return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id))
     form = forms.MeetingEditForm(data={"title": meeting.title, "location": meeting.location,
                                        "starts_at": meeting.starts_at.astimezone(dt.UTC).replace(tzinfo=None)})
+    status = 200
     if form.validate_on_submit():
         try:
             services.update_meeting(actor=current_user, meeting=meeting, title=form.title.data,
@@ -248,10 +249,13 @@ def meeting_edit(meeting_id: int):
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("forums.meeting", meeting_id=meeting_id))
-    return render_template("forums/meeting_edit.html", form=form, meeting=meeting), (422 if form.errors else 200)
+    elif form.errors:
+        status = 422
+    return render_template("forums/meeting_edit.html", form=form, meeting=meeting), status
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
@@ -259,21 +263,25 @@ def meeting_edit(meeting_id: int):
 def meeting_cancel(meeting_id: int):
     """Cancel a scheduled meeting with a reason (it stays listed, struck through)."""
     meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and meeting.status != MeetingStatus.scheduled:
+        flash(_("Only a scheduled meeting can be cancelled: this one is %(status)s.",
+                status=label("meeting_status", meeting.status).lower()), "danger")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id))
     form = forms.ReasonForm()
+    status = 200
     if form.validate_on_submit():
         try:
             services.cancel_meeting(actor=current_user, meeting=meeting, reason=form.reason.data)
             db.session.commit()
         except DomainError as err:
             apply_domain_error(form, err)
+            status = err.status
         else:
             flash(_("The meeting is cancelled."), "success")
             return redirect(url_for("forums.meeting", meeting_id=meeting_id))
-    elif request.method == "GET" and meeting.status != MeetingStatus.scheduled:
-        flash(_("Only a scheduled meeting can be cancelled: this one is %(status)s.",
-                status=label("meeting_status", meeting.status).lower()), "danger")
-        return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
-    return render_template("forums/meeting_cancel.html", form=form, meeting=meeting), (422 if form.errors else 200)
+    elif form.errors:
+        status = 422
+    return render_template("forums/meeting_cancel.html", form=form, meeting=meeting), status
 
 
 @bp.post("/meetings/<int:meeting_id>/officers")

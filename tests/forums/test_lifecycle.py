@@ -255,10 +255,20 @@ def test_board_reschedules_a_meeting_through_its_page(client, sign_in, make_meet
 def test_the_edit_page_refuses_an_open_meeting(client, sign_in, make_meeting):
     sign_in("board")
     meeting = make_meeting(open=True)
-    resp = client.get(f"/forums/meetings/{meeting.id}/edit")
-    assert resp.status_code == 303
+    url = f"/forums/meetings/{meeting.id}/edit"
+    resp = client.get(url)
+    assert resp.status_code == 302
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Only a scheduled meeting can be edited: this one is open." in html
+    # A form posted from a page opened before the meeting opened: refused, in words, nothing changed.
+    token = csrf_token(client, f"/forums/meetings/{meeting.id}")
+    refused = client.post(url, data={"csrf_token": token, "title": "Lain", "starts_at": "2026-05-16T09:00",
+                                     "location": "Aula"})
+    assert refused.status_code == 409
+    assert "Editing the meeting is no longer possible: the meeting is already open" in refused.get_data(as_text=True)
+    assert load_meeting(meeting.id).title == "Rapat"
+    cancel = client.post(f"/forums/meetings/{meeting.id}/cancel", data={"csrf_token": token, "reason": "x"})
+    assert cancel.status_code == 409 and load_meeting(meeting.id).status == "open"
 
 
 def test_a_cancelled_meeting_is_struck_through_with_its_reason(client, sign_in, make_meeting):
@@ -432,3 +442,23 @@ def test_api_records_the_chair_and_secretary(api_as, make_meeting, make_members)
     bad = api.put(f"/api/v1/meetings/{meeting.id}/officers",
                   json={"chair_member_id": 2_000_000_000, "secretary_member_id": None})
     assert bad.status_code == 422 and "chair_member_id" in bad.json["error"]["fields"]
+
+
+def test_the_forum_page_costs_the_same_with_many_meetings_and_rules(client, sign_in, make_members, make_forum,
+                                                                    make_meeting, count_queries):
+    sign_in("board")
+    members = make_members(2)
+    forum = make_forum()
+    make_meeting(forum, present=members)
+    with count_queries() as few:
+        assert client.get(f"/forums/{forum.id}").status_code == 200
+    for threshold in ("two_thirds", "unanimous", "three_quarters"):
+        services.update_forum(actor="test", forum=forum, data=services.ForumData(
+            name=forum.name, kind=forum.kind, code=forum.code, threshold=threshold))
+        db.session.commit()
+        for _ in range(4):
+            make_meeting(forum, present=members)
+    with count_queries() as many:
+        html = client.get(f"/forums/{forum.id}").get_data(as_text=True)
+    assert html.count("an earlier rule") == 3 and html.count("the rule now") == 1
+    assert many.count == few.count
