@@ -84,3 +84,39 @@ def test_a_secretary_reschedules_cancels_and_withdraws_in_indonesian(seed, new_p
     page.goto(f"/forums/meetings/{seed.meetings['open']}")
     expect(page.locator(".motion-withdrawn")).to_contain_text("Ditarik: Naskah hibah masih direvisi oleh yayasan.")
     screenshot(page, f"daily-lifecycle-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_member_reads_the_agenda_of_her_next_meeting_in_indonesian(seed, new_page, live_server, width):
+    from govtrack.auth.models import User
+    from govtrack.forums import services
+    from govtrack.forums.models import Meeting
+    from govtrack.members.models import Member
+    from govtrack.members.services import link_user
+
+    with live_server.app.app_context():
+        soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=6)
+        meeting_id = _scheduled(seed, "Rembug pusat pekan depan", 0)
+        meeting = db.session.get(Meeting, meeting_id)
+        services.update_meeting(actor="test", meeting=meeting, title=meeting.title, starts_at=soon,
+                                location="Balai desa Cibinong")
+        services.add_agenda_item(actor="test", meeting=meeting, title="Laporan hibah air bersih",
+                                 agreement_id=seed.agreements["public"])
+        services.add_agenda_item(actor="test", meeting=meeting, title="Izin galian pipa",
+                                 agreement_id=seed.agreements["internal"])
+        link_user(actor="test", member=db.session.get(Member, seed.members["Siti Aminah"]),
+                  user=db.session.get(User, seed.users["member"].id))
+        db.session.commit()
+    page = new_page(locale="id-ID", width=width, height=800, axe=True)
+    sign_in_through_the_form(page, seed.users["member"])
+    page.goto("/published/meetings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapat saya yang akan datang")
+    card = page.locator(f"#meeting-{meeting_id}")
+    expect(card).to_contain_text("Rembug pusat pekan depan")
+    expect(card).to_contain_text("Balai desa Cibinong")
+    expect(card.get_by_role("link", name=seed.titles["public"])).to_be_visible()
+    expect(card).to_contain_text("Izin galian pipa")
+    expect(card).not_to_contain_text(seed.titles["internal"])      # not published to members
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    screenshot(page, f"daily-lifecycle-member-{width}")
