@@ -304,6 +304,10 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                     "opened_at": starts if status != "scheduled" else None,
                     "closed_at": starts + dt.timedelta(hours=3) if status == "closed" else None,
                     "created_at": starts - dt.timedelta(days=14),
+                    # the forum's rule, copied when the meeting opened (a scheduled one has none yet)
+                    **{f"rule_{k}": (forums[fid][k] if status != "scheduled" else None)
+                       for k in ("quorum_numerator", "quorum_denominator", "quorum_strict", "threshold",
+                                 "proxy_limit")},
                 })
         closed_by_forum: dict[int, list[dict]] = {}
         open_central = [m for m in meetings if m["status"] == "open"]

@@ -22,6 +22,7 @@ from govtrack.demo import load_demo
 from govtrack.demo.core import DOMAIN
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.notices.cli import notices_cli
 from govtrack.obligations.cli import obligations_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -189,3 +190,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup)
     app.cli.add_command(obligations_cli)
+    app.cli.add_command(notices_cli)

@@ -6,5 +6,6 @@ from govtrack.auth import models as auth  # noqa: F401
 from govtrack.core import ratelimit, versions  # noqa: F401  (ratelimit: its table, its storage scheme)
 from govtrack.forums import models as forums  # noqa: F401
 from govtrack.members import models as members  # noqa: F401
+from govtrack.notices import models as notices  # noqa: F401
 from govtrack.obligations import models as obligations  # noqa: F401
 from govtrack.partners import models as partners  # noqa: F401

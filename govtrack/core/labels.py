@@ -152,6 +152,7 @@ MEETING_STATUS = {
     "scheduled": _l("Scheduled"),
     "open": _l("Open"),
     "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
 }
 MINUTES_STATUS = {
     "draft": _l("Draft"),
@@ -183,6 +184,7 @@ DECISION_EFFECT = {
 MOTION_STATUS = {
     "open": _l("Open"),
     "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
 }
 # "vote": a decision recorded without a motion's method (older decisions, the portal's fallback).
 VOTE_METHOD = {
@@ -228,6 +230,13 @@ USER_ROLE = {
     "member": _l("Member (anggota)"),
 }
 
+# ---- notices ----
+
+NOTICE_STATUS = {
+    "queued": _l("Waiting to be sent"),
+    "sent": _l("Sent"),
+}
+
 TABLES = {
     "partner_category": PARTNER_CATEGORY,
     "partner_category_plural": PARTNER_CATEGORY_PLURAL,
@@ -258,6 +267,7 @@ TABLES = {
     "network_flow": NETWORK_FLOW,
     "concentration_level": CONCENTRATION_LEVEL,
     "user_role": USER_ROLE,
+    "notice_status": NOTICE_STATUS,
 }
 
 

@@ -23,7 +23,7 @@ from govtrack.core import dates
 from govtrack.db import MAX_ID
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import queries, services
+from govtrack.forums import queries, rules, services
 from govtrack.forums.models import (
     AttendanceStatus,
     Choice,
@@ -131,15 +131,56 @@ class Forums(MethodView):
         return forum_out([forum])[0]
 
 
-@blp.route("/forums/<int:forum_id>")
-@permission_required("forums.view")
-@blp.response(200, ForumSchema)
-def forum_get(forum_id):
-    """One forum."""
+class ForumPatchSchema(StrictSchema):
+    """The fields of POST, each optional: what is left out stays as it is."""
+
+    name = fields.String(validate=validate.Length(1, 200))
+    code = fields.String(validate=validate.Length(1, 12))
+    kind = fields.String(validate=validate.OneOf(_values(ForumKind)))
+    quorum = fields.Nested(QuorumSchema)
+    threshold = fields.String(validate=validate.OneOf(_values(Threshold)))
+    voters = VotersField(metadata={"description": '"all_members" or [member ids]'})
+    proxy_limit = WholeNumber(validate=validate.Range(min=0, max=1000))
+
+
+def _forum(forum_id: int):
     forum = queries.get_forum(forum_id)
     if forum is None:
         raise NotFound("No such forum.")
-    return forum_out([forum])[0]
+    return forum
+
+
+@blp.route("/forums/<int:forum_id>")
+class ForumItem(MethodView):
+    @permission_required("forums.view")
+    @blp.response(200, ForumSchema)
+    def get(self, forum_id):
+        """One forum."""
+        return forum_out([_forum(forum_id)])[0]
+
+    @permission_required("forums.manage")
+    @blp.arguments(ForumPatchSchema)
+    @blp.response(200, ForumSchema)
+    def patch(self, data, forum_id):
+        """Edit a forum. Meetings already opened keep the rule (quorum, threshold, proxy limit) they
+        opened under; 409 `kind_fixed` / `code_fixed` when meetings or decisions depend on those."""
+        forum = _forum(forum_id)
+        current = forum_out([forum])[0]
+        merged = {**current, **data}
+        voters = merged["voters"]
+        services.update_forum(
+            actor=current_user, forum=forum,
+            data=services.ForumData(
+                name=merged["name"], kind=merged["kind"], code=merged["code"],
+                all_members=voters == "all_members", voter_ids=[] if voters == "all_members" else voters,
+                quorum_numerator=merged["quorum"]["numerator"], quorum_denominator=merged["quorum"]["denominator"],
+                quorum_strict=merged["quorum"].get("strict", False), threshold=merged["threshold"],
+                proxy_limit=merged["proxy_limit"],
+            ),
+        )
+        db.session.commit()
+        db.session.expire_all()
+        return forum_out([_forum(forum_id)])[0]
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -168,6 +209,8 @@ class MotionSchema(StrictSchema):
     obligation_id = IdField(load_default=None)
     corrects_motion_id = IdField(load_default=None)
     status = fields.String(dump_only=True)
+    withdraw_reason = fields.String(dump_only=True, allow_none=True)
+    withdrawn_at = fields.DateTime(dump_only=True, allow_none=True)
     method = fields.String(dump_only=True)
     tally = fields.Dict(dump_only=True)
     outcome = fields.String(dump_only=True)
@@ -187,6 +230,13 @@ class MeetingSchema(StrictSchema):
     starts_at = BoundedAwareDateTime(required=True)
     location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+    cancelled_at = fields.DateTime(dump_only=True, allow_none=True)
+    rule = fields.Dict(dump_only=True, allow_none=True,
+                       metadata={"description": "The rule it is decided under: its own copy once opened, else the "
+                                                "forum's current rule"})
+    chair_member_id = fields.Integer(dump_only=True, allow_none=True)
+    secretary_member_id = fields.Integer(dump_only=True, allow_none=True)
     minutes = fields.String(dump_only=True, allow_none=True)
     minutes_status = fields.String(dump_only=True)
     agenda = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
@@ -214,7 +264,8 @@ def motion_out(m, votes=None) -> dict:
         "agreement_id": m.agreement_id, "effect": m.effect,
         "amendments": [{"clause_id": a.clause_id, "text": a.text} for a in m.amendments],
         "obligation_id": m.obligation_id, "corrects_motion_id": m.corrects_motion_id,
-        "status": m.status, "method": m.method,
+        "status": m.status, "withdraw_reason": m.withdraw_reason, "withdrawn_at": m.withdrawn_at,
+        "method": m.method,
         "tally": {"yes": m.tally_yes, "no": m.tally_no, "abstain": m.tally_abstain},
         "outcome": m.outcome, "yes": m.yes, "no": m.no, "abstain": m.abstain, "present": m.present,
         "eligible": m.eligible, "decision": _decision_out(m.decision),
@@ -228,8 +279,14 @@ def meeting_out(meeting, *, full: bool = False) -> dict:
     out = {
         "id": meeting.id, "forum_id": meeting.forum_id, "title": meeting.title, "starts_at": meeting.starts_at,
         "location": meeting.location, "status": meeting.status, "minutes_status": meeting.minutes_status,
+        "cancel_reason": meeting.cancel_reason, "cancelled_at": meeting.cancelled_at,
+        "chair_member_id": meeting.chair_member_id, "secretary_member_id": meeting.secretary_member_id,
     }
     if full:
+        rule = rules.meeting_rule(meeting, meeting.forum)
+        out["rule"] = {"quorum": {"numerator": rule.quorum_numerator, "denominator": rule.quorum_denominator,
+                                  "strict": rule.quorum_strict},
+                       "threshold": rule.threshold, "proxy_limit": rule.proxy_limit}
         att = queries.attendance_list(meeting.id)
         out["minutes"] = meeting.minutes
         out["agenda"] = [
@@ -286,12 +343,67 @@ class Meetings(MethodView):
         return _full(meeting.id)
 
 
+class MeetingPatchSchema(StrictSchema):
+    """What a scheduled meeting may change: its title, time and place (each optional)."""
+
+    title = fields.String(validate=validate.Length(1, 300))
+    starts_at = BoundedAwareDateTime(default_timezone=None)
+    location = fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class ReasonSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(1, 2000),
+                           metadata={"description": "Why, in words; kept and shown with the record"})
+
+
+class OfficersSchema(StrictSchema):
+    chair_member_id = IdField(required=True, allow_none=True)
+    secretary_member_id = IdField(required=True, allow_none=True)
+
+
 @blp.route("/meetings/<int:meeting_id>")
-@permission_required("forums.view")
+class MeetingItem(MethodView):
+    @permission_required("forums.view")
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id):
+        """One meeting with its agenda, attendance counts and motions."""
+        return meeting_out(_meeting(meeting_id), full=True)
+
+    @permission_required("meetings.run")
+    @blp.arguments(MeetingPatchSchema)
+    @blp.response(200, MeetingSchema)
+    def patch(self, data, meeting_id):
+        """Edit or reschedule a scheduled meeting (title, starts_at, location); 409
+        `meeting_not_scheduled` once it is open, closed or cancelled. A new time or place queues an
+        e-mail notice to the forum's voters who have a login."""
+        services.update_meeting(actor=current_user, meeting=_meeting(meeting_id), title=data.get("title"),
+                                starts_at=data.get("starts_at"), location=data.get("location"),
+                                changes=frozenset(data))
+        db.session.commit()
+        return _full(meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@permission_required("meetings.run")
+@blp.arguments(ReasonSchema)
 @blp.response(200, MeetingSchema)
-def meeting_get(meeting_id):
-    """One meeting with its agenda, attendance counts and motions."""
-    return meeting_out(_meeting(meeting_id), full=True)
+def meeting_cancel(data, meeting_id):
+    """Cancel a scheduled meeting with a reason: status `cancelled`, kept and listed, never deleted;
+    its open motions are withdrawn; the voters get a notice. 409 once it is open, closed or cancelled."""
+    services.cancel_meeting(actor=current_user, meeting=_meeting(meeting_id), reason=data["reason"])
+    db.session.commit()
+    return _full(meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/officers", methods=["PUT"])
+@permission_required("meetings.run")
+@blp.arguments(OfficersSchema)
+@blp.response(200, MeetingSchema)
+def meeting_officers(data, meeting_id):
+    """Who chairs the meeting and who keeps its minutes (member ids; they sign the minutes)."""
+    services.set_officers(actor=current_user, meeting=_meeting(meeting_id), **data)
+    db.session.commit()
+    return _full(meeting_id)
 
 
 @blp.route("/meetings/<int:meeting_id>/open", methods=["POST"])
@@ -494,6 +606,18 @@ def _close_out(motion_id: int) -> dict:
     m = _motion(motion_id)
     return {"outcome": m.outcome, "yes": m.yes, "no": m.no, "abstain": m.abstain, "present": m.present,
             "eligible": m.eligible, "method": m.method, "decision": _decision_out(m.decision)}
+
+
+@blp.route("/motions/<int:motion_id>/withdraw", methods=["POST"])
+@permission_required("meetings.run")
+@blp.arguments(ReasonSchema)
+@blp.response(200, MotionSchema)
+def motion_withdraw(data, motion_id):
+    """Withdraw a motion before it is closed, with a reason: status `withdrawn`, no outcome, no
+    effect, no decision. 409 `motion_closed` once it is closed."""
+    services.withdraw_motion(actor=current_user, motion=_motion(motion_id), reason=data["reason"])
+    db.session.commit()
+    return _motion_full(motion_id)
 
 
 @blp.route("/motions/<int:motion_id>/consensus", methods=["POST"])

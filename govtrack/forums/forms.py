@@ -73,6 +73,28 @@ class MeetingForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
 
 
+class MeetingEditForm(FlaskForm):
+    """Edit or reschedule a scheduled meeting (its forum does not change)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    starts_at = MeetingForm.starts_at
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
+
+
+class ReasonForm(FlaskForm):
+    """Cancelling a meeting or withdrawing a motion: the reason, kept with the record."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept and shown with the record."))
+
+
+class OfficersForm(FlaskForm):
+    """Who chairs the meeting and who keeps its minutes, by member number (they sign the minutes)."""
+
+    chair_number = StringField(_l("Chair (member number)"), validators=[Optional(), Length(max=40)])
+    secretary_number = StringField(_l("Secretary (member number)"), validators=[Optional(), Length(max=40)])
+
+
 class AgendaForm(FlaskForm):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
     agreement_id = StringField(

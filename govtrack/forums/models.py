@@ -39,6 +39,7 @@ class MeetingStatus(StrEnum):
     scheduled = "scheduled"
     open = "open"
     closed = "closed"
+    cancelled = "cancelled"
 
 
 class MinutesStatus(StrEnum):
@@ -68,6 +69,7 @@ APPROVING = (Effect.approve.value, Effect.approve_with_amendments.value)
 class MotionStatus(StrEnum):
     open = "open"
     closed = "closed"
+    withdrawn = "withdrawn"
 
 
 class VoteMethod(StrEnum):
@@ -154,12 +156,26 @@ class ApprovalRule(db.Model):
 
 
 class Meeting(db.Model):
-    """A meeting (rapat) of a forum: scheduled, open, closed. A closed meeting changes no more."""
+    """A meeting (rapat) of a forum: scheduled, open, closed, or cancelled (with its reason). A
+    closed or cancelled meeting changes no more; neither is ever deleted.
+
+    The rule it is decided under (quorum, threshold, proxy limit) is copied from its forum when it
+    opens, so editing the forum later changes no meeting already under way or decided.
+    """
 
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(f"status IN ({_in(MeetingStatus)})", name="status"),
         CheckConstraint(f"minutes_status IN ({_in(MinutesStatus)})", name="minutes_status"),
+        CheckConstraint("(status = 'cancelled') = (cancel_reason IS NOT NULL)", name="cancel_reason"),
+        # An open or closed meeting carries the rule it opened under.
+        CheckConstraint(
+            "status IN ('scheduled', 'cancelled') OR (rule_quorum_numerator IS NOT NULL "
+            "AND rule_quorum_denominator IS NOT NULL AND rule_quorum_strict IS NOT NULL "
+            "AND rule_threshold IS NOT NULL AND rule_proxy_limit IS NOT NULL)",
+            name="rule_snapshot",
+        ),
+        CheckConstraint(f"rule_threshold IS NULL OR rule_threshold IN ({_in(Threshold)})", name="rule_threshold"),
         Index("ix_meetings_forum_starts", "forum_id", "starts_at"),
     )
 
@@ -173,9 +189,22 @@ class Meeting(db.Model):
     minutes_status: Mapped[MinutesStatus] = mapped_column(String(20), default=MinutesStatus.draft.value)
     opened_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    cancelled_at: Mapped[dt.datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The forum's rule as it stood when the meeting opened (see the class docstring).
+    rule_quorum_numerator: Mapped[int | None]
+    rule_quorum_denominator: Mapped[int | None]
+    rule_quorum_strict: Mapped[bool | None]
+    rule_threshold: Mapped[Threshold | None] = mapped_column(String(30))
+    rule_proxy_limit: Mapped[int | None]
+    # Who chaired the meeting and who kept its minutes: members of the roster (they sign the minutes).
+    chair_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    secretary_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     forum: Mapped[Forum] = relationship(lazy="raise")
+    chair: Mapped[Member | None] = relationship(foreign_keys=[chair_member_id], lazy="raise")
+    secretary: Mapped[Member | None] = relationship(foreign_keys=[secretary_member_id], lazy="raise")
     agenda: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", lazy="raise", order_by="AgendaItem.position"
     )
@@ -245,6 +274,9 @@ class Motion(db.Model):
         CheckConstraint(
             "tally_yes >= 0 AND tally_no >= 0 AND tally_abstain >= 0", name="tally"
         ),
+        # A withdrawn motion keeps its reason and never has an outcome (it decided nothing).
+        CheckConstraint("(status = 'withdrawn') = (withdraw_reason IS NOT NULL)", name="withdraw_reason"),
+        CheckConstraint("status <> 'withdrawn' OR outcome IS NULL", name="withdrawn_no_outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -269,6 +301,8 @@ class Motion(db.Model):
     eligible: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(back_populates="motions", lazy="raise")
     agreement: Mapped[Agreement | None] = relationship(lazy="raise")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
 from govtrack.agreements.services import AgreementDecision
+from govtrack.auth.models import User
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -25,6 +26,7 @@ from govtrack.forums.models import (
     ForumKind,
     ForumVoter,
     Meeting,
+    MeetingStatus,
     Motion,
     MotionAmendment,
     Outcome,
@@ -88,6 +90,15 @@ def eligible_ids(forum: Forum, member_ids) -> set[int]:
     if not ids:
         return set()
     return set(db.session.scalars(select(Member.id).where(Member.id.in_(ids), _eligible_condition(forum))))
+
+
+def voter_users(forum: Forum) -> list[User]:
+    """Active logins linked to a member who votes in this forum (who get its meetings' notices)."""
+    return list(db.session.scalars(
+        select(User).join(Member, Member.id == User.member_id)
+        .where(User.active.is_(True), User.email != "", _eligible_condition(forum))
+        .order_by(User.id)
+    ))
 
 
 def present_count(meeting: Meeting, forum: Forum) -> int:
@@ -158,6 +169,42 @@ def meeting_filter(*, forum_id: int | None = None, status: str | None = None) ->
     if status:
         stmt = stmt.where(Meeting.status == status)
     return stmt
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """One rule a forum's meetings were decided under, and which of its meetings used it."""
+
+    quorum_numerator: int
+    quorum_denominator: int
+    quorum_strict: bool
+    threshold: str
+    proxy_limit: int
+    meetings: int
+    first: dt.datetime
+    last: dt.datetime
+
+
+def rules_used(forum_id: int) -> list[RuleUse]:
+    """The rules the forum's opened meetings were decided under, newest use first (one grouped
+    query, so a forum with thousands of meetings costs the same)."""
+    cols = (Meeting.rule_quorum_numerator, Meeting.rule_quorum_denominator, Meeting.rule_quorum_strict,
+            Meeting.rule_threshold, Meeting.rule_proxy_limit)
+    rows = db.session.execute(
+        select(*cols, func.count(), func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+        .where(Meeting.forum_id == forum_id,
+               Meeting.status.in_([MeetingStatus.open.value, MeetingStatus.closed.value]))
+        .group_by(*cols).order_by(func.max(Meeting.starts_at).desc())
+    )
+    return [RuleUse(*row) for row in rows]
+
+
+def recent_meetings(forum_id: int, *, limit: int = 20) -> list[Meeting]:
+    """The forum's latest meetings, newest first (with the rule each was decided under)."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.forum_id == forum_id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    ))
 
 
 def meeting_page(*, cursor: str | None, limit: int, **filters) -> Page:

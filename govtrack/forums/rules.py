@@ -1,11 +1,14 @@
 """The arithmetic of quorum and threshold, in integers only (cross-multiplication, no floats).
 
-Pure functions, so they can be tested against a plain reference implementation.
+Pure functions, so they can be tested against a plain reference implementation; and the rule a
+meeting is decided under (its own copy once it opened, else its forum's).
 """
 
 from __future__ import annotations
 
-from govtrack.forums.models import Outcome, Threshold
+from dataclasses import dataclass
+
+from govtrack.forums.models import MeetingStatus, Outcome, Threshold
 
 
 def is_quorate(*, present: int, eligible: int, numerator: int, denominator: int, strict: bool) -> bool:
@@ -60,3 +63,44 @@ def outcome(
                       strict=strict):
         return Outcome.no_quorum.value
     return Outcome.carried.value if passes(threshold, yes=yes, no=no) else Outcome.defeated.value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What decides a meeting's motions: the quorum fraction and strictness, the threshold and the
+    proxies one member may hold."""
+
+    quorum_numerator: int
+    quorum_denominator: int
+    quorum_strict: bool
+    threshold: str
+    proxy_limit: int
+
+    def is_quorate(self, *, present: int, eligible: int) -> bool:
+        return is_quorate(present=present, eligible=eligible, numerator=self.quorum_numerator,
+                          denominator=self.quorum_denominator, strict=self.quorum_strict)
+
+    def quorum_needed(self, *, eligible: int) -> int:
+        return quorum_needed(eligible=eligible, numerator=self.quorum_numerator,
+                             denominator=self.quorum_denominator, strict=self.quorum_strict)
+
+    def outcome(self, *, present: int, eligible: int, yes: int, no: int) -> str:
+        return outcome(present=present, eligible=eligible, numerator=self.quorum_numerator,
+                       denominator=self.quorum_denominator, strict=self.quorum_strict,
+                       threshold=self.threshold, yes=yes, no=no)
+
+
+RULE_FIELDS = ("quorum_numerator", "quorum_denominator", "quorum_strict", "threshold", "proxy_limit")
+
+
+def forum_rule(forum) -> Rule:
+    """The forum's rule as it stands now."""
+    return Rule(**{f: getattr(forum, f) for f in RULE_FIELDS})
+
+
+def meeting_rule(meeting, forum) -> Rule:
+    """The rule a meeting is decided under: the one copied when it opened; a meeting not opened yet
+    (scheduled, or cancelled before) follows its forum's current rule."""
+    if meeting.status in (MeetingStatus.open, MeetingStatus.closed) and meeting.rule_threshold is not None:
+        return Rule(**{f: getattr(meeting, f"rule_{f}") for f in RULE_FIELDS})
+    return forum_rule(forum)

@@ -12,7 +12,7 @@ from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core.ids import parse_id
-from govtrack.core.labels import AGREEMENT_KIND
+from govtrack.core.labels import AGREEMENT_KIND, label
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
@@ -84,6 +84,57 @@ def forum_new():
     return render_template("forums/forum_form.html", form=form), (422 if form.errors else 200)
 
 
+def _forum_or_404(forum_id: int):
+    forum = queries.get_forum(forum_id)
+    if forum is None:
+        abort(404)
+    return forum
+
+
+@bp.get("/<int:forum_id>")
+@permission_required("forums.view")
+def forum(forum_id: int):
+    """A forum: its rule now, and which of its meetings were decided under which rule."""
+    forum = _forum_or_404(forum_id)
+    recent = queries.recent_meetings(forum.id)
+    return render_template(
+        "forums/forum.html", forum=forum, current=rules.forum_rule(forum), rules_used=queries.rules_used(forum.id),
+        recent=[(m, rules.meeting_rule(m, forum)) for m in recent],
+        voters=queries.member_names(queries.voter_ids([forum.id])[forum.id]) if not forum.all_members else {},
+    )
+
+
+@bp.route("/<int:forum_id>/edit", methods=["GET", "POST"])
+@permission_required("forums.manage")
+def forum_edit(forum_id: int):
+    forum = _forum_or_404(forum_id)
+    voters = queries.member_names(queries.voter_ids([forum.id])[forum.id])
+    form = forms.ForumForm(obj=forum, data={"voter_numbers": "\n".join(sorted(m.number for m in voters.values()))})
+    if form.validate_on_submit():
+        numbers = [n.strip() for n in (form.voter_numbers.data or "").split() if n.strip()]
+        ids = queries.member_ids_by_number(numbers)
+        unknown = [n for n in numbers if n not in ids]
+        try:
+            if unknown and not form.all_members.data:
+                raise ValidationFailed(_("Unknown member numbers: %(n)s", n=", ".join(unknown[:10])),
+                                       fields={"voter_numbers": [_("Unknown member numbers: %(n)s",
+                                                                   n=", ".join(unknown[:10]))]})
+            services.update_forum(actor=current_user, forum=forum, data=services.ForumData(
+                name=form.name.data, code=form.code.data, kind=form.kind.data,
+                all_members=form.all_members.data, voter_ids=list(ids.values()),
+                quorum_numerator=form.quorum_numerator.data, quorum_denominator=form.quorum_denominator.data,
+                quorum_strict=form.quorum_strict.data, threshold=form.threshold.data,
+                proxy_limit=form.proxy_limit.data,
+            ))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash(_("The forum is saved. Meetings already opened keep the rule they opened under."), "success")
+            return redirect(url_for("forums.forum", forum_id=forum_id))
+    return render_template("forums/forum_form.html", form=form, forum=forum), (422 if form.errors else 200)
+
+
 # --- meetings ---------------------------------------------------------------------------------
 
 @bp.get("/meetings")
@@ -92,9 +143,11 @@ def meetings():
     status = request.args.get("status") or None
     if status not in (None, *[s.value for s in MeetingStatus]):
         status = None
+    forum_id = parse_id(request.args.get("forum_id"))
     page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
-                                status=status)
-    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status)
+                                status=status, forum_id=forum_id)
+    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status,
+                           forum_id=forum_id)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -131,8 +184,9 @@ def _agreement_typed(form) -> int | None:
 ATTENDANCE_INLINE = 60
 
 
-def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int = 200):
+def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form=None, status: int = 200):
     forum = meeting.forum
+    rule = rules.meeting_rule(meeting, forum)
     counts = queries.attendance_counts(meeting.id)
     attendance = queries.attendance_list(meeting.id, limit=ATTENDANCE_INLINE + 1)
     motion_ids = [m.id for m in meeting.motions]
@@ -144,8 +198,13 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
     # Only a meeting that still changes shows the agenda form and its suggestions.
-    awaiting = awaiting_decision() if meeting.status != MeetingStatus.closed and can(current_user, "meetings.run") else []
+    changing = meeting.status in (MeetingStatus.scheduled, MeetingStatus.open)
+    awaiting = awaiting_decision() if changing and can(current_user, "meetings.run") else []
     minutes_form = minutes_form or forms.MinutesForm(data={"minutes": meeting.minutes})
+    officers = queries.member_names([i for i in (meeting.chair_member_id, meeting.secretary_member_id) if i])
+    officers_form = officers_form or forms.OfficersForm(data={
+        "chair_number": officers[meeting.chair_member_id].number if meeting.chair_member_id else "",
+        "secretary_number": officers[meeting.secretary_member_id].number if meeting.secretary_member_id else ""})
     # A closed meeting prints the anchor kept when it closed (or its minutes were approved), the
     # same on every reprint; a meeting still under way prints the head as it is now.
     kept = published_anchor("meeting", meeting.id) if meeting.status == MeetingStatus.closed else None
@@ -153,10 +212,8 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
         "forums/meeting.html", meeting=meeting, forum=forum, votes=votes, counts=counts,
         attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,
         recused=recused, recused_members=recused_members, eligible=eligible, present=present,
-        needed=rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
-                                   denominator=forum.quorum_denominator, strict=forum.quorum_strict),
-        quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
-                                 denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        needed=rule.quorum_needed(eligible=eligible), quorate=rule.is_quorate(present=present, eligible=eligible),
+        rule=rule, officers=officers, officers_form=officers_form, reason_form=forms.ReasonForm(),
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
         awaiting=awaiting,
         minutes_form=minutes_form, confirm=forms.ConfirmForm(), anchor=kept or head_anchor(),
@@ -168,6 +225,87 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, status: int =
 @permission_required("forums.view")
 def meeting(meeting_id: int):
     return _meeting_page(_meeting_or_404(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@permission_required("meetings.run")
+def meeting_edit(meeting_id: int):
+    """Edit or reschedule a scheduled meeting: title, time, place."""
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and meeting.status != MeetingStatus.scheduled:
+        flash(_("Only a scheduled meeting can be edited: this one is %(status)s.",
+                status=label("meeting_status", meeting.status).lower()), "danger")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    form = forms.MeetingEditForm(data={"title": meeting.title, "location": meeting.location,
+                                       "starts_at": meeting.starts_at.astimezone(dt.UTC).replace(tzinfo=None)})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(actor=current_user, meeting=meeting, title=form.title.data,
+                                    starts_at=form.starts_at.data.replace(tzinfo=dt.UTC),
+                                    location=form.location.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+        else:
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    elif form.errors:
+        status = 422
+    return render_template("forums/meeting_edit.html", form=form, meeting=meeting), status
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@permission_required("meetings.run")
+def meeting_cancel(meeting_id: int):
+    """Cancel a scheduled meeting with a reason (it stays listed, struck through)."""
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and meeting.status != MeetingStatus.scheduled:
+        flash(_("Only a scheduled meeting can be cancelled: this one is %(status)s.",
+                status=label("meeting_status", meeting.status).lower()), "danger")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    form = forms.ReasonForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.cancel_meeting(actor=current_user, meeting=meeting, reason=form.reason.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+        else:
+            flash(_("The meeting is cancelled."), "success")
+            return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    elif form.errors:
+        status = 422
+    return render_template("forums/meeting_cancel.html", form=form, meeting=meeting), status
+
+
+@bp.post("/meetings/<int:meeting_id>/officers")
+@permission_required("meetings.run")
+def meeting_officers(meeting_id: int):
+    """Record the chair and the secretary who sign the minutes (by member number)."""
+    meeting = _meeting_or_404(meeting_id)
+    form = forms.OfficersForm()
+    if form.validate_on_submit():
+        try:
+            numbers = {"chair_number": (form.chair_number.data or "").strip(),
+                       "secretary_number": (form.secretary_number.data or "").strip()}
+            ids = queries.member_ids_by_number(numbers.values())
+            unknown = {f: [_("No member has the number %(n)s.", n=n)] for f, n in numbers.items() if n and n not in ids}
+            if unknown:
+                raise ValidationFailed(next(iter(unknown.values()))[0], fields=unknown)
+            services.set_officers(actor=current_user, meeting=meeting,
+                                  chair_member_id=ids.get(numbers["chair_number"]),
+                                  secretary_member_id=ids.get(numbers["secretary_number"]))
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return _meeting_page(_meeting_or_404(meeting_id), officers_form=form, status=err.status)
+        flash(_("The chair and the secretary are saved."), "success")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id, _anchor="signatures"))
+    return _meeting_page(meeting, officers_form=form, status=422)
 
 
 @bp.get("/meetings/<int:meeting_id>/attendance")
@@ -265,6 +403,9 @@ def motion_new(meeting_id: int):
     if meeting.status == MeetingStatus.closed:
         flash(_("This meeting is closed; it changes no more."), "danger")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
+    if meeting.status == MeetingStatus.cancelled:
+        flash(_("This meeting was cancelled; it cannot be opened and nothing can be added to it."), "danger")
+        return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
     # A motion may only be about an agreement on this meeting's agenda: those are the suggestions
     # (read before a refused write's rollback expires the meeting's agenda).
     on_agenda = {i.agreement.id: (i.agreement.id, i.agreement.reference, i.agreement.title)
@@ -329,8 +470,7 @@ def _roll_call_context(meeting, motion):
         "voted": voted, "recused": recused, "motion": motion, "open_motions": queries.open_motions(meeting.id),
         "groups": queries.group_names(forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
         "eligible": eligible, "present": present, "counts": counts,
-        "needed": rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
-                                      denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        "needed": rules.meeting_rule(meeting, forum).quorum_needed(eligible=eligible),
         "form": forms.ConfirmForm(), "errors": {},
     }
 
@@ -408,10 +548,11 @@ def _parse_roll_call(meeting, motion):
 
 @bp.get("/motions/<int:motion_id>")
 @permission_required("forums.view")
-def motion(motion_id: int, tally_form=None, status: int = 200):
+def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200):
     motion = _motion_or_404(motion_id)
     meeting = motion.meeting
     forum = meeting.forum
+    rule = rules.meeting_rule(meeting, forum)
     votes = queries.votes_by_motion([motion.id])[motion.id]
     eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
     tally_form = tally_form or forms.TallyForm(data={"yes": motion.tally_yes, "no": motion.tally_no,
@@ -419,9 +560,8 @@ def motion(motion_id: int, tally_form=None, status: int = 200):
     return render_template(
         "forums/motion.html", motion=motion, meeting=meeting, forum=forum, votes=votes,
         counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
-        quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
-                                 denominator=forum.quorum_denominator, strict=forum.quorum_strict),
-        tally_form=tally_form, confirm=forms.ConfirmForm(),
+        quorate=rule.is_quorate(present=present, eligible=eligible), rule=rule,
+        tally_form=tally_form, confirm=forms.ConfirmForm(), reason_form=reason_form or forms.ReasonForm(),
         recused=queries.member_names(queries.recused_by_motion([motion])[motion.id]),
     ), status
 
@@ -455,6 +595,24 @@ def _motion_action(motion_id: int, action, done: str):
         return redirect(url_for("forums.motion", motion_id=motion_id)), 303
     flash(done, "success")
     return redirect(url_for("forums.motion", motion_id=motion_id))
+
+
+@bp.post("/motions/<int:motion_id>/withdraw")
+@permission_required("meetings.run")
+def motion_withdraw(motion_id: int):
+    """Withdraw a motion before it is closed, with a reason."""
+    motion_obj = _motion_or_404(motion_id)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_motion(actor=current_user, motion=motion_obj, reason=form.reason.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            return motion(motion_id, reason_form=form, status=err.status)
+        flash(_("The motion is withdrawn."), "success")
+        return redirect(url_for("forums.motion", motion_id=motion_id))
+    return motion(motion_id, reason_form=form, status=422)
 
 
 @bp.post("/motions/<int:motion_id>/consensus")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
-import ssl
 from email.message import EmailMessage
 
 from flask import current_app, render_template
@@ -14,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from govtrack.auth.models import User
+from govtrack.core.mail import SEND_ERRORS, send
 from govtrack.core.web import external_url
 from govtrack.extensions import db
 from govtrack.obligations import queries, services
@@ -43,16 +42,6 @@ def compose(user: User, rows, today: dt.date) -> EmailMessage:
     return msg
 
 
-def send(msg: EmailMessage) -> None:
-    cfg = current_app.config
-    with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30) as smtp:
-        if cfg.get("SMTP_STARTTLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if cfg.get("SMTP_USER"):
-            smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD") or "")
-        smtp.send_message(msg)
-
-
 def send_digests(*, today: dt.date, actor="cli") -> dict[str, int]:
     """One digest per responsible user per day. Each user's send is its own transaction: the log
     row is claimed first, the mail sent, then committed; a failed send rolls the claim back so a
@@ -70,7 +59,7 @@ def send_digests(*, today: dt.date, actor="cli") -> dict[str, int]:
             continue
         try:
             send(compose(user, rows, today))
-        except (OSError, smtplib.SMTPException) as err:
+        except SEND_ERRORS as err:
             db.session.rollback()
             log.warning("reminder to user %s failed: %s", user_id, err)
             counts["failed"] += 1

@@ -8,9 +8,10 @@ rule. Staff see internal agreements on their own pages, never here.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import (
     PUBLISHED_STATUSES,
@@ -23,6 +24,8 @@ from govtrack.agreements.queries import can_see, visibility_clause
 from govtrack.auth.permissions import can
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
+from govtrack.forums.models import AgendaItem, Forum, ForumVoter, Meeting, MeetingStatus
+from govtrack.members.models import Member
 from govtrack.partners.models import Partner
 
 PUBLISHED = [s.value for s in PUBLISHED_STATUSES]
@@ -137,3 +140,46 @@ def recently_published(*, limit: int = 50) -> list[Agreement]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class UpcomingItem:
+    """An agenda item as a voter reads it: the agreement named only when it is published to them."""
+
+    position: int
+    title: str
+    agreement: Agreement | None
+    clause_numbers: list[int]
+
+
+def upcoming_meetings(user, *, since: dt.datetime, limit: int = 50) -> list[tuple[Meeting, list[UpcomingItem]]]:
+    """Meetings from `since` on (scheduled, open or cancelled) of the forums in which the member
+    linked to `user` votes, soonest first, each with its agenda. An agreement on the agenda is
+    named only when it is published to the user; the item's own title is the announcement."""
+    member_id = getattr(user, "member_id", None)
+    if not member_id:
+        return []
+    member = db.session.get(Member, member_id)
+    if member is None or not member.active or member.investor:
+        return []
+    named = select(ForumVoter.forum_id).where(ForumVoter.member_id == member_id)
+    meetings = list(db.session.scalars(
+        select(Meeting).join(Forum, Forum.id == Meeting.forum_id)
+        .where(Meeting.starts_at >= since,
+               Meeting.status.in_([MeetingStatus.scheduled.value, MeetingStatus.open.value,
+                                   MeetingStatus.cancelled.value]),
+               or_(Forum.all_members.is_(True), Forum.id.in_(named)))
+        .options(joinedload(Meeting.forum),
+                 selectinload(Meeting.agenda).options(joinedload(AgendaItem.agreement),
+                                                      selectinload(AgendaItem.clauses)))
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)
+    ))
+    out = []
+    for meeting in meetings:
+        items = []
+        for item in meeting.agenda:
+            shown = item.agreement if on_portal(user, item.agreement) else None
+            items.append(UpcomingItem(position=item.position, title=item.title, agreement=shown,
+                                      clause_numbers=[c.number for c in item.clauses] if shown else []))
+        out.append((meeting, items))
+    return out

@@ -7,9 +7,11 @@ reader answers exactly as one that does not exist.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from govtrack.audit.queries import head_anchor
 from govtrack.core import clock
@@ -85,6 +87,16 @@ def decisions():
     return render_template(
         "portal/decisions.html", rows=rows, next_cursor=page.next, anchor=head_anchor()
     )
+
+
+@bp.get("/meetings")
+@login_required
+def meetings():
+    """The member's upcoming meetings: those of the forums they vote in, with their agenda."""
+    start_of_today = dt.datetime.combine(clock.today(), dt.time(0), tzinfo=clock.zone())
+    rows = queries.upcoming_meetings(current_user, since=start_of_today)
+    return render_template("portal/meetings.html", rows=rows,
+                           linked=getattr(current_user, "member_id", None) is not None)
 
 
 @bp.get("/feed.atom")

@@ -10,6 +10,7 @@ from govtrack.auth.permissions import can
 
 NAV = [
     ("portal.index", _l("Published agreements"), None),
+    ("portal.meetings", _l("My meetings"), "portal.view"),
     ("partners.index", _l("Partners"), "partners.view"),
     ("agreements.index", _l("Agreements"), "agreements.view"),
     ("members.index", _l("Members"), "members.view"),

@@ -42,6 +42,7 @@ from govtrack.forums.models import (
     VoteMethod,
 )
 from govtrack.network.graph import FLOWS
+from govtrack.notices.models import NoticeStatus
 from govtrack.obligations import queries, reminders
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory
@@ -72,6 +73,7 @@ ENUM_TABLES = [
     (Choice, ["vote_choice"]),
     (Outcome, ["motion_outcome"]),
     (Role, ["user_role"]),
+    (NoticeStatus, ["notice_status"]),
 ]
 
 

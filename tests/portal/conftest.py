@@ -16,6 +16,7 @@ from govtrack.obligations.queries import ObligationSummary
 from govtrack.portal import api as portal_api
 from govtrack.portal import feed as portal_feed
 from govtrack.portal import views as portal_views
+from tests.forums.conftest import make_forum, make_members  # noqa: F401  (fixtures, used by name)
 
 
 @pytest.fixture

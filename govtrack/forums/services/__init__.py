@@ -12,17 +12,26 @@ The writes live in one module per part: `forums` (forums and the approval policy
 """
 
 from govtrack.forums.services._common import EFFECT_STATUSES
-from govtrack.forums.services.forums import ForumData, create_forum, forum_snapshot, set_policy
+from govtrack.forums.services.forums import (
+    ForumData,
+    create_forum,
+    forum_snapshot,
+    set_policy,
+    update_forum,
+)
 from govtrack.forums.services.meetings import (
     AttendanceEntry,
     add_agenda_item,
     approve_minutes,
+    cancel_meeting,
     close_meeting,
     create_meeting,
     meeting_snapshot,
     open_meeting,
     set_attendance,
     set_minutes,
+    set_officers,
+    update_meeting,
 )
 from govtrack.forums.services.motions import (
     AmendmentData,
@@ -37,6 +46,7 @@ from govtrack.forums.services.motions import (
     motion_snapshot,
     record_roll_call,
     record_tally,
+    withdraw_motion,
 )
 
 __all__ = [
@@ -48,6 +58,7 @@ __all__ = [
     "VoteRefusal",
     "add_agenda_item",
     "approve_minutes",
+    "cancel_meeting",
     "cast_votes",
     "check_votes",
     "close_meeting",
@@ -65,5 +76,9 @@ __all__ = [
     "record_tally",
     "set_attendance",
     "set_minutes",
+    "set_officers",
     "set_policy",
+    "update_forum",
+    "update_meeting",
+    "withdraw_motion",
 ]

@@ -47,6 +47,19 @@ def _shown(value: str | None, field: str, errors: dict[str, list]) -> str:
         return ""
 
 
+REASON_MAX = 2000
+
+
+def _reason(text: str | None, field: str = "reason") -> str:
+    """A reason given in words (kept with the cancelled meeting or withdrawn motion)."""
+    reason = (text or "").strip()
+    if not reason:
+        raise _invalid({field: [_l("Give the reason in a few words.")]})
+    if len(reason) > REASON_MAX:
+        raise _invalid({field: [_l("At most %(n)d characters.", n=REASON_MAX)]})
+    return reason
+
+
 def _values(enum_cls) -> set[str]:
     return {e.value for e in enum_cls}
 
@@ -63,6 +76,10 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 
 
 def _not_closed(meeting: Meeting) -> None:
+    """A closed or cancelled meeting changes no more (nothing is added to a cancelled one)."""
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict(str(_l("This meeting was cancelled; it cannot be opened and nothing can be added to it.")),
+                       code="meeting_cancelled")
     if meeting.status == MeetingStatus.closed:
         raise Conflict(str(_l("This meeting is closed; it changes no more.")), code="meeting_closed")
 

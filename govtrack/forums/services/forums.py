@@ -10,15 +10,17 @@ from sqlalchemy import select
 from govtrack.agreements.models import AgreementKind
 from govtrack.audit.services import record
 from govtrack.core.actor import Actor
-from govtrack.errors import Conflict
+from govtrack.errors import Conflict, NotFound
 from govtrack.extensions import db
 from govtrack.forums import queries
 from govtrack.forums.models import (
     DEFAULT_CODES,
     ApprovalRule,
+    Decision,
     Forum,
     ForumKind,
     ForumVoter,
+    Meeting,
     Threshold,
 )
 from govtrack.forums.services._common import _invalid, _shown, _values
@@ -47,8 +49,8 @@ def forum_snapshot(forum: Forum, voters: list[int] | None = None) -> dict:
     }
 
 
-def create_forum(*, actor: Actor, data: ForumData) -> Forum:
-    """Create a forum with its voting rules."""
+def _checked(data: ForumData, *, forum_id: int | None = None) -> tuple[str, str, list[int]]:
+    """The forum's name, decision prefix and named voters, checked (the same for create and edit)."""
     errors: dict[str, list] = {}
     name = _shown(data.name, "name", errors)
     if data.kind not in _values(ForumKind):
@@ -66,10 +68,11 @@ def create_forum(*, actor: Actor, data: ForumData) -> Forum:
         errors["code"] = [_l("A short prefix of letters for decision numbers, e.g. RP.")]
     if errors:
         raise _invalid(errors)
-    if db.session.scalar(select(Forum.id).where(Forum.name == name)) is not None:
+    others = select(Forum.id).where(Forum.id != forum_id) if forum_id else select(Forum.id)
+    if db.session.scalar(others.where(Forum.name == name)) is not None:
         raise Conflict(str(_l("A forum with this name exists.")), code="duplicate",
                        fields={"name": [str(_l("Already in use."))]})
-    if db.session.scalar(select(Forum.id).where(Forum.code == code)) is not None:
+    if db.session.scalar(others.where(Forum.code == code)) is not None:
         raise Conflict(str(_l("Another forum uses this decision prefix.")), code="duplicate",
                        fields={"code": [str(_l("Already in use."))]})
     voters = sorted(set(data.voter_ids)) if not data.all_members else []
@@ -77,6 +80,12 @@ def create_forum(*, actor: Actor, data: ForumData) -> Forum:
         found = set(db.session.scalars(select(Member.id).where(Member.id.in_(voters))))
         if set(voters) - found:
             raise _invalid({"voters": [_l("No member with id %(id)s.", id=min(set(voters) - found))]})
+    return name, code, voters
+
+
+def create_forum(*, actor: Actor, data: ForumData) -> Forum:
+    """Create a forum with its voting rules."""
+    name, code, voters = _checked(data)
     forum = Forum(
         name=name, code=code, kind=data.kind, all_members=data.all_members,
         quorum_numerator=data.quorum_numerator, quorum_denominator=data.quorum_denominator,
@@ -88,6 +97,38 @@ def create_forum(*, actor: Actor, data: ForumData) -> Forum:
         db.session.add(ForumVoter(forum_id=forum.id, member_id=m))
     record("forum.create", actor=actor, object_type="forum", object_id=forum.id,
            after=forum_snapshot(forum, voters))
+    return forum
+
+
+def update_forum(*, actor: Actor, forum: Forum, data: ForumData) -> Forum:
+    """Edit a forum: name, voters, quorum, threshold, proxy limit (and its kind or decision prefix
+    while nothing depends on them). Meetings already opened keep the rule they opened under (their
+    own copy); meetings opened from now on take the new one."""
+    forum = db.session.scalar(
+        select(Forum).where(Forum.id == forum.id).with_for_update().execution_options(populate_existing=True))
+    if forum is None:
+        raise NotFound(str(_l("No such forum.")))
+    name, code, voters = _checked(data, forum_id=forum.id)
+    if data.kind != forum.kind and db.session.scalar(
+            select(Meeting.id).where(Meeting.forum_id == forum.id).limit(1)) is not None:
+        message = str(_l("The kind of a forum that has meetings does not change: the approval policy of its "
+                         "decisions depends on it. Create a new forum instead."))
+        raise Conflict(message, code="kind_fixed", fields={"kind": [message]})
+    if code != forum.code and db.session.scalar(
+            select(Decision.id).where(Decision.forum_id == forum.id).limit(1)) is not None:
+        message = str(_l("The decision prefix does not change once the forum has numbered decisions."))
+        raise Conflict(message, code="code_fixed", fields={"code": [message]})
+    before = forum_snapshot(forum, queries.voter_ids([forum.id])[forum.id])
+    forum.name, forum.code, forum.kind, forum.all_members = name, code, data.kind, data.all_members
+    forum.quorum_numerator, forum.quorum_denominator = data.quorum_numerator, data.quorum_denominator
+    forum.quorum_strict, forum.threshold, forum.proxy_limit = data.quorum_strict, data.threshold, data.proxy_limit
+    db.session.execute(ForumVoter.__table__.delete().where(ForumVoter.forum_id == forum.id))
+    for m in voters:
+        db.session.add(ForumVoter(forum_id=forum.id, member_id=m))
+    db.session.flush()
+    after = forum_snapshot(forum, voters)
+    if after != before:
+        record("forum.update", actor=actor, object_type="forum", object_id=forum.id, before=before, after=after)
     return forum
 
 

@@ -15,7 +15,7 @@ from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.errors import Conflict
 from govtrack.extensions import db
-from govtrack.forums import queries
+from govtrack.forums import queries, rules
 from govtrack.forums.models import (
     AgendaItem,
     Attendance,
@@ -28,6 +28,7 @@ from govtrack.forums.models import (
     MotionStatus,
     Vote,
 )
+from govtrack.forums.notices import CANCELLED, RESCHEDULED, SCHEDULED, queue_meeting_notices
 from govtrack.forums.services._common import (
     _deliberate,
     _forum,
@@ -35,14 +36,45 @@ from govtrack.forums.services._common import (
     _lock_meeting,
     _must_be_open,
     _not_closed,
+    _reason,
     _shown,
     _values,
 )
+from govtrack.members.models import Member
 
 
 def meeting_snapshot(m: Meeting) -> dict:
     return {"forum_id": m.forum_id, "title": m.title, "starts_at": m.starts_at, "location": m.location,
             "status": m.status}
+
+
+def rule_snapshot(rule: rules.Rule) -> dict:
+    return {"quorum": [rule.quorum_numerator, rule.quorum_denominator, rule.quorum_strict],
+            "threshold": rule.threshold, "proxy_limit": rule.proxy_limit}
+
+
+def _aware(starts_at: dt.datetime | None) -> dt.datetime:
+    """A meeting's start as an aware time: one without a zone is the cooperative's wall clock, as typed in the form."""
+    if starts_at is None:
+        raise _invalid({"starts_at": [_l("Required.")]})
+    try:
+        return clock.from_local(starts_at)
+    except clock.NonexistentTime:
+        raise _invalid({"starts_at": [_l("This time does not exist in %(zone)s: the clocks skip that hour.",
+                                         zone=clock.zone_label())]}) from None
+
+
+def _must_be_scheduled(meeting: Meeting, doing) -> None:
+    """Only a meeting that has not started is rescheduled or cancelled; the refusal says why."""
+    if meeting.status == MeetingStatus.scheduled:
+        return
+    why = {
+        MeetingStatus.open: _l("the meeting is already open (it started)"),
+        MeetingStatus.closed: _l("the meeting is closed; its record is final"),
+        MeetingStatus.cancelled: _l("the meeting was cancelled"),
+    }[MeetingStatus(meeting.status)]
+    raise Conflict(str(_l("%(doing)s is no longer possible: %(why)s.", doing=doing, why=why)),
+                   code="meeting_not_scheduled")
 
 
 def create_meeting(*, actor: Actor, forum: Forum, title: str, starts_at: dt.datetime,
@@ -52,21 +84,98 @@ def create_meeting(*, actor: Actor, forum: Forum, title: str, starts_at: dt.date
     title = _shown(title, "title", errors)
     if errors:
         raise _invalid(errors)
-    if starts_at is None:
-        raise _invalid({"starts_at": [_l("Required.")]})
-    try:
-        # A time without a zone is the cooperative's wall clock, as typed in the form.
-        starts_at = clock.from_local(starts_at)
-    except clock.NonexistentTime:
-        raise _invalid({"starts_at": [_l("This time does not exist in %(zone)s: the clocks skip that hour.",
-                                         zone=clock.zone_label())]}) from None
+    starts_at = _aware(starts_at)
     meeting = Meeting(forum_id=forum.id, title=title, starts_at=starts_at,
                       location=(location or "").strip() or None, status=MeetingStatus.scheduled.value,
                       minutes_status=MinutesStatus.draft.value)
     db.session.add(meeting)
     db.session.flush()
-    record("meeting.create", actor=actor, object_type="meeting", object_id=meeting.id,
-           after=meeting_snapshot(meeting))
+    event = record("meeting.create", actor=actor, object_type="meeting", object_id=meeting.id,
+                   after=meeting_snapshot(meeting))
+    queue_meeting_notices(meeting=meeting, forum=forum, event=SCHEDULED, change_id=event.id)
+    return meeting
+
+
+def update_meeting(*, actor: Actor, meeting: Meeting, title: str | None = None,
+                   starts_at: dt.datetime | None = None, location: str | None = None,
+                   changes: frozenset[str] | None = None) -> Meeting:
+    """Edit or reschedule a scheduled meeting: its title, time and place (`changes` names the
+    fields given; by default all three). A change of time or place notifies the forum's voters."""
+    changes = frozenset({"title", "starts_at", "location"}) if changes is None else changes
+    meeting = _lock_meeting(meeting)
+    _must_be_scheduled(meeting, _l("Editing the meeting"))
+    errors: dict[str, list] = {}
+    new_title = _shown(title, "title", errors) if "title" in changes else meeting.title
+    if errors:
+        raise _invalid(errors)
+    new_start = _aware(starts_at) if "starts_at" in changes else meeting.starts_at
+    new_location = ((location or "").strip() or None) if "location" in changes else meeting.location
+    before = meeting_snapshot(meeting)
+    meeting.title, meeting.starts_at, meeting.location = new_title, new_start, new_location
+    after = meeting_snapshot(meeting)
+    if after == before:
+        return meeting
+    event = record("meeting.update", actor=actor, object_type="meeting", object_id=meeting.id,
+                   before=before, after=after)
+    if (before["starts_at"], before["location"]) != (after["starts_at"], after["location"]):
+        queue_meeting_notices(meeting=meeting, forum=_forum(meeting), event=RESCHEDULED, change_id=event.id,
+                              before=before)
+    return meeting
+
+
+def cancel_meeting(*, actor: Actor, meeting: Meeting, reason: str | None,
+                   now: dt.datetime | None = None) -> Meeting:
+    """Cancel a scheduled meeting with a reason. It stays listed (never deleted); its motions,
+    none of them voted on yet, are withdrawn with the same reason; the voters are told."""
+    reason = _reason(reason)
+    meeting = _lock_meeting(meeting)
+    _must_be_scheduled(meeting, _l("Cancelling the meeting"))
+    now = now or utcnow()
+    open_motions = list(db.session.scalars(
+        select(Motion).where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value)
+        .order_by(Motion.id).with_for_update()
+    ))
+    meeting.status = MeetingStatus.cancelled.value
+    meeting.cancel_reason = reason
+    meeting.cancelled_at = now
+    event = record("meeting.cancel", actor=actor, object_type="meeting", object_id=meeting.id,
+                   before={"status": MeetingStatus.scheduled.value},
+                   after={"status": meeting.status, "reason": reason,
+                          "motions_withdrawn": [m.id for m in open_motions]})
+    for motion in open_motions:
+        motion.status = MotionStatus.withdrawn.value
+        motion.withdraw_reason = reason
+        motion.withdrawn_at = now
+        record("motion.withdraw", actor=actor, object_type="motion", object_id=motion.id,
+               before={"status": MotionStatus.open.value},
+               after={"status": motion.status, "reason": reason, "meeting_cancelled": meeting.id})
+    queue_meeting_notices(meeting=meeting, forum=_forum(meeting), event=CANCELLED, change_id=event.id)
+    return meeting
+
+
+def set_officers(*, actor: Actor, meeting: Meeting, chair_member_id: int | None,
+                 secretary_member_id: int | None) -> Meeting:
+    """Record who chairs the meeting and who keeps its minutes (members of the roster; they sign
+    the minutes). Possible until the minutes are approved; not on a cancelled meeting."""
+    meeting = _lock_meeting(meeting)
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict(str(_l("This meeting was cancelled; it has no chair or secretary to record.")),
+                       code="meeting_cancelled")
+    if meeting.minutes_status == MinutesStatus.approved:
+        raise Conflict(str(_l("The minutes are approved; who signed them no longer changes.")),
+                       code="minutes_approved")
+    errors: dict[str, list] = {}
+    for field, member_id in (("chair_member_id", chair_member_id), ("secretary_member_id", secretary_member_id)):
+        if member_id is not None and db.session.get(Member, member_id) is None:
+            errors[field] = [_l("No member with id %(id)s.", id=member_id)]
+    if errors:
+        raise _invalid(errors)
+    before = {"chair_member_id": meeting.chair_member_id, "secretary_member_id": meeting.secretary_member_id}
+    meeting.chair_member_id, meeting.secretary_member_id = chair_member_id, secretary_member_id
+    after = {"chair_member_id": chair_member_id, "secretary_member_id": secretary_member_id}
+    if after != before:
+        record("meeting.officers", actor=actor, object_type="meeting", object_id=meeting.id,
+               before=before, after=after)
     return meeting
 
 
@@ -76,6 +185,10 @@ def open_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = No
     _not_closed(meeting)
     if meeting.status != MeetingStatus.scheduled:
         raise Conflict(str(_l("The meeting is already open.")), code="meeting_open")
+    # The rule it is decided under from now on, whatever later becomes of the forum's.
+    rule = rules.forum_rule(_forum(meeting))
+    for name in rules.RULE_FIELDS:
+        setattr(meeting, f"rule_{name}", getattr(rule, name))
     meeting.status = MeetingStatus.open.value
     meeting.opened_at = now or utcnow()
     ids = list(db.session.scalars(select(AgendaItem.agreement_id).where(AgendaItem.meeting_id == meeting.id)))
@@ -83,7 +196,7 @@ def open_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = No
     moved = _deliberate(actor, ids)
     record("meeting.open", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"status": MeetingStatus.scheduled.value},
-           after={"status": meeting.status, "under_deliberation": moved})
+           after={"status": meeting.status, "under_deliberation": moved, "rule": rule_snapshot(rule)})
     return meeting
 
 
@@ -164,11 +277,12 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
             errors.setdefault("proxy_holder_id", []).append(
                 _l("The proxy holder of member %(m)s must be present in person.", m=member_id))
         held[holder] = held.get(holder, 0) + 1
+    proxy_limit = rules.meeting_rule(meeting, forum).proxy_limit
     for holder, n in sorted(held.items()):
-        if n > forum.proxy_limit:
+        if n > proxy_limit:
             errors.setdefault("proxy_holder_id", []).append(
                 _l("Member %(h)s would hold %(n)d proxies; this forum allows %(limit)d.",
-                   h=holder, n=n, limit=forum.proxy_limit))
+                   h=holder, n=n, limit=proxy_limit))
     if errors:
         raise Conflict(str(_l("The proxies break the forum's rules.")), code="proxy_rule", fields=errors)
 

@@ -41,6 +41,7 @@ from govtrack.forums.services._common import (
     _lock_meeting,
     _must_be_open,
     _not_closed,
+    _reason,
     _shown,
     _values,
 )
@@ -187,6 +188,8 @@ def _lock_motion(motion: Motion) -> tuple[Motion, Meeting]:
 
 def _motion_open(motion: Motion, meeting: Meeting) -> None:
     _not_closed(meeting)
+    if motion.status == MotionStatus.withdrawn:
+        raise Conflict(str(_l("This motion was withdrawn; it is not voted on.")), code="motion_withdrawn")
     if motion.status != MotionStatus.open:
         raise Conflict(str(_l("This motion is closed; its votes never change.")), code="motion_closed")
     _must_be_open(meeting)
@@ -332,11 +335,8 @@ def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None
     present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
     if motion.method == VoteMethod.tally and yes + no + abstain > present:
         raise Conflict(str(_l("The tally counts more votes than members present.")), code="tally_exceeds")
-    result = rules.outcome(
-        present=present, eligible=eligible, numerator=forum.quorum_numerator,
-        denominator=forum.quorum_denominator, strict=forum.quorum_strict, threshold=forum.threshold,
-        yes=yes, no=no,
-    )
+    # The rule the meeting opened under, not the forum's as edited since.
+    result = rules.meeting_rule(meeting, forum).outcome(present=present, eligible=eligible, yes=yes, no=no)
     return _finish(actor, motion, meeting, outcome=result, yes=yes, no=no, abstain=abstain,
                    present=present, eligible=eligible, now=now or utcnow())
 
@@ -351,14 +351,33 @@ def consensus(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -
                        code="mixed_methods")
     forum = _forum(meeting)
     present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
-    if not rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
-                            denominator=forum.quorum_denominator, strict=forum.quorum_strict):
+    if not rules.meeting_rule(meeting, forum).is_quorate(present=present, eligible=eligible):
         raise Conflict(
             str(_l("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
                    p=present, e=eligible)), code="no_quorum")
     motion.method = VoteMethod.consensus.value
     return _finish(actor, motion, meeting, outcome=Outcome.carried.value, yes=0, no=0, abstain=0,
                    present=present, eligible=eligible, now=now or utcnow())
+
+
+def withdraw_motion(*, actor: Actor, motion: Motion, reason: str | None,
+                    now: dt.datetime | None = None) -> Motion:
+    """Withdraw a motion before it is closed, with a reason: it decides nothing, applies no effect
+    and is not a decision; the votes already cast stay on record with it."""
+    reason = _reason(reason)
+    motion, meeting = _lock_motion(motion)
+    if motion.status == MotionStatus.withdrawn:
+        raise Conflict(str(_l("This motion was already withdrawn.")), code="motion_withdrawn")
+    if motion.status != MotionStatus.open:
+        raise Conflict(str(_l("This motion is closed and decided; it can no longer be withdrawn (a correction is "
+                              "a new motion that names it).")), code="motion_closed")
+    _not_closed(meeting)
+    motion.status = MotionStatus.withdrawn.value
+    motion.withdraw_reason = reason
+    motion.withdrawn_at = now or utcnow()
+    record("motion.withdraw", actor=actor, object_type="motion", object_id=motion.id,
+           before={"status": MotionStatus.open.value}, after={"status": motion.status, "reason": reason})
+    return motion
 
 
 def record_roll_call(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
