@@ -237,12 +237,12 @@ def meeting_edit(meeting_id: int):
                 status=label("meeting_status", meeting.status).lower()), "danger")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id))
     form = forms.MeetingEditForm(data={"title": meeting.title, "location": meeting.location,
-                                       "starts_at": meeting.starts_at.astimezone(dt.UTC).replace(tzinfo=None)})
+                                       "starts_at": meeting.starts_at})
     status = 200
     if form.validate_on_submit():
         try:
             services.update_meeting(actor=current_user, meeting=meeting, title=form.title.data,
-                                    starts_at=form.starts_at.data.replace(tzinfo=dt.UTC),
+                                    starts_at=form.starts_at.data,
                                     location=form.location.data)
             db.session.commit()
         except DomainError as err:
