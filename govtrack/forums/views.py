@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -68,8 +69,9 @@ def forum_new():
         unknown = [n for n in numbers if n not in ids]
         try:
             if unknown and not form.all_members.data:
-                raise ValidationFailed(_("Unknown member numbers: %(n)s", n=", ".join(unknown[:10])),
-                                       fields={"voter_numbers": [_("Unknown member numbers.")]})
+                message = ngettext("No member has the number %(n)s.", "No member has these numbers: %(n)s.",
+                                   len(unknown), n=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else ""))
+                raise ValidationFailed(message, fields={"voter_numbers": [message]})
             services.create_forum(actor=current_user, data=services.ForumData(
                 name=form.name.data, code=form.code.data, kind=form.kind.data,
                 all_members=form.all_members.data, voter_ids=list(ids.values()),
@@ -79,7 +81,7 @@ def forum_new():
             ))
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(form, err)
+            apply_domain_error(form, err, aliases={"quorum": "quorum_numerator", "voters": "voter_numbers"})
         else:
             flash(_("The forum is created."), "success")
             return redirect(url_for("forums.index"))
@@ -244,15 +246,16 @@ def agenda_add(meeting_id: int):
                     raise ValidationFailed(_("Clauses belong to an agreement; choose it."),
                                            fields={"clause_numbers": [_("Choose the agreement.")]})
                 found = queries.clause_ids_by_number(agreement_id, numbers)
-                if len(found) != len(set(numbers)):
-                    raise ValidationFailed(_("The agreement has no such clause."),
-                                           fields={"clause_numbers": [_("Unknown clause number.")]})
+                missing = sorted(set(numbers) - set(found))
+                if missing:
+                    message = _("The agreement has no clause %(n)s.", n=", ".join(str(n) for n in missing))
+                    raise ValidationFailed(message, fields={"clause_numbers": [message]})
                 clause_ids = list(found.values())
             services.add_agenda_item(actor=current_user, meeting=meeting, title=form.title.data,
                                      agreement_id=agreement_id, clause_ids=clause_ids)
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(form, err)
+            apply_domain_error(form, err, aliases={"clause_ids": "clause_numbers"})
             return _meeting_page(_meeting_or_404(meeting_id), agenda_form=form, status=err.status)
         flash(_("The item is on the agenda."), "success")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id, _anchor="agenda"))
@@ -284,8 +287,8 @@ def motion_new(meeting_id: int):
                 found = queries.clause_ids_by_number(agreement_id, [n for n, _t in parsed])
                 missing = [n for n, _t in parsed if n not in found]
                 if missing:
-                    raise ValidationFailed(_("The agreement has no clause %(n)s.", n=missing[0]),
-                                           fields={"amendments": [_("Unknown clause number.")]})
+                    message = _("The agreement has no clause %(n)s.", n=", ".join(str(n) for n in missing))
+                    raise ValidationFailed(message, fields={"amendments": [message]})
                 amendments = [services.AmendmentData(found[n], t) for n, t in parsed]
             motion = services.create_motion(actor=current_user, meeting=meeting, data=services.MotionData(
                 title=form.title.data, text=form.text.data, effect=form.effect.data, agreement_id=agreement_id,
@@ -333,7 +336,7 @@ def _roll_call_context(meeting, motion):
         "eligible": eligible, "present": present, "counts": counts,
         "needed": rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
                                       denominator=forum.quorum_denominator, strict=forum.quorum_strict),
-        "form": forms.ConfirmForm(), "errors": {},
+        "form": forms.ConfirmForm(), "errors": {}, "general_errors": [], "error_message": None,
     }
 
 
@@ -354,15 +357,17 @@ def roll_call(meeting_id: int):
     motion = _chosen_motion(meeting)
     if request.method == "POST":
         _checked(forms.ConfirmForm())
+        entries, votes = [], []
         try:
             entries, votes = _parse_roll_call(meeting, motion)
             summary = services.record_roll_call(actor=current_user, meeting=meeting, entries=entries,
                                                 motion=motion, votes=votes)
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(None, err)
+            db.session.rollback()
             ctx = _roll_call_context(_meeting_or_404(meeting_id), motion and queries.load_motion(motion.id))
-            ctx["errors"] = err.fields
+            ctx["errors"], ctx["general_errors"] = _row_errors(err, entries, votes)
+            ctx["error_message"] = err.message
             ctx["submitted"] = request.form
             return render_template("forums/roll_call.html", **ctx), err.status
         flash(_("Recorded: %(a)d attendance changes, %(v)d votes.", a=summary["attendance"], v=summary["votes"]),
@@ -374,24 +379,51 @@ def roll_call(meeting_id: int):
     return render_template("forums/roll_call.html", **ctx)
 
 
+def _row_errors(err: DomainError, entries, votes) -> tuple[dict[str, list[str]], list[str]]:
+    """The service names rows as the API does (`3.proxy_holder_id`, `votes.2.member_id`: the index of
+    the entry it was given); the screen names them by the input of the member's row (`holder-17`)."""
+    by_row: dict[str, list[str]] = {}
+    general: list[str] = []
+    inputs = {"status": "att", "member_id": "att", "proxy_holder_id": "holder"}
+    for key, messages in (err.fields or {}).items():
+        parts = key.split(".")
+        target = None
+        if key.startswith(("att-", "holder-", "vote-")):
+            target = key
+        elif len(parts) == 2 and parts[0].isdigit() and int(parts[0]) < len(entries) and parts[1] in inputs:
+            target = f"{inputs[parts[1]]}-{entries[int(parts[0])].member_id}"
+        elif len(parts) == 3 and parts[0] == "votes" and parts[1].isdigit() and int(parts[1]) < len(votes):
+            target = f"vote-{votes[int(parts[1])][0]}"
+        if target is None:
+            general.extend(str(m) for m in messages)
+        else:
+            by_row.setdefault(target, []).extend(str(m) for m in messages)
+    if not by_row and not general:
+        general.append(err.message)
+    return by_row, general
+
+
 def _parse_roll_call(meeting, motion):
-    """The rows of the submitted screen: attendance that changed, and new votes."""
+    """The rows of the submitted screen: attendance that changed, and new votes. Every row whose
+    proxy holder cannot be read is reported at once, named, under the row's input."""
     try:
         ids = [int(x) for x in request.form.getlist("row")]
     except ValueError:
         raise ValidationFailed(_("The form was damaged; reload the page."), fields={}) from None
     current = queries.attendance_map(meeting.id, ids)
-    holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip() for i in ids}
-    by_number = queries.member_ids_by_number(holder_numbers.values())
-    entries, votes, errors = [], [], {}
+    holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip()[:SEARCH_MAX] for i in ids}
+    by_number = queries.member_ids_by_number([n for n in holder_numbers.values() if n])
+    entries, votes, missing, unknown = [], [], [], []
     for i in ids:
         status = request.form.get(f"att-{i}") or ""
         holder_id = None
         if status == AttendanceStatus.proxy:
             number = holder_numbers[i]
             holder_id = by_number.get(number)
-            if holder_id is None:
-                errors[f"holder-{i}"] = [_("Give the member number of the proxy holder.")]
+            if not number:
+                missing.append(i)
+            elif holder_id is None:
+                unknown.append(i)
         if status in {s.value for s in AttendanceStatus}:
             row = current.get(i)
             if row is None or (row.status, row.proxy_holder_id) != (status, holder_id):
@@ -399,18 +431,32 @@ def _parse_roll_call(meeting, motion):
         choice = request.form.get(f"vote-{i}") or ""
         if choice in {c.value for c in Choice}:
             votes.append((i, choice))
-    if errors:
+    if missing or unknown:
+        names = queries.member_names(missing + unknown)
+        errors = {}
+        for i in missing:
+            errors[f"holder-{i}"] = [_("%(who)s is represented by proxy: give the member number of the proxy holder.",
+                                       who=_member_words(names.get(i)))]
+        for i in unknown:
+            errors[f"holder-{i}"] = [_("No member has the number “%(n)s” (the proxy holder given for %(who)s).",
+                                       n=holder_numbers[i], who=_member_words(names.get(i)))]
         raise ValidationFailed(_("Some rows need a correction."), fields=errors)
     # Holders first so that a proxy given to someone marked present in the same submit is valid.
     entries.sort(key=lambda e: e.status != AttendanceStatus.present)
     return entries, votes
 
 
+def _member_words(member) -> str:
+    if member is None:
+        return _("an unknown member")
+    return _("%(name)s (member no. %(number)s)", name=member.name, number=member.number)
+
+
 # --- motions ----------------------------------------------------------------------------------
 
 @bp.get("/motions/<int:motion_id>")
 @permission_required("forums.view")
-def motion(motion_id: int, tally_form=None, status: int = 200):
+def motion(motion_id: int, tally_form=None, status: int = 200, tally_errors: list[str] | None = None):
     motion = _motion_or_404(motion_id)
     meeting = motion.meeting
     forum = meeting.forum
@@ -423,7 +469,7 @@ def motion(motion_id: int, tally_form=None, status: int = 200):
         counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
         quorate=rules.is_quorate(present=present, eligible=eligible, numerator=forum.quorum_numerator,
                                  denominator=forum.quorum_denominator, strict=forum.quorum_strict),
-        tally_form=tally_form, confirm=forms.ConfirmForm(),
+        tally_form=tally_form, tally_errors=tally_errors or [], confirm=forms.ConfirmForm(),
         recused=queries.member_names(queries.recused_by_motion([motion])[motion.id]),
     ), status
 
@@ -439,8 +485,10 @@ def motion_tally(motion_id: int):
                                   abstain=form.abstain.data)
             db.session.commit()
         except DomainError as err:
+            # A count larger than the attendance is about the three counts together: shown under them.
             apply_domain_error(form, err)
-            return motion(motion_id, tally_form=form, status=err.status)
+            return motion(motion_id, tally_form=form, status=err.status,
+                          tally_errors=[str(m) for m in err.fields.get("tally", [])])
         flash(_("The tally is recorded."), "success")
         return redirect(url_for("forums.motion", motion_id=motion_id))
     return motion(motion_id, tally_form=form, status=422)
