@@ -15,14 +15,22 @@ from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core.ids import parse_id
-from govtrack.core.labels import AGREEMENT_KIND
+from govtrack.core.labels import AGREEMENT_KIND, label
 from govtrack.core.paging import parse_limit
-from govtrack.core.web import apply_domain_error
+from govtrack.core.web import apply_domain_error, local_path, safe_next
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
-from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
+from govtrack.forums.models import (
+    AttendanceStatus,
+    Choice,
+    Effect,
+    MeetingStatus,
+    MinutesStatus,
+    MotionStatus,
+    Outcome,
+)
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -186,6 +194,7 @@ def attendance(meeting_id: int):
 def _meeting_action(meeting_id: int, action, done: str):
     meeting = _meeting_or_404(meeting_id)
     _checked(forms.ConfirmForm())
+    back = safe_next(url_for("forums.meeting", meeting_id=meeting_id))
     try:
         action(actor=current_user, meeting=meeting)
         db.session.commit()
@@ -193,7 +202,65 @@ def _meeting_action(meeting_id: int, action, done: str):
         apply_domain_error(None, err)
         return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
     flash(done, "success")
-    return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    return redirect(back)
+
+
+def _confirm_page(*, title: str, heading: str, consequences: list[str], action: str, button: str,
+                  cancel: str, meeting, motion=None, preview=None, blockers: list[str] | None = None,
+                  minutes_html=None):
+    """The page between a button and an action that cannot be undone: it says what will happen and
+    posts the action only when confirmed (no script needed)."""
+    return render_template(
+        "forums/confirm.html", title=title, heading=heading, consequences=consequences, action=action,
+        button=button, cancel=cancel, meeting=meeting, motion=motion, preview=preview, blockers=blockers or [],
+        minutes_html=minutes_html, confirm=forms.ConfirmForm(), next=local_path(request.args.get("next")),
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/close")
+@permission_required("meetings.run")
+def meeting_close_confirm(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    blockers = []
+    if meeting.status != MeetingStatus.open:
+        blockers.append(_("Only an open meeting is closed; this one is %(status)s.",
+                          status=label("meeting_status", meeting.status).lower()))
+    still_open = [m.title for m in meeting.motions if m.status == MotionStatus.open]
+    if still_open:
+        blockers.append(_("Close or withdraw every motion before closing the meeting; still open: %(titles)s.",
+                          titles=", ".join(f"“{t}”" for t in still_open)))
+    return _confirm_page(
+        title=_("Close the meeting"), heading=_("Close the meeting “%(t)s”?", t=meeting.title),
+        consequences=[
+            _("Closing is final: attendance, the agenda, motions and votes of this meeting change no more."),
+            _("The minutes can still be written and corrected until they are approved."),
+        ],
+        action=url_for("forums.meeting_close", meeting_id=meeting_id), button=_("Yes, close the meeting"),
+        cancel=url_for("forums.meeting", meeting_id=meeting_id), meeting=meeting, blockers=blockers,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes/approve")
+@permission_required("meetings.run")
+def minutes_approve_confirm(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    blockers = []
+    if meeting.status != MeetingStatus.closed:
+        blockers.append(_("Minutes are approved after the meeting closes."))
+    elif meeting.minutes_status == MinutesStatus.approved:
+        blockers.append(_("These minutes are already approved."))
+    elif not meeting.minutes:
+        blockers.append(_("There are no minutes to approve."))
+    return _confirm_page(
+        title=_("Approve the minutes"), heading=_("Approve the minutes of “%(t)s”?", t=meeting.title),
+        consequences=[
+            _("Approved minutes are final: nobody can edit them afterwards."),
+            _("The current audit anchor is kept with them and printed on every copy."),
+        ],
+        action=url_for("forums.minutes_approve", meeting_id=meeting_id), button=_("Yes, approve the minutes"),
+        cancel=url_for("forums.meeting", meeting_id=meeting_id, _anchor="minutes"), meeting=meeting,
+        blockers=blockers, minutes_html=render_markdown(meeting.minutes),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/open")
@@ -497,6 +564,7 @@ def motion_tally(motion_id: int):
 def _motion_action(motion_id: int, action, done: str):
     motion_obj = _motion_or_404(motion_id)
     _checked(forms.ConfirmForm())
+    back = safe_next(url_for("forums.motion", motion_id=motion_id))
     try:
         action(actor=current_user, motion=motion_obj)
         db.session.commit()
@@ -504,7 +572,36 @@ def _motion_action(motion_id: int, action, done: str):
         apply_domain_error(None, err)
         return redirect(url_for("forums.motion", motion_id=motion_id)), 303
     flash(done, "success")
-    return redirect(url_for("forums.motion", motion_id=motion_id))
+    return redirect(back)
+
+
+@bp.get("/motions/<int:motion_id>/close")
+@permission_required("meetings.run")
+def motion_close_confirm(motion_id: int):
+    motion_obj = _motion_or_404(motion_id)
+    meeting = motion_obj.meeting
+    blockers = []
+    if motion_obj.status != MotionStatus.open:
+        blockers.append(_("This motion is closed; its votes never change."))
+    elif meeting.status != MeetingStatus.open:
+        blockers.append(_("The meeting is not open."))
+    preview = services.close_preview(motion_obj) if not blockers else None
+    if preview is not None and preview.refusal:
+        blockers.append(preview.refusal)
+    consequences = [_("Closing the vote is final: its votes never change afterwards; a correction is a new motion "
+                      "that names this one.")]
+    if preview is not None and preview.outcome == Outcome.carried and motion_obj.effect != Effect.none:
+        consequences.append(_("A carried motion becomes a numbered decision and applies its effect at once: "
+                              "%(effect)s.", effect=label("motion_effect", motion_obj.effect).lower()
+                              + (f" — {motion_obj.agreement.title}" if motion_obj.agreement else "")))
+    elif preview is not None and preview.outcome == Outcome.carried:
+        consequences.append(_("A carried motion becomes a numbered decision."))
+    return _confirm_page(
+        title=_("Close the vote"), heading=_("Close the vote on “%(t)s”?", t=motion_obj.title),
+        consequences=consequences, action=url_for("forums.motion_close", motion_id=motion_id),
+        button=_("Yes, close the vote"), cancel=url_for("forums.motion", motion_id=motion_id), meeting=meeting,
+        motion=motion_obj, preview=preview, blockers=blockers,
+    )
 
 
 @bp.post("/motions/<int:motion_id>/consensus")

@@ -328,6 +328,43 @@ def motion_counts(motion: Motion) -> tuple[int, int, int]:
     return c["yes"], c["no"], c["abstain"]
 
 
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing a vote now would decide, for the confirmation that states it."""
+
+    outcome: str
+    yes: int
+    no: int
+    abstain: int
+    present: int
+    eligible: int
+    needed: int
+    refusal: str | None = None  # why the close would be refused now (a tally past the attendance)
+
+
+def close_preview(motion: Motion) -> ClosePreview:
+    """The outcome closing the vote now would compute, with its counts. It reads only: the close
+    computes it again under its locks, so a vote recorded in between is counted."""
+    meeting = motion.meeting
+    forum = meeting.forum
+    yes, no, abstain = motion_counts(motion)
+    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    result = rules.outcome(
+        present=present, eligible=eligible, numerator=forum.quorum_numerator,
+        denominator=forum.quorum_denominator, strict=forum.quorum_strict, threshold=forum.threshold,
+        yes=yes, no=no,
+    )
+    refusal = None
+    if motion.method == VoteMethod.tally and yes + no + abstain > present:
+        refusal = _tally_exceeds(yes, no, abstain, present)
+    return ClosePreview(
+        outcome=result, yes=yes, no=no, abstain=abstain, present=present, eligible=eligible,
+        needed=rules.quorum_needed(eligible=eligible, numerator=forum.quorum_numerator,
+                                   denominator=forum.quorum_denominator, strict=forum.quorum_strict),
+        refusal=refusal,
+    )
+
+
 def _finish(actor: Actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, no: int, abstain: int,
             present: int, eligible: int, now: dt.datetime) -> Motion:
     motion.status = MotionStatus.closed.value
