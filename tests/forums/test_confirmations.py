@@ -129,7 +129,7 @@ def test_minutes_are_written_after_the_close_until_approved_and_approval_asks(cl
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).minutes_status == "approved"
     # approved: final, through every door
-    assert 'action="/forums/meetings/%d/minutes"' % meeting.id not in client.get(url).get_data(as_text=True)
+    assert f'action="/forums/meetings/{meeting.id}/minutes"' not in client.get(url).get_data(as_text=True)
     resp = api.put(f"/api/v1/meetings/{meeting.id}/minutes", json={"minutes": "rewritten"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "minutes_approved"
     resp = client.post(url + "/minutes", data={"csrf_token": csrf_token(client, url), "minutes": "rewritten"})
