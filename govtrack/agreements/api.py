@@ -157,6 +157,11 @@ def serialise(agreements, *, with_documents: bool = False, clauses: dict | None 
     return out
 
 
+def _iso(value) -> str | None:
+    # Inside a free-form dict field marshmallow does not format dates: ISO 8601 as everywhere else.
+    return value.isoformat() if value is not None else None
+
+
 def approval_path_out(path) -> dict:
     steps = []
     for step in path.steps:
@@ -164,13 +169,13 @@ def approval_path_out(path) -> dict:
         steps.append({
             "forum_kind": step.forum_kind,
             "decided": step.decided,
-            "decision": {"id": last.decision_id, "number": last.number, "date": last.decided_on,
+            "decision": {"id": last.decision_id, "number": last.number, "date": _iso(last.decided_on),
                          "outcome": last.effect, "forum": last.forum_name, "motion_id": last.motion_id,
                          "meeting_id": last.meeting_id} if step.decided else None,
-            "last_motion": {"motion_id": last.motion_id, "outcome": last.outcome, "closed_at": last.closed_at,
+            "last_motion": {"motion_id": last.motion_id, "outcome": last.outcome, "closed_at": _iso(last.closed_at),
                             "meeting_id": last.meeting_id} if last is not None else None,
             "upcoming_meeting": {"id": step.upcoming.id, "title": step.upcoming.title,
-                                 "starts_at": step.upcoming.starts_at, "status": step.upcoming.status}
+                                 "starts_at": _iso(step.upcoming.starts_at), "status": step.upcoming.status}
             if step.upcoming is not None else None,
         })
     return {"steps": steps, "complete": not path.missing, "next_step": next_step_words(path)}
