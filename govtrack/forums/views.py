@@ -134,7 +134,7 @@ def _agreement_typed(form) -> int | None:
     try:
         return find_agreement(form.agreement_id.data)
     except LookupError:
-        message = _("No agreement has this reference or number.")
+        message = _("No agreement has the reference or number “%(typed)s”.", typed=(form.agreement_id.data or "")[:100])
         raise ValidationFailed(message, fields={"agreement_id": [message]}) from None
 
 

@@ -303,7 +303,8 @@ def test_the_agenda_and_motion_forms_take_an_agreement_by_reference_or_number(cl
     assert [i.agreement_id for i in items] == [draft.id, active.id, active.id, None]
     for unknown in ("PKS/999/2026", "99999", "#2147483648"):
         resp = add(unknown)
-        assert resp.status_code == 422 and "No agreement has this reference or number." in resp.get_data(as_text=True)
+        assert resp.status_code == 422
+        assert f"No agreement has the reference or number “{unknown}”." in resp.get_data(as_text=True)
     assert _count(AgendaItem, meeting_id=meeting.id) == 4
     motion = client.post(f"/forums/meetings/{meeting.id}/motions/new", data={
         "csrf_token": csrf_token(client, f"/forums/meetings/{meeting.id}/motions/new"), "title": "Setuju",
