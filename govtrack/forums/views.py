@@ -575,6 +575,37 @@ def _motion_action(motion_id: int, action, done: str):
     return redirect(back)
 
 
+@bp.get("/motions/<int:motion_id>/consensus")
+@permission_required("meetings.run")
+def motion_consensus_confirm(motion_id: int):
+    motion_obj = _motion_or_404(motion_id)
+    meeting = motion_obj.meeting
+    blockers = []
+    if motion_obj.status != MotionStatus.open:
+        blockers.append(_("This motion is closed; its votes never change."))
+    elif meeting.status != MeetingStatus.open:
+        blockers.append(_("The meeting is not open."))
+    elif motion_obj.method is not None:
+        blockers.append(_("Votes were already cast on this motion; close the vote instead."))
+    preview = services.close_preview(motion_obj) if not blockers else None
+    if preview is not None and preview.outcome == Outcome.no_quorum:
+        blockers.append(_("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
+                          p=preview.present, e=preview.eligible))
+    consequences = [
+        _("The motion is recorded as carried by consensus (mufakat), with no objection, and closed for good."),
+        _("A carried motion becomes a numbered decision and applies its effect at once: %(effect)s.",
+          effect=label("motion_effect", motion_obj.effect).lower()
+          + (f" — {motion_obj.agreement.title}" if motion_obj.agreement else ""))
+        if motion_obj.effect != Effect.none else _("A carried motion becomes a numbered decision."),
+    ]
+    return _confirm_page(
+        title=_("Carried by consensus (mufakat)"),
+        heading=_("Record “%(t)s” as carried by consensus?", t=motion_obj.title), consequences=consequences,
+        action=url_for("forums.motion_consensus", motion_id=motion_id), button=_("Yes, carried by consensus"),
+        cancel=url_for("forums.motion", motion_id=motion_id), meeting=meeting, motion=motion_obj, blockers=blockers,
+    )
+
+
 @bp.get("/motions/<int:motion_id>/close")
 @permission_required("meetings.run")
 def motion_close_confirm(motion_id: int):

@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from govtrack.extensions import db
-from tests.browser.conftest import describe, run_axe, screenshot, seed_meeting, sign_in_through_the_form
+from tests.browser.conftest import (
+    describe,
+    run_axe,
+    screenshot,
+    seed_meeting,
+    sign_in_through_the_form,
+)
 
 NOW = dt.datetime(2026, 3, 14, 2, 0, tzinfo=dt.UTC)
 WIDTHS = [1280, 360]

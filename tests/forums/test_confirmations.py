@@ -163,3 +163,27 @@ def test_confirmation_pages_are_for_those_who_run_meetings(client, sign_in, make
     for url in (f"/forums/motions/{motion.id}/close", f"/forums/meetings/{meeting.id}/close",
                 f"/forums/meetings/{meeting.id}/minutes/approve"):
         assert client.get(url).status_code == 403, url
+
+
+def test_consensus_asks_first_and_refuses_without_a_quorum(client, sign_in, make_forum, make_members, make_meeting,
+                                                           make_motion):
+    sign_in("board")
+    members = make_members(4)
+    quorate = make_meeting(make_forum(), present=members[:3])
+    motion = make_motion(quorate, title="Kas desa")
+    page = client.get(f"/forums/motions/{motion.id}").get_data(as_text=True)
+    assert f'href="/forums/motions/{motion.id}/consensus"' in page
+    assert f'action="/forums/motions/{motion.id}/consensus"' not in page
+    html = client.get(f"/forums/motions/{motion.id}/consensus").get_data(as_text=True)
+    assert "carried by consensus (mufakat), with no objection, and closed for good" in html
+    db.session.expire_all()
+    assert db.session.get(Motion, motion.id).status == "open"
+    resp = client.post(_form_action(html), data={"csrf_token": csrf_token(client, f"/forums/motions/{motion.id}/consensus")})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(Motion, motion.id).outcome, db.session.get(Motion, motion.id).method) == ("carried", "consensus")
+
+    thin = make_meeting(make_forum(), present=members[:1])
+    other = make_motion(thin)
+    html = client.get(f"/forums/motions/{other.id}/consensus").get_data(as_text=True)
+    assert "No quorum: 1 of 4 eligible present" in html and 'method="post"' not in _main(html)
