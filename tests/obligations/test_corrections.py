@@ -182,3 +182,45 @@ def test_only_managers_correct_or_reverse(client, sign_in, api_as, setting, make
     assert client.get(f"/obligations/fulfilments/{pid}/reverse").status_code == 403
     assert client.get(f"/obligations/fulfilments/{pid}/correct").status_code == 403
     assert _payments(occurrences_of(ob.id)[0].id)[0].reversed_at is None
+
+
+def test_the_migration_keeps_every_recorded_payment_standing(tmp_path):
+    """Payments recorded before 0011 stay as they were (none reversed) and can be reversed after it."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from govtrack import create_app
+    from tests.conftest import _config
+
+    migrations = str(Path(__file__).parent.parent.parent / "migrations")
+    app = create_app(_config(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path))
+    with app.app_context():
+        upgrade(directory=migrations, revision="0010_audit_anchors")
+        for sql in (
+            "INSERT INTO agreements (id, title, kind, status, visibility, value_currency, created_at, updated_at) "
+            "VALUES (1, 'a', 'grant', 'active', 'internal', 'IDR', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO obligations (id, agreement_id, owed_by, kind, title, amount, currency, due_date, created_at) "
+            "VALUES (1, 1, 'cooperative', 'payment', 'o', 100000, 'IDR', '2027-01-01', '2026-01-01 00:00:00')",
+            "INSERT INTO obligation_occurrences (id, obligation_id, due_on, amount, paid_amount, fulfilled_on, waived) "
+            "VALUES (1, 1, '2027-01-01', 100000, 100000, '2027-01-02', 0)",
+            "INSERT INTO obligation_payments (id, occurrence_id, paid_on, amount, note, recorded_at) "
+            "VALUES (1, 1, '2027-01-02', 100000, 'lunas', '2027-01-02 03:00:00')",
+        ):
+            db.session.execute(text(sql))
+        db.session.commit()
+        upgrade(directory=migrations, revision="heads")
+        payment = db.session.get(Payment, 1)
+        assert (payment.paid_on, payment.amount, payment.note, payment.reversed_at) == (
+            D(2027, 1, 2), Decimal("1000.00"), "lunas", None)
+        from govtrack.obligations.models import Obligation
+        from govtrack.obligations.services import reverse_fulfilment
+
+        with app.test_request_context():
+            occ = reverse_fulfilment(actor="test", obligation=db.session.get(Obligation, 1), payment_id=1,
+                                     reason="uji")
+            db.session.commit()
+        assert (occ.paid_amount, occ.fulfilled_on) == (Decimal("0"), None)
+        db.session.remove()
+        db.engine.dispose()
