@@ -35,7 +35,7 @@ from govtrack.api.schemas import (
 from govtrack.auth.permissions import permission_required
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums.queries import decision_ids_for
+from govtrack.forums.queries import approval_path, decision_ids_for, next_step_words
 
 blp = exempt(Blueprint("agreements_api", __name__, url_prefix="/api/v1/agreements", description="Agreements"))
 
@@ -90,6 +90,12 @@ class AgreementSchema(StrictSchema):
     clauses = fields.List(fields.Nested(ClauseSchema), load_default=list)
     decisions = fields.List(fields.Integer(), dump_only=True)
     documents = fields.List(fields.Nested(DocumentSchema), dump_only=True)
+    approval_path = fields.Dict(dump_only=True, metadata={"description": (
+        "One agreement only (GET /agreements/{id}): each forum kind the approval policy requires, "
+        '`{"forum_kind", "decided", "decision": {"id", "number", "date", "outcome", "forum", "motion_id", '
+        '"meeting_id"} or null, "last_motion": {"motion_id", "outcome", "closed_at", "meeting_id"} or null, '
+        '"upcoming_meeting": {"id", "title", "starts_at", "status"} or null}` in `steps`; `complete` '
+        "(every required forum has decided) and `next_step`, what it waits for in words.")})
 
     @validates_schema
     def _dates(self, data, **kwargs):
@@ -151,6 +157,30 @@ def serialise(agreements, *, with_documents: bool = False, clauses: dict | None 
     return out
 
 
+def _iso(value) -> str | None:
+    # Inside a free-form dict field marshmallow does not format dates: ISO 8601 as everywhere else.
+    return value.isoformat() if value is not None else None
+
+
+def approval_path_out(path) -> dict:
+    steps = []
+    for step in path.steps:
+        last = step.last
+        steps.append({
+            "forum_kind": step.forum_kind,
+            "decided": step.decided,
+            "decision": {"id": last.decision_id, "number": last.number, "date": _iso(last.decided_on),
+                         "outcome": last.effect, "forum": last.forum_name, "motion_id": last.motion_id,
+                         "meeting_id": last.meeting_id} if step.decided else None,
+            "last_motion": {"motion_id": last.motion_id, "outcome": last.outcome, "closed_at": _iso(last.closed_at),
+                            "meeting_id": last.meeting_id} if last is not None else None,
+            "upcoming_meeting": {"id": step.upcoming.id, "title": step.upcoming.title,
+                                 "starts_at": _iso(step.upcoming.starts_at), "status": step.upcoming.status}
+            if step.upcoming is not None else None,
+        })
+    return {"steps": steps, "complete": not path.missing, "next_step": next_step_words(path)}
+
+
 def _load_visible(agreement_id: int):
     agreement = queries.load_agreement(agreement_id)
     if agreement is None or not queries.can_see(current_user, agreement):
@@ -207,8 +237,12 @@ class AgreementItem(MethodView):
     @blp.response(200, AgreementSchema)
     @blp.doc(operationId="getAgreement")
     def get(self, agreement_id):
-        """One agreement with its parties, clauses (and their history), documents and decisions."""
-        return serialise([_load_visible(agreement_id)], with_documents=True)[0]
+        """One agreement with its parties, clauses (and their history), documents, decisions and its
+        approval path (which forums must still decide, and what comes next)."""
+        agreement = _load_visible(agreement_id)
+        out = serialise([agreement], with_documents=True)[0]
+        out["approval_path"] = approval_path_out(approval_path(agreement.id, agreement.kind, agreement.status))
+        return out
 
     @permission_required("agreements.edit")
     @blp.arguments(AgreementPatchSchema)

@@ -21,7 +21,7 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.forums.queries import decisions_for_agreement
+from govtrack.forums.queries import approval_path, decisions_for_agreement, next_step_words
 from govtrack.partners.queries import partner_choices, partner_name
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -39,10 +39,12 @@ def _load(agreement_id: int) -> Agreement:
 
 def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
     targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
+    path = approval_path(agreement.id, agreement.kind, agreement.status)
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
         decisions=decisions_for_agreement(agreement.id),
+        path=path, next_step=next_step_words(path),
         dependents=queries.dependents(agreement.id, user=current_user),
         moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),

@@ -479,7 +479,8 @@ class MinutesSchema(StrictSchema):
 @blp.arguments(MinutesSchema)
 @blp.response(200, MeetingSchema)
 def minutes_put(data, meeting_id):
-    """Draft the minutes (Markdown) while the meeting is not closed."""
+    """Draft the minutes (Markdown) until they are approved (also after the meeting closes); 409
+    `minutes_approved` afterwards."""
     services.set_minutes(actor=current_user, meeting=_meeting(meeting_id), text=data["minutes"])
     db.session.commit()
     return _full(meeting_id)

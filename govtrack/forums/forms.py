@@ -132,7 +132,8 @@ class MotionForm(FlaskForm):
 
     def validate_amendments(self, field):
         self.parsed: list[tuple[int, str]] = []
-        for line in (field.data or "").splitlines():
+        bad: list[str] = []
+        for n, line in enumerate((field.data or "").splitlines(), start=1):
             if not line.strip():
                 continue
             number, sep, text = line.partition(":")
@@ -141,8 +142,17 @@ class MotionForm(FlaskForm):
             except ValueError:
                 parsed = None
             if not sep or parsed is None or not text.strip():
-                raise ValidationError(_l("Each line: clause number, a colon, the new text."))
+                shown = line.strip() if len(line.strip()) <= 60 else line.strip()[:57] + "…"
+                bad.append(str(_l("Line %(n)d (“%(text)s”): write the clause number, a colon, then the new text.",
+                                  n=n, text=shown)))
+                continue
+            if any(parsed == p for p, _t in self.parsed):
+                bad.append(str(_l("Line %(n)d: clause %(c)d is amended twice.", n=n, c=parsed)))
+                continue
             self.parsed.append((parsed, text.strip()))
+        if bad:
+            # Every bad line at once, each named by its number.
+            raise ValidationError(" ".join(bad))
 
 
 class MinutesForm(FlaskForm):

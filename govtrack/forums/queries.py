@@ -6,12 +6,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
 from govtrack.agreements.services import AgreementDecision
 from govtrack.auth.models import User
+from govtrack.core.labels import label
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
 from govtrack.forums.models import (
@@ -524,3 +527,126 @@ def agreement_decisions(decision_ids: list[int]) -> list[AgreementDecision]:
         .order_by(Decision.id)
     )
     return [AgreementDecision(id=r.id, agreement_id=r.agreement_id, effect=r.effect) for r in rows]
+
+
+# --- the approval path of one agreement ------------------------------------------------------
+
+# Effects of a motion that decide on an agreement's approval (what each required forum says).
+PATH_EFFECTS = (*APPROVING, Effect.reject.value)
+
+
+@dataclass(frozen=True)
+class PathDecision:
+    """The latest closed motion on an agreement's approval in one forum, and its decision if carried."""
+
+    motion_id: int
+    meeting_id: int
+    meeting_title: str
+    forum_name: str
+    outcome: str  # carried, defeated, no_quorum
+    effect: str  # approve, approve_with_amendments, reject
+    closed_at: dt.datetime | None
+    decision_id: int | None = None
+    number: str | None = None
+    decided_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PathMeeting:
+    """A meeting not yet closed with the agreement on its agenda."""
+
+    id: int
+    title: str
+    starts_at: dt.datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class PathStep:
+    forum_kind: str
+    last: PathDecision | None  # the latest closed motion (None: never put to a vote)
+    upcoming: PathMeeting | None  # the next meeting of such a forum with it on the agenda
+
+    @property
+    def decided(self) -> bool:
+        return self.last is not None and self.last.outcome == Outcome.carried.value
+
+
+@dataclass(frozen=True)
+class ApprovalPath:
+    agreement_status: str
+    steps: list[PathStep]
+
+    @property
+    def missing(self) -> list[PathStep]:
+        return [s for s in self.steps if not s.decided]
+
+    @property
+    def rejected_by(self) -> PathStep | None:
+        return next((s for s in self.steps if s.decided and s.last.effect == Effect.reject.value), None)
+
+
+def approval_path(agreement_id: int, agreement_kind: str, agreement_status: str) -> ApprovalPath:
+    """Each forum the approval policy requires for this agreement, with its latest decision on it
+    (or the motion that failed) and the next meeting that has it on the agenda. Three queries,
+    however many forums, meetings and decisions."""
+    required = required_forum_kinds(agreement_kind)
+    rows = db.session.execute(
+        select(Motion.id, Motion.outcome, Motion.effect, Motion.closed_at, Meeting.id, Meeting.title,
+               Forum.kind, Forum.name, Decision.id, Decision.number, Decision.decided_on)
+        .join(Meeting, Meeting.id == Motion.meeting_id)
+        .join(Forum, Forum.id == Meeting.forum_id)
+        .outerjoin(Decision, Decision.motion_id == Motion.id)
+        .where(Motion.agreement_id == agreement_id, Motion.status == "closed", Motion.effect.in_(PATH_EFFECTS),
+               Forum.kind.in_(required))
+        .order_by(Motion.closed_at, Motion.id)
+    ).all()
+    last: dict[str, PathDecision] = {}
+    for (motion_id, outcome, effect, closed_at, meeting_id, meeting_title, kind, forum_name, decision_id,
+         number, decided_on) in rows:
+        last[kind] = PathDecision(
+            motion_id=motion_id, meeting_id=meeting_id, meeting_title=meeting_title, forum_name=forum_name,
+            outcome=outcome, effect=effect, closed_at=closed_at,
+            decision_id=decision_id, number=number, decided_on=decided_on,
+        )
+    upcoming: dict[str, PathMeeting] = {}
+    for meeting_id, title, starts_at, status, kind in db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.status, Forum.kind)
+        .join(Forum, Forum.id == Meeting.forum_id)
+        .where(Meeting.id.in_(select(AgendaItem.meeting_id).where(AgendaItem.agreement_id == agreement_id)),
+               Meeting.status.in_(("scheduled", "open")), Forum.kind.in_(required))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        upcoming.setdefault(kind, PathMeeting(id=meeting_id, title=title, starts_at=starts_at, status=status))
+    return ApprovalPath(
+        agreement_status=agreement_status,
+        steps=[PathStep(forum_kind=k, last=last.get(k), upcoming=upcoming.get(k)) for k in required],
+    )
+
+
+def next_step_words(path: ApprovalPath) -> str:
+    """What the agreement waits for, in words of the reader's language (the agreement page and the
+    API say the same)."""
+    rejected = path.rejected_by
+    if rejected is not None:
+        return _("Rejected by %(forum)s (decision %(number)s); no forum decision is awaited.",
+                 forum=rejected.last.forum_name, number=rejected.last.number)
+    status = path.agreement_status
+    if status not in ("draft", "under_deliberation"):
+        if status == "approved":
+            return _("Every forum the approval policy requires has approved it; next: sign it, then mark it active.")
+        return _("No forum decision is awaited.")
+    waits = []
+    for step in path.missing:
+        forum = label("forum_kind", step.forum_kind)
+        if step.upcoming is not None:
+            waits.append(_("the decision of %(forum)s, on the agenda of the meeting “%(meeting)s” (%(when)s)",
+                           forum=forum, meeting=step.upcoming.title,
+                           when=format_datetime(step.upcoming.starts_at, "medium")))
+        elif step.last is not None:
+            waits.append(_("the decision of %(forum)s (the last motion, at “%(meeting)s”, ended %(outcome)s); "
+                           "put it on the agenda of a new meeting", forum=forum, meeting=step.last.meeting_title,
+                           outcome=label("motion_outcome", step.last.outcome).lower()))
+        else:
+            waits.append(_("the decision of %(forum)s; it is not yet on the agenda of any meeting", forum=forum))
+    return _("Waiting for %(what)s.", what="; ".join(waits))

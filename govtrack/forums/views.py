@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -14,12 +15,20 @@ from govtrack.auth.permissions import can, permission_required
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import AGREEMENT_KIND, label
 from govtrack.core.paging import parse_limit
-from govtrack.core.web import apply_domain_error
+from govtrack.core.web import apply_domain_error, local_path, safe_next
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
-from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
+from govtrack.forums.models import (
+    AttendanceStatus,
+    Choice,
+    Effect,
+    MeetingStatus,
+    MinutesStatus,
+    MotionStatus,
+    Outcome,
+)
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -66,8 +75,9 @@ def forum_new():
         unknown = [n for n in numbers if n not in ids]
         try:
             if unknown and not form.all_members.data:
-                raise ValidationFailed(_("Unknown member numbers: %(n)s", n=", ".join(unknown[:10])),
-                                       fields={"voter_numbers": [_("Unknown member numbers.")]})
+                message = ngettext("No member has the number %(n)s.", "No member has these numbers: %(n)s.",
+                                   len(unknown), n=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else ""))
+                raise ValidationFailed(message, fields={"voter_numbers": [message]})
             services.create_forum(actor=current_user, data=services.ForumData(
                 name=form.name.data, code=form.code.data, kind=form.kind.data,
                 all_members=form.all_members.data, voter_ids=list(ids.values()),
@@ -77,7 +87,7 @@ def forum_new():
             ))
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(form, err)
+            apply_domain_error(form, err, aliases={"quorum": "quorum_numerator", "voters": "voter_numbers"})
         else:
             flash(_("The forum is created."), "success")
             return redirect(url_for("forums.index"))
@@ -175,7 +185,7 @@ def _agreement_typed(form) -> int | None:
     try:
         return find_agreement(form.agreement_id.data)
     except LookupError:
-        message = _("No agreement has this reference or number.")
+        message = _("No agreement has the reference or number “%(typed)s”.", typed=(form.agreement_id.data or "")[:100])
         raise ValidationFailed(message, fields={"agreement_id": [message]}) from None
 
 
@@ -320,6 +330,7 @@ def attendance(meeting_id: int):
 def _meeting_action(meeting_id: int, action, done: str):
     meeting = _meeting_or_404(meeting_id)
     _checked(forms.ConfirmForm())
+    back = safe_next(url_for("forums.meeting", meeting_id=meeting_id))
     try:
         action(actor=current_user, meeting=meeting)
         db.session.commit()
@@ -327,7 +338,65 @@ def _meeting_action(meeting_id: int, action, done: str):
         apply_domain_error(None, err)
         return redirect(url_for("forums.meeting", meeting_id=meeting_id)), 303
     flash(done, "success")
-    return redirect(url_for("forums.meeting", meeting_id=meeting_id))
+    return redirect(back)
+
+
+def _confirm_page(*, title: str, heading: str, consequences: list[str], action: str, button: str,
+                  cancel: str, meeting, motion=None, preview=None, blockers: list[str] | None = None,
+                  minutes_html=None):
+    """The page between a button and an action that cannot be undone: it says what will happen and
+    posts the action only when confirmed (no script needed)."""
+    return render_template(
+        "forums/confirm.html", title=title, heading=heading, consequences=consequences, action=action,
+        button=button, cancel=cancel, meeting=meeting, motion=motion, preview=preview, blockers=blockers or [],
+        minutes_html=minutes_html, confirm=forms.ConfirmForm(), next=local_path(request.args.get("next")),
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/close")
+@permission_required("meetings.run")
+def meeting_close_confirm(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    blockers = []
+    if meeting.status != MeetingStatus.open:
+        blockers.append(_("Only an open meeting is closed; this one is %(status)s.",
+                          status=label("meeting_status", meeting.status).lower()))
+    still_open = [m.title for m in meeting.motions if m.status == MotionStatus.open]
+    if still_open:
+        blockers.append(_("Close or withdraw every motion before closing the meeting; still open: %(titles)s.",
+                          titles=", ".join(f"“{t}”" for t in still_open)))
+    return _confirm_page(
+        title=_("Close the meeting"), heading=_("Close the meeting “%(t)s”?", t=meeting.title),
+        consequences=[
+            _("Closing is final: attendance, the agenda, motions and votes of this meeting change no more."),
+            _("The minutes can still be written and corrected until they are approved."),
+        ],
+        action=url_for("forums.meeting_close", meeting_id=meeting_id), button=_("Yes, close the meeting"),
+        cancel=url_for("forums.meeting", meeting_id=meeting_id), meeting=meeting, blockers=blockers,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes/approve")
+@permission_required("meetings.run")
+def minutes_approve_confirm(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    blockers = []
+    if meeting.status != MeetingStatus.closed:
+        blockers.append(_("Minutes are approved after the meeting closes."))
+    elif meeting.minutes_status == MinutesStatus.approved:
+        blockers.append(_("These minutes are already approved."))
+    elif not meeting.minutes:
+        blockers.append(_("There are no minutes to approve."))
+    return _confirm_page(
+        title=_("Approve the minutes"), heading=_("Approve the minutes of “%(t)s”?", t=meeting.title),
+        consequences=[
+            _("Approved minutes are final: nobody can edit them afterwards."),
+            _("The current audit anchor is kept with them and printed on every copy."),
+        ],
+        action=url_for("forums.minutes_approve", meeting_id=meeting_id), button=_("Yes, approve the minutes"),
+        cancel=url_for("forums.meeting", meeting_id=meeting_id, _anchor="minutes"), meeting=meeting,
+        blockers=blockers, minutes_html=render_markdown(meeting.minutes),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/open")
@@ -380,15 +449,16 @@ def agenda_add(meeting_id: int):
                     raise ValidationFailed(_("Clauses belong to an agreement; choose it."),
                                            fields={"clause_numbers": [_("Choose the agreement.")]})
                 found = queries.clause_ids_by_number(agreement_id, numbers)
-                if len(found) != len(set(numbers)):
-                    raise ValidationFailed(_("The agreement has no such clause."),
-                                           fields={"clause_numbers": [_("Unknown clause number.")]})
+                missing = sorted(set(numbers) - set(found))
+                if missing:
+                    message = _("The agreement has no clause %(n)s.", n=", ".join(str(n) for n in missing))
+                    raise ValidationFailed(message, fields={"clause_numbers": [message]})
                 clause_ids = list(found.values())
             services.add_agenda_item(actor=current_user, meeting=meeting, title=form.title.data,
                                      agreement_id=agreement_id, clause_ids=clause_ids)
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(form, err)
+            apply_domain_error(form, err, aliases={"clause_ids": "clause_numbers"})
             return _meeting_page(_meeting_or_404(meeting_id), agenda_form=form, status=err.status)
         flash(_("The item is on the agenda."), "success")
         return redirect(url_for("forums.meeting", meeting_id=meeting_id, _anchor="agenda"))
@@ -423,8 +493,8 @@ def motion_new(meeting_id: int):
                 found = queries.clause_ids_by_number(agreement_id, [n for n, _t in parsed])
                 missing = [n for n, _t in parsed if n not in found]
                 if missing:
-                    raise ValidationFailed(_("The agreement has no clause %(n)s.", n=missing[0]),
-                                           fields={"amendments": [_("Unknown clause number.")]})
+                    message = _("The agreement has no clause %(n)s.", n=", ".join(str(n) for n in missing))
+                    raise ValidationFailed(message, fields={"amendments": [message]})
                 amendments = [services.AmendmentData(found[n], t) for n, t in parsed]
             motion = services.create_motion(actor=current_user, meeting=meeting, data=services.MotionData(
                 title=form.title.data, text=form.text.data, effect=form.effect.data, agreement_id=agreement_id,
@@ -471,7 +541,7 @@ def _roll_call_context(meeting, motion):
         "groups": queries.group_names(forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
         "eligible": eligible, "present": present, "counts": counts,
         "needed": rules.meeting_rule(meeting, forum).quorum_needed(eligible=eligible),
-        "form": forms.ConfirmForm(), "errors": {},
+        "form": forms.ConfirmForm(), "errors": {}, "general_errors": [], "error_message": None,
     }
 
 
@@ -492,15 +562,17 @@ def roll_call(meeting_id: int):
     motion = _chosen_motion(meeting)
     if request.method == "POST":
         _checked(forms.ConfirmForm())
+        entries, votes = [], []
         try:
             entries, votes = _parse_roll_call(meeting, motion)
             summary = services.record_roll_call(actor=current_user, meeting=meeting, entries=entries,
                                                 motion=motion, votes=votes)
             db.session.commit()
         except DomainError as err:
-            apply_domain_error(None, err)
+            db.session.rollback()
             ctx = _roll_call_context(_meeting_or_404(meeting_id), motion and queries.load_motion(motion.id))
-            ctx["errors"] = err.fields
+            ctx["errors"], ctx["general_errors"] = _row_errors(err, entries, votes)
+            ctx["error_message"] = err.message
             ctx["submitted"] = request.form
             return render_template("forums/roll_call.html", **ctx), err.status
         flash(_("Recorded: %(a)d attendance changes, %(v)d votes.", a=summary["attendance"], v=summary["votes"]),
@@ -512,24 +584,51 @@ def roll_call(meeting_id: int):
     return render_template("forums/roll_call.html", **ctx)
 
 
+def _row_errors(err: DomainError, entries, votes) -> tuple[dict[str, list[str]], list[str]]:
+    """The service names rows as the API does (`3.proxy_holder_id`, `votes.2.member_id`: the index of
+    the entry it was given); the screen names them by the input of the member's row (`holder-17`)."""
+    by_row: dict[str, list[str]] = {}
+    general: list[str] = []
+    inputs = {"status": "att", "member_id": "att", "proxy_holder_id": "holder"}
+    for key, messages in (err.fields or {}).items():
+        parts = key.split(".")
+        target = None
+        if key.startswith(("att-", "holder-", "vote-")):
+            target = key
+        elif len(parts) == 2 and parts[0].isdigit() and int(parts[0]) < len(entries) and parts[1] in inputs:
+            target = f"{inputs[parts[1]]}-{entries[int(parts[0])].member_id}"
+        elif len(parts) == 3 and parts[0] == "votes" and parts[1].isdigit() and int(parts[1]) < len(votes):
+            target = f"vote-{votes[int(parts[1])][0]}"
+        if target is None:
+            general.extend(str(m) for m in messages)
+        else:
+            by_row.setdefault(target, []).extend(str(m) for m in messages)
+    if not by_row and not general:
+        general.append(err.message)
+    return by_row, general
+
+
 def _parse_roll_call(meeting, motion):
-    """The rows of the submitted screen: attendance that changed, and new votes."""
+    """The rows of the submitted screen: attendance that changed, and new votes. Every row whose
+    proxy holder cannot be read is reported at once, named, under the row's input."""
     try:
         ids = [int(x) for x in request.form.getlist("row")]
     except ValueError:
         raise ValidationFailed(_("The form was damaged; reload the page."), fields={}) from None
     current = queries.attendance_map(meeting.id, ids)
-    holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip() for i in ids}
-    by_number = queries.member_ids_by_number(holder_numbers.values())
-    entries, votes, errors = [], [], {}
+    holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip()[:SEARCH_MAX] for i in ids}
+    by_number = queries.member_ids_by_number([n for n in holder_numbers.values() if n])
+    entries, votes, missing, unknown = [], [], [], []
     for i in ids:
         status = request.form.get(f"att-{i}") or ""
         holder_id = None
         if status == AttendanceStatus.proxy:
             number = holder_numbers[i]
             holder_id = by_number.get(number)
-            if holder_id is None:
-                errors[f"holder-{i}"] = [_("Give the member number of the proxy holder.")]
+            if not number:
+                missing.append(i)
+            elif holder_id is None:
+                unknown.append(i)
         if status in {s.value for s in AttendanceStatus}:
             row = current.get(i)
             if row is None or (row.status, row.proxy_holder_id) != (status, holder_id):
@@ -537,18 +636,33 @@ def _parse_roll_call(meeting, motion):
         choice = request.form.get(f"vote-{i}") or ""
         if choice in {c.value for c in Choice}:
             votes.append((i, choice))
-    if errors:
+    if missing or unknown:
+        names = queries.member_names(missing + unknown)
+        errors = {}
+        for i in missing:
+            errors[f"holder-{i}"] = [_("%(who)s is represented by proxy: give the member number of the proxy holder.",
+                                       who=_member_words(names.get(i)))]
+        for i in unknown:
+            errors[f"holder-{i}"] = [_("No member has the number “%(n)s” (the proxy holder given for %(who)s).",
+                                       n=holder_numbers[i], who=_member_words(names.get(i)))]
         raise ValidationFailed(_("Some rows need a correction."), fields=errors)
     # Holders first so that a proxy given to someone marked present in the same submit is valid.
     entries.sort(key=lambda e: e.status != AttendanceStatus.present)
     return entries, votes
 
 
+def _member_words(member) -> str:
+    if member is None:
+        return _("an unknown member")
+    return _("%(name)s (member no. %(number)s)", name=member.name, number=member.number)
+
+
 # --- motions ----------------------------------------------------------------------------------
 
 @bp.get("/motions/<int:motion_id>")
 @permission_required("forums.view")
-def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200):
+def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200,
+           tally_errors: list[str] | None = None):
     motion = _motion_or_404(motion_id)
     meeting = motion.meeting
     forum = meeting.forum
@@ -561,7 +675,8 @@ def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200)
         "forums/motion.html", motion=motion, meeting=meeting, forum=forum, votes=votes,
         counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
         quorate=rule.is_quorate(present=present, eligible=eligible), rule=rule,
-        tally_form=tally_form, confirm=forms.ConfirmForm(), reason_form=reason_form or forms.ReasonForm(),
+        tally_form=tally_form, tally_errors=tally_errors or [], confirm=forms.ConfirmForm(),
+        reason_form=reason_form or forms.ReasonForm(),
         recused=queries.member_names(queries.recused_by_motion([motion])[motion.id]),
     ), status
 
@@ -577,8 +692,10 @@ def motion_tally(motion_id: int):
                                   abstain=form.abstain.data)
             db.session.commit()
         except DomainError as err:
+            # A count larger than the attendance is about the three counts together: shown under them.
             apply_domain_error(form, err)
-            return motion(motion_id, tally_form=form, status=err.status)
+            return motion(motion_id, tally_form=form, status=err.status,
+                          tally_errors=[str(m) for m in err.fields.get("tally", [])])
         flash(_("The tally is recorded."), "success")
         return redirect(url_for("forums.motion", motion_id=motion_id))
     return motion(motion_id, tally_form=form, status=422)
@@ -587,6 +704,7 @@ def motion_tally(motion_id: int):
 def _motion_action(motion_id: int, action, done: str):
     motion_obj = _motion_or_404(motion_id)
     _checked(forms.ConfirmForm())
+    back = safe_next(url_for("forums.motion", motion_id=motion_id))
     try:
         action(actor=current_user, motion=motion_obj)
         db.session.commit()
@@ -594,7 +712,67 @@ def _motion_action(motion_id: int, action, done: str):
         apply_domain_error(None, err)
         return redirect(url_for("forums.motion", motion_id=motion_id)), 303
     flash(done, "success")
-    return redirect(url_for("forums.motion", motion_id=motion_id))
+    return redirect(back)
+
+
+@bp.get("/motions/<int:motion_id>/consensus")
+@permission_required("meetings.run")
+def motion_consensus_confirm(motion_id: int):
+    motion_obj = _motion_or_404(motion_id)
+    meeting = motion_obj.meeting
+    blockers = []
+    if motion_obj.status != MotionStatus.open:
+        blockers.append(_("This motion is closed; its votes never change."))
+    elif meeting.status != MeetingStatus.open:
+        blockers.append(_("The meeting is not open."))
+    elif motion_obj.method is not None:
+        blockers.append(_("Votes were already cast on this motion; close the vote instead."))
+    preview = services.close_preview(motion_obj) if not blockers else None
+    if preview is not None and preview.outcome == Outcome.no_quorum:
+        blockers.append(_("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
+                          p=preview.present, e=preview.eligible))
+    consequences = [
+        _("The motion is recorded as carried by consensus (mufakat), with no objection, and closed for good."),
+        _("A carried motion becomes a numbered decision and applies its effect at once: %(effect)s.",
+          effect=label("motion_effect", motion_obj.effect).lower()
+          + (f" — {motion_obj.agreement.title}" if motion_obj.agreement else ""))
+        if motion_obj.effect != Effect.none else _("A carried motion becomes a numbered decision."),
+    ]
+    return _confirm_page(
+        title=_("Carried by consensus (mufakat)"),
+        heading=_("Record “%(t)s” as carried by consensus?", t=motion_obj.title), consequences=consequences,
+        action=url_for("forums.motion_consensus", motion_id=motion_id), button=_("Yes, carried by consensus"),
+        cancel=url_for("forums.motion", motion_id=motion_id), meeting=meeting, motion=motion_obj, blockers=blockers,
+    )
+
+
+@bp.get("/motions/<int:motion_id>/close")
+@permission_required("meetings.run")
+def motion_close_confirm(motion_id: int):
+    motion_obj = _motion_or_404(motion_id)
+    meeting = motion_obj.meeting
+    blockers = []
+    if motion_obj.status != MotionStatus.open:
+        blockers.append(_("This motion is closed; its votes never change."))
+    elif meeting.status != MeetingStatus.open:
+        blockers.append(_("The meeting is not open."))
+    preview = services.close_preview(motion_obj) if not blockers else None
+    if preview is not None and preview.refusal:
+        blockers.append(preview.refusal)
+    consequences = [_("Closing the vote is final: its votes never change afterwards; a correction is a new motion "
+                      "that names this one.")]
+    if preview is not None and preview.outcome == Outcome.carried and motion_obj.effect != Effect.none:
+        consequences.append(_("A carried motion becomes a numbered decision and applies its effect at once: "
+                              "%(effect)s.", effect=label("motion_effect", motion_obj.effect).lower()
+                              + (f" — {motion_obj.agreement.title}" if motion_obj.agreement else "")))
+    elif preview is not None and preview.outcome == Outcome.carried:
+        consequences.append(_("A carried motion becomes a numbered decision."))
+    return _confirm_page(
+        title=_("Close the vote"), heading=_("Close the vote on “%(t)s”?", t=motion_obj.title),
+        consequences=consequences, action=url_for("forums.motion_close", motion_id=motion_id),
+        button=_("Yes, close the vote"), cancel=url_for("forums.motion", motion_id=motion_id), meeting=meeting,
+        motion=motion_obj, preview=preview, blockers=blockers,
+    )
 
 
 @bp.post("/motions/<int:motion_id>/withdraw")

@@ -46,10 +46,16 @@ class EvidenceSchema(StoredFileSchema):
 
 
 class PaymentSchema(StrictSchema):
+    """A recorded fulfilment (a payment, or the marking of an obligation without amount as done)."""
+
     id = fields.Integer(dump_only=True)
     paid_on = fields.Date(dump_only=True)
     amount = fields.Dict(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True, allow_none=True)
+    reversed = fields.Boolean(dump_only=True, metadata={
+        "description": "Reversed payments stay in the history and no longer count."})
+    reversed_at = fields.DateTime(dump_only=True, allow_none=True)
+    reversal_reason = fields.String(dump_only=True, allow_none=True)
 
 
 class OccurrenceSchema(StrictSchema):
@@ -161,6 +167,20 @@ class FulfilFormSchema(FulfilSchema):
     occurrence_id = IdArg(load_default=None, allow_none=True)
 
 
+class FulfilmentCorrectionSchema(StrictSchema):
+    date = BoundedDate(required=True, metadata={"description": "The date it was really fulfilled."})
+    amount = AmountField(positive=True, load_default=None, allow_none=True, metadata={
+        "description": "The amount really paid; without it the amount stays as recorded."})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    reason = fields.String(required=True, validate=validate.Length(1, 5000),
+                           metadata={"description": "Why it is corrected (kept in the audit log)."})
+
+
+class FulfilmentReversalSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(1, 5000),
+                           metadata={"description": "Why it is reversed (kept with the payment and audited)."})
+
+
 class WaiveSchema(StrictSchema):
     decision_id = IdField(required=True, allow_none=True)
     reason = fields.String(required=True, validate=validate.Length(1, 5000))
@@ -188,7 +208,9 @@ def _occurrence(o, today: dt.date, currency: str, days: int, *, full: bool) -> d
     }
     if full:
         out["payments"] = [
-            {"id": p.id, "paid_on": p.paid_on, "amount": money_out(p.amount, currency), "note": p.note}
+            {"id": p.id, "paid_on": p.paid_on, "amount": money_out(p.amount, currency), "note": p.note,
+             "reversed": p.reversed_at is not None, "reversed_at": p.reversed_at,
+             "reversal_reason": p.reversal_reason}
             for p in o.payments
         ]
         out["evidence"] = o.evidence
@@ -343,6 +365,40 @@ def waive(data, obligation_id):
     ob = _load(obligation_id)
     services.waive_obligation(actor=current_user, obligation=ob, decision=waiver_decision(data["decision_id"]),
                               reason=data["reason"], occurrence_id=data.get("occurrence_id"))
+    db.session.commit()
+    db.session.expire_all()
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
+
+
+@blp.route("/<int:obligation_id>/fulfilments/<int:fulfilment_id>", methods=["PATCH"])
+@permission_required("obligations.edit")
+@blp.arguments(FulfilmentCorrectionSchema)
+@blp.response(200, ObligationSchema)
+def fulfilment_correct(data, obligation_id, fulfilment_id):
+    """Correct a recorded fulfilment (one of `occurrences[].payments[]`): its date, amount or note,
+    with a reason. A reversed fulfilment answers 409 `fulfilment_reversed`; the occurrence is open
+    again when the corrected payments no longer cover it."""
+    ob = _load(obligation_id)
+    services.correct_fulfilment(
+        actor=current_user, obligation=ob, payment_id=fulfilment_id, on=data["date"],
+        amount=Decimal(data["amount"]) if data.get("amount") is not None else None,
+        note=data.get("note"), reason=data["reason"],
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
+
+
+@blp.route("/<int:obligation_id>/fulfilments/<int:fulfilment_id>/reverse", methods=["POST"])
+@permission_required("obligations.edit")
+@blp.arguments(FulfilmentReversalSchema)
+@blp.response(200, ObligationSchema)
+def fulfilment_reverse(data, obligation_id, fulfilment_id):
+    """Reverse a recorded fulfilment with a reason: it stays in the history (`reversed`), no longer
+    counts, and its occurrence is open again unless other payments still cover it. A second
+    reversal answers 409 `already_reversed`."""
+    ob = _load(obligation_id)
+    services.reverse_fulfilment(actor=current_user, obligation=ob, payment_id=fulfilment_id, reason=data["reason"])
     db.session.commit()
     db.session.expire_all()
     return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]

@@ -78,3 +78,18 @@ class FulfilForm(FlaskForm):
                         validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     evidence = FileField(_l("Evidence (PDF, image, Word, Excel, OpenDocument)"))
+
+
+class CorrectFulfilmentForm(FlaskForm):
+    """Correct a recorded fulfilment: its date, amount or note, saying why."""
+
+    date = DateField(_l("Fulfilled on"), validators=[DataRequired(), DateInRange()])
+    amount = MoneyField(_l("Amount paid"), positive=True, validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    reason = TextAreaField(_l("Why is it corrected?"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ReverseFulfilmentForm(FlaskForm):
+    """Reverse a recorded fulfilment, saying why; it stays in the history."""
+
+    reason = TextAreaField(_l("Why is it reversed?"), validators=[DataRequired(), Length(max=5000)])

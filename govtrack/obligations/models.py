@@ -134,7 +134,11 @@ class Payment(db.Model):
     """A (possibly partial) fulfilment recorded against an occurrence."""
 
     __tablename__ = "obligation_payments"
-    __table_args__ = (CheckConstraint("amount IS NULL OR amount > 0", name="amount"),)
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount"),
+        # A reversal always says why.
+        CheckConstraint("(reversed_at IS NULL) = (reversal_reason IS NULL)", name="reversal"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(
@@ -145,8 +149,17 @@ class Payment(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A reversed payment (recorded by mistake, or a payment that bounced) stays in the history and
+    # no longer counts towards its occurrence.
+    reversed_at: Mapped[dt.datetime | None]
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reversal_reason: Mapped[str | None] = mapped_column(Text)
 
     occurrence: Mapped[Occurrence] = relationship(back_populates="payments", lazy="raise")
+
+    @property
+    def reversed(self) -> bool:
+        return self.reversed_at is not None
 
 
 class EvidenceFile(StoredFileMixin, db.Model):

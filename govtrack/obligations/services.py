@@ -177,12 +177,14 @@ def _existing(ob_ids: list[int]) -> dict[int, list[tuple[int, dt.date, bool]]]:
     out: dict[int, list] = {i: [] for i in ob_ids}
     if not ob_ids:
         return out
+    # An occurrence with any payment, even one reversed since, is history: never removed.
+    has_payments = select(Payment.id).where(Payment.occurrence_id == Occurrence.id).exists()
     rows = db.session.execute(
         select(Occurrence.id, Occurrence.obligation_id, Occurrence.due_on, Occurrence.fulfilled_on,
-               Occurrence.waived, Occurrence.paid_amount).where(Occurrence.obligation_id.in_(ob_ids))
+               Occurrence.waived, Occurrence.paid_amount, has_payments).where(Occurrence.obligation_id.in_(ob_ids))
     )
-    for occ_id, ob_id, due, fulfilled, waived, paid in rows:
-        out[ob_id].append((occ_id, due, fulfilled is None and not waived and not (paid or ZERO)))
+    for occ_id, ob_id, due, fulfilled, waived, paid, paid_once in rows:
+        out[ob_id].append((occ_id, due, fulfilled is None and not waived and not (paid or ZERO) and not paid_once))
     return out
 
 
@@ -334,6 +336,115 @@ def fulfil(
         if stored is not None:
             uploads.discard(stored.stored_name)
         raise
+    return occ
+
+
+# ---- corrections and reversals of a recorded fulfilment ----
+
+def _payment_for_update(obligation: Obligation, payment_id: int) -> tuple[Payment, Occurrence]:
+    """The payment (of this obligation) and its occurrence with every payment, re-read under the
+    obligation's lock."""
+    _lock_obligation(obligation)
+    payment = db.session.scalar(
+        select(Payment).join(Occurrence, Occurrence.id == Payment.occurrence_id)
+        .where(Payment.id == payment_id, Occurrence.obligation_id == obligation.id)
+        .execution_options(populate_existing=True)
+    )
+    if payment is None:
+        raise NotFound(str(_l("No such fulfilment of this obligation.")))
+    occ = db.session.scalar(
+        select(Occurrence).where(Occurrence.id == payment.occurrence_id)
+        .options(selectinload(Occurrence.payments)).execution_options(populate_existing=True)
+    )
+    return payment, occ
+
+
+def _occurrence_state(occ: Occurrence) -> dict:
+    return {"occurrence": occ.id, "paid_amount": occ.paid_amount, "fulfilled_on": occ.fulfilled_on}
+
+
+def _payment_state(p: Payment) -> dict:
+    return {"payment": p.id, "paid_on": p.paid_on, "amount": p.amount, "note": p.note}
+
+
+def _recompute(occ: Occurrence) -> None:
+    """The occurrence as the payments that stand make it: paid amount, fulfilment date (the last
+    standing payment's, once paid in full) and note. Reversed payments count for nothing."""
+    standing = [p for p in occ.payments if p.reversed_at is None]
+    occ.paid_amount = sum((p.amount or ZERO for p in standing), ZERO)
+    done = bool(standing) if occ.amount is None else occ.paid_amount >= occ.amount and bool(standing)
+    occ.fulfilled_on = max(p.paid_on for p in standing) if done else None
+    occ.note = "\n".join(p.note for p in standing if p.note) or None
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise _invalid({"reason": [_l("Say why (it is kept in the audit log).")]})
+    if len(text) > 5000:
+        raise _invalid({"reason": [_l("At most 5,000 characters.")]})
+    return text
+
+
+def correct_fulfilment(*, actor: Actor, obligation: Obligation, payment_id: int, on: dt.date,
+                       amount: Decimal | None, note: str | None, reason: str) -> Occurrence:
+    """Correct a recorded fulfilment's date, amount or note (a typing mistake). A reversed one is
+    not corrected (record a new fulfilment instead). The occurrence follows: it is open again when
+    the corrected payments no longer cover it."""
+    reason = _reason(reason)
+    payment, occ = _payment_for_update(obligation, payment_id)
+    if payment.reversed_at is not None:
+        raise Conflict(str(_l("This fulfilment was reversed; it is kept as it was. Record a new fulfilment "
+                              "instead.")), code="fulfilment_reversed")
+    if occ.waived:
+        raise Conflict(str(_l("This occurrence was waived.")), code="waived")
+    errors: dict[str, list] = {}
+    if on is None:
+        errors["date"] = [_l("Required.")]
+    if occ.amount is None:
+        if amount is not None:
+            errors["amount"] = [_l("This obligation has no amount; mark it done without one.")]
+    elif amount is None:
+        amount = payment.amount
+    else:
+        try:
+            amount = check_amount(amount, positive=True)
+        except AmountError as err:
+            errors["amount"] = [err.message]
+        else:
+            others = sum((p.amount or ZERO for p in occ.payments if p.reversed_at is None and p.id != payment.id), ZERO)
+            if others + amount > occ.amount:
+                errors["amount"] = [_l("More than the %(r)s owed on this occurrence (other payments: %(o)s).",
+                                       r=occ.amount - others, o=others)]
+    if errors:
+        raise _invalid(errors)
+    before = {**_payment_state(payment), **_occurrence_state(occ)}
+    payment.paid_on, payment.amount, payment.note = on, amount, (note or "").strip() or None
+    _recompute(occ)
+    db.session.flush()
+    record("obligation.fulfilment_correct", actor=actor, object_type="obligation", object_id=obligation.id,
+           before=before, after={**_payment_state(payment), **_occurrence_state(occ), "reason": reason})
+    return occ
+
+
+def reverse_fulfilment(*, actor: Actor, obligation: Obligation, payment_id: int, reason: str,
+                       now: dt.datetime | None = None) -> Occurrence:
+    """Reverse a recorded fulfilment (recorded by mistake, a payment that bounced): it stays in the
+    history, marked reversed with who, when and why, and no longer counts; the occurrence is open
+    again unless other payments still cover it."""
+    reason = _reason(reason)
+    payment, occ = _payment_for_update(obligation, payment_id)
+    if payment.reversed_at is not None:
+        raise Conflict(str(_l("This fulfilment is already reversed.")), code="already_reversed")
+    before = {**_payment_state(payment), **_occurrence_state(occ)}
+    payment.reversed_at = now or utcnow()
+    payment.reversed_by_id = acting_user_id(actor)
+    payment.reversal_reason = reason
+    _recompute(occ)
+    db.session.flush()
+    record("obligation.fulfilment_reverse", actor=actor, object_type="obligation", object_id=obligation.id,
+           before=before, after={**_occurrence_state(occ), "payment": payment.id, "reversed": True,
+                                 "reason": reason})
     return occ
 
 

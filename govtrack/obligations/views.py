@@ -23,7 +23,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -36,11 +36,16 @@ from govtrack.core import clock, dates
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
-from govtrack.core.web import apply_domain_error, external_url
+from govtrack.core.web import apply_domain_error, external_url, local_path, safe_next
 from govtrack.errors import DomainError
 from govtrack.extensions import db
 from govtrack.obligations import calendar, charts, queries, recurrence, services
-from govtrack.obligations.forms import FulfilForm, ObligationForm
+from govtrack.obligations.forms import (
+    CorrectFulfilmentForm,
+    FulfilForm,
+    ObligationForm,
+    ReverseFulfilmentForm,
+)
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
 from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
@@ -279,9 +284,19 @@ def detail(obligation_id: int):
     return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm())
 
 
+def _back(default: str) -> str:
+    """Where to return after an action: the `next` the list passed on (its filters kept), when it is a
+    path on this site; an older form's `back=dashboard`; else `default`."""
+    if request.values.get("back") == "dashboard" and not request.values.get("next"):
+        return url_for("obligations.dashboard")
+    return safe_next(default)
+
+
 @bp.route("/occurrences/<int:occurrence_id>/fulfil", methods=["GET", "POST"])
 @permission_required("obligations.edit")
 def fulfil(occurrence_id: int):
+    """Record a fulfilment. The page says what will be recorded and on which date (today unless
+    changed) before anything is written; nothing is recorded by one click on a list."""
     occ = queries.load_occurrence(occurrence_id)
     if occ is None:
         abort(404)
@@ -290,6 +305,7 @@ def fulfil(occurrence_id: int):
         form.date.data = clock.today()
     status = 200
     if form.validate_on_submit():
+        title, due, obligation_id = occ.obligation.title, occ.due_on, occ.obligation_id  # before the commit expires them
         try:
             services.fulfil(
                 actor=current_user, obligation=occ.obligation, occurrence_id=occ.id, on=form.date.data,
@@ -301,14 +317,82 @@ def fulfil(occurrence_id: int):
             status = err.status
             occ = queries.load_occurrence(occurrence_id)  # the rollback expired it
         else:
-            flash(_("Fulfilment recorded."), "success")
-            back = request.form.get("back")
-            if back == "dashboard":
-                return redirect(url_for("obligations.dashboard"))
-            return redirect(url_for("obligations.detail", obligation_id=occ.obligation_id))
+            flash(" ".join([_("Fulfilment recorded."), _("%(t)s, due %(due)s: fulfilled on %(on)s.",
+                                                           t=title, due=format_date(due),
+                                                           on=format_date(form.date.data))]), "success")
+            return redirect(_back(url_for("obligations.detail", obligation_id=obligation_id)))
     elif form.errors:
         status = 422
-    return render_template("obligations/fulfil.html", form=form, occ=occ), status
+    return render_template("obligations/fulfil.html", form=form, occ=occ, next=local_path(request.values.get("next")),
+                           today=clock.today()), status
+
+
+def _payment_or_404(payment_id: int):
+    payment = queries.load_payment(payment_id)
+    if payment is None:
+        abort(404)
+    return payment
+
+
+@bp.route("/fulfilments/<int:payment_id>/correct", methods=["GET", "POST"])
+@permission_required("obligations.edit")
+def fulfilment_correct(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    occ = payment.occurrence
+    obligation_id = occ.obligation_id
+    form = CorrectFulfilmentForm(data={"date": payment.paid_on, "amount": payment.amount, "note": payment.note}
+                                 if request.method == "GET" else None)
+    status = 200
+    if payment.reversed_at is not None and request.method == "GET":
+        flash(_("This fulfilment was reversed; it is kept as it was. Record a new fulfilment instead."), "warning")
+        return redirect(url_for("obligations.detail", obligation_id=occ.obligation_id))
+    if form.validate_on_submit():
+        try:
+            services.correct_fulfilment(
+                actor=current_user, obligation=occ.obligation, payment_id=payment.id, on=form.date.data,
+                amount=form.amount.data, note=form.note.data, reason=form.reason.data,
+            )
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            payment = _payment_or_404(payment_id)
+            occ = payment.occurrence
+        else:
+            flash(_("The fulfilment is corrected."), "success")
+            return redirect(_back(url_for("obligations.detail", obligation_id=obligation_id)))
+    elif form.errors:
+        status = 422
+    return render_template("obligations/fulfilment_correct.html", form=form, payment=payment, occ=occ,
+                           next=local_path(request.values.get("next"))), status
+
+
+@bp.route("/fulfilments/<int:payment_id>/reverse", methods=["GET", "POST"])
+@permission_required("obligations.edit")
+def fulfilment_reverse(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    occ = payment.occurrence
+    obligation_id = occ.obligation_id
+    form = ReverseFulfilmentForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.reverse_fulfilment(actor=current_user, obligation=occ.obligation, payment_id=payment.id,
+                                        reason=form.reason.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            payment = _payment_or_404(payment_id)
+            occ = payment.occurrence
+        else:
+            flash(_("The fulfilment is reversed; it stays in the history and the occurrence is open again "
+                    "unless other payments cover it."), "success")
+            return redirect(_back(url_for("obligations.detail", obligation_id=obligation_id)))
+    elif form.errors:
+        status = 422
+    return render_template("obligations/fulfilment_reverse.html", form=form, payment=payment, occ=occ,
+                           next=local_path(request.values.get("next"))), status
 
 
 @bp.get("/evidence/<int:evidence_id>")

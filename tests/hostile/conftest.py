@@ -135,10 +135,14 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     from govtrack.obligations.models import EvidenceFile
 
     evidence = db.session.scalar(select(EvidenceFile))
+    from govtrack.obligations.models import Payment
+
+    payment = db.session.scalar(select(Payment).where(Payment.occurrence_id == occurrences[0].id))
     ids = {
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
+        "payment_id": payment.id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

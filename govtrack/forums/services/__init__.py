@@ -35,11 +35,13 @@ from govtrack.forums.services.meetings import (
 )
 from govtrack.forums.services.motions import (
     AmendmentData,
+    ClosePreview,
     MotionData,
     VoteRefusal,
     cast_votes,
     check_votes,
     close_motion,
+    close_preview,
     consensus,
     create_motion,
     motion_counts,
@@ -52,6 +54,7 @@ from govtrack.forums.services.motions import (
 __all__ = [
     "EFFECT_STATUSES",
     "AmendmentData",
+    "ClosePreview",
     "AttendanceEntry",
     "ForumData",
     "MotionData",
@@ -63,6 +66,7 @@ __all__ = [
     "check_votes",
     "close_meeting",
     "close_motion",
+    "close_preview",
     "consensus",
     "create_forum",
     "create_meeting",

@@ -37,6 +37,22 @@ def _invalid(fields: dict[str, list]) -> ValidationFailed:
     )
 
 
+def _who(member, member_id: int | None = None) -> str:
+    """A member as a message names them: name and member number (never a bare database id)."""
+    if member is None:
+        return str(_l("member id %(id)s (not on the roster)", id=member_id))
+    return str(_l("%(name)s (member no. %(number)s)", name=member.name, number=member.number))
+
+
+def _not_voter_reason(member) -> str:
+    """Why an existing member is not a voter of a forum, in words."""
+    if member.investor:
+        return str(_l("an investor (investors have no vote)"))
+    if not member.active:
+        return str(_l("not an active member"))
+    return str(_l("not on this forum's list of voters"))
+
+
 def _shown(value: str | None, field: str, errors: dict[str, list]) -> str:
     """A name or title in its stored form (one rule for every door: core.text); a refusal goes
     into `errors` under its field."""
@@ -116,9 +132,7 @@ def _check_forum_in_policy(forum: Forum, agreement: Agreement) -> None:
     amend, reject or terminate it (each required forum can thus refuse what all must approve)."""
     required = queries.required_forum_kinds(agreement.kind)
     if forum.kind not in required:
-        raise Conflict(
-            str(_l("The approval policy does not give this forum a say on %(kind)s agreements; it needs "
-                   "%(required)s.", kind=label("agreement_kind", agreement.kind),
-                   required=", ".join(label("forum_kind", k) for k in required))),
-            code="forum_not_in_policy",
-        )
+        message = str(_l("The approval policy does not give this forum a say on %(kind)s agreements; it needs "
+                         "%(required)s.", kind=label("agreement_kind", agreement.kind),
+                         required=", ".join(label("forum_kind", k) for k in required)))
+        raise Conflict(message, code="forum_not_in_policy", fields={"effect": [message]})

@@ -36,9 +36,11 @@ from govtrack.forums.services._common import (
     _lock_meeting,
     _must_be_open,
     _not_closed,
+    _not_voter_reason,
     _reason,
     _shown,
     _values,
+    _who,
 )
 from govtrack.members.models import Member
 
@@ -205,12 +207,13 @@ def close_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = N
     except the approval of its minutes."""
     meeting = _lock_meeting(meeting)
     _must_be_open(meeting)
-    still_open = db.session.scalar(
-        select(func.count()).select_from(Motion)
-        .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value)
-    )
+    still_open = list(db.session.scalars(
+        select(Motion.title)
+        .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value).order_by(Motion.id)
+    ))
     if still_open:
-        raise Conflict(str(_l("Close or withdraw every motion before closing the meeting.")),
+        raise Conflict(str(_l("Close or withdraw every motion before closing the meeting; still open: %(titles)s.",
+                              titles=", ".join(f"“{t}”" for t in still_open))),
                        code="motions_open")
     meeting.status = MeetingStatus.closed.value
     meeting.closed_at = now or utcnow()
@@ -231,37 +234,63 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
     """Record attendance for the listed members (others stay as they were).
 
     A proxy names a holder who is present and eligible, holds no more proxies than the forum's
-    limit, and is not himself represented. Only eligible voters are recorded.
+    limit, and is not himself represented. Only eligible voters are recorded. Every refusal names
+    the entry (`{index}.field`, as the API's body), the member (name and number) and the reason; all
+    the refusals of one request are reported together.
     """
     meeting = _lock_meeting(meeting)
     _not_closed(meeting)
     forum = _forum(meeting)
-    errors: dict[str, list] = {}
-    seen: set[int] = set()
-    for i, e in enumerate(entries):
-        if e.status not in _values(AttendanceStatus):
-            errors[f"{i}.status"] = [_l("Must be present, absent or proxy.")]
-        if e.member_id in seen:
-            errors[f"{i}.member_id"] = [_l("Member %(id)s is listed twice.", id=e.member_id)]
-        seen.add(e.member_id)
-        if e.status == AttendanceStatus.proxy:
-            if not e.proxy_holder_id:
-                errors[f"{i}.proxy_holder_id"] = [_l("A proxy needs its holder.")]
-            elif e.proxy_holder_id == e.member_id:
-                errors[f"{i}.proxy_holder_id"] = [_l("A member cannot hold their own proxy.")]
-        elif e.proxy_holder_id:
-            errors[f"{i}.proxy_holder_id"] = [_l("Only a proxy has a holder.")]
-    if errors:
-        raise _invalid(errors)
     involved = {e.member_id for e in entries} | {e.proxy_holder_id for e in entries if e.proxy_holder_id}
     eligible = queries.eligible_ids(forum, involved)
+    # Names are read only when there is something to report (one query, however many rows).
+    people: dict[int, Member] = {}
+    loaded: list[bool] = []
+
+    def person(member_id: int | None) -> Member | None:
+        if not loaded:
+            people.update(queries.member_names(involved))
+            loaded.append(True)
+        return people.get(member_id) if member_id else None
+
+    def who(member_id: int) -> str:
+        return _who(person(member_id), member_id)
+
+    errors: dict[str, list] = {}
+
+    def add(key: str, message) -> None:
+        errors.setdefault(key, []).append(str(message))
+
+    first_row: dict[int, int] = {}
+    statuses = _values(AttendanceStatus)
     for i, e in enumerate(entries):
+        if e.status not in statuses:
+            add(f"{i}.status", _l("%(who)s: attendance is present, absent or proxy.", who=who(e.member_id)))
+        if e.member_id in first_row:
+            add(f"{i}.member_id", _l("%(who)s is listed twice (entries %(a)d and %(b)d).", who=who(e.member_id),
+                                     a=first_row[e.member_id] + 1, b=i + 1))
+        first_row.setdefault(e.member_id, i)
         if e.member_id not in eligible:
-            errors[f"{i}.member_id"] = [_l("Member %(id)s is not a voter of this forum (investor, inactive, "
-                                           "not on its list, or unknown).", id=e.member_id)]
-        if e.proxy_holder_id and e.proxy_holder_id not in eligible:
-            errors[f"{i}.proxy_holder_id"] = [_l("The proxy holder %(id)s is not a voter of this forum.",
-                                                 id=e.proxy_holder_id)]
+            member = person(e.member_id)
+            add(f"{i}.member_id", _l("No member has id %(id)s.", id=e.member_id) if member is None else
+                _l("%(who)s is not a voter of this forum: %(why)s.", who=who(e.member_id),
+                   why=_not_voter_reason(member)))
+        if e.status == AttendanceStatus.proxy:
+            if not e.proxy_holder_id:
+                add(f"{i}.proxy_holder_id", _l("%(who)s is represented by proxy: give the proxy holder.",
+                                               who=who(e.member_id)))
+            elif e.proxy_holder_id == e.member_id:
+                add(f"{i}.proxy_holder_id", _l("%(who)s cannot hold their own proxy.", who=who(e.member_id)))
+            elif e.proxy_holder_id not in eligible:
+                holder = person(e.proxy_holder_id)
+                add(f"{i}.proxy_holder_id",
+                    _l("The proxy holder of %(who)s, id %(id)s, is not a member.", who=who(e.member_id),
+                       id=e.proxy_holder_id) if holder is None else
+                    _l("The proxy holder of %(who)s, %(holder)s, is not a voter of this forum: %(why)s.",
+                       who=who(e.member_id), holder=_who(holder), why=_not_voter_reason(holder)))
+        elif e.proxy_holder_id:
+            add(f"{i}.proxy_holder_id", _l("%(who)s is not represented by proxy, so has no proxy holder.",
+                                           who=who(e.member_id)))
     if errors:
         raise _invalid(errors)
 
@@ -269,34 +298,57 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
     state = {m: (a.status, a.proxy_holder_id) for m, a in existing.items()}
     for e in entries:
         state[e.member_id] = (e.status, e.proxy_holder_id)
-    held: dict[int, int] = {}
+    # Proxies recorded earlier may be broken by this request (their holder marked absent): their
+    # members are named too, read only now that there is something to report.
+    broken = [(m, h) for m, (s, h) in state.items()
+              if s == AttendanceStatus.proxy and state.get(h, (None,))[0] != AttendanceStatus.present]
+    held: dict[int, list[int]] = {}
     for member_id, (status, holder) in state.items():
-        if status != AttendanceStatus.proxy:
-            continue
-        if state.get(holder, (None,))[0] != AttendanceStatus.present:
-            errors.setdefault("proxy_holder_id", []).append(
-                _l("The proxy holder of member %(m)s must be present in person.", m=member_id))
-        held[holder] = held.get(holder, 0) + 1
+        if status == AttendanceStatus.proxy:
+            held.setdefault(holder, []).append(member_id)
+    # The rule the meeting opened under, not the forum's as edited since.
     proxy_limit = rules.meeting_rule(meeting, forum).proxy_limit
-    for holder, n in sorted(held.items()):
-        if n > proxy_limit:
-            errors.setdefault("proxy_holder_id", []).append(
-                _l("Member %(h)s would hold %(n)d proxies; this forum allows %(limit)d.",
-                   h=holder, n=n, limit=proxy_limit))
-    if errors:
-        raise Conflict(str(_l("The proxies break the forum's rules.")), code="proxy_rule", fields=errors)
-
-    # A member who has voted on a motion still open cannot leave: their vote would lose its basis.
+    over = {h: ms for h, ms in held.items() if len(ms) > proxy_limit}
     leaving = [e.member_id for e in entries if e.status == AttendanceStatus.absent]
+    voted: set[int] = set()
     if leaving:
-        voted = db.session.scalars(
+        # A member who has voted on a motion still open cannot leave: their vote would lose its basis.
+        voted = set(db.session.scalars(
             select(Vote.member_id).join(Motion, Motion.id == Vote.motion_id)
             .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.open.value,
-                   Vote.member_id.in_(leaving)).limit(1)
-        ).first()
-        if voted is not None:
-            raise Conflict(str(_l("Member %(id)s has voted on an open motion and cannot be marked absent.",
-                                  id=voted)), code="has_voted")
+                   Vote.member_id.in_(leaving))
+        ))
+    if broken or over or voted:
+        named = {m for pair in broken for m in pair} | set(over) | {m for ms in over.values() for m in ms}
+        person(None)
+        people.update(queries.member_names(named - set(people)))
+        status_words = {AttendanceStatus.absent.value: _l("marked absent"),
+                        AttendanceStatus.proxy.value: _l("represented by proxy themselves")}
+
+        def row_of(member_id: int, field: str, fallback: str) -> str:
+            return f"{first_row[member_id]}.{field}" if member_id in first_row else fallback
+
+        for member_id, holder_id in broken:
+            holder_status = state.get(holder_id, (None,))[0]
+            add(row_of(member_id, "proxy_holder_id", row_of(holder_id, "status", "proxy_holder_id")),
+                _l("%(holder)s holds the proxy of %(who)s but is %(state)s; a proxy holder must be present in "
+                   "person.", holder=who(holder_id), who=who(member_id),
+                   state=status_words.get(holder_status, _l("not recorded as attending"))))
+        for holder_id, members in sorted(over.items()):
+            message = _l("%(holder)s would hold %(n)d proxies (for %(names)s); this forum allows %(limit)d.",
+                         holder=who(holder_id), n=len(members), limit=proxy_limit,
+                         names=", ".join(who(m) for m in sorted(members)))
+            rows = [m for m in sorted(members) if m in first_row]
+            for m in rows or [None]:
+                add(row_of(m, "proxy_holder_id", "proxy_holder_id") if m else "proxy_holder_id", message)
+        for member_id in sorted(voted):
+            add(row_of(member_id, "status", "status"),
+                _l("%(who)s has voted on a motion still open and cannot be marked absent.",
+                   who=who(member_id)))
+        if broken or over:
+            raise Conflict(str(_l("The proxies break the forum's rules.")), code="proxy_rule", fields=errors)
+        raise Conflict(str(_l("A member who has voted on an open motion cannot be marked absent.")),
+                       code="has_voted", fields=errors)
 
     new_rows, changed = [], 0
     for e in entries:
@@ -350,9 +402,11 @@ def add_agenda_item(*, actor: Actor, meeting: Meeting, title: str, agreement_id:
 
 
 def set_minutes(*, actor: Actor, meeting: Meeting, text: str) -> Meeting:
-    """Draft the minutes (Markdown) while the meeting is scheduled or open."""
+    """Draft the minutes (Markdown) until they are approved: the secretary writes them up after the
+    meeting closes too (its votes and attendance stay as they were); approved minutes are final."""
     meeting = _lock_meeting(meeting)
-    _not_closed(meeting)
+    if meeting.minutes_status == MinutesStatus.approved:
+        raise Conflict(str(_l("These minutes are approved; they change no more.")), code="minutes_approved")
     before = meeting.minutes
     meeting.minutes = (text or "").strip() or None
     record("meeting.minutes", actor=actor, object_type="meeting", object_id=meeting.id,

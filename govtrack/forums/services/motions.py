@@ -41,9 +41,11 @@ from govtrack.forums.services._common import (
     _lock_meeting,
     _must_be_open,
     _not_closed,
+    _not_voter_reason,
     _reason,
     _shown,
     _values,
+    _who,
 )
 from govtrack.forums.services.decisions import _decide
 from govtrack.forums.services.meetings import AttendanceEntry, set_attendance
@@ -99,19 +101,28 @@ def create_motion(*, actor: Actor, meeting: Meeting, data: MotionData) -> Motion
     elif data.effect == Effect.waive_obligation and db.session.get(Obligation, data.obligation_id) is None:
         errors["obligation_id"] = [_l("No obligation with id %(id)s.", id=data.obligation_id)]
     if data.effect != Effect.waive_obligation and data.obligation_id:
-        errors["obligation_id"] = [_l("Only a waive_obligation motion names an obligation.")]
+        errors["obligation_id"] = [_l("Only a motion to waive an obligation names an obligation.")]
     if data.effect == Effect.approve_with_amendments and not data.amendments:
         errors["amendments"] = [_l("Give at least one amended clause text.")]
     if data.effect != Effect.approve_with_amendments and data.amendments:
         errors["amendments"] = [_l("Only an approve_with_amendments motion amends clauses.")]
     if data.amendments and agreement is not None:
         clause_ids = [a.clause_id for a in data.amendments]
-        found = set(db.session.scalars(
-            select(Clause.id).where(Clause.id.in_(clause_ids), Clause.agreement_id == agreement.id)))
-        if set(clause_ids) - found or len(set(clause_ids)) != len(clause_ids):
-            errors["amendments"] = [_l("Each amendment names a different clause of this agreement.")]
-        if any(not (a.text or "").strip() for a in data.amendments):
-            errors["amendments"] = [_l("An amendment needs its new text.")]
+        numbers = dict(db.session.execute(
+            select(Clause.id, Clause.number).where(Clause.id.in_(clause_ids), Clause.agreement_id == agreement.id)
+        ).all())
+        seen: set[int] = set()
+        for i, a in enumerate(data.amendments):
+            if a.clause_id not in numbers:
+                errors[f"amendments.{i}.clause_id"] = [
+                    _l("Clause id %(id)s is not a clause of this agreement.", id=a.clause_id)]
+            elif a.clause_id in seen:
+                errors[f"amendments.{i}.clause_id"] = [
+                    _l("Clause %(n)s is amended twice.", n=numbers[a.clause_id])]
+            if not (a.text or "").strip():
+                errors[f"amendments.{i}.text"] = [_l("The amendment of clause %(n)s needs its new text.",
+                                                     n=numbers.get(a.clause_id, a.clause_id))]
+            seen.add(a.clause_id)
     if data.corrects_motion_id is not None:
         old = db.session.get(Motion, data.corrects_motion_id)
         if old is None:
@@ -128,7 +139,10 @@ def create_motion(*, actor: Actor, meeting: Meeting, data: MotionData) -> Motion
             str(_l("A motion to %(effect)s does not apply to an agreement that is %(status)s.",
                    effect=label("motion_effect", data.effect).lower(),
                    status=label("agreement_status", agreement.status).lower())),
-            code="invalid_effect", fields={"effect": [str(_l("Not applicable now."))]},
+            code="invalid_effect", fields={"effect": [str(_l(
+                "A motion to %(effect)s does not apply to an agreement that is %(status)s.",
+                effect=label("motion_effect", data.effect).lower(),
+                status=label("agreement_status", agreement.status).lower()))]},
         )
     motion = Motion(
         meeting_id=meeting.id, title=title, text=text, effect=data.effect, agreement_id=data.agreement_id,
@@ -222,21 +236,22 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
             out.append(VoteRefusal(i, member_id, "not_eligible", str(_l("No member with id %(id)s.", id=member_id))))
         elif member.investor:
             out.append(VoteRefusal(i, member_id, "not_eligible",
-                                   str(_l("%(name)s is an investor; investors have no vote.", name=member.name))))
+                                   str(_l("%(name)s is an investor; investors have no vote.", name=_who(member)))))
         elif member_id not in eligible:
             out.append(VoteRefusal(i, member_id, "not_eligible",
-                                   str(_l("%(name)s is not a voter of this forum.", name=member.name))))
+                                   str(_l("%(name)s is not a voter of this forum: %(why)s.", name=_who(member),
+                                          why=_not_voter_reason(member)))))
         elif member_id in seen or member_id in already:
             out.append(VoteRefusal(i, member_id, "duplicate_vote",
-                                   str(_l("%(name)s has already voted on this motion.", name=member.name))))
+                                   str(_l("%(name)s has already voted on this motion.", name=_who(member)))))
         elif member_id in recused:
             out.append(VoteRefusal(i, member_id, "recused",
                                    str(_l("%(name)s declared an interest in a party to this agreement and is "
-                                          "recused.", name=member.name))))
+                                          "recused.", name=_who(member)))))
         elif attendance.get(member_id) is None or attendance[member_id].status == AttendanceStatus.absent:
             out.append(VoteRefusal(i, member_id, "not_present",
                                    str(_l("%(name)s is neither present nor represented by a proxy.",
-                                          name=member.name))))
+                                          name=_who(member)))))
         seen.add(member_id)
     return out
 
@@ -293,8 +308,7 @@ def record_tally(*, actor: Actor, motion: Motion, yes: int, no: int, abstain: in
         raise _invalid({"tally": [_l("Counts are zero or more.")]})
     present = queries.present_count(meeting, _forum(meeting))
     if yes + no + abstain > present:
-        raise _invalid({"tally": [_l("%(n)d votes counted but only %(p)d present.", n=yes + no + abstain,
-                                     p=present)]})
+        raise _invalid({"tally": [_tally_exceeds(yes, no, abstain, present)]})
     before = [motion.tally_yes, motion.tally_no, motion.tally_abstain]
     motion.tally_yes, motion.tally_no, motion.tally_abstain = yes, no, abstain
     motion.method = VoteMethod.tally.value
@@ -303,12 +317,51 @@ def record_tally(*, actor: Actor, motion: Motion, yes: int, no: int, abstain: in
     return motion
 
 
+def _tally_exceeds(yes: int, no: int, abstain: int, present: int) -> str:
+    return str(_l("The tally counts %(n)d votes (%(y)d yes, %(no)d no, %(a)d abstaining) but only %(p)d members "
+                  "are present in person or by proxy: a count cannot be larger than the attendance.",
+                  n=yes + no + abstain, y=yes, no=no, a=abstain, p=present))
+
+
 def motion_counts(motion: Motion) -> tuple[int, int, int]:
     """The yes, no and abstain counts so far: the tally, or the roll-call votes counted."""
     if motion.method == VoteMethod.tally:
         return motion.tally_yes, motion.tally_no, motion.tally_abstain
     c = queries.vote_counts([motion.id])[motion.id]
     return c["yes"], c["no"], c["abstain"]
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing a vote now would decide, for the confirmation that states it."""
+
+    outcome: str
+    yes: int
+    no: int
+    abstain: int
+    present: int
+    eligible: int
+    needed: int
+    refusal: str | None = None  # why the close would be refused now (a tally past the attendance)
+
+
+def close_preview(motion: Motion) -> ClosePreview:
+    """The outcome closing the vote now would compute, with its counts. It reads only: the close
+    computes it again under its locks, so a vote recorded in between is counted."""
+    meeting = motion.meeting
+    forum = meeting.forum
+    yes, no, abstain = motion_counts(motion)
+    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    # The rule the meeting opened under, as the close itself uses.
+    rule = rules.meeting_rule(meeting, forum)
+    result = rule.outcome(present=present, eligible=eligible, yes=yes, no=no)
+    refusal = None
+    if motion.method == VoteMethod.tally and yes + no + abstain > present:
+        refusal = _tally_exceeds(yes, no, abstain, present)
+    return ClosePreview(
+        outcome=result, yes=yes, no=no, abstain=abstain, present=present, eligible=eligible,
+        needed=rule.quorum_needed(eligible=eligible), refusal=refusal,
+    )
 
 
 def _finish(actor: Actor, motion: Motion, meeting: Meeting, *, outcome: str, yes: int, no: int, abstain: int,
@@ -334,7 +387,8 @@ def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None
     yes, no, abstain = motion_counts(motion)
     present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
     if motion.method == VoteMethod.tally and yes + no + abstain > present:
-        raise Conflict(str(_l("The tally counts more votes than members present.")), code="tally_exceeds")
+        message = _tally_exceeds(yes, no, abstain, present)
+        raise Conflict(message, code="tally_exceeds", fields={"tally": [message]})
     # The rule the meeting opened under, not the forum's as edited since.
     result = rules.meeting_rule(meeting, forum).outcome(present=present, eligible=eligible, yes=yes, no=no)
     return _finish(actor, motion, meeting, outcome=result, yes=yes, no=no, abstain=abstain,

@@ -19,6 +19,7 @@ from govtrack.obligations.models import (
     Obligation,
     Occurrence,
     OccurrenceStatus,
+    Payment,
 )
 from govtrack.obligations.queries.occurrences import OPEN, due_soon_days, partner_named, status_of
 from govtrack.partners.models import Partner
@@ -118,6 +119,16 @@ def load_occurrence(occurrence_id: int) -> Occurrence | None:
             selectinload(Occurrence.obligation).selectinload(Obligation.agreement),
             selectinload(Occurrence.evidence),
             selectinload(Occurrence.payments),
+        )
+    )
+
+
+def load_payment(payment_id: int) -> Payment | None:
+    """One recorded fulfilment with its occurrence and obligation (for its correction and reversal)."""
+    return db.session.scalar(
+        select(Payment).where(Payment.id == payment_id).options(
+            selectinload(Payment.occurrence).selectinload(Occurrence.obligation).selectinload(Obligation.agreement),
+            selectinload(Payment.occurrence).selectinload(Occurrence.payments),
         )
     )
 
