@@ -185,7 +185,7 @@ def test_only_managers_correct_or_reverse(client, sign_in, api_as, setting, make
 
 
 def test_the_migration_keeps_every_recorded_payment_standing(tmp_path):
-    """Payments recorded before 0011 stay as they were (none reversed) and can be reversed after it."""
+    """Payments recorded before 0012 stay as they were (none reversed) and can be reversed after it."""
     from pathlib import Path
 
     from flask_migrate import upgrade

@@ -1,7 +1,7 @@
 """reversible fulfilments: a payment can be reversed (kept in the history) by a manager with a reason
 
-Revision ID: 0011_errors
-Revises: 0010_audit_anchors
+Revision ID: 0012_errors
+Revises: 0011_lifecycle
 Create Date: 2027-01-20 10:00:00
 
 Existing payments stay as they were: none is reversed. A reversal is stored on the payment (when, by
@@ -14,8 +14,8 @@ from alembic import op
 import govtrack.db
 
 # revision identifiers, used by Alembic.
-revision = '0011_errors'
-down_revision = '0010_audit_anchors'
+revision = '0012_errors'
+down_revision = '0011_lifecycle'
 branch_labels = None
 depends_on = None
 
