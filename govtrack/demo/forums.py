@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, AgreementStatus
-from govtrack.core.clock import utcnow
+from govtrack.core import clock
 from govtrack.demo.core import advance
 from govtrack.extensions import db
 from govtrack.forums import services
@@ -51,7 +51,8 @@ def load(ctx: dict) -> None:
     """Forums with their rules, a closed meeting with decisions, and a scheduled meeting."""
     members = _members(ctx)
     voters = members[: min(len(members), 60)]
-    now = utcnow().replace(microsecond=0)
+    # Meetings start at 09:00 on the cooperative's clock, as real ones do (not at the minute the demo loads).
+    now = clock.from_local(dt.datetime.combine(clock.today(), dt.time(9, 0)))
 
     central = services.create_forum(actor=ACTOR, data=services.ForumData(
         name="Forum Rembug Pusat", kind="rembug_pusat", code="RP", all_members=True,
