@@ -65,7 +65,7 @@ PARTNERS = [
      [("Nur Aini", "Ketua Pengurus", "nur.aini@sehatdesa.example", "+62 22 250 0505")]),
     ("bank_tirta", "Bank Syariah Tirta Makmur", "financial_institution",
      "PT Bank Syariah Tirta Makmur (fiktif)", "NIB 9120001234567", "DKI Jakarta",
-     [("Rudi Hartono", "Relationship Manager Koperasi", "rudi.hartono@tirtamakmur.example", "+62 21 300 0606")]),
+     [("Rudi Hartono", "Manajer Relasi Koperasi", "rudi.hartono@tirtamakmur.example", "+62 21 300 0606")]),
     ("bprs_amanah", "BPR Syariah Amanah Sejahtera", "financial_institution",
      "PT BPR Syariah Amanah Sejahtera (fiktif)", "NIB 9120007654321", "Kabupaten Bogor",
      [("Eka Putri", "Kepala Cabang Cibinong", "eka.putri@bprsamanah.example", None)]),
