@@ -42,6 +42,7 @@ from govtrack.extensions import db
 from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
+from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
 
@@ -273,7 +274,8 @@ def detail(obligation_id: int):
     today = clock.today()
     days = queries.due_soon_days()
     statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
-    return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm())
+    return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm(),
+                           schedule=describe_rule(ob.rrule, ob.starts_on))
 
 
 @bp.route("/occurrences/<int:occurrence_id>/fulfil", methods=["GET", "POST"])
