@@ -303,6 +303,14 @@ def decision_ids_for(agreement_ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
+def decision_numbers(ids: set[int] | list[int]) -> dict[int, str]:
+    """Decision id -> its number (RP-2026-014), one query: what a page names a decision by."""
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Decision.id, Decision.number).where(Decision.id.in_(ids))).all())
+
+
 def decision_effects(decision: Decision) -> list[dict]:
     return json.loads(decision.effects or "[]")
 

@@ -39,6 +39,7 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error, external_url
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.forums.queries import decision_numbers
 from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import FulfilForm, ObligationForm
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
@@ -275,7 +276,9 @@ def detail(obligation_id: int):
     days = queries.due_soon_days()
     statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
     return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm(),
-                           schedule=describe_rule(ob.rrule, ob.starts_on))
+                           schedule=describe_rule(ob.rrule, ob.starts_on),
+                           decision_numbers=decision_numbers(
+                               [ob.waived_decision_id] + [o.waived_decision_id for o in ob.occurrences]))
 
 
 @bp.route("/occurrences/<int:occurrence_id>/fulfil", methods=["GET", "POST"])
