@@ -119,6 +119,16 @@ def describe_rule(text: str | None, starts_on: dt.date | None = None) -> str:
     except ValueError:
         return text
     words = [_every(freq, interval)]
+    if freq == "YEARLY" and len(months) == 1 and len(month_days) == 1 and 1 <= months[0] <= 12 \
+            and month_days[0] > 0 and not setpos and not ({"BYDAY", "BYYEARDAY", "BYWEEKNO"} & parts.keys()):
+        # One day of one month: "Setiap tahun, tanggal 1 Agustus" (2000 is a leap year: 29 February).
+        try:
+            day = dt.date(2000, months[0], month_days[0])
+        except ValueError:
+            day = None
+        if day is not None:
+            words.append(gettext("on %(date)s", date=format_skeleton("MMMMd", day, locale=get_locale())))
+            months, month_days = [], []
     if months and all(1 <= m <= 12 for m in months):
         words.append(gettext("in %(months)s", months=_list([_month(m) for m in months])))
     if month_days:
@@ -137,7 +147,7 @@ def describe_rule(text: str | None, starts_on: dt.date | None = None) -> str:
                               weeks=_list(weeks)))
     if setpos:
         words.append(gettext("only the %(nth)s of those dates", nth=_list([_ordinal(p) for p in setpos])))
-    unstated = not ({"BYMONTHDAY", "BYDAY", "BYYEARDAY", "BYWEEKNO"} & parts.keys())
+    unstated = not ({"BYMONTHDAY", "BYDAY", "BYYEARDAY", "BYWEEKNO"} & parts.keys())  # the start's day
     if unstated and starts_on is not None:
         if freq == "WEEKLY":
             words.append(gettext("on %(days)s", days=_weekday(list(_WEEKDAYS)[starts_on.weekday()])))
