@@ -26,12 +26,12 @@ from babel.messages.pofile import read_po
 from icalendar import Calendar
 
 import govtrack
+from govtrack import create_app
 from govtrack.core import labels
 from govtrack.demo import load_demo
 from govtrack.extensions import db
 from govtrack.network.graph import FLOWS
 from govtrack.obligations import recurrence
-from govtrack import create_app
 from tests.conftest import ServerLikeClient, _config, _empty_tables, csrf_token
 
 ID = {"Accept-Language": "id"}
