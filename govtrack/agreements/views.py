@@ -21,7 +21,12 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
 from govtrack.extensions import db
-from govtrack.forums.queries import approval_path, decisions_for_agreement, next_step_words
+from govtrack.forums.queries import (
+    approval_path,
+    decision_numbers,
+    decisions_for_agreement,
+    next_step_words,
+)
 from govtrack.partners.queries import partner_choices, partner_name
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -45,6 +50,8 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
         agreement=agreement,
         decisions=decisions_for_agreement(agreement.id),
         path=path, next_step=next_step_words(path),
+        # A clause's versions name the decision that made them by its number, never by its id.
+        decision_numbers=decision_numbers({v.decision_id for c in agreement.clauses for v in c.versions}),
         dependents=queries.dependents(agreement.id, user=current_user),
         moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from govtrack.audit import queries
 from govtrack.auth.permissions import permission_required
 from govtrack.core.ids import parse_id
+from govtrack.web.audit_words import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -29,7 +30,7 @@ def index():
     next_before = events[-1].id if len(events) == limit else None
     return render_template(
         "audit/index.html",
-        events=events,
+        events=describe(events),
         object_types=queries.object_types(),
         next_before=next_before,
     )

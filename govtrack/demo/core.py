@@ -65,7 +65,7 @@ PARTNERS = [
      [("Nur Aini", "Ketua Pengurus", "nur.aini@sehatdesa.example", "+62 22 250 0505")]),
     ("bank_tirta", "Bank Syariah Tirta Makmur", "financial_institution",
      "PT Bank Syariah Tirta Makmur (fiktif)", "NIB 9120001234567", "DKI Jakarta",
-     [("Rudi Hartono", "Relationship Manager Koperasi", "rudi.hartono@tirtamakmur.example", "+62 21 300 0606")]),
+     [("Rudi Hartono", "Manajer Relasi Koperasi", "rudi.hartono@tirtamakmur.example", "+62 21 300 0606")]),
     ("bprs_amanah", "BPR Syariah Amanah Sejahtera", "financial_institution",
      "PT BPR Syariah Amanah Sejahtera (fiktif)", "NIB 9120007654321", "Kabupaten Bogor",
      [("Eka Putri", "Kepala Cabang Cibinong", "eka.putri@bprsamanah.example", None)]),
@@ -89,6 +89,13 @@ PARTNERS = [
      "CV Bangun Lestari", None, "Kabupaten Cianjur", []),
 ]
 INACTIVE_PARTNERS = {"cv_bangun"}
+# What the manager keeps in mind about some partners (the partner page's notes).
+PARTNER_NOTES = {
+    "yayasan_air": "Laporan triwulanan dikirim ke Direktur Program paling lambat tanggal 15 bulan berikutnya.",
+    "bank_tirta": "Angsuran didebit otomatis setiap tanggal 25; konfirmasi lewat surel ke manajer relasi bank.",
+    "cv_tirta": "Pemeriksaan termin bersama rembug pusat setempat; foto progres wajib dilampirkan.",
+    "cv_bangun": "Tidak aktif sejak 2025: pekerjaan drainase tidak selesai, jaminan pelaksanaan dicairkan.",
+}
 
 # key, title, reference, kind, [(partner key, role)], value, start, end, visibility, depends_on keys,
 # clauses [(text, proposed_by)], target status
@@ -203,6 +210,7 @@ def _load_partners(ctx: dict) -> dict:
             actor=ACTOR,
             data=PartnerData(
                 name=name, category=category, legal_name=legal, registration_no=reg, region=region,
+                notes=PARTNER_NOTES.get(key),
                 contacts=[ContactData(name=n, position=p, email=e, phone=ph) for n, p, e, ph in contacts],
             ),
         )

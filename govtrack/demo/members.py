@@ -81,8 +81,8 @@ def load(ctx: dict) -> None:
         services.link_user(actor="demo", member=members[0], user=login)
 
     notes = [
-        "Her husband is a foreman at this partner.",
-        "Holds a savings account and a small loan with this partner.",
+        "Suaminya mandor di mitra ini.",
+        "Mempunyai rekening tabungan dan pinjaman kecil di mitra ini.",
     ]
     for member, partner, note in zip(members[1:3], _partners(ctx)[:2], notes, strict=False):
         already = db.session.scalar(

@@ -89,36 +89,36 @@ def load(ctx: dict) -> None:
             tranche = (value / 3).quantize(Decimal("1"))
             for i, offset in enumerate((1, 5, 9)):
                 ob = make(owed_by="partner", partner_id=partner_id, kind="disbursement",
-                          title=f"Grant tranche {i + 1}", amount=tranche,
+                          title=f"Tahap hibah {i + 1}", amount=tranche,
                           due_date=start + relativedelta(months=offset))
                 if i == 0:
-                    _settle_past(ob, today=today, leave_open=0, notes=["Received in full; bank slip attached."])
+                    _settle_past(ob, today=today, leave_open=0, notes=["Diterima penuh; bukti transfer bank terlampir."])
             ob = make(owed_by="cooperative", partner_id=partner_id, kind="report",
-                      title="Quarterly progress report",
+                      title="Laporan kemajuan triwulanan",
                       rrule=recurrence.build_rule("quarterly", start, day=15), starts_on=start)
-            _settle_past(ob, today=today, leave_open=1, notes=["Sent by e-mail to the programme officer."])
+            _settle_past(ob, today=today, leave_open=1, notes=["Dikirim lewat surel kepada petugas program."])
         elif kind in ("loan", "credit_line"):
             instalment = (value / 36).quantize(Decimal("1"))
             ob = make(owed_by="cooperative", partner_id=partner_id, kind="repayment",
-                      title="Monthly instalment", amount=instalment,
+                      title="Angsuran bulanan", amount=instalment,
                       rrule=recurrence.build_rule("monthly", start, day=25, count=36), starts_on=start)
-            _settle_past(ob, today=today, leave_open=1, notes=["Auto-debit from the operating account."])
+            _settle_past(ob, today=today, leave_open=1, notes=["Didebit otomatis dari rekening operasional."])
             make(owed_by="cooperative", partner_id=partner_id, kind="compliance",
-                 title="Annual audited financial statements",
+                 title="Laporan keuangan tahunan yang diaudit",
                  rrule=recurrence.build_rule("yearly", start + relativedelta(months=4)),
                  starts_on=start + relativedelta(months=4))
         elif kind in ("construction", "supply"):
-            for i, (offset, title) in enumerate(((1, "Site survey done"), (3, "Reservoir foundation"),
-                                                 (6, "Pipes laid to 120 households"), (9, "Handover"))):
+            for i, (offset, title) in enumerate(((1, "Survei lokasi selesai"), (3, "Fondasi reservoir"),
+                                                 (6, "Pipa terpasang ke 120 rumah tangga"), (9, "Serah terima"))):
                 ob = make(owed_by="partner", partner_id=partner_id, kind="construction_milestone",
                           title=title, due_date=start + relativedelta(months=offset))
                 if i == 0:
-                    _settle_past(ob, today=today, leave_open=0, notes=["Checked on site by the field officer."])
-            make(owed_by="cooperative", partner_id=partner_id, kind="payment", title="Progress payment",
+                    _settle_past(ob, today=today, leave_open=0, notes=["Diperiksa di lokasi oleh petugas lapangan."])
+            make(owed_by="cooperative", partner_id=partner_id, kind="payment", title="Pembayaran termin",
                  amount=(value / 4).quantize(Decimal("1")), due_date=start + relativedelta(months=4))
         else:
             make(owed_by="partner" if role in ("regulator", "implementer") else "cooperative",
-                 partner_id=partner_id, kind="compliance", title="Annual review meeting",
+                 partner_id=partner_id, kind="compliance", title="Rapat tinjauan tahunan",
                  rrule=recurrence.build_rule("yearly", start + relativedelta(months=11)),
                  starts_on=start + relativedelta(months=11))
     db.session.flush()

@@ -815,7 +815,7 @@ def decisions():
                                  forum_id=forum_id)
     return render_template("forums/decisions.html", decisions=page.items, next_cursor=page.next,
                            forums=queries.forum_choices(), forum_id=forum_id,
-                           effects_of=queries.decision_effects, anchor=head_anchor())
+                           effects=queries.decision_effect_lines(page.items), anchor=head_anchor())
 
 
 @bp.route("/policy", methods=["GET", "POST"])

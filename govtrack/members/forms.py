@@ -34,10 +34,8 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(_l("Choose a file."))],
-        description=_l(
-            "UTF-8 text; first line: number,name,group,joined_on,active,investor. "
-            "Dates as YYYY-MM-DD; active and investor as 1 or 0."
-        ),
+        # Its help (templates/members/import.html) shows the column names as code: they are the
+        # file's format, the same in every language.
     )
 
 

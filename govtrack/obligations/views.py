@@ -39,6 +39,7 @@ from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error, external_url, local_path, safe_next
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.forums.queries import decision_numbers
 from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import (
     CorrectFulfilmentForm,
@@ -47,6 +48,7 @@ from govtrack.obligations.forms import (
     ReverseFulfilmentForm,
 )
 from govtrack.obligations.models import OccurrenceStatus, OwedBy
+from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
 
@@ -281,7 +283,10 @@ def detail(obligation_id: int):
     today = clock.today()
     days = queries.due_soon_days()
     statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
-    return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm())
+    return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm(),
+                           schedule=describe_rule(ob.rrule, ob.starts_on),
+                           decision_numbers=decision_numbers(
+                               [ob.waived_decision_id] + [o.waived_decision_id for o in ob.occurrences]))
 
 
 def _back(default: str) -> str:

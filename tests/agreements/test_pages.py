@@ -203,7 +203,8 @@ def test_earlier_clause_text_stays_visible_after_an_amendment(client, sign_in, m
     html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     current, _sep, history = html.partition("earlier text")
     assert "Margin 9% per tahun." in current and "Margin 12% per tahun." not in current
-    assert "Margin 12% per tahun." in history and f"text of decision {decision.id}" in current
+    # the decision by its number, never its database id
+    assert "Margin 12% per tahun." in history and f"text of decision {decision.number}" in current
 
 
 def test_only_the_allowed_moves_are_offered(client, sign_in, make_agreement):
