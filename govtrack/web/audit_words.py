@@ -13,14 +13,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from govtrack.agreements.models import Agreement, Clause
 from govtrack.audit.models import AuditEvent
 from govtrack.auth.models import User
-from govtrack.core.i18n import format_money
+from govtrack.core.i18n import format_money, format_when
 from govtrack.core.labels import TABLES, label
 from govtrack.extensions import db
 from govtrack.forums.models import Decision, Forum, Meeting, Motion
@@ -141,6 +141,19 @@ def _list_words(key: str, value: list) -> str:
     return _("%(n)d items", n=len(value)) if len(value) != 1 else _("one item")
 
 
+def _rule_words(rule: dict) -> str:
+    """A meeting's decision rule (its copy of the forum's): quorum, threshold, proxy limit."""
+    quorum = rule.get("quorum") or []
+    parts = []
+    if len(quorum) >= 2:
+        parts.append(_("quorum %(q)s", q=_list_words("quorum", quorum)))
+    if isinstance(rule.get("threshold"), str):
+        parts.append(label("threshold", rule["threshold"]))
+    if isinstance(rule.get("proxy_limit"), int):
+        parts.append(_("at most %(n)d proxies per member", n=rule["proxy_limit"]))
+    return ", ".join(parts) or "—"
+
+
 def _value(key: str, value, object_type: str, names: dict, currency: str) -> str:
     if value is None or value == "":
         return "—"
@@ -156,6 +169,8 @@ def _value(key: str, value, object_type: str, names: dict, currency: str) -> str
         return label(table, value)
     if isinstance(value, list):
         return _list_words(key, value)
+    if key == "rule" and isinstance(value, dict):
+        return _rule_words(value)
     if isinstance(value, dict):
         return _("%(n)d items", n=len(value))
     if key == "rrule" and isinstance(value, str):
@@ -172,7 +187,7 @@ def _value(key: str, value, object_type: str, names: dict, currency: str) -> str
             return value
     if isinstance(value, str) and _DATETIME.match(value):
         try:
-            return format_datetime(dt.datetime.fromisoformat(value), "medium")
+            return format_when(dt.datetime.fromisoformat(value), "short")
         except ValueError:
             return value
     return _shorten(str(value))
