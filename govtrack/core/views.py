@@ -1,4 +1,4 @@
-"""Home, health check and language switch."""
+"""Home, health check, language switch and the glossary."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.models import User
+from govtrack.core.glossary import TERMS, glossary_url
 from govtrack.core.web import safe_next
 from govtrack.extensions import db
 
@@ -54,3 +55,12 @@ def set_language():
         user.locale = lang
         db.session.commit()
     return redirect(safe_next(url_for("core.home")))
+
+
+@bp.get("/glossary")
+def glossary():
+    """The hard words, in both languages; open to everyone (the public pages use them too)."""
+    return render_template("core/glossary.html", terms=TERMS)
+
+
+bp.add_app_template_global(glossary_url)

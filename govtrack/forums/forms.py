@@ -156,7 +156,13 @@ class MotionForm(FlaskForm):
 
 
 class MinutesForm(FlaskForm):
-    minutes = TextAreaField(_l("Minutes (Markdown)"), validators=[Optional(), Length(max=200000)])
+    # Its own id: the meeting page's minutes section is #minutes (the anchor a save returns to), and a
+    # label pointing at that section would leave the text area without a name.
+    minutes = TextAreaField(
+        _l("Minutes (Markdown)"), id="minutes-markdown", validators=[Optional(), Length(max=200000)], description=_l(
+        "Markdown: # Heading and ## Subheading on a line of their own; lines starting with - or 1. make "
+        "a list; **bold**, *italic*; [text](https://…) makes a link; a blank line starts a new "
+        "paragraph. HTML is not applied: it shows as typed."))
 
 
 class TallyForm(FlaskForm):

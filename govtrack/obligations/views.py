@@ -3,9 +3,7 @@ evidence, the maturity wall (table and chart), partner scorecards and personal c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -20,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import force_locale, format_date, get_locale
@@ -33,6 +30,7 @@ from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock, dates
+from govtrack.core.exports import Column, Kind, csv_response, xlsx_response
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
@@ -177,54 +175,48 @@ def overdue():
     return redirect(url_for("obligations.occurrences", **{**request.args, "status": "overdue"}))
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet must not run a cell as a formula: neutralise = + - @ (and tab, CR) first."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_response(header: list[str], rows, filename: str) -> Response:
-    def generate():
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow([csv_safe(h) for h in header])
-        for row in rows:
-            writer.writerow([csv_safe(v) for v in row])
-            if buf.tell() > 64 * 1024:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
-
-    return Response(
-        stream_with_context(generate()), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def _export(fmt: str, columns: list[Column], rows, stem: str, sheet: str) -> Response:
+    """The same table as CSV or as an Excel workbook (`fmt` is the route's extension)."""
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=sheet)
+    return csv_response(columns, rows, f"{stem}.csv")
 
 
 @bp.get("/export.csv")
 @permission_required("obligations.view")
 def export_csv():
     """Any obligations view as CSV: it takes the same filters as the dashboard and the lists."""
+    return _occurrences_export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required("obligations.view")
+def export_xlsx():
+    """The CSV's twin as an Excel workbook: the same rows, in typed cells."""
+    return _occurrences_export("xlsx")
+
+
+def _occurrences_export(fmt: str) -> Response:
     today = clock.today()
     filters = filters_from_args()
-    header = [_("Due on"), _("Status"), _("Direction"), _("Partner"), _("Category"), _("Agreement"),
-              _("Obligation"), _("Kind"), _("Currency"), _("Amount"), _("Paid"), _("Remaining"),
-              _("Fulfilled on"), _("Responsible"), _("Note")]
+    columns = [
+        Column(_("Due on"), Kind.date), Column(_("Status")), Column(_("Direction")), Column(_("Partner")),
+        Column(_("Category")), Column(_("Agreement")), Column(_("Obligation"), width=30), Column(_("Kind")),
+        Column(_("Currency"), width=9), Column(_("Amount"), Kind.money, currency=8),
+        Column(_("Paid"), Kind.money, currency=8), Column(_("Remaining"), Kind.money, currency=8),
+        Column(_("Fulfilled on"), Kind.date), Column(_("Responsible")), Column(_("Note"), width=30),
+    ]
     # The codes' labels in the reader's language, looked up once for the file.
     status, direction, category, kind = (labels(t) for t in (
         "occurrence_status", "owed_direction", "partner_category", "obligation_kind"))
     rows = (
-        [r.due_on.isoformat(), status.get(r.status, r.status), direction.get(r.owed_by, r.owed_by), r.partner_name,
+        [r.due_on, status.get(r.status, r.status), direction.get(r.owed_by, r.owed_by), r.partner_name,
          category.get(r.partner_category, r.partner_category) if r.partner_category else "",
          r.agreement_title, r.title, kind.get(r.kind, r.kind), r.currency, r.amount, r.paid_amount, r.remaining,
-         r.fulfilled_on.isoformat() if r.fulfilled_on else "", r.responsible_name, r.note]
+         r.fulfilled_on, r.responsible_name, r.note]
         for r in queries.export_rows(filters=filters, today=today)
     )
-    return _csv_response(header, rows, f"obligations-{today.isoformat()}.csv")
+    return _export(fmt, columns, rows, f"obligations-{today.isoformat()}", _("Obligations"))
 
 
 def _form_choices(form: ObligationForm) -> None:
@@ -432,10 +424,23 @@ def maturity_chart(fmt: str):
 @bp.get("/maturity.csv")
 @permission_required("obligations.view")
 def maturity_csv():
+    return _maturity_export("csv")
+
+
+@bp.get("/maturity.xlsx")
+@permission_required("obligations.view")
+def maturity_xlsx():
+    return _maturity_export("xlsx")
+
+
+def _maturity_export(fmt: str) -> Response:
+    """The maturity wall's table, a row per month and currency (overdue from earlier months first)."""
     months, earlier = queries.maturity_wall(today=clock.today())
     rows = [[_("Overdue from earlier months"), cur, amount] for cur, amount in sorted(earlier.items())]
-    rows += [[m.start.strftime("%Y-%m"), cur, amount] for m in months for cur, amount in sorted(m.amounts.items())]
-    return _csv_response([_("Month"), _("Currency"), _("Amount")], rows, "maturity-wall.csv")
+    rows += [[m.start, cur, amount] for m in months for cur, amount in sorted(m.amounts.items())]
+    columns = [Column(_("Month"), Kind.month, width=28), Column(_("Currency"), width=9),
+               Column(_("Amount"), Kind.money, currency=1)]
+    return _export(fmt, columns, rows, "maturity-wall", _("Maturity wall"))
 
 
 # ---- partner scorecard ----

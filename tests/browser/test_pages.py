@@ -144,7 +144,10 @@ def test_no_wcag_21_aa_violations_in_either_language_and_no_sideways_scrolling_o
     first = page.locator("html").get_attribute("lang")
     for language in (first, "en" if first == "id" else "id"):
         if language != first:
-            # the switcher in the header, as a person would (it also remembers the choice for the user)
+            # the switcher in the header, as a person would (it also remembers the choice for the user);
+            # on a phone it is in the folded menu
+            if page.locator(".site-menu > summary").is_visible():
+                page.locator(".site-menu > summary").click()
             page.select_option("#lang-switch", language)
             page.locator("form:has(#lang-switch) button").click()
             page.wait_for_load_state()

@@ -17,7 +17,7 @@ from tests.conftest import csrf_token
 
 # Endpoints anyone may reach (they answer for themselves what an anonymous visitor sees).
 ANONYMOUS_OK = {
-    "core.healthz", "core.set_language", "auth.login", "api-docs.openapi_json",
+    "core.healthz", "core.set_language", "core.glossary", "auth.login", "api-docs.openapi_json",
     "portal.index", "portal.agreement", "portal.decisions", "portal.atom_feed",
     "public_api.PublicAgreements", "public_api.PublicAgreement",
 }

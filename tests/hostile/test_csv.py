@@ -7,9 +7,10 @@ import csv
 import io
 import itertools
 
+import openpyxl
 import pytest
 
-from govtrack.obligations.views import csv_safe
+from govtrack.core.exports import csv_safe
 from tests.hostile.conftest import build_world
 
 STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,3 +73,20 @@ def test_every_csv_export_neutralises_formulas(sign_in, app, client, formula_wor
     # A leading tab or CR may have been stripped on the way in: that text starts with a letter.
     assert all(c.startswith(("'", "HYPERLINK")) for c in shown), shown
     assert {c[1] for c in shown if c.startswith("'")} >= {"=", "+", "-", "@"}
+
+
+def test_every_xlsx_twin_holds_the_hostile_texts_as_text(sign_in, app, client, formula_world):
+    """The workbooks carry the same texts; none is a formula, each formula-like one is marked as text."""
+    sign_in(formula_world.admin)
+    shown = []
+    for url in [route[:-4] + ".xlsx" for route in csv_routes(app)] + ["/obligations/export.xlsx?status=fulfilled"]:
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        sheet = openpyxl.load_workbook(io.BytesIO(resp.get_data())).worksheets[0]
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (url, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.startswith(STARTS):
+                    assert cell.quotePrefix, (url, cell.coordinate, cell.value)
+                    shown.append(cell.value)
+    assert {c[0] for c in shown if "HYPERLINK" in c} >= {"=", "+", "-", "@"}

@@ -17,8 +17,8 @@ from tests.conftest import PASSWORD, csrf_token
 from tests.hostile import login_worker
 from tests.hostile.conftest import html_routes
 
-SKIP = {"obligations.export_csv", "obligations.maturity_csv", "portal.atom_feed", "core.healthz",
-        "agreements.download", "obligations.evidence"}
+SKIP = {"obligations.export_csv", "obligations.maturity_csv", "obligations.export_xlsx", "obligations.maturity_xlsx",
+        "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence"}
 
 
 def check_headers(url: str, resp) -> None:

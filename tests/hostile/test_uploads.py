@@ -166,7 +166,8 @@ def test_downloads_are_attachments_the_browser_may_not_sniff(client, world, staf
     doc = world.objects["doc"]
     active = world.objects["active"]
     urls = [f"/agreements/{active.id}/documents/{doc.id}", f"/api/v1/agreements/{active.id}/documents/{doc.id}",
-            f"/obligations/evidence/{world.ids['evidence_id']}", "/obligations/export.csv", "/obligations/maturity.csv"]
+            f"/obligations/evidence/{world.ids['evidence_id']}", "/obligations/export.csv", "/obligations/maturity.csv",
+            "/obligations/export.xlsx", "/obligations/maturity.xlsx"]
     for url in urls:
         resp = client.get(url)
         assert resp.status_code == 200, url

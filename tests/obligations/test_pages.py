@@ -18,8 +18,8 @@ D = dt.date
 
 
 def test_csv_export_neutralises_formula_cells(app, client, sign_in, setting, make_obligation, today):
+    from govtrack.core.exports import csv_safe
     from govtrack.obligations.services import fulfil, load_for_update
-    from govtrack.obligations.views import csv_safe
 
     # Titles are stripped of blanks on the way in; tab and CR starts are checked on the helper.
     assert csv_safe("\tTab") == "'\tTab" and csv_safe("\rCR") == "'\rCR" and csv_safe("ok") == "ok"

@@ -1,0 +1,86 @@
+"""Benchmark: the obligations export's table written as CSV and as an Excel workbook, at growing
+row counts. Prints CPU time, file size and the peak of Python memory allocated while writing
+(tracemalloc): flat for both if the writers keep no rows.
+
+    .venv/bin/python benchmarks/exports.py             # 1,000 / 10,000 / 100,000 rows
+    BENCH_ROWS=1000,200000 .venv/bin/python benchmarks/exports.py
+
+The rows come from a generator, as the view's keyset batches do (the database side reads 2,000 rows
+at a time, see obligations.queries.export_rows), so what is measured is the writer alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from govtrack.core.exports import Column, Kind, csv_text, write_xlsx  # noqa: E402 (after the path)
+
+COLUMNS = [
+    Column("Jatuh tempo", Kind.date), Column("Status"), Column("Arah"), Column("Mitra"), Column("Kategori"),
+    Column("Perjanjian"), Column("Kewajiban"), Column("Jenis"), Column("Mata uang"),
+    Column("Jumlah", Kind.money, currency=8), Column("Dibayar", Kind.money, currency=8),
+    Column("Sisa", Kind.money, currency=8), Column("Terpenuhi pada", Kind.date), Column("Penanggung jawab"),
+    Column("Catatan"),
+]
+
+
+def rows(n: int):
+    start = dt.date(2026, 1, 1)
+    for i in range(n):
+        amount = Decimal(1_000_000 + i * 1_250) if i % 7 else None
+        yield [start + dt.timedelta(days=i % 900), "Terlambat", "Kewajiban mitra kepada koperasi",
+               f"Mitra {i % 2000}", "Lembaga keuangan", f"Perjanjian kredit modal kerja nomor {i % 20000}",
+               f"Angsuran ke-{i % 36 + 1}", "Pembayaran", "IDR", amount, Decimal(0), amount,
+               None if i % 3 else start, "Pak Budi", "=catatan" if i % 1000 == 0 else "lunas sebagian"]
+
+
+def measure(write) -> tuple[float, int, float]:
+    """CPU seconds (the machine may be shared: wall time says more about the neighbours), bytes written,
+    and the peak of Python allocations in MiB from a second run under tracemalloc (which slows it)."""
+    began = time.process_time()
+    size = write()
+    cpu = time.process_time() - began
+    tracemalloc.start()
+    write()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return cpu, size, peak / 2**20
+
+
+def write_csv(n: int) -> int:
+    with tempfile.TemporaryFile("w+", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([c.title for c in COLUMNS])
+        for row in rows(n):
+            writer.writerow([csv_text(v, c.kind) for v, c in zip(row, COLUMNS, strict=True)])
+        return out.tell()
+
+
+def write_workbook(n: int) -> int:
+    with tempfile.TemporaryFile() as out:
+        write_xlsx(out, COLUMNS, rows(n), sheet_name="Kewajiban")
+        return out.tell()
+
+
+def main() -> None:
+    counts = [int(x) for x in os.environ.get("BENCH_ROWS", "1000,10000,100000").split(",")]
+    print(f"{'rows':>8} {'format':>6} {'CPU s':>8} {'size MB':>8} {'peak MB (Python)':>17}")
+    for n in counts:
+        for fmt, write in (("csv", write_csv), ("xlsx", write_workbook)):
+            elapsed, size, peak = measure(lambda write=write, n=n: write(n))
+            print(f"{n:>8} {fmt:>6} {elapsed:>8.2f} {size / 2**20:>8.1f} {peak:>17.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Tables people download: one list of typed columns, written as CSV or as an Excel workbook.
+
+The CSV is text (ISO dates, amounts with a dot) and streams as it is written. Indonesian Excel reads
+such a file wrongly (a dot is its thousands separator), so every CSV export has an `.xlsx` twin with
+typed cells: dates are dates, amounts are numbers shown as `Rp 1.500.000` (the format string is
+`"Rp "#,##0`; Excel puts in the reader's own grouping mark), the header row is bold and frozen.
+
+The workbook is written by XlsxWriter in constant-memory mode into an anonymous temporary file, one
+row at a time (no row is kept once the next is written; strings are written inline, not collected
+into a shared table), and then streamed from that file: memory stays flat however many rows.
+
+Formulas: a CSV cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe
+(`csv_safe`). A workbook's text cell is never a formula (it is written as a string), and one that a
+spreadsheet would read as a formula once edited is marked "quote prefix", Excel's own way of saying
+"this is text", so the person sees the text as it was entered.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+import xlsxwriter
+from flask import Response, stream_with_context
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel keeps 15 significant digits; a longer amount (past ten trillion with cents) would be
+# silently rounded, so it is written as exact text instead.
+EXCEL_DIGITS = 15
+CHUNK = 64 * 1024
+
+
+class Kind(StrEnum):
+    """What a column holds: how the CSV spells it and which cell type the workbook gives it."""
+
+    text = "text"
+    date = "date"
+    month = "month"  # a date standing for its month (the first day)
+    money = "money"  # Decimal; its currency is in another column (`Column.currency`)
+    integer = "integer"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its heading (already in the reader's language) and its kind."""
+
+    title: str
+    kind: Kind = Kind.text
+    currency: int | None = None  # for money: the index of the column holding the currency code
+    width: int | None = None  # in characters, for the workbook
+
+
+def csv_safe(value) -> str:
+    """A spreadsheet must not run a cell as a formula: neutralise = + - @ (and tab, CR) first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(value, kind: Kind) -> str:
+    """How the CSV writes one value: ISO dates, `2026-05` for a month, amounts as plain decimals."""
+    if value is None:
+        return ""
+    if kind is Kind.month and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return csv_safe(value)
+
+
+def csv_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: str) -> Response:
+    """A CSV download, written and sent in chunks of about 64 KiB."""
+    kinds = [c.kind for c in columns]
+
+    def generate() -> Iterator[str]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow([csv_safe(c.title) for c in columns])
+        for row in rows:
+            writer.writerow([csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
+            if buf.tell() > CHUNK:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+
+    return Response(
+        stream_with_context(generate()), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def money_format(currency: str | None, amount: Decimal) -> str:
+    """Excel's number format for an amount: `"Rp "#,##0` for whole rupiah, with cents when it has them."""
+    code = currency if currency and re.fullmatch(r"[A-Z]{3}", currency) else ""
+    prefix = '"Rp "' if code in ("IDR", "") else f'"{code} "'
+    whole = amount == amount.to_integral_value() and code in ("IDR", "")
+    return prefix + ("#,##0" if whole else "#,##0.00")
+
+
+def excel_exact(amount: Decimal) -> bool:
+    """Whether Excel can hold the amount without rounding it (15 significant digits)."""
+    digits = amount.normalize().as_tuple()
+    return len(digits.digits) <= EXCEL_DIGITS
+
+
+class _Formats:
+    """The workbook's cell formats, made once each (XlsxWriter wants a fixed set per file)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": "dd/mm/yyyy"})
+        self.month = book.add_format({"num_format": "mmmm yyyy"})
+        self.text = book.add_format({})
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.integer = book.add_format({"num_format": "0"})
+        self._money: dict[str, object] = {}
+
+    def money(self, num_format: str):
+        fmt = self._money.get(num_format)
+        if fmt is None:
+            fmt = self._money[num_format] = self.book.add_format({"num_format": num_format})
+        return fmt
+
+
+def _write_cell(sheet, formats: _Formats, r: int, c: int, value, column: Column, row: Sequence) -> None:
+    if value is None or value == "":
+        return  # an empty cell, as the CSV's empty field
+    kind = column.kind
+    if kind in (Kind.date, Kind.month) and isinstance(value, dt.date):
+        when = dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value
+        sheet.write_datetime(r, c, when, formats.month if kind is Kind.month else formats.date)
+        return
+    if kind is Kind.money and isinstance(value, Decimal) and value.is_finite() and excel_exact(value):
+        currency = row[column.currency] if column.currency is not None else None
+        sheet.write_number(r, c, float(value), formats.money(money_format(currency, value)))
+        return
+    if kind is Kind.integer and isinstance(value, int) and not isinstance(value, bool):
+        sheet.write_number(r, c, value, formats.integer)
+        return
+    text = str(value)
+    sheet.write_string(r, c, text, formats.quoted if text.startswith(FORMULA_STARTS) else formats.text)
+
+
+def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_name: str) -> int:
+    """Write a workbook of one sheet to the binary file `out`; answers the number of data rows."""
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
+                                     "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False})
+    # Sheet names: at most 31 characters and none of []:*?/\ (Excel's rule).
+    sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sheet_name)[:31] or "Sheet1")
+    formats = _Formats(book)
+    for c, column in enumerate(columns):
+        width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10}.get(
+            column.kind, max(12, min(40, len(column.title) + 2)))
+        sheet.set_column(c, c, width)
+        sheet.write_string(0, c, column.title, formats.header)
+    sheet.freeze_panes(1, 0)
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        for c, (value, column) in enumerate(zip(row, columns, strict=True)):
+            _write_cell(sheet, formats, n, c, value, column, row)
+    if n:
+        sheet.autofilter(0, 0, n, len(columns) - 1)
+    book.close()
+    return n
+
+
+def xlsx_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: str, *,
+                  sheet_name: str) -> Response:
+    """An Excel download: written to a temporary file (rows read once, in order), then streamed."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the generator below once sent
+    try:
+        write_xlsx(spool, columns, rows, sheet_name=sheet_name)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def generate() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(CHUNK):
+                yield chunk
+        finally:
+            spool.close()
+
+    return Response(
+        generate(), mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Content-Length": str(size)},
+    )
