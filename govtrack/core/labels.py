@@ -228,6 +228,16 @@ USER_ROLE = {
     "member": _l("Member (anggota)"),
 }
 
+# ---- search ----
+
+# The groups of the search page (the API's `kind`).
+SEARCH_KIND = {
+    "agreement": _l("Agreements"),
+    "partner": _l("Partners"),
+    "member": _l("Members"),
+    "decision": _l("Decisions"),
+}
+
 TABLES = {
     "partner_category": PARTNER_CATEGORY,
     "partner_category_plural": PARTNER_CATEGORY_PLURAL,
@@ -258,6 +268,7 @@ TABLES = {
     "network_flow": NETWORK_FLOW,
     "concentration_level": CONCENTRATION_LEVEL,
     "user_role": USER_ROLE,
+    "search_kind": SEARCH_KIND,
 }
 
 

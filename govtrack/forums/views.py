@@ -21,7 +21,13 @@ from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import forms, queries, rules, services
 from govtrack.forums.markdown import render as render_markdown
-from govtrack.forums.models import AttendanceStatus, Choice, MeetingStatus, MotionStatus
+from govtrack.forums.models import (
+    AttendanceStatus,
+    Choice,
+    MeetingStatus,
+    MinutesStatus,
+    MotionStatus,
+)
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -94,9 +100,14 @@ def meetings():
     status = request.args.get("status") or None
     if status not in (None, *[s.value for s in MeetingStatus]):
         status = None
+    # ?minutes=draft: the meetings whose minutes wait for approval (the home page links here).
+    minutes_status = request.args.get("minutes") or None
+    if minutes_status not in (None, *[s.value for s in MinutesStatus]):
+        minutes_status = None
     page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
-                                status=status)
-    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status)
+                                status=status, minutes_status=minutes_status)
+    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status,
+                           minutes_status=minutes_status)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

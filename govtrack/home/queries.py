@@ -1,0 +1,219 @@
+"""What needs attention, per role, for the home page.
+
+Each part is a short list and the count of everything it stands for, read with a fixed number of
+queries whatever the size of the tables (tests/home/test_home.py counts them at two sizes):
+
+- board: meetings in the next days (and those open now), agreements under deliberation and the
+  forums whose approval they still wait for, closed meetings whose minutes wait for approval;
+- manager: obligation occurrences overdue and due soon whose obligation names the user as
+  responsible (`Obligation.responsible_id`: "theirs"), the cooperative's overdue count beside it,
+  and agreements in draft;
+- member: agreements published to them, newest change first, and the coming meetings of the forums
+  they vote in (every forum whose voters are all members, and those naming their roster member).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from govtrack.agreements.models import Agreement, AgreementStatus
+from govtrack.extensions import db
+from govtrack.forums.models import (
+    APPROVING,
+    Decision,
+    Forum,
+    ForumVoter,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    Outcome,
+)
+from govtrack.forums.queries import policy_table
+from govtrack.obligations.models import Obligation, Occurrence, OccurrenceStatus
+from govtrack.obligations.queries import (
+    Filters,
+    Row,
+    due_soon_days,
+    occurrence_page,
+    status_condition,
+)
+from govtrack.portal.queries import portal_clause
+
+BOARD_DAYS = 14  # meetings "coming up" for the board
+NEW_DAYS = 30  # an agreement changed within this many days counts as newly published
+LINES = 5  # lines of each part
+
+
+@dataclass
+class MeetingLine:
+    id: int
+    title: str
+    starts_at: dt.datetime
+    location: str | None
+    status: str
+    forum_name: str
+
+
+@dataclass
+class WaitingAgreement:
+    id: int
+    reference: str | None
+    title: str
+    kind: str
+    # The forum kinds whose carried approval it still needs, each with the names of its forums.
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class AgreementLine:
+    id: int
+    reference: str | None
+    title: str
+    updated_at: dt.datetime
+
+
+@dataclass
+class Board:
+    meetings: list[MeetingLine]
+    meetings_total: int
+    waiting: list[WaitingAgreement]
+    waiting_total: int
+    minutes: list[MeetingLine]
+    minutes_total: int
+    window_end: dt.datetime
+
+
+@dataclass
+class Manager:
+    obligations: list[Row]  # overdue first, then due soon (due-date order)
+    overdue: int
+    due_soon: int
+    overdue_everyone: int
+    drafts: list[AgreementLine]
+    drafts_total: int
+
+
+@dataclass
+class MemberHome:
+    published: list[AgreementLine]
+    published_new: int  # changed in the last NEW_DAYS days
+    meetings: list[MeetingLine]
+    meetings_total: int
+
+
+def _meeting_lines(stmt) -> list[MeetingLine]:
+    return [MeetingLine(*row) for row in db.session.execute(stmt)]
+
+
+_MEETING_COLUMNS = (Meeting.id, Meeting.title, Meeting.starts_at, Meeting.location, Meeting.status, Forum.name)
+
+
+def board(*, now: dt.datetime, days: int = BOARD_DAYS, lines: int = LINES) -> Board:
+    """The board's part. `now` is aware (UTC or local)."""
+    window_end = now + dt.timedelta(days=days)
+    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    coming = or_(
+        Meeting.status == MeetingStatus.open.value,
+        and_(Meeting.status == MeetingStatus.scheduled.value, Meeting.starts_at >= start_of_day,
+             Meeting.starts_at <= window_end),
+    )
+    meetings = _meeting_lines(
+        select(*_MEETING_COLUMNS).join(Forum, Forum.id == Meeting.forum_id).where(coming)
+        .order_by(Meeting.starts_at, Meeting.id).limit(lines)
+    )
+    meetings_total = db.session.scalar(select(func.count()).select_from(Meeting).where(coming))
+
+    minutes_waiting = and_(Meeting.status == MeetingStatus.closed.value, Meeting.minutes_status == "draft")
+    minutes = _meeting_lines(
+        select(*_MEETING_COLUMNS).join(Forum, Forum.id == Meeting.forum_id).where(minutes_waiting)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(lines)
+    )
+    minutes_total = db.session.scalar(select(func.count()).select_from(Meeting).where(minutes_waiting))
+
+    deliberating = Agreement.status == AgreementStatus.under_deliberation.value
+    waiting = [
+        WaitingAgreement(*row) for row in db.session.execute(
+            select(Agreement.id, Agreement.reference, Agreement.title, Agreement.kind)
+            .where(deliberating).order_by(Agreement.id).limit(lines)
+        )
+    ]
+    waiting_total = db.session.scalar(select(func.count()).select_from(Agreement).where(deliberating))
+    if waiting:
+        _fill_missing(waiting)
+    return Board(meetings, meetings_total, waiting, waiting_total, minutes, minutes_total, window_end)
+
+
+def _fill_missing(waiting: list[WaitingAgreement]) -> None:
+    """Which forums each agreement still waits for: the policy's forum kinds without a carried
+    approval (three queries for the whole list)."""
+    policy = policy_table()
+    approved: dict[int, set[str]] = {w.id: set() for w in waiting}
+    for agreement_id, kind in db.session.execute(
+        select(Decision.agreement_id, Forum.kind)
+        .join(Forum, Forum.id == Decision.forum_id)
+        .join(Motion, Motion.id == Decision.motion_id)
+        .where(Decision.agreement_id.in_(list(approved)), Decision.effect.in_(APPROVING),
+               Motion.outcome == Outcome.carried.value, Motion.agreement_id == Decision.agreement_id)
+    ):
+        approved[agreement_id].add(kind)
+    forums: dict[str, list[str]] = {}
+    for kind, name in db.session.execute(select(Forum.kind, Forum.name).order_by(Forum.name)):
+        forums.setdefault(kind, []).append(name)
+    for w in waiting:
+        w.missing = [(k, forums.get(k, [])) for k in policy.get(w.kind, ()) if k not in approved[w.id]]
+
+
+def manager(*, user_id: int, today: dt.date, lines: int = LINES) -> Manager:
+    """The manager's part: their overdue and due-soon occurrences, the cooperative's overdue count,
+    and agreements in draft."""
+    mine = Filters(responsible_id=user_id, status="open", due_before=today + dt.timedelta(days=due_soon_days() + 1))
+    rows = occurrence_page(filters=mine, today=today, cursor=None, limit=lines).items
+    overdue_cond = status_condition(OccurrenceStatus.overdue, today)
+    soon_cond = status_condition(OccurrenceStatus.due_soon, today)
+    overdue, due_soon = db.session.execute(
+        select(func.count(case((overdue_cond, 1))), func.count(case((soon_cond, 1))))
+        .select_from(Occurrence).join(Obligation, Obligation.id == Occurrence.obligation_id)
+        .where(Obligation.responsible_id == user_id, or_(overdue_cond, soon_cond))
+    ).one()
+    overdue_everyone = db.session.scalar(select(func.count()).select_from(Occurrence).where(overdue_cond))
+    draft = Agreement.status == AgreementStatus.draft.value
+    drafts = [
+        AgreementLine(*row) for row in db.session.execute(
+            select(Agreement.id, Agreement.reference, Agreement.title, Agreement.updated_at)
+            .where(draft).order_by(Agreement.id.desc()).limit(lines)
+        )
+    ]
+    drafts_total = db.session.scalar(select(func.count()).select_from(Agreement).where(draft))
+    return Manager(rows, overdue or 0, due_soon or 0, overdue_everyone, drafts, drafts_total)
+
+
+def member(*, user, member_id: int | None, now: dt.datetime, lines: int = LINES) -> MemberHome:
+    """The member's part: what is published to them, newest change first, and the coming meetings
+    of the forums they vote in."""
+    published_cond = portal_clause(user)
+    published = [
+        AgreementLine(*row) for row in db.session.execute(
+            select(Agreement.id, Agreement.reference, Agreement.title, Agreement.updated_at)
+            .where(published_cond).order_by(Agreement.updated_at.desc(), Agreement.id.desc()).limit(lines)
+        )
+    ]
+    since = now - dt.timedelta(days=NEW_DAYS)
+    published_new = db.session.scalar(
+        select(func.count()).select_from(Agreement).where(published_cond, Agreement.updated_at >= since)
+    )
+    votes_in = Forum.all_members.is_(True)
+    if member_id is not None:
+        votes_in = or_(votes_in, exists().where(ForumVoter.forum_id == Forum.id, ForumVoter.member_id == member_id))
+    upcoming = and_(Meeting.status == MeetingStatus.scheduled.value, Meeting.starts_at >= now, votes_in)
+    meetings = _meeting_lines(
+        select(*_MEETING_COLUMNS).join(Forum, Forum.id == Meeting.forum_id).where(upcoming)
+        .order_by(Meeting.starts_at, Meeting.id).limit(lines)
+    )
+    meetings_total = db.session.scalar(
+        select(func.count()).select_from(Meeting).join(Forum, Forum.id == Meeting.forum_id).where(upcoming)
+    )
+    return MemberHome(published, published_new, meetings, meetings_total)
+

@@ -1,0 +1,149 @@
+"""search: one full-text index of agreements (with their clauses), partners, members and decisions
+
+Revision ID: 0011_search
+Revises: 0010_audit_anchors
+Create Date: 2026-11-30 08:00:00
+
+The header's search box reads one index, `search_index`, kept by triggers in the same transaction
+as every write to the rows it indexes (a service, an import, a migration or a hand-typed SQL
+statement alike). One row per searchable object, keyed by KIND * 2**32 + id, so each kind is a
+contiguous key range that can be read newest first and stopped after a page:
+
+    1 agreement  title: reference and title; body: summary and the text of every clause
+    2 partner    title: name; body: legal name, registration number, region
+    3 member     title: number and name
+    4 decision   title: number; body: text
+
+SQLite: an FTS5 table (unicode61, diacritics folded, prefix indexes of 2 and 3 characters) whose
+rowid is the key. PostgreSQL: a table with a stored `tsvector` (the 'simple' configuration: no
+stemmer suits Indonesian; punctuation becomes a space first, so "PKS/RP/2026-04" gives the words
+pks, rp, 2026 and 04 as on SQLite instead of one "file" token) and a GIN index on it.
+
+Each trigger calls the kind's refresh, which deletes the object's row and inserts it again from
+the source table (nothing when the object is gone), so insert, update and delete are one rule; a
+change to a clause refreshes its agreement. The index is filled from the existing rows here.
+"""
+from alembic import op
+
+
+def _run(sql: str) -> None:
+    # Straight to the driver: text() would read the ':punct:' of a regular expression as a parameter.
+    op.get_bind().exec_driver_sql(sql)
+
+
+# revision identifiers, used by Alembic.
+revision = '0011_search'
+down_revision = '0010_audit_anchors'
+branch_labels = None
+depends_on = None
+
+BASE = 4294967296  # 2**32: the key of an object is KIND * BASE + id (govtrack.search.queries.BASE)
+
+# kind: (code, table, title expression, body expression) over the source row `t`.
+KINDS = {
+    'agreement': (1, 'agreements', "coalesce(t.reference, '') || ' ' || t.title",
+                  "coalesce(t.summary, '') || ' ' || coalesce((SELECT {agg} FROM clauses c "
+                  "WHERE c.agreement_id = t.id), '')"),
+    'partner': (2, 'partners', 't.name',
+                "coalesce(t.legal_name, '') || ' ' || coalesce(t.registration_no, '') || ' ' "
+                "|| coalesce(t.region, '')"),
+    'member': (3, 'members', "t.number || ' ' || t.name", "''"),
+    'decision': (4, 'decisions', 't.number', 't.text'),
+}
+# The source columns whose change refreshes the row (an UPDATE of anything else leaves it alone).
+WATCHED = {
+    'agreements': ('agreement', 'id', 'title, reference, summary'),
+    'clauses': ('agreement', 'agreement_id', 'text, agreement_id'),
+    'partners': ('partner', 'id', 'name, legal_name, registration_no, region'),
+    'members': ('member', 'id', 'number, name'),
+    'decisions': ('decision', 'id', 'number, text'),
+}
+CLAUSE_AGG = {'sqlite': "group_concat(c.text, ' ')", 'postgresql': "string_agg(c.text, ' ' ORDER BY c.number)"}
+
+
+def _select(kind: str, dialect: str, where: str) -> str:
+    code, table, title, body = KINDS[kind]
+    body = body.format(agg=CLAUSE_AGG[dialect])
+    return f"SELECT {code * BASE} + t.id, {title}, {body} FROM {table} t {where}"
+
+
+def _sqlite_upgrade():
+    _run(
+        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    for table, (kind, id_column, columns) in WATCHED.items():
+        code = KINDS[kind][0]
+
+        def refresh(row: str, kind=kind, code=code, id_column=id_column) -> str:
+            object_id = f"{row}.{id_column}"
+            return (
+                f"DELETE FROM search_index WHERE rowid = {code * BASE} + {object_id}; "
+                f"INSERT INTO search_index(rowid, title, body) "
+                f"{_select(kind, 'sqlite', f'WHERE t.id = {object_id}')};"
+            )
+
+        _run(f"CREATE TRIGGER search_{table}_ai AFTER INSERT ON {table} BEGIN {refresh('NEW')} END")
+        _run(
+            f"CREATE TRIGGER search_{table}_au AFTER UPDATE OF {columns} ON {table} "
+            f"BEGIN {refresh('OLD')} {refresh('NEW')} END"
+        )
+        _run(f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {refresh('OLD')} END")
+    for kind in KINDS:
+        _run(f"INSERT INTO search_index(rowid, title, body) {_select(kind, 'sqlite', '')}")
+
+
+def _postgresql_upgrade():
+    words = "regexp_replace({}, '[[:punct:]]+', ' ', 'g')"
+    _run(
+        "CREATE TABLE search_index ("
+        " key bigint PRIMARY KEY,"
+        " title text NOT NULL,"
+        " body text NOT NULL,"
+        " document tsvector GENERATED ALWAYS AS ("
+        f"  setweight(to_tsvector('simple', {words.format('title')}), 'A') ||"
+        f"  setweight(to_tsvector('simple', {words.format('body')}), 'B')) STORED)"
+    )
+    _run("CREATE INDEX ix_search_index_document ON search_index USING gin (document)")
+    for kind, (code, _table, _title, _body) in KINDS.items():
+        _run(
+            f"CREATE FUNCTION search_refresh_{kind}(object_id integer) RETURNS void "
+            f"LANGUAGE plpgsql AS $$ BEGIN "
+            f"DELETE FROM search_index WHERE key = {code * BASE} + object_id; "
+            f"INSERT INTO search_index(key, title, body) {_select(kind, 'postgresql', 'WHERE t.id = object_id')}; "
+            f"END $$"
+        )
+    for table, (kind, id_column, columns) in WATCHED.items():
+        _run(
+            f"CREATE FUNCTION search_{table}_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM search_refresh_{kind}(OLD.{id_column}); END IF; "
+            f"IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM search_refresh_{kind}(NEW.{id_column}); END IF; "
+            f"RETURN NULL; END $$"
+        )
+        _run(
+            f"CREATE TRIGGER search_{table} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION search_{table}_changed()"
+        )
+    for kind in KINDS:
+        _run(f"INSERT INTO search_index(key, title, body) {_select(kind, 'postgresql', '')}")
+
+
+def upgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        _postgresql_upgrade()
+    else:
+        _sqlite_upgrade()
+
+
+def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        for table in WATCHED:
+            _run(f"DROP TRIGGER search_{table} ON {table}")
+            _run(f"DROP FUNCTION search_{table}_changed()")
+        for kind in KINDS:
+            _run(f"DROP FUNCTION search_refresh_{kind}(integer)")
+    else:
+        for table in WATCHED:
+            for suffix in ('ai', 'au', 'ad'):
+                _run(f"DROP TRIGGER search_{table}_{suffix}")
+    _run("DROP TABLE search_index")
