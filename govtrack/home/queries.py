@@ -55,6 +55,7 @@ class MeetingLine:
     location: str | None
     status: str
     forum_name: str
+    has_minutes: bool = False  # minutes waiting: written (to approve) or not yet (to write)
 
 
 @dataclass
@@ -128,7 +129,7 @@ def board(*, now: dt.datetime, days: int = BOARD_DAYS, lines: int = LINES) -> Bo
 
     minutes_waiting = and_(Meeting.status == MeetingStatus.closed.value, Meeting.minutes_status == "draft")
     minutes = _meeting_lines(
-        select(*_MEETING_COLUMNS).join(Forum, Forum.id == Meeting.forum_id).where(minutes_waiting)
+        select(*_MEETING_COLUMNS, Meeting.minutes.is_not(None) & (Meeting.minutes != "")).join(Forum, Forum.id == Meeting.forum_id).where(minutes_waiting)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(lines)
     )
     minutes_total = db.session.scalar(select(func.count()).select_from(Meeting).where(minutes_waiting))
