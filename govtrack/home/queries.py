@@ -23,6 +23,7 @@ from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.extensions import db
 from govtrack.forums.models import (
     APPROVING,
+    AgendaItem,
     Decision,
     Forum,
     ForumVoter,
@@ -64,8 +65,19 @@ class WaitingAgreement:
     reference: str | None
     title: str
     kind: str
-    # The forum kinds whose carried approval it still needs, each with the names of its forums.
-    missing: list[tuple[str, list[str]]] = field(default_factory=list)
+    # What it still needs: one entry per forum kind of the approval policy without a carried approval.
+    missing: list[Awaited] = field(default_factory=list)
+
+
+@dataclass
+class Awaited:
+    """A forum kind an agreement waits for: the forum (its name when there is exactly one of that
+    kind) and the coming or open meeting of such a forum with the agreement on its agenda, if any."""
+
+    kind: str
+    forum_name: str | None
+    meeting_id: int | None = None
+    meeting_title: str | None = None
 
 
 @dataclass
@@ -149,7 +161,7 @@ def board(*, now: dt.datetime, days: int = BOARD_DAYS, lines: int = LINES) -> Bo
 
 def _fill_missing(waiting: list[WaitingAgreement]) -> None:
     """Which forums each agreement still waits for: the policy's forum kinds without a carried
-    approval (three queries for the whole list)."""
+    approval, and where each is on an agenda (four queries for the whole list)."""
     policy = policy_table()
     approved: dict[int, set[str]] = {w.id: set() for w in waiting}
     for agreement_id, kind in db.session.execute(
@@ -163,8 +175,23 @@ def _fill_missing(waiting: list[WaitingAgreement]) -> None:
     forums: dict[str, list[str]] = {}
     for kind, name in db.session.execute(select(Forum.kind, Forum.name).order_by(Forum.name)):
         forums.setdefault(kind, []).append(name)
+    # The first coming or open meeting per (agreement, forum kind) with the agreement on its agenda.
+    agenda: dict[tuple[int, str], tuple[int, str]] = {}
+    for agreement_id, kind, meeting_id, title in db.session.execute(
+        select(AgendaItem.agreement_id, Forum.kind, Meeting.id, Meeting.title)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id).join(Forum, Forum.id == Meeting.forum_id)
+        .where(AgendaItem.agreement_id.in_(list(approved)),
+               Meeting.status.in_([MeetingStatus.scheduled.value, MeetingStatus.open.value]))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        agenda.setdefault((agreement_id, kind), (meeting_id, title))
     for w in waiting:
-        w.missing = [(k, forums.get(k, [])) for k in policy.get(w.kind, ()) if k not in approved[w.id]]
+        for kind in policy.get(w.kind, ()):
+            if kind in approved[w.id]:
+                continue
+            names = forums.get(kind, [])
+            meeting_id, title = agenda.get((w.id, kind), (None, None))
+            w.missing.append(Awaited(kind, names[0] if len(names) == 1 else None, meeting_id, title))
 
 
 def manager(*, user_id: int, today: dt.date, lines: int = LINES) -> Manager:

@@ -51,7 +51,7 @@ def _main(resp) -> str:
 def test_board_sees_meetings_agreements_waiting_and_minutes(client, sign_in, make_agreement, make_decision,
                                                             meetings_of):
     central = _forum("Forum Rembug Pusat", "rembug_pusat", "RP")
-    _forum("Dewan Pengawas Syariah", "sharia_supervisory", "DPS", all_members=False)
+    dps = _forum("Dewan Pengawas Syariah", "sharia_supervisory", "DPS", all_members=False)
     meetings_of(central, [("Rapat anggaran air", 3), ("Rapat bulan depan", 20)])
     loan = make_agreement("Pembiayaan pompa air", kind="loan", reference="PB-7", status="under_deliberation")
     make_decision(loan, effect="approve")  # the central forum carried it; the DPS has not
@@ -69,6 +69,13 @@ def test_board_sees_meetings_agreements_waiting_and_minutes(client, sign_in, mak
     assert f'href="/agreements/{loan.id}">PB-7 — Pembiayaan pompa air</a>' in body
     waiting = body.split('id="att-waiting"', 1)[1].split("</section>", 1)[0]
     assert "Dewan Pengawas Syariah" in waiting and "Forum Rembug Pusat" not in waiting
+    assert "not on any agenda yet" in waiting
+    # Once a meeting of the forum it waits for has it on the agenda, the line links to that meeting.
+    dps_meeting = meetings_of(dps, [("Rapat DPS Desember", 4)])[0]
+    forums.add_agenda_item(actor="test", meeting=dps_meeting, title="Pembiayaan pompa", agreement_id=loan.id)
+    db.session.commit()
+    waiting = _main(client.get("/")).split('id="att-waiting"', 1)[1].split("</section>", 1)[0]
+    assert f'on the agenda of <a href="/forums/meetings/{dps_meeting.id}">Rapat DPS Desember</a>' in waiting
     minutes = body.split('id="att-minutes"', 1)[1].split("</section>", 1)[0]
     assert f'href="/forums/meetings/{old.id}#minutes">Rapat yang lalu</a>' in minutes
     assert "/forums/meetings?status=closed&amp;minutes=draft" in minutes
