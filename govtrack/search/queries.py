@@ -1,10 +1,10 @@
 """Searching everything from the header: agreements (title, reference, summary, clause text),
 partners, members (number or name) and decisions (number, text), through the database's own
-full-text index (migration 0011_search: FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL),
-kept by triggers in the same transaction as every write.
+full-text indexes (migration 0011_search: FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL;
+one per kind), kept by triggers in the same transaction as every write.
 
-Each kind is a key range of the index (KIND * 2**32 + id), read newest first and stopped after a
-page, so a search costs one indexed query per kind whatever the size of the tables. What a user
+Each kind's index is read newest first (by id) and stopped after a page, so a search costs one
+indexed query per kind whatever the size of the tables. What a user
 finds is what they may open: staff by their permissions, a member only agreements published to
 them and the decisions about those; a hidden object never shows (not even as a count).
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Select, bindparam, column, func, literal_column, select, table
+from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, select, table
 
 from govtrack.agreements.models import Agreement
 from govtrack.agreements.queries import visibility_clause
@@ -30,9 +30,7 @@ from govtrack.members.models import Member
 from govtrack.partners.models import Partner
 from govtrack.portal.queries import portal_clause
 
-BASE = 1 << 32  # the key of an object is KIND_CODES[kind] * BASE + id (migration 0011_search)
-KIND_CODES = {"agreement": 1, "partner": 2, "member": 3, "decision": 4}
-KINDS = tuple(KIND_CODES)  # the order of the groups on the page and of an API list of every kind
+KINDS = ("agreement", "partner", "member", "decision")  # the groups' order, on the page and in the API
 
 MAX_QUERY = 200  # characters read of a query; the rest is ignored
 MAX_WORDS = 8
@@ -86,52 +84,44 @@ def kinds_for(user) -> tuple[str, ...]:
 
 # --- the index, as each database has it ----------------------------------------------------------
 
-_fts = table("search_index", column("rowid", BigInteger))
-_pg = table("search_index", column("key", BigInteger), column("document"))
-
-
-def _index(words_: list[str]):
-    """(the index as a FROM, its key column, the match condition) for this database."""
+def _index(kind: str, words_: list[str]):
+    """(the kind's index as a FROM, its id column, the match condition) for this database."""
+    name = f"search_index_{kind}"
     prefixed = [(w, len(w) >= 2) for w in words_]
     if db.session.get_bind().dialect.name == "postgresql":
+        index = table(name, column("id", Integer), column("document"))
         query = " & ".join(f"{w}:*" if prefix else w for w, prefix in prefixed)
-        match = _pg.c.document.op("@@")(func.to_tsquery("simple", bindparam("q", query)))
-        return _pg, _pg.c.key, match
+        return index, index.c.id, index.c.document.op("@@")(func.to_tsquery("simple", bindparam("q", query)))
     # FTS5: each word a quoted string (never an operator), a prefix when followed by *.
+    index = table(name, column("rowid", Integer))
     query = " ".join(f'"{w}"*' if prefix else f'"{w}"' for w, prefix in prefixed)
-    match = literal_column("search_index").op("MATCH")(bindparam("q", query))
-    return _fts, _fts.c.rowid, match
+    return index, index.c.rowid, literal_column(name).op("MATCH")(bindparam("q", query))
 
 
-def _kind_query(kind: str, user, index, key, match) -> Select | None:
-    """The SELECT of (key, title, extra ids) for one kind, limited to what `user` may open."""
-    code = KIND_CODES[kind]
-    object_id = key - code * BASE
+def _kind_query(kind: str, user, index, key, match) -> Select:
+    """The SELECT of (id, title, extra ids) for one kind, limited to what `user` may open."""
+    cond = None
     if kind == "agreement":
         stmt = select(key, Agreement.reference, Agreement.title).select_from(index).join(
-            Agreement, Agreement.id == object_id)
+            Agreement, Agreement.id == key)
         cond = visibility_clause(user) if can(user, "agreements.view") else portal_clause(user)
     elif kind == "partner":
-        stmt = select(key, Partner.name).select_from(index).join(Partner, Partner.id == object_id)
-        cond = None
+        stmt = select(key, Partner.name).select_from(index).join(Partner, Partner.id == key)
     elif kind == "member":
-        stmt = select(key, Member.number, Member.name).select_from(index).join(Member, Member.id == object_id)
-        cond = None
+        stmt = select(key, Member.number, Member.name).select_from(index).join(Member, Member.id == key)
     else:
         stmt = select(key, Decision.number, func.substr(Decision.text, 1, DECISION_TITLE), Decision.meeting_id,
-                      Decision.motion_id, Decision.agreement_id).select_from(index).join(
-            Decision, Decision.id == object_id)
-        cond = None
+                      Decision.motion_id, Decision.agreement_id).select_from(index).join(Decision, Decision.id == key)
         if not can(user, "decisions.view"):
             # Members: decisions about an agreement published to them, nothing else.
             stmt = stmt.join(Agreement, Agreement.id == Decision.agreement_id)
             cond = portal_clause(user)
-    stmt = stmt.where(match, key >= code * BASE, key < (code + 1) * BASE)
+    stmt = stmt.where(match)
     return stmt if cond is None else stmt.where(cond)
 
 
 def _hit(kind: str, row) -> Hit:
-    object_id = row[0] - KIND_CODES[kind] * BASE
+    object_id = row[0]
     if kind == "agreement":
         reference, title = row[1], row[2]
         return Hit(kind, object_id, f"{reference} — {title}" if reference else title)
@@ -146,7 +136,7 @@ def _hit(kind: str, row) -> Hit:
 
 
 def _read(kind: str, user, words_: list[str], *, before: int | None, limit: int) -> tuple[list[Hit], bool]:
-    index, key, match = _index(words_)
+    index, key, match = _index(kind, words_)
     stmt = _kind_query(kind, user, index, key, match)
     if before is not None:
         stmt = stmt.where(key < before)
@@ -154,15 +144,11 @@ def _read(kind: str, user, words_: list[str], *, before: int | None, limit: int)
     return [_hit(kind, r) for r in rows[:limit]], len(rows) > limit
 
 
-def _key(hit: Hit) -> int:
-    return KIND_CODES[hit.kind] * BASE + hit.id
-
-
 def _cursor(raw: str | None) -> tuple[str, int] | None:
     after = decode_cursor(raw)
     if after is None:
         return None
-    if (len(after) != 2 or after[0] not in KIND_CODES or not isinstance(after[1], int)
+    if (len(after) != 2 or after[0] not in KINDS or not isinstance(after[1], int)
             or isinstance(after[1], bool)):
         raise ValidationFailed("Bad cursor.", fields={"cursor": ["Not a valid cursor."]})
     return after[0], after[1]
@@ -171,7 +157,7 @@ def _cursor(raw: str | None) -> tuple[str, int] | None:
 def check_kind(kind: str | None) -> str | None:
     if kind in (None, ""):
         return None
-    if kind not in KIND_CODES:
+    if kind not in KINDS:
         raise ValidationFailed("Unknown kind.", fields={"kind": [f"One of {', '.join(KINDS)}."]})
     return kind
 
@@ -199,7 +185,7 @@ def search(*, user, q: str | None, kind: str | None = None, cursor: str | None =
         if len(hits) >= limit:
             last = hits[-1]
             later = more or any(x in allowed for x in wanted[wanted.index(k) + 1:])
-            return hits, encode_cursor([last.kind, _key(last)]) if later else None
+            return hits, encode_cursor([last.kind, last.id]) if later else None
     return hits, None
 
 
@@ -212,6 +198,6 @@ def search_groups(*, user, q: str | None, per_kind: int = 10) -> list[KindPage]:
     out = []
     for k in kinds_for(user):
         hits, more = _read(k, user, words_, before=None, limit=per_kind)
-        out.append(KindPage(k, hits, encode_cursor([k, _key(hits[-1])]) if more and hits else None))
+        out.append(KindPage(k, hits, encode_cursor([k, hits[-1].id]) if more and hits else None))
     return out
 

@@ -1,27 +1,32 @@
-"""search: one full-text index of agreements (with their clauses), partners, members and decisions
+"""search: a full-text index per kind: agreements (with their clauses), partners, members, decisions
 
 Revision ID: 0011_search
 Revises: 0010_audit_anchors
 Create Date: 2026-11-30 08:00:00
 
-The header's search box reads one index, `search_index`, kept by triggers in the same transaction
-as every write to the rows it indexes (a service, an import, a migration or a hand-typed SQL
-statement alike). One row per searchable object, keyed by KIND * 2**32 + id, so each kind is a
-contiguous key range that can be read newest first and stopped after a page:
+The header's search box reads one index per kind of object, `search_index_<kind>`, kept by
+triggers in the same transaction as every write to the rows it indexes (a service, an import, a
+migration or a hand-typed SQL statement alike). One row per object, keyed by the object's id:
 
-    1 agreement  title: reference and title; body: summary and the text of every clause
-    2 partner    title: name; body: legal name, registration number, region
-    3 member     title: number and name
-    4 decision   title: number; body: text
+    agreement  title: reference and title; body: summary and the text of every clause
+    partner    title: name; body: legal name, registration number, region
+    member     title: number and name
+    decision   title: number; body: text
 
-SQLite: an FTS5 table (unicode61, diacritics folded, prefix indexes of 2 and 3 characters) whose
-rowid is the key. PostgreSQL: a table with a stored `tsvector` (the 'simple' configuration: no
-stemmer suits Indonesian; punctuation becomes a space first, so "PKS/RP/2026-04" gives the words
-pks, rp, 2026 and 04 as on SQLite instead of one "file" token) and a GIN index on it.
+One index per kind, not one for all: a word common in one kind ("kerja sama" is in every
+agreement's title) then costs nothing when searching another (the roster), and each kind is read
+newest first and stopped after a page.
+
+SQLite: FTS5 tables (unicode61, diacritics folded, prefix indexes of 2, 3 and 4 characters, so a
+short beginning of a word is read from an index instead of merging every word it starts) whose
+rowid is the object's id. PostgreSQL: tables with a stored `tsvector` (the 'simple'
+configuration: no stemmer suits Indonesian; punctuation becomes a space first, so
+"PKS/RP/2026-04" gives the words pks, rp, 2026 and 04 as on SQLite instead of one "file" token)
+and a GIN index on it.
 
 Each trigger calls the kind's refresh, which deletes the object's row and inserts it again from
 the source table (nothing when the object is gone), so insert, update and delete are one rule; a
-change to a clause refreshes its agreement. The index is filled from the existing rows here.
+change to a clause refreshes its agreement. The indexes are filled from the existing rows here.
 """
 from alembic import op
 
@@ -37,18 +42,16 @@ down_revision = '0010_audit_anchors'
 branch_labels = None
 depends_on = None
 
-BASE = 4294967296  # 2**32: the key of an object is KIND * BASE + id (govtrack.search.queries.BASE)
-
-# kind: (code, table, title expression, body expression) over the source row `t`.
+# kind: (table, title expression, body expression) over the source row `t`.
 KINDS = {
-    'agreement': (1, 'agreements', "coalesce(t.reference, '') || ' ' || t.title",
+    'agreement': ('agreements', "coalesce(t.reference, '') || ' ' || t.title",
                   "coalesce(t.summary, '') || ' ' || coalesce((SELECT {agg} FROM clauses c "
                   "WHERE c.agreement_id = t.id), '')"),
-    'partner': (2, 'partners', 't.name',
+    'partner': ('partners', 't.name',
                 "coalesce(t.legal_name, '') || ' ' || coalesce(t.registration_no, '') || ' ' "
                 "|| coalesce(t.region, '')"),
-    'member': (3, 'members', "t.number || ' ' || t.name", "''"),
-    'decision': (4, 'decisions', 't.number', 't.text'),
+    'member': ('members', "t.number || ' ' || t.name", "''"),
+    'decision': ('decisions', 't.number', 't.text'),
 }
 # The source columns whose change refreshes the row (an UPDATE of anything else leaves it alone).
 WATCHED = {
@@ -62,24 +65,24 @@ CLAUSE_AGG = {'sqlite': "group_concat(c.text, ' ')", 'postgresql': "string_agg(c
 
 
 def _select(kind: str, dialect: str, where: str) -> str:
-    code, table, title, body = KINDS[kind]
+    table, title, body = KINDS[kind]
     body = body.format(agg=CLAUSE_AGG[dialect])
-    return f"SELECT {code * BASE} + t.id, {title}, {body} FROM {table} t {where}"
+    return f"SELECT t.id, {title}, {body} FROM {table} t {where}"
 
 
 def _sqlite_upgrade():
-    _run(
-        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, "
-        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
+    for kind in KINDS:
+        _run(
+            f"CREATE VIRTUAL TABLE search_index_{kind} USING fts5(title, body, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
+        )
     for table, (kind, id_column, columns) in WATCHED.items():
-        code = KINDS[kind][0]
 
-        def refresh(row: str, kind=kind, code=code, id_column=id_column) -> str:
+        def refresh(row: str, kind=kind, id_column=id_column) -> str:
             object_id = f"{row}.{id_column}"
             return (
-                f"DELETE FROM search_index WHERE rowid = {code * BASE} + {object_id}; "
-                f"INSERT INTO search_index(rowid, title, body) "
+                f"DELETE FROM search_index_{kind} WHERE rowid = {object_id}; "
+                f"INSERT INTO search_index_{kind}(rowid, title, body) "
                 f"{_select(kind, 'sqlite', f'WHERE t.id = {object_id}')};"
             )
 
@@ -90,27 +93,28 @@ def _sqlite_upgrade():
         )
         _run(f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {refresh('OLD')} END")
     for kind in KINDS:
-        _run(f"INSERT INTO search_index(rowid, title, body) {_select(kind, 'sqlite', '')}")
+        _run(f"INSERT INTO search_index_{kind}(rowid, title, body) {_select(kind, 'sqlite', '')}")
 
 
 def _postgresql_upgrade():
     words = "regexp_replace({}, '[[:punct:]]+', ' ', 'g')"
-    _run(
-        "CREATE TABLE search_index ("
-        " key bigint PRIMARY KEY,"
-        " title text NOT NULL,"
-        " body text NOT NULL,"
-        " document tsvector GENERATED ALWAYS AS ("
-        f"  setweight(to_tsvector('simple', {words.format('title')}), 'A') ||"
-        f"  setweight(to_tsvector('simple', {words.format('body')}), 'B')) STORED)"
-    )
-    _run("CREATE INDEX ix_search_index_document ON search_index USING gin (document)")
-    for kind, (code, _table, _title, _body) in KINDS.items():
+    for kind in KINDS:
+        _run(
+            f"CREATE TABLE search_index_{kind} ("
+            " id integer PRIMARY KEY,"
+            " title text NOT NULL,"
+            " body text NOT NULL,"
+            " document tsvector GENERATED ALWAYS AS ("
+            f"  setweight(to_tsvector('simple', {words.format('title')}), 'A') ||"
+            f"  setweight(to_tsvector('simple', {words.format('body')}), 'B')) STORED)"
+        )
+        _run(f"CREATE INDEX ix_search_index_{kind}_document ON search_index_{kind} USING gin (document)")
         _run(
             f"CREATE FUNCTION search_refresh_{kind}(object_id integer) RETURNS void "
             f"LANGUAGE plpgsql AS $$ BEGIN "
-            f"DELETE FROM search_index WHERE key = {code * BASE} + object_id; "
-            f"INSERT INTO search_index(key, title, body) {_select(kind, 'postgresql', 'WHERE t.id = object_id')}; "
+            f"DELETE FROM search_index_{kind} WHERE id = object_id; "
+            f"INSERT INTO search_index_{kind}(id, title, body) "
+            f"{_select(kind, 'postgresql', 'WHERE t.id = object_id')}; "
             f"END $$"
         )
     for table, (kind, id_column, columns) in WATCHED.items():
@@ -125,7 +129,7 @@ def _postgresql_upgrade():
             f"FOR EACH ROW EXECUTE FUNCTION search_{table}_changed()"
         )
     for kind in KINDS:
-        _run(f"INSERT INTO search_index(key, title, body) {_select(kind, 'postgresql', '')}")
+        _run(f"INSERT INTO search_index_{kind}(id, title, body) {_select(kind, 'postgresql', '')}")
 
 
 def upgrade():
@@ -146,4 +150,5 @@ def downgrade():
         for table in WATCHED:
             for suffix in ('ai', 'au', 'ad'):
                 _run(f"DROP TRIGGER search_{table}_{suffix}")
-    _run("DROP TABLE search_index")
+    for kind in KINDS:
+        _run(f"DROP TABLE search_index_{kind}")

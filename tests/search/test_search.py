@@ -121,10 +121,10 @@ def test_the_index_follows_insert_update_and_delete_in_the_same_transaction(app_
     db.session.commit()
     assert _api_kinds(api, "rahasia")["items"] == []
     # The index holds exactly one row per object left (no orphan from the clause triggers).
-    rows = db.session.scalar(text("SELECT count(*) FROM search_index"))
-    objects = sum(db.session.scalar(text(f"SELECT count(*) FROM {t}"))
-                  for t in ("agreements", "partners", "members", "decisions"))
-    assert rows == objects
+    for kind, source in [("agreement", "agreements"), ("partner", "partners"), ("member", "members"),
+                         ("decision", "decisions")]:
+        rows = db.session.scalar(text(f"SELECT count(*) FROM search_index_{kind}"))
+        assert rows == db.session.scalar(text(f"SELECT count(*) FROM {source}")), kind
 
 
 def test_paging_one_kind_and_across_kinds(api_as, make_partner):
