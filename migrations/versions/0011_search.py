@@ -1,4 +1,4 @@
-"""search: a full-text index per kind: agreements (with their clauses), partners, members, decisions
+"""search: a full-text index per kind (agreements with their clauses, partners, members, decisions), and the home page's indexes
 
 Revision ID: 0011_search
 Revises: 0010_audit_anchors
@@ -27,6 +27,9 @@ and a GIN index on it.
 Each trigger calls the kind's refresh, which deletes the object's row and inserts it again from
 the source table (nothing when the object is gone), so insert, update and delete are one rule; a
 change to a clause refreshes its agreement. The indexes are filled from the existing rows here.
+
+The home page reads meetings by status and time, closed meetings whose minutes wait, and agreements
+by their last change: three plain indexes, so its lists stop after a few rows at any size.
 """
 from alembic import op
 
@@ -132,14 +135,25 @@ def _postgresql_upgrade():
         _run(f"INSERT INTO search_index_{kind}(id, title, body) {_select(kind, 'postgresql', '')}")
 
 
+HOME_INDEXES = [
+    ('ix_meetings_status_starts', 'meetings', ['status', 'starts_at']),
+    ('ix_meetings_minutes_waiting', 'meetings', ['minutes_status', 'status', 'starts_at']),
+    ('ix_agreements_updated_at', 'agreements', ['updated_at']),
+]
+
+
 def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         _postgresql_upgrade()
     else:
         _sqlite_upgrade()
+    for name, table, columns in HOME_INDEXES:
+        op.create_index(name, table, columns, unique=False)
 
 
 def downgrade():
+    for name, table, _columns in HOME_INDEXES:
+        op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == 'postgresql':
         for table in WATCHED:
             _run(f"DROP TRIGGER search_{table} ON {table}")
