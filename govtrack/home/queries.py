@@ -35,6 +35,7 @@ from govtrack.forums.models import (
 from govtrack.forums.queries import policy_table
 from govtrack.obligations.models import Obligation, Occurrence, OccurrenceStatus
 from govtrack.obligations.queries import (
+    OPEN,
     Filters,
     Row,
     due_soon_days,
@@ -45,6 +46,7 @@ from govtrack.portal.queries import portal_clause
 
 BOARD_DAYS = 14  # meetings "coming up" for the board
 NEW_DAYS = 30  # an agreement changed within this many days counts as newly published
+NEW_SHOWN = 99  # newly published agreements are counted up to this ("99+" past it)
 LINES = 5  # lines of each part
 
 
@@ -112,7 +114,7 @@ class Manager:
 @dataclass
 class MemberHome:
     published: list[AgreementLine]
-    published_new: int  # changed in the last NEW_DAYS days
+    published_new: int  # changed in the last NEW_DAYS days, counted up to NEW_SHOWN + 1
     meetings: list[MeetingLine]
     meetings_total: int
 
@@ -194,18 +196,42 @@ def _fill_missing(waiting: list[WaitingAgreement]) -> None:
             w.missing.append(Awaited(kind, names[0] if len(names) == 1 else None, meeting_id, title))
 
 
+MINE_LISTED = 100  # up to this many obligations, "mine" is read by their ids (see manager())
+
+
+def _count_capped(stmt, cap: int) -> int:
+    """How many rows `stmt` selects, counting no further than cap + 1 (the page says "cap+")."""
+    return db.session.scalar(select(func.count()).select_from(stmt.limit(cap + 1).subquery()))
+
+
 def manager(*, user_id: int, today: dt.date, lines: int = LINES) -> Manager:
     """The manager's part: their overdue and due-soon occurrences, the cooperative's overdue count,
-    and agreements in draft."""
-    mine = Filters(responsible_id=user_id, status="open", due_before=today + dt.timedelta(days=due_soon_days() + 1))
-    rows = occurrence_page(filters=mine, today=today, cursor=None, limit=lines).items
+    and agreements in draft.
+
+    Which way to read "mine" depends on how many obligations name the user, and one short query
+    tells: up to MINE_LISTED, their occurrences are read by obligation id (a few index ranges);
+    beyond, in due-date order from the open-occurrences index, stopping at the page (most
+    occurrences are then the user's)."""
+    ids = list(db.session.scalars(
+        select(Obligation.id).where(Obligation.responsible_id == user_id).limit(MINE_LISTED + 1)))
+    few = len(ids) <= MINE_LISTED
+    mine = Filters(responsible_id=None if few else user_id, obligation_ids=ids if few else None, status="open",
+                   due_before=today + dt.timedelta(days=due_soon_days() + 1))
     overdue_cond = status_condition(OccurrenceStatus.overdue, today)
-    soon_cond = status_condition(OccurrenceStatus.due_soon, today)
-    overdue, due_soon = db.session.execute(
-        select(func.count(case((overdue_cond, 1))), func.count(case((soon_cond, 1))))
-        .select_from(Occurrence).join(Obligation, Obligation.id == Occurrence.obligation_id)
-        .where(Obligation.responsible_id == user_id, or_(overdue_cond, soon_cond))
-    ).one()
+    soon_end = today + dt.timedelta(days=due_soon_days())
+    rows, overdue, due_soon = [], 0, 0
+    if ids:  # nothing names the user: nothing to read (an empty IN would still walk the index)
+        rows = occurrence_page(filters=mine, today=today, cursor=None, limit=lines).items
+        # One range of the open-occurrences index (due up to the end of "soon"), split by date.
+        counts = (select(func.count(case((Occurrence.due_on < today, 1))),
+                         func.count(case((Occurrence.due_on >= today, 1))))
+                  .select_from(Occurrence).where(OPEN, Occurrence.due_on <= soon_end))
+        if few:
+            counts = counts.where(Occurrence.obligation_id.in_(ids))
+        else:
+            counts = counts.join(Obligation, Obligation.id == Occurrence.obligation_id).where(
+                Obligation.responsible_id == user_id)
+        overdue, due_soon = db.session.execute(counts).one()
     overdue_everyone = db.session.scalar(select(func.count()).select_from(Occurrence).where(overdue_cond))
     draft = Agreement.status == AgreementStatus.draft.value
     drafts = [
@@ -229,9 +255,8 @@ def member(*, user, member_id: int | None, now: dt.datetime, lines: int = LINES)
         )
     ]
     since = now - dt.timedelta(days=NEW_DAYS)
-    published_new = db.session.scalar(
-        select(func.count()).select_from(Agreement).where(published_cond, Agreement.updated_at >= since)
-    )
+    published_new = _count_capped(
+        select(Agreement.id).where(published_cond, Agreement.updated_at >= since), NEW_SHOWN)
     votes_in = Forum.all_members.is_(True)
     if member_id is not None:
         votes_in = or_(votes_in, exists().where(ForumVoter.forum_id == Forum.id, ForumVoter.member_id == member_id))
