@@ -193,7 +193,7 @@ def test_the_header_has_the_search_box_and_the_page_keeps_the_words(client, sign
     assert 'value="tidakada"' in body and "tidakada" in body.split("<main", 1)[1]
 
 
-def test_one_query_per_kind_whatever_the_matches(app_context, count_queries, world, make_partner):
+def test_a_fixed_number_of_queries_a_kind_whatever_the_matches(app_context, count_queries, world, make_partner):
     from govtrack.auth.models import User
 
     user = User(email="b@x.id", name="B", role="board", active=True)
@@ -202,6 +202,9 @@ def test_one_query_per_kind_whatever_the_matches(app_context, count_queries, wor
     with count_queries() as q:
         groups = queries.search_groups(user=user, q="sumur")
     selects = [s for s in q.statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == len(queries.kinds_for(user)) == 4, q.statements
+    # PostgreSQL asks the GIN index for the matching ids first (queries._read): two a kind there.
+    per_kind = 2 if db.engine.dialect.name == "postgresql" else 1
+    assert len(queries.kinds_for(user)) == 4
+    assert len(selects) == 4 * per_kind, q.statements
     partners = next(g for g in groups if g.kind == "partner")
     assert len(partners.hits) == 10 and partners.next
