@@ -61,10 +61,11 @@ def pick_ids(app) -> dict:
         closed = select(Meeting.id).where(Meeting.forum_id == 1, Meeting.status == "closed")
         meeting = db.session.scalar(closed.order_by(Meeting.starts_at.desc()).offset(5).limit(1)) or \
             db.session.scalar(closed.order_by(Meeting.starts_at.desc()).limit(1))
-        name = db.session.scalar(select(Member.name).order_by(Member.id.desc()).limit(1))
+        name, number = db.session.execute(select(Member.name, Member.number).order_by(Member.id.desc()).limit(1)).one()
+        reference = db.session.scalar(select(Agreement.reference).where(Agreement.id == agreement))
         db.session.remove()
     return {"agreement": agreement, "partner": partner, "meeting": meeting,
-            "search": name.split()[1], "prefix": name.split()[0]}
+            "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
 def pages(ids: dict) -> list[tuple[str, str, bool]]:
@@ -91,6 +92,14 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("portal list", "/published/", False),
         ("portal agreement", f"/published/{a}", False),
         ("portal decisions", "/published/decisions", False),
+        # Search (the header's box): a first name shared by ~1/30 of the roster, an agreement's
+        # reference, two words of clause text, a member number; the API across kinds and one kind.
+        ("search page (first name)", f"/search?q={ids['prefix']}", False),
+        ("search page (reference)", f"/search?q={ids['reference']}", False),
+        ("search page (clause words)", "/search?q=sanitasi+layak", False),
+        ("search page (member number)", f"/search?q={ids['number']}", False),
+        ("API search (first name)", f"/api/v1/search?q={ids['prefix']}", True),
+        ("API search (members, name)", f"/api/v1/search?q={ids['prefix']}+{ids['search']}&kind=member", True),
         ("API partners", "/api/v1/partners", True),
         ("API agreements", "/api/v1/agreements", True),
         ("API members", "/api/v1/members", True),

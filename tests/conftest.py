@@ -75,7 +75,9 @@ def _config(url: str, instance: Path, **extra) -> dict:
 def _empty_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
+        # The search indexes are kept by row triggers, which TRUNCATE does not fire: empty them too.
+        search = [f"search_index_{kind}" for kind in ("agreement", "partner", "member", "decision")]
+        names = ", ".join([f'"{t.name}"' for t in tables] + search)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         # Keys between areas form cycles (decisions, motions, obligations): check them at commit.

@@ -87,6 +87,7 @@ class Agreement(db.Model):
         Index("ix_agreements_status_id", "status", "id"),
         Index("ix_agreements_visibility_status", "visibility", "status"),
         Index("ix_agreements_kind", "kind"),
+        Index("ix_agreements_updated_at", "updated_at"),  # the home page: newly published first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

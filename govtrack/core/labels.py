@@ -418,6 +418,16 @@ AUDIT_FIELD = {
     "votes": _l("Votes"),
 }
 
+# ---- search ----
+
+# The groups of the search page (the API's `kind`).
+SEARCH_KIND = {
+    "agreement": _l("Agreements"),
+    "partner": _l("Partners"),
+    "member": _l("Members"),
+    "decision": _l("Decisions"),
+}
+
 TABLES = {
     "partner_category": PARTNER_CATEGORY,
     "partner_category_plural": PARTNER_CATEGORY_PLURAL,
@@ -452,6 +462,7 @@ TABLES = {
     "object_type": OBJECT_TYPE,
     "audit_action": AUDIT_ACTION,
     "audit_field": AUDIT_FIELD,
+    "search_kind": SEARCH_KIND,
 }
 
 

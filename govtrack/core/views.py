@@ -18,18 +18,30 @@ from sqlalchemy import text
 
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.models import User
+from govtrack.auth.permissions import can
+from govtrack.core import clock
 from govtrack.core.glossary import TERMS, glossary_url
 from govtrack.core.web import safe_next
 from govtrack.extensions import db
+from govtrack.home import queries as home_queries
+from govtrack.obligations.queries import due_soon_days
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
 def home():
+    """What needs the user's attention, by what their role may act on (admins see every part)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("core/home.html")
+    parts = {}
+    if can(current_user, "meetings.run"):
+        parts["board"] = home_queries.board(now=clock.now())
+    if can(current_user, "obligations.edit"):
+        parts["manager"] = home_queries.manager(user_id=current_user.id, today=clock.today())
+    if can(current_user, "portal.view") and not can(current_user, "agreements.view"):
+        parts["member"] = home_queries.member(user=current_user, member_id=current_user.member_id, now=clock.now())
+    return render_template("core/home.html", **parts, due_soon_days=due_soon_days())
 
 
 @bp.get("/healthz")

@@ -177,6 +177,9 @@ class Meeting(db.Model):
         ),
         CheckConstraint(f"rule_threshold IS NULL OR rule_threshold IN ({_in(Threshold)})", name="rule_threshold"),
         Index("ix_meetings_forum_starts", "forum_id", "starts_at"),
+        # The home page: meetings coming up (by status and time) and minutes waiting for approval.
+        Index("ix_meetings_status_starts", "status", "starts_at"),
+        Index("ix_meetings_minutes_waiting", "minutes_status", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

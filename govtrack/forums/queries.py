@@ -166,12 +166,15 @@ def attending_ids(meeting_id: int) -> Select:
 
 # --- meetings ---------------------------------------------------------------------------------
 
-def meeting_filter(*, forum_id: int | None = None, status: str | None = None) -> Select:
+def meeting_filter(*, forum_id: int | None = None, status: str | None = None,
+                   minutes_status: str | None = None) -> Select:
     stmt = select(Meeting).options(joinedload(Meeting.forum))
     if forum_id:
         stmt = stmt.where(Meeting.forum_id == forum_id)
     if status:
         stmt = stmt.where(Meeting.status == status)
+    if minutes_status:
+        stmt = stmt.where(Meeting.minutes_status == minutes_status)
     return stmt
 
 

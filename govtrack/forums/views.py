@@ -154,10 +154,14 @@ def meetings():
     if status not in (None, *[s.value for s in MeetingStatus]):
         status = None
     forum_id = parse_id(request.args.get("forum_id"))
+    # ?minutes=draft: the meetings whose minutes wait for approval (the home page links here).
+    minutes_status = request.args.get("minutes") or None
+    if minutes_status not in (None, *[s.value for s in MinutesStatus]):
+        minutes_status = None
     page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
-                                status=status, forum_id=forum_id)
+                                status=status, forum_id=forum_id, minutes_status=minutes_status)
     return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status,
-                           forum_id=forum_id)
+                           forum_id=forum_id, minutes_status=minutes_status)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

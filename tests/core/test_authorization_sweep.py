@@ -23,7 +23,7 @@ ANONYMOUS_OK = {
 }
 # Endpoints a signed-in member may reach, besides the anonymous ones.
 MEMBER_OK = ANONYMOUS_OK | {
-    "core.home", "auth.change_password", "auth.logout", "portal.meetings",
+    "core.home", "auth.change_password", "auth.logout", "portal.meetings", "search.page", "search_api.Search",
     "network.index", "network_api.network", "network_api.network_png", "network_api.network_svg",
     "network_api.network_graphml", "network_api.network_gexf", "network_api.network_impact",
 }

@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from govtrack.extensions import db
+from govtrack.search.queries import include_name
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
@@ -31,7 +32,8 @@ def test_openapi_document_covers_every_api_route(app, client):
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index:UserWarning")
 def test_models_and_migrations_agree(app_context, app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        opts = {"compare_type": True, "include_name": include_name}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
     assert diff == []
 
 

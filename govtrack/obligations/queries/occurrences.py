@@ -76,6 +76,7 @@ class Filters:
     agreement_id: int | None = None
     due_from: dt.date | None = None
     due_before: dt.date | None = None  # due strictly before this date
+    obligation_ids: list[int] | None = None  # only these obligations (a short list: the home page's "mine")
 
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -146,6 +147,8 @@ def _apply(stmt: Select, f: Filters, today: dt.date) -> Select:
         stmt = stmt.where(Obligation.responsible_id == f.responsible_id)
     if f.agreement_id is not None:
         stmt = stmt.where(Obligation.agreement_id == f.agreement_id)
+    if f.obligation_ids is not None:
+        stmt = stmt.where(Occurrence.obligation_id.in_(f.obligation_ids))
     if f.status:
         stmt = stmt.where(status_condition(f.status, today))
     if f.due_from is not None:

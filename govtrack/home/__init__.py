@@ -1,0 +1,1 @@
+"""The home page's reads: what needs each role's attention."""
