@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from govtrack.agreements.models import Agreement, AgreementKind, AgreementParty, Clause
 from govtrack.agreements.services import AgreementDecision
 from govtrack.auth.models import User
+from govtrack.core.i18n import format_when
 from govtrack.core.labels import label
 from govtrack.core.paging import Page, keyset_page
 from govtrack.extensions import db
@@ -702,7 +702,7 @@ def next_step_words(path: ApprovalPath) -> str:
         if step.upcoming is not None:
             waits.append(_("the decision of %(forum)s, on the agenda of the meeting “%(meeting)s” (%(when)s)",
                            forum=forum, meeting=step.upcoming.title,
-                           when=format_datetime(step.upcoming.starts_at, "medium")))
+                           when=format_when(step.upcoming.starts_at, "short")))
         elif step.last is not None:
             waits.append(_("the decision of %(forum)s (the last motion, at “%(meeting)s”, ended %(outcome)s); "
                            "put it on the agenda of a new meeting", forum=forum, meeting=step.last.meeting_title,
