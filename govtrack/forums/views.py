@@ -568,7 +568,9 @@ def roll_call(meeting_id: int):
         _checked(forms.ConfirmForm())
         entries, votes = [], []
         try:
-            entries, votes = _parse_roll_call(meeting, motion)
+            entries, votes, unreadable = _parse_roll_call(meeting, motion)
+            if unreadable:
+                _check_the_other_rows(meeting, motion, entries, votes, unreadable)
             summary = services.record_roll_call(actor=current_user, meeting=meeting, entries=entries,
                                                 motion=motion, votes=votes)
             db.session.commit()
@@ -613,8 +615,8 @@ def _row_errors(err: DomainError, entries, votes) -> tuple[dict[str, list[str]],
 
 
 def _parse_roll_call(meeting, motion):
-    """The rows of the submitted screen: attendance that changed, and new votes. Every row whose
-    proxy holder cannot be read is reported at once, named, under the row's input."""
+    """The rows of the submitted screen: attendance that changed, new votes, and the refusals of the
+    rows whose proxy holder cannot be read (by the row's input; those rows are left out of the entries)."""
     try:
         ids = [int(x) for x in request.form.getlist("row")]
     except ValueError:
@@ -640,19 +642,46 @@ def _parse_roll_call(meeting, motion):
         choice = request.form.get(f"vote-{i}") or ""
         if choice in {c.value for c in Choice}:
             votes.append((i, choice))
+    unreadable: dict[str, list[str]] = {}
     if missing or unknown:
         names = queries.member_names(missing + unknown)
-        errors = {}
         for i in missing:
-            errors[f"holder-{i}"] = [_("%(who)s is represented by proxy: give the member number of the proxy holder.",
-                                       who=_member_words(names.get(i)))]
+            unreadable[f"holder-{i}"] = [_("%(who)s is represented by proxy: give the member number of the proxy "
+                                           "holder.", who=_member_words(names.get(i)))]
         for i in unknown:
-            errors[f"holder-{i}"] = [_("No member has the number “%(n)s” (the proxy holder given for %(who)s).",
-                                       n=holder_numbers[i], who=_member_words(names.get(i)))]
-        raise ValidationFailed(_("Some rows need a correction."), fields=errors)
+            unreadable[f"holder-{i}"] = [_("No member has the number “%(n)s” (the proxy holder given for %(who)s).",
+                                           n=holder_numbers[i], who=_member_words(names.get(i)))]
+        # Those rows are reported as they are; the rest are still checked (_check_the_other_rows).
+        bad = set(missing) | set(unknown)
+        entries = [e for e in entries if e.member_id not in bad]
     # Holders first so that a proxy given to someone marked present in the same submit is valid.
     entries.sort(key=lambda e: e.status != AttendanceStatus.present)
-    return entries, votes
+    return entries, votes, unreadable
+
+
+class _DryRun(Exception):
+    """Ends a check of the other rows, whose writes are then undone."""
+
+
+def _check_the_other_rows(meeting, motion, entries, votes, unreadable: dict[str, list[str]]) -> None:
+    """Some rows could not be read (a proxy holder's number missing or unknown): the service still
+    checks the others inside a savepoint that is always rolled back, so that one submit reports every
+    row that needs a correction; then the whole submit is refused, nothing recorded."""
+    fields = dict(unreadable)
+    try:
+        with db.session.begin_nested():
+            services.record_roll_call(actor=current_user, meeting=meeting, entries=entries, motion=motion,
+                                      votes=votes)
+            raise _DryRun
+    except _DryRun:
+        pass
+    except DomainError as err:
+        by_row, general = _row_errors(err, entries, votes)
+        for key, messages in by_row.items():
+            fields.setdefault(key, []).extend(messages)
+        if general:
+            fields["rows"] = general
+    raise ValidationFailed(_("Some rows need a correction."), fields=fields)
 
 
 def _member_words(member) -> str:

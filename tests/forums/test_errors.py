@@ -283,3 +283,22 @@ def test_closing_a_meeting_with_open_motions_names_them(api_as, make_forum, make
     assert resp.status_code == 409
     assert resp.get_json()["error"]["message"] == ("Close or withdraw every motion before closing the meeting; "
                                                    "still open: “Kas desa”, “Sumur bor”.")
+
+
+def test_one_submit_reports_unreadable_holders_and_the_services_refusals_together(client, sign_in, make_forum,
+                                                                                  make_members, make_meeting):
+    sign_in("board")
+    members = make_members(4)
+    meeting = make_meeting(make_forum(), absent=[members[0]])
+    url = f"/forums/meetings/{meeting.id}/roll-call"
+    data = {"csrf_token": csrf_token(client, url), "row": [str(m.id) for m in members],
+            f"att-{members[1].id}": "proxy", f"holder-{members[1].id}": "TIDAK-ADA",  # unknown number
+            f"att-{members[2].id}": "proxy", f"holder-{members[2].id}": members[0].number,  # holder absent
+            f"att-{members[3].id}": "present"}
+    resp = client.post(url, data=data)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "No member has the number “TIDAK-ADA”" in _row(html, members[1].id)
+    assert f"{_who(members[0])} holds the proxy of {_who(members[2])} but is marked absent" in _row(html, members[2].id)
+    assert "table-danger" not in _row(html, members[3].id)
+    assert _count(Attendance, meeting_id=meeting.id) == 1  # only the absence recorded before
