@@ -98,7 +98,7 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     sign_in_through_the_form(page, seed.users["board"])
     nav = page.get_by_role("navigation", name="Main")
     # schedule a meeting of the central forum
-    nav.get_by_role("link", name="Meetings").click()
+    nav.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name="Schedule a meeting").click()
     page.get_by_label("Forum").select_option(label="Forum Rembug Pusat")
     page.get_by_label("Title").fill("Rembug pusat April")
@@ -145,7 +145,10 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     # close the vote: carried, a decision of the central forum
     page.get_by_role("link", name="Rembug pusat April").click()
     page.get_by_role("link", name=re.compile("Menyetujui hibah sumur bor")).click()
-    page.get_by_role("button", name="Close the vote").click()
+    # closing asks first, and says what it would record
+    page.get_by_role("link", name="Close the vote…").click()
+    expect(page.locator("main")).to_contain_text("Carried")
+    page.get_by_role("button", name="Yes, close the vote").click()
     expect(page.locator("main")).to_contain_text("Carried — 7 yes, 2 no, 1 abstaining")
     decision = page.get_by_role("heading", level=1).locator(".badge").inner_text()
     assert re.fullmatch(r"RP-\d{4}-001", decision), decision
@@ -176,6 +179,7 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Obligations").click()
     row = page.get_by_role("row").filter(has_text="Laporan penggunaan dana triwulan I")
     expect(row).to_contain_text("Due soon")
+    detail = row.get_by_role("link", name="Laporan penggunaan dana triwulan I").get_attribute("href")
     row.get_by_role("link", name="Fulfil…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fulfil: Laporan penggunaan dana triwulan I")
     expect(page.get_by_label("Fulfilled on")).to_have_value(TODAY.isoformat())
@@ -184,6 +188,10 @@ def test_a_manager_records_an_obligation_fulfilled_with_evidence(seed, new_page,
     page.get_by_label(re.compile("^Evidence")).set_input_files(evidence)
     page.get_by_role("button", name="Record").click()
     expect(page.locator("main")).to_contain_text("Fulfilment recorded.")
+    # back on the dashboard the manager came from (with its filters), where the row is gone
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Obligations")
+    expect(page.get_by_role("row").filter(has_text="Laporan penggunaan dana triwulan I")).to_have_count(0)
+    page.goto(live_server.url + detail)
     expect(page.get_by_role("heading", level=1)).to_have_text("Laporan penggunaan dana triwulan I")
     occurrence = page.locator("main table tbody tr").first
     expect(occurrence).to_contain_text("Fulfilled")
