@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from babel.messages.pofile import read_po
 from icalendar import Calendar
+from openpyxl import load_workbook
 
 import govtrack
 from govtrack import create_app
@@ -143,6 +144,11 @@ def _pattern(url: str) -> str:
 def _visible(resp) -> tuple[str, list[str]]:
     """(visible text, links) of an answer by its type."""
     ctype = resp.headers.get("Content-Type", "")
+    if ctype.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        # The Excel twin of a CSV export: every cell's value, as a person opening it reads them.
+        book = load_workbook(io.BytesIO(resp.get_data()), read_only=True)
+        return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                        for v in row if v is not None), []
     body = resp.get_data(as_text=True)
     if ctype.startswith("text/csv"):
         return " ".join(" ".join(row) for row in csv.reader(io.StringIO(body))), []
