@@ -43,7 +43,9 @@ LAST = ["forums.motion_consensus", "forums.motion_close", "forums.meeting_close"
 BUTTONS = {"partners.reactivate", "forums.meeting_open", "forums.minutes_approve", "obligations.calendar_revoke",
            "members.unlink_user",
            # their confirmations offer the form only in the state that allows the action
-           "forums.meeting_close", "forums.motion_consensus"}
+           "forums.meeting_close", "forums.motion_consensus",
+           # a meeting is edited or cancelled only while scheduled; the world's meeting is open
+           "forums.meeting_edit", "forums.meeting_cancel"}
 
 ODD_DATES = ["2027-02-30", "30/02/2027", "2027-13-01", "0000-00-00", "9999-12-31", "0001-01-01", "2027-1-1",
              "27-03-15", "15 March 2027", "2027-03-15T25:61", "2027-03-15T09:00", "+2027-03-15", "1e9",
