@@ -116,7 +116,9 @@ def test_rescheduling_and_cancelling_queue_their_own_notices(voters, make_meetin
     changed = [n for n in _queued() if n.recipient == "budi@example.test"][-1]
     assert changed.subject == "Meeting changed: Rembug Agustus 2026"
     assert "Earlier place: Balai desa" in changed.body and "Aula Koperasi" in changed.body
-    assert "Earlier time: Saturday, March 14, 2026" in changed.body
+    # the times on the cooperative's clock, in the words every page uses
+    assert "Earlier time: Saturday, 14 March 2026, 16:00 WIB" in changed.body
+    assert "When: Saturday, 21 March 2026, 16:00 WIB" in changed.body
     services.cancel_meeting(actor="test", meeting=meeting, reason="Jalan ke balai terputus banjir.")
     db.session.commit()
     cancelled = [n for n in _queued() if n.recipient == "siti@example.test"][-1]
