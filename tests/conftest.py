@@ -22,6 +22,9 @@ from sqlalchemy import create_engine, event, text
 from govtrack import create_app
 from govtrack.extensions import db
 
+# The loopback SMTP server's fixtures (smtp_port, inbox) for the tests that send e-mail.
+pytest_plugins = ["tests.smtp"]
+
 TEST_DB_URL = os.environ.get("GOVTRACK_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
 ROSTER_TODAY = dt.date(2026, 11, 27)  # the date make_member's roster checks (joined_on) are made on

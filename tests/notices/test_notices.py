@@ -5,12 +5,8 @@ through a real SMTP server on loopback; kept with their error and retried later 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import socket
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from govtrack.extensions import db
@@ -20,41 +16,12 @@ from govtrack.notices import sender
 from govtrack.notices.models import Notice
 from govtrack.notices.services import backoff, claim
 from tests.forums.conftest import NOW
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return _free_port()
+from tests.smtp import Controller, Inbox, smtp_settings
 
 
 @pytest.fixture
 def app_config(smtp_port):
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_STARTTLS": False,
-            "MAIL_FROM": "govtrack@koperasi.test"}
-
-
-@pytest.fixture
-def inbox(smtp_port):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
+    return smtp_settings(smtp_port)
 
 
 @pytest.fixture

@@ -4,51 +4,19 @@ loopback, once per user per day."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import socket
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from govtrack.obligations.cli import obligations_cli
-
-D = dt.date
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return _free_port()
-
-
-@pytest.fixture
-def inbox(smtp_port):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
+from tests.smtp import Controller, Inbox, smtp_settings
 
 
 @pytest.fixture
 def app_config(smtp_port):
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_STARTTLS": False,
-            "MAIL_FROM": "govtrack@koperasi.test"}
+    return smtp_settings(smtp_port)
+
+
+D = dt.date
 
 
 def test_each_responsible_user_gets_one_digest_per_day(app, runner, inbox, setting, make_obligation, make_user):
