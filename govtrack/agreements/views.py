@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,9 @@ from govtrack.agreements.forms import (
 )
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
-from govtrack.core.labels import label
+from govtrack.core import clock
+from govtrack.core.exports import Column, Kind, csv_response, paged, xlsx_response
+from govtrack.core.labels import label, labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
@@ -73,6 +75,49 @@ def index():
     )
     return render_template("agreements/index.html", form=form, agreements=page.items, next_cursor=page.next,
                            partner_label=partner_name(filters.get("partner_id")))
+
+
+EXPORT_BATCH = 500
+
+
+def _export(fmt: str) -> Response:
+    """The agreements the page lists to this user (its filters, newest first), every page of them."""
+    form = AgreementFilterForm(request.args)
+    filters = form.filters() if form.validate() else {}
+    columns = [Column(_("Reference"), width=16), Column(_("Title"), width=40), Column(_("Kind"), width=18),
+               Column(_("Parties"), width=40), Column(_("Currency"), width=9),
+               Column(_("Value"), Kind.money, currency=4), Column(_("Start date"), Kind.date),
+               Column(_("End date"), Kind.date), Column(_("Status"), width=16), Column(_("Visibility"), width=14)]
+    kind, role, status, visibility = (labels(t) for t in ("agreement_kind", "party_role", "agreement_status",
+                                                          "visibility"))
+
+    def fetch(cursor):
+        return queries.agreement_page(user=current_user, cursor=cursor, limit=EXPORT_BATCH, descending=True,
+                                      **filters)
+
+    rows = ([a.reference, a.title, kind.get(a.kind, a.kind),
+             "; ".join(f"{p.partner.name} ({role.get(p.role, p.role)})" for p in a.parties),
+             a.value_currency, a.value_amount, a.start_date, a.end_date, status.get(a.status, a.status),
+             visibility.get(a.visibility, a.visibility)]
+            for a in paged(fetch))
+    stem = f"agreements-{clock.today().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=_("Agreements"))
+    return csv_response(columns, rows, f"{stem}.csv")
+
+
+@bp.get("/export.csv")
+@permission_required("agreements.view")
+def export_csv():
+    """The agreements list (with the page's filters) as CSV."""
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required("agreements.view")
+def export_xlsx():
+    """The same as an Excel workbook (values as amounts, dates as dates)."""
+    return _export("xlsx")
 
 
 @bp.get("/<int:agreement_id>")

@@ -17,6 +17,8 @@ class AuditEvent(db.Model):
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_actor_id", "actor_id"),
+        Index("ix_audit_events_action", "action", "id"),  # migration 0014: the auditor's filters
+        Index("ix_audit_events_at", "at"),
     )
 
     # The sequence number is assigned by the service (previous + 1), never by the database, so

@@ -9,6 +9,14 @@ The workbook is written by XlsxWriter in constant-memory mode into an anonymous 
 row at a time (no row is kept once the next is written; strings are written inline, not collected
 into a shared table), and then streamed from that file: memory stays flat however many rows.
 
+Sheets of record (the audit export) carry a few lines more: `csv_response(..., footer=...)` adds rows
+after the table (after an empty row), and `xlsx_response(..., extra_sheets=...)` adds small sheets
+(name, rows) after the table's, e.g. the audit chain's anchor at the time of export.
+
+Times (`Kind.datetime`) are the cooperative's wall clock: the CSV writes ISO 8601 with the offset
+(`2026-12-05T09:00:00+07:00`), the workbook a date-time cell (Excel has no zones: the column title
+names it, e.g. "Waktu (WIB)").
+
 Formulas: a CSV cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe
 (`csv_safe`). A workbook's text cell is never a formula (it is written as a string), and one that a
 spreadsheet would read as a formula once edited is marked "quote prefix", Excel's own way of saying
@@ -22,13 +30,15 @@ import datetime as dt
 import io
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 import xlsxwriter
 from flask import Response, stream_with_context
+
+from govtrack.core import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +56,7 @@ class Kind(StrEnum):
     month = "month"  # a date standing for its month (the first day)
     money = "money"  # Decimal; its currency is in another column (`Column.currency`)
     integer = "integer"
+    datetime = "datetime"  # an aware time, written on the cooperative's wall clock
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,17 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _wall(value: dt.datetime) -> dt.datetime:
+    """An aware time on the cooperative's wall clock (a naive one is taken as UTC, as stored)."""
+    return clock.local(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+
+
 def csv_text(value, kind: Kind) -> str:
     """How the CSV writes one value: ISO dates, `2026-05` for a month, amounts as plain decimals."""
     if value is None:
         return ""
+    if kind is Kind.datetime and isinstance(value, dt.datetime):
+        return _wall(value).isoformat(timespec="seconds")
     if kind is Kind.month and isinstance(value, dt.date):
         return value.strftime("%Y-%m")
     if isinstance(value, dt.date):
@@ -75,26 +93,52 @@ def csv_text(value, kind: Kind) -> str:
     return csv_safe(value)
 
 
-def csv_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: str) -> Response:
-    """A CSV download, written and sent in chunks of about 64 KiB."""
+def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence],
+               footer: Iterable[Sequence] | Callable[[], Iterable[Sequence]] = ()) -> Iterator[str]:
+    """The CSV text in chunks of about 64 KiB: the header, the rows, then (after an empty row) the
+    footer rows, if any (a callable is called once the rows are written)."""
     kinds = [c.kind for c in columns]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([csv_safe(c.title) for c in columns])
+    for row in rows:
+        writer.writerow([csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
+        if buf.tell() > CHUNK:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    extra = list(footer() if callable(footer) else footer)
+    if extra:
+        writer.writerow([])
+        for row in extra:
+            writer.writerow([csv_safe(v) for v in row])
+    yield buf.getvalue()
+
+
+def csv_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: str, *,
+                 footer: Iterable[Sequence] | Callable[[], Iterable[Sequence]] = ()) -> Response:
+    """A CSV download, written and sent in chunks of about 64 KiB (rows read once, in order)."""
 
     def generate() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow([csv_safe(c.title) for c in columns])
-        for row in rows:
-            writer.writerow([csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
-            if buf.tell() > CHUNK:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
+        yield from csv_chunks(columns, rows, footer)
 
     return Response(
         stream_with_context(generate()), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def paged(fetch: Callable[[str | None], object]) -> Iterator:
+    """Every item of a keyset-paged list, page after page: `fetch(cursor)` answers a
+    `core.paging.Page` (items and the next cursor). An export reads its page's own query this way,
+    so it lists what the page lists, with the same filters and permissions, a batch at a time."""
+    cursor = None
+    while True:
+        page = fetch(cursor)
+        yield from page.items
+        cursor = page.next
+        if not cursor:
+            return
 
 
 def money_format(currency: str | None, amount: Decimal) -> str:
@@ -122,6 +166,7 @@ class _Formats:
         self.text = book.add_format({})
         self.quoted = book.add_format({"quote_prefix": True})
         self.integer = book.add_format({"num_format": "0"})
+        self.datetime = book.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
         self._money: dict[str, object] = {}
 
     def money(self, num_format: str):
@@ -146,17 +191,28 @@ def _write_cell(sheet, formats: _Formats, r: int, c: int, value, column: Column,
     if kind is Kind.integer and isinstance(value, int) and not isinstance(value, bool):
         sheet.write_number(r, c, value, formats.integer)
         return
+    if kind is Kind.datetime and isinstance(value, dt.datetime):
+        sheet.write_datetime(r, c, _wall(value).replace(tzinfo=None), formats.datetime)
+        return
     text = str(value)
     sheet.write_string(r, c, text, formats.quoted if text.startswith(FORMULA_STARTS) else formats.text)
 
 
-def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_name: str) -> int:
-    """Write a workbook of one sheet to the binary file `out`; answers the number of data rows."""
+def _sheet_name(name: str) -> str:
+    # Sheet names: at most 31 characters and none of []:*?/\ (Excel's rule).
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1"
+
+
+def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_name: str,
+               extra_sheets: Iterable[tuple[str, Sequence[Sequence]]]
+               | Callable[[], Iterable[tuple[str, Sequence[Sequence]]]] = ()) -> int:
+    """Write a workbook to the binary file `out`: the table's sheet, then any small extra sheets
+    (name, rows of text; a callable is called once the table is written); answers the number of
+    data rows."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
                                      "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
-    # Sheet names: at most 31 characters and none of []:*?/\ (Excel's rule).
-    sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sheet_name)[:31] or "Sheet1")
+    sheet = book.add_worksheet(_sheet_name(sheet_name))
     formats = _Formats(book)
     for c, column in enumerate(columns):
         width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10}.get(
@@ -170,16 +226,25 @@ def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, shee
             _write_cell(sheet, formats, n, c, value, column, row)
     if n:
         sheet.autofilter(0, 0, n, len(columns) - 1)
+    for name, extra_rows in (extra_sheets() if callable(extra_sheets) else extra_sheets):
+        extra = book.add_worksheet(_sheet_name(name))
+        extra.set_column(0, 0, 28)
+        extra.set_column(1, 1, 60)
+        for r, row in enumerate(extra_rows):
+            for c, value in enumerate(row):
+                if value is not None and value != "":
+                    text = str(value)
+                    extra.write_string(r, c, text, formats.quoted if text.startswith(FORMULA_STARTS) else formats.text)
     book.close()
     return n
 
 
 def xlsx_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: str, *,
-                  sheet_name: str) -> Response:
+                  sheet_name: str, extra_sheets=()) -> Response:
     """An Excel download: written to a temporary file (rows read once, in order), then streamed."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the generator below once sent
     try:
-        write_xlsx(spool, columns, rows, sheet_name=sheet_name)
+        write_xlsx(spool, columns, rows, sheet_name=sheet_name, extra_sheets=extra_sheets)
         size = spool.tell()
         spool.seek(0)
     except BaseException:

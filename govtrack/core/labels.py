@@ -278,6 +278,8 @@ AUDIT_ACTION = {
     "meeting.update": _l("Meeting changed"),
     "member.create": _l("Member added"),
     "member.import": _l("Roster imported"),
+    "member.import_add": _l("Member added by a roster import"),
+    "member.import_change": _l("Member changed by a roster import"),
     "member.interest_declare": _l("Interest declared"),
     "member.interest_withdraw": _l("Interest withdrawn"),
     "member.link_user": _l("Login linked to member"),
@@ -311,6 +313,11 @@ AUDIT_ACTION = {
     "user.token_new_address": _l("API token used from a new address"),
     "user.token_revoke": _l("API token revoked"),
     "user.update": _l("User changed"),
+}
+# Why a sign-in was refused (the `reason` of a user.sign_in_failed event).
+SIGN_IN_FAILURE = {
+    "throttled": _l("Too many failures: asked to wait"),
+    "wrong_credentials": _l("Wrong e-mail or password"),
 }
 # The fields an audit event's before and after name. A field without words here is shown by its
 # key with spaces (tests/audit/test_audit_words.py checks the demo's events have words for all).
@@ -462,6 +469,7 @@ TABLES = {
     "object_type": OBJECT_TYPE,
     "audit_action": AUDIT_ACTION,
     "audit_field": AUDIT_FIELD,
+    "sign_in_failure": SIGN_IN_FAILURE,
     "search_kind": SEARCH_KIND,
 }
 

@@ -1,5 +1,8 @@
 """The members CSV import: every line checked first (nothing written when one is bad), then
-members upserted by number in chunks, in the caller's transaction, with one audit event."""
+members upserted by number in chunks, in the caller's transaction. The audit log gets one event per
+member added (`member.import_add`, the member's values) or changed (`member.import_change`, the
+changed fields' old and new values), written a chunk at a time by `audit.services.record_many`,
+then one event for the whole import (`member.import`, its counts). An unchanged member gets none."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from govtrack.audit.services import record
+from govtrack.audit.services import Entry, record, record_many
 from govtrack.core import clock
 from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
@@ -192,36 +195,57 @@ def _dialect_upsert(rows: list[dict]) -> None:
 
 
 _COMPARED = ("name", "group_name", "joined_on", "active", "investor")
+# The audit log's names for the compared columns (those of members.services.snapshot).
+_AUDIT_KEY = {"name": "name", "group_name": "group", "joined_on": "joined_on", "active": "active",
+              "investor": "investor"}
 
 
-def _write_chunk(rows: list[dict], now: dt.datetime, result: ImportResult) -> None:
-    """One SELECT for the chunk's numbers, then one upsert of the new and changed rows."""
-    numbers = [r["number"] for r in rows]
+def _number_match(numbers: list[str]):
     if db.session.get_bind().dialect.name == "postgresql":
         # One array parameter rather than 1,000: the statement text stays the same for every chunk.
-        match = Member.number == any_(bindparam("numbers", numbers, type_=postgresql.ARRAY(String)))
-    else:
-        match = Member.number.in_(numbers)
+        return Member.number == any_(bindparam("numbers", numbers, type_=postgresql.ARRAY(String)))
+    return Member.number.in_(numbers)
+
+
+def _write_chunk(rows: list[dict], now: dt.datetime, result: ImportResult, actor: Actor) -> None:
+    """One SELECT for the chunk's numbers, one upsert of the new and changed rows, one SELECT of the
+    new members' ids, and their audit events in one insert."""
+    numbers = [r["number"] for r in rows]
     existing = {
-        number: tuple(rest)
-        for number, *rest in db.session.execute(
-            select(Member.number, *(getattr(Member, c) for c in _COMPARED)).where(match)
+        number: (id_, tuple(rest))
+        for number, id_, *rest in db.session.execute(
+            select(Member.number, Member.id, *(getattr(Member, c) for c in _COMPARED)).where(_number_match(numbers))
         )
     }
-    writes = []
+    writes, added, changed = [], [], []
     for row in rows:
         old = existing.get(row["number"])
         if old is None:
             result.created += 1
-        elif old != tuple(row[c] for c in _COMPARED):
-            result.updated += 1
+            added.append(row)
         else:
-            result.unchanged += 1
-            continue
+            values = tuple(row[c] for c in _COMPARED)
+            if old[1] == values:
+                result.unchanged += 1
+                continue
+            result.updated += 1
+            before = {_AUDIT_KEY[c]: o for c, o, n in zip(_COMPARED, old[1], values, strict=True) if o != n}
+            after = {_AUDIT_KEY[c]: row[c] for c in _COMPARED if _AUDIT_KEY[c] in before}
+            changed.append(Entry("member.import_change", "member", old[0], before={"number": row["number"], **before},
+                                 after={"number": row["number"], **after}))
         row["created_at"] = row["updated_at"] = now
         writes.append(row)
-    if writes:
-        _dialect_upsert(writes)
+    if not writes:
+        return
+    _dialect_upsert(writes)
+    entries = changed
+    if added:
+        ids = dict(db.session.execute(
+            select(Member.number, Member.id).where(_number_match([r["number"] for r in added]))).all())
+        entries = [*(Entry("member.import_add", "member", ids[r["number"]],
+                           after={"number": r["number"], **{_AUDIT_KEY[c]: r[c] for c in _COMPARED}})
+                     for r in added), *changed]
+    record_many(entries, actor=actor)
 
 
 def import_members(
@@ -231,7 +255,7 @@ def import_members(
 
     Every line is checked first; any bad line raises ImportRejected and nothing is written.
     Then members are upserted by number, `chunk_size` rows per statement, in the caller's
-    transaction, with one audit event for the whole import.
+    transaction, with an audit event per member added or changed and one for the whole import.
     """
     today = today or clock.today()
     result = check_import(source, today=today)
@@ -246,10 +270,10 @@ def import_members(
             raise ValidationFailed(str(_l("Line %(line)d changed while importing.", line=line)))
         chunk.append(values)
         if len(chunk) >= chunk_size:
-            _write_chunk(chunk, now, result)
+            _write_chunk(chunk, now, result, actor)
             chunk = []
     if chunk:
-        _write_chunk(chunk, now, result)
+        _write_chunk(chunk, now, result, actor)
     db.session.expire_all()  # members loaded earlier in this session may be stale now
     record(
         "member.import",

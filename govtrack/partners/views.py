@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,8 @@ from govtrack.agreements.queries import agreements_of_partner
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
+from govtrack.core.exports import Column, csv_response, paged, xlsx_response
+from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError
@@ -45,6 +47,41 @@ def index():
         "partners/index.html", form=form, partners=page.items, next_cursor=page.next,
         regions=queries.regions(),
     )
+
+
+EXPORT_BATCH = 500
+
+
+def _export(fmt: str) -> Response:
+    """The partners the page lists (its filters, in its order), every page of them."""
+    form = PartnerFilterForm(request.args)
+    filters = form.filters() if form.validate() else {}
+    columns = [Column(_("Name"), width=36), Column(_("Legal name"), width=30), Column(_("Category"), width=22),
+               Column(_("Region"), width=22), Column(_("Registration number"), width=18),
+               Column(_("Contacts"), width=30), Column(_("Status"), width=12)]
+    category = labels("partner_category")
+    active, inactive = _("Active"), _("Inactive")
+    rows = ([p.name, p.legal_name, category.get(p.category, p.category), p.region, p.registration_no,
+             ", ".join(c.name for c in p.contacts), active if p.active else inactive]
+            for p in paged(lambda cursor: queries.partner_page(cursor=cursor, limit=EXPORT_BATCH, **filters)))
+    stem = f"partners-{clock.today().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=_("Partners"))
+    return csv_response(columns, rows, f"{stem}.csv")
+
+
+@bp.get("/export.csv")
+@permission_required("partners.view")
+def export_csv():
+    """The partners list (with the page's filters) as CSV."""
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required("partners.view")
+def export_xlsx():
+    """The same as an Excel workbook."""
+    return _export("xlsx")
 
 
 @bp.get("/<int:partner_id>")

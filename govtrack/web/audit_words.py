@@ -43,6 +43,7 @@ CODE_FIELDS = {
     "category": "partner_category", "visibility": "visibility", "effect": "motion_effect",
     "outcome": "motion_outcome", "method": "vote_method", "threshold": "threshold",
     "minutes_status": "minutes_status", "owed_by": "owed_direction", "role": "user_role",
+    "reason": {"user": "sign_in_failure"},
 }
 MONEY_FIELDS = {"amount", "value_amount", "paid_amount", "payment"}
 MAX_TEXT = 160
@@ -61,10 +62,35 @@ class Change:
 class EventWords:
     id: int
     at: dt.datetime
-    actor: str
+    actor: str  # who, in words: "Name (e-mail)", or what acted without a login
     action: str
     subject: str
     changes: list[Change] = field(default_factory=list)
+    actor_id: int | None = None
+    object_type: str = ""  # in words
+    object_id: int | None = None
+    ip: str | None = None
+    actor_label: str = ""  # as recorded: the e-mail then, or the system actor's name
+
+
+def _system_actor(name: str) -> str:
+    """What acted without a login, in words (services name it: core.actor)."""
+    words = {"anonymous": _("someone not signed in"), "cli": _("the command line"), "demo": _("the demo data"),
+             "system": _("the system")}
+    return words.get(name, name)
+
+
+def changes_text(changes: list[Change]) -> str:
+    """The changes on one line, as the export writes them: "Status: Draft → Active; Name: X"."""
+    parts = []
+    for c in changes:
+        if c.old is None:
+            parts.append(f"{c.field}: {c.new}")
+        elif c.new is None:
+            parts.append(f"{c.field}: {c.old} ({_('removed')})")
+        else:
+            parts.append(f"{c.field}: {c.old} → {c.new}")
+    return "; ".join(parts)
 
 
 def _load(value: str | None) -> dict:
@@ -210,6 +236,8 @@ def describe(events: list[AuditEvent]) -> list[EventWords]:
     loaded = [(e, _load(e.before), _load(e.after)) for e in events]
     wanted: dict[str, set[int]] = defaultdict(set)
     for e, before, after in loaded:
+        if e.actor_id is not None:
+            wanted["user"].add(e.actor_id)
         if e.object_id is not None:
             wanted[e.object_type].add(e.object_id)
         for data in (before, after):
@@ -232,6 +260,12 @@ def describe(events: list[AuditEvent]) -> list[EventWords]:
             if key in before and key in after and before[key] == after[key]:
                 continue
             changes.append(Change(field=_field(key), old=old, new=new))
-        out.append(EventWords(id=e.id, at=e.at, actor=e.actor_label, action=label("audit_action", e.action),
-                              subject=subject, changes=changes))
+        if e.actor_id is None:
+            actor = _system_actor(e.actor_label)
+        else:
+            name = names.get(("user", e.actor_id))
+            actor = f"{name} ({e.actor_label})" if name and name != e.actor_label else e.actor_label
+        out.append(EventWords(id=e.id, at=e.at, actor=actor, action=label("audit_action", e.action),
+                              subject=subject, changes=changes, actor_id=e.actor_id, object_type=kind,
+                              object_id=e.object_id, ip=e.ip, actor_label=e.actor_label))
     return out

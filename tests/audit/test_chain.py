@@ -108,5 +108,6 @@ def test_audit_page_is_for_admins_and_filters(client, make_user, sign_in, make_p
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in("admin")
     page = client.get("/admin/audit/?object_type=partner").get_data(as_text=True)
+    page = page[page.index("<tbody>"):]  # the events (the filter's list offers every action)
     # the actions in words (labels.AUDIT_ACTION), never their codes
     assert "Partner added" in page and "User created" not in page and "partner.create" not in page

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
 
 from govtrack.audit.models import AuditEvent
+from govtrack.audit.services import verify_chain
 from govtrack.extensions import db
 from govtrack.members import importer
 from govtrack.members.importer import ImportRejected
@@ -63,7 +65,37 @@ def test_one_audit_event_per_import_with_the_counts(app):
     events = import_events()
     assert len(events) == 1
     assert '"created":25' in events[0].after and '"rows":25' in events[0].after
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+    # ... after one event per member added, in file order, the summary last.
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions == ["member.import_add"] * 25 + ["member.import"]
+
+
+def test_each_member_added_or_changed_has_its_own_event_and_an_unchanged_one_none(app):
+    import_csv(csv_bytes("P-1,Ani Lestari,Rembug Melati,2020-01-01,1,0", "P-2,Budi,Rembug Melati,,1,0",
+                         "P-3,Citra,Rembug Mawar,,1,0"))
+    first = db.session.scalar(select(func.max(AuditEvent.id)))
+    import_csv(csv_bytes("P-1,Ani Lestari,Rembug Melati,2020-01-01,1,0",  # unchanged
+                         "P-2,Budi Santoso,Rembug Kenanga,,0,0",  # name, group and active changed
+                         "P-3,Citra,Rembug Mawar,,1,0",
+                         "P-4,Dewi,,2021-05-06,1,1"))  # new
+    rows = members()
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > first).order_by(AuditEvent.id)))
+    assert [e.action for e in events] == ["member.import_add", "member.import_change", "member.import"]
+    added, changed, summary = events
+    assert added.object_type == "member" and added.object_id == rows["P-4"].id
+    assert json.loads(added.after) == {"number": "P-4", "name": "Dewi", "group": None, "joined_on": "2021-05-06",
+                                       "active": True, "investor": True}
+    assert changed.object_id == rows["P-2"].id
+    assert json.loads(changed.before) == {"number": "P-2", "name": "Budi", "group": "Rembug Melati", "active": True}
+    assert json.loads(changed.after) == {"number": "P-2", "name": "Budi Santoso", "group": "Rembug Kenanga",
+                                         "active": False}
+    assert json.loads(summary.after) == {"rows": 4, "created": 1, "updated": 1, "unchanged": 2}
+    assert verify_chain().ok  # the batch continues the chain as one-by-one events would
+
+
+def test_a_rejected_import_records_no_event(app):
+    rejected(csv_bytes("Q-1,Ani,G,,1,0", "Q-2,,G,,1,0"))
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
 
 def test_a_bad_file_writes_nothing_and_names_every_bad_line(app):
@@ -210,8 +242,9 @@ def test_the_import_uses_one_select_and_one_write_per_chunk(app, count_queries):
     data = csv_bytes(*(f"M-{i:03d},Anggota {i},G,,1,0" for i in range(100)))
     with count_queries() as q:
         import_csv(data, chunk_size=25)
-    # 4 chunks x (SELECT + upsert) plus the audit event's few statements: never one per row.
-    assert q.count < 20, q.statements
+    # 4 chunks x (SELECT + upsert + SELECT of the new ids + the audit head and one insert of the
+    # chunk's events) plus the summary event's few statements: never one per row.
+    assert q.count <= 4 * 6 + 6, q.statements
     assert member_count() == 100
 
 
