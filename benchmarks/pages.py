@@ -19,6 +19,7 @@ Targets at L: median <= 30 ms, p95 <= 60 ms, queries(L) == queries(S), L <= 1.5 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import json
 import platform
@@ -48,6 +49,7 @@ def pick_ids(app) -> dict:
     """Ids of ordinary objects to open: a partner with agreements, a public active agreement, a
     closed central-forum meeting with an ordinary number of motions, a member name to search."""
     from govtrack.agreements.models import Agreement, AgreementParty
+    from govtrack.audit.models import AuditEvent
     from govtrack.extensions import db
     from govtrack.forums.models import Meeting
     from govtrack.members.models import Member
@@ -63,8 +65,13 @@ def pick_ids(app) -> dict:
             db.session.scalar(closed.order_by(Meeting.starts_at.desc()).limit(1))
         name, number = db.session.execute(select(Member.name, Member.number).order_by(Member.id.desc()).limit(1)).one()
         reference = db.session.scalar(select(Agreement.reference).where(Agreement.id == agreement))
+        audited_member = db.session.scalar(
+            select(AuditEvent.object_id).where(AuditEvent.object_type == "member").order_by(AuditEvent.id.desc())
+            .limit(1)) or 1
         db.session.remove()
-    return {"agreement": agreement, "partner": partner, "meeting": meeting,
+    two_years_ago = dt.date.today() - dt.timedelta(days=730)
+    month = (two_years_ago.replace(day=1).isoformat(), (two_years_ago.replace(day=1) + dt.timedelta(days=30)).isoformat())
+    return {"audited_member": audited_member, "month": month,"agreement": agreement, "partner": partner, "meeting": meeting,
             "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
@@ -100,6 +107,18 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("search page (member number)", f"/search?q={ids['number']}", False),
         ("API search (first name)", f"/api/v1/search?q={ids['prefix']}", True),
         ("API search (members, name)", f"/api/v1/search?q={ids['prefix']}+{ids['search']}&kind=member", True),
+        # The audit log (admins): unfiltered, by user (e-mail, name), a month two years back, one
+        # object's history, a rare action, the sign-in history (all, one user's).
+        ("audit log", "/admin/audit/", False),
+        ("audit log (user e-mail)", "/admin/audit/?user=board%40bench.test", False),
+        ("audit log (user name)", "/admin/audit/?user=Bench+manager", False),
+        ("audit log (a month)", f"/admin/audit/?from={ids['month'][0]}&to={ids['month'][1]}", False),
+        ("audit log (a month, user)", f"/admin/audit/?from={ids['month'][0]}&to={ids['month'][1]}"
+                                      "&user=manager%40bench.test", False),
+        ("audit log (object)", f"/admin/audit/?object_type=member&object_id={ids['audited_member']}", False),
+        ("audit log (action)", "/admin/audit/?action=user.sign_in_failed", False),
+        ("sign-in history", "/admin/audit/?view=sign_ins", False),
+        ("sign-in history (user)", "/admin/audit/?view=sign_ins&user=member%40bench.test", False),
         ("API partners", "/api/v1/partners", True),
         ("API agreements", "/api/v1/agreements", True),
         ("API members", "/api/v1/members", True),

@@ -47,17 +47,18 @@ class Asked:
     def words(self) -> str:
         """The filters in words, for the export's anchor sheet."""
         args = request.args
-        parts = [f"{_('View')}: {_('Sign-in history') if self.sign_ins else _('All events')}"]
+        view = _("Sign-in history") if self.sign_ins else _("All events")
+        parts = [(_("View"), view)]
         if self.users:
-            parts.append(f"{_('User')}: " + ", ".join(f"{u.name} <{u.email}>" for u in self.users))
+            parts.append((_("User"), ", ".join(f"{u.name} <{u.email}>" for u in self.users)))
         for key, title in (("from", _("From")), ("to", _("To")), ("object_id", _("Object id"))):
             if args.get(key):
-                parts.append(f"{title}: {args[key]}")
+                parts.append((title, args[key]))
         if args.get("object_type"):
-            parts.append(f"{_('Object')}: {label('object_type', args['object_type'])}")
+            parts.append((_("Object"), label("object_type", args["object_type"])))
         if args.get("action"):
-            parts.append(f"{_('Action')}: {label('audit_action', args['action'])}")
-        return "; ".join(parts)
+            parts.append((_("Action"), label("audit_action", args["action"])))
+        return "; ".join(f"{title}: {value}" for title, value in parts)
 
 
 def _users(text: str) -> tuple[list, str | None]:
