@@ -4,6 +4,14 @@ row counts. Prints CPU time, file size and the peak of Python memory allocated w
 
     .venv/bin/python benchmarks/exports.py             # 1,000 / 10,000 / 100,000 rows
     BENCH_ROWS=1000,200000 .venv/bin/python benchmarks/exports.py
+    .venv/bin/python benchmarks/exports.py --roster    # the roster export at scale L, end to end
+
+`--roster` requests `/members/export.csv` and `.xlsx` as the board would, from the scale-L database
+(benchmarks/generate.py --scale L: 280,000 members; generated when missing), for 10,000, 100,000 and
+all 280,000 members (a number prefix picks the first two: the page's own search), each in a fresh
+process, reading the answer chunk by chunk as a server would send it. It prints the time, the size,
+the peak of Python allocations (tracemalloc, a second run) and the growth of the process's resident
+memory (ru_maxrss) over what it held before the request: flat if nothing keeps the rows.
 
 The rows come from a generator, as the view's keyset batches do (the database side reads 2,000 rows
 at a time, see obligations.queries.export_rows), so what is measured is the writer alone.
@@ -73,7 +81,64 @@ def write_workbook(n: int) -> int:
         return out.tell()
 
 
+def _roster_run(url: str, path: str, traced: bool) -> dict:
+    """In a child process: one export request through the app, its answer read in chunks."""
+    import json
+    import resource
+
+    from benchmarks.generate import make_app, users_file
+
+    info = json.loads(users_file(url).read_text())["users"]["board"]
+    app = make_app(url, Path(tempfile.mkdtemp(prefix="gt-exports-")))
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    assert client.post("/login", data={"email": info["email"], "password": info["password"]}).status_code == 302
+    client.get("/members/?q=K0000001")  # warm: the app's first request loads templates and catalogs
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if traced:
+        tracemalloc.start()
+    wall, cpu = time.perf_counter(), time.process_time()
+    resp = client.get(path, buffered=False)
+    size = 0
+    for chunk in resp.response:
+        size += len(chunk)
+    resp.close()
+    out = {"status": resp.status_code, "seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+           "size": size, "rss_growth": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base,
+           "base": base}
+    if traced:
+        out["peak"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return out
+
+
+def roster() -> None:
+    import multiprocessing
+
+    from benchmarks.generate import default_url, generate, users_file
+
+    url = default_url("L")
+    if not users_file(url).exists():
+        generate(url, "L")
+    ctx = multiprocessing.get_context("spawn")
+    print(f"{'members':>8} {'format':>6} {'seconds':>8} {'CPU s':>7} {'size MB':>8} {'RSS before MB':>14} "
+          f"{'RSS growth MB':>14} {'peak MB (Python)':>17}")
+    for label, query in (("10,000", "?q=K0000"), ("100,000", "?q=K000"), ("280,000", "")):
+        for fmt in ("csv", "xlsx"):
+            path = f"/members/export.{fmt}{query}"
+            with ctx.Pool(1) as pool:
+                plain = pool.apply(_roster_run, (url, path, False))
+            with ctx.Pool(1) as pool:
+                traced = pool.apply(_roster_run, (url, path, True))
+            assert plain["status"] == 200, plain
+            print(f"{label:>8} {fmt:>6} {plain['seconds']:>8.1f} {plain['cpu']:>7.1f} {plain['size'] / 2**20:>8.1f} "
+                  f"{plain['base']:>14.0f} {plain['rss_growth']:>14.1f} {traced['peak']:>17.2f}", flush=True)
+
+
 def main() -> None:
+    if "--roster" in sys.argv[1:]:
+        roster()
+        return
     counts = [int(x) for x in os.environ.get("BENCH_ROWS", "1000,10000,100000").split(",")]
     print(f"{'rows':>8} {'format':>6} {'CPU s':>8} {'size MB':>8} {'peak MB (Python)':>17}")
     for n in counts:

@@ -19,6 +19,7 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_actor_id", "actor_id"),
         Index("ix_audit_events_action", "action", "id"),  # migration 0014: the auditor's filters
         Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_actor_at", "actor_id", "at"),  # one user's events within some days
     )
 
     # The sequence number is assigned by the service (previous + 1), never by the database, so

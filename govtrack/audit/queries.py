@@ -66,10 +66,16 @@ def audit_page(
     """Newest first, keyset-paged by sequence number."""
     filters = filters or AuditFilter(object_type=object_type, object_id=object_id,
                                      actor_ids=None if actor_id is None else (actor_id,))
-    stmt = filters.where(select(AuditEvent)).order_by(AuditEvent.id.desc()).limit(limit)
+    ids = filters.where(select(AuditEvent.id)).order_by(AuditEvent.id.desc()).limit(limit)
     if before_id is not None:
-        stmt = stmt.where(AuditEvent.id < before_id)
-    return list(db.session.scalars(stmt))
+        ids = ids.where(AuditEvent.id < before_id)
+    if filters.start is None and filters.end is None:
+        return list(db.session.scalars(ids.with_only_columns(AuditEvent)))
+    # Days: the range is read from the `at` index (with the user's, (actor_id, at)) and sorted by
+    # sequence number; sorting the ids alone, then reading the page's rows, keeps a month of events
+    # at L from being sorted as whole rows (19 ms → see benchmarks/pages.py "audit log (a month)").
+    page = select(AuditEvent).where(AuditEvent.id.in_(ids.scalar_subquery())).order_by(AuditEvent.id.desc())
+    return list(db.session.scalars(page))
 
 
 def export_batches(filters: AuditFilter, *, upto: int, batch: int = 500) -> Iterator[list[AuditEvent]]:
