@@ -69,7 +69,9 @@ def test_every_csv_export_neutralises_formulas(sign_in, app, client, formula_wor
                 assert not cell.startswith(STARTS), (url, cell)
                 cells.append(cell)
     # The hostile texts are there, made harmless (else the test would prove nothing).
-    shown = [c for c in cells if "HYPERLINK" in c]
+    # (Cells that begin with one: the audit log's export also quotes them inside its words, such as
+    # "Name: =HYPERLINK(…)", which no spreadsheet runs.)
+    shown = [c for c in cells if c.find("HYPERLINK") in (0, 1, 2)]
     # A leading tab or CR may have been stripped on the way in: that text starts with a letter.
     assert all(c.startswith(("'", "HYPERLINK")) for c in shown), shown
     assert {c[1] for c in shown if c.startswith("'")} >= {"=", "+", "-", "@"}
