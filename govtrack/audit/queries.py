@@ -93,12 +93,6 @@ def export_batches(filters: AuditFilter, *, upto: int, batch: int = 500) -> Iter
             return
 
 
-def object_types() -> list[str]:
-    """The kinds of object the log names (a walk of its object index: the export's and tests' use;
-    the page offers the kinds that have words, without reading the log)."""
-    return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
-
-
 def published_anchor(object_type: str, object_id: int) -> Anchor | None:
     """The anchor last kept for an object (a meeting's minutes), or None when none was kept yet."""
     row = db.session.execute(
