@@ -46,6 +46,7 @@ class Kind(StrEnum):
     month = "month"  # a date standing for its month (the first day)
     money = "money"  # Decimal; its currency is in another column (`Column.currency`)
     integer = "integer"
+    datetime = "datetime"  # a wall-clock time (naive, already in the cooperative's zone; the heading names it)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def csv_text(value, kind: Kind) -> str:
         return ""
     if kind is Kind.month and isinstance(value, dt.date):
         return value.strftime("%Y-%m")
+    if kind is Kind.datetime and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return csv_safe(value)
@@ -119,6 +122,7 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": "dd/mm/yyyy"})
         self.month = book.add_format({"num_format": "mmmm yyyy"})
+        self.datetime = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
         self.text = book.add_format({})
         self.quoted = book.add_format({"quote_prefix": True})
         self.integer = book.add_format({"num_format": "0"})
@@ -135,6 +139,9 @@ def _write_cell(sheet, formats: _Formats, r: int, c: int, value, column: Column,
     if value is None or value == "":
         return  # an empty cell, as the CSV's empty field
     kind = column.kind
+    if kind is Kind.datetime and isinstance(value, dt.datetime) and value.tzinfo is None:
+        sheet.write_datetime(r, c, value, formats.datetime)
+        return
     if kind in (Kind.date, Kind.month) and isinstance(value, dt.date):
         when = dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value
         sheet.write_datetime(r, c, when, formats.month if kind is Kind.month else formats.date)
@@ -159,7 +166,8 @@ def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, shee
     sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sheet_name)[:31] or "Sheet1")
     formats = _Formats(book)
     for c, column in enumerate(columns):
-        width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10}.get(
+        width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10,
+                                 Kind.datetime: 17}.get(
             column.kind, max(12, min(40, len(column.title) + 2)))
         sheet.set_column(c, c, width)
         sheet.write_string(0, c, column.title, formats.header)

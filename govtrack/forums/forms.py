@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -184,3 +186,30 @@ def policy_form_class(kinds: list[tuple[str, str]]) -> type[FlaskForm]:
     """A form with one set of forum-kind checkboxes per agreement kind."""
     attrs = {k: MultiCheckboxField(label, choices=FORUM_KINDS, validate_choice=True) for k, label in kinds}
     return type("PolicyForm", (FlaskForm,), attrs)
+
+
+class DecisionFilterForm(FlaskForm):
+    """The decision register's filters (a GET form: it changes nothing, so no CSRF token). The
+    agreement is typed as people know it, its reference or number; the view resolves it."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
+                    description=_l("Number, text, or the agreement's reference or title."))
+    forum_id = SelectField(_l("Forum"), validators=[Optional()], validate_choice=True)
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1900, max=2200)])
+    date_from = DateField(_l("From"), name="from", validators=[Optional(), DateInRange()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional(), DateInRange()])
+    agreement_id = StringField(_l("Agreement"), validators=[Optional(), Length(max=100)],
+                               description=_l("Its reference or number."))
+    effect = SelectField(_l("Effect"), validators=[Optional()], validate_choice=True)
+
+    def __init__(self, *args, forums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum_id.choices = [SelectChoice("", _l("Every forum")), *(SelectChoice(str(i), n) for i, n in forums)]
+        self.effect.choices = [SelectChoice("", _l("Any effect")), *choices("decision_effect")]
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
