@@ -655,7 +655,7 @@ class EffectSchema(StrictSchema):
     id = fields.Integer()
     number = fields.Raw(metadata={"description": "What people see: the clause's number, the agreement's "
                                                 "reference (its title when it has none), the obligation's title"})
-    from_ = fields.String(data_key="from", allow_none=True, metadata={"description": "status before (null: not recorded)"})
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True, metadata={"description": "status before (null: not recorded)"})
     to = fields.String(allow_none=True, metadata={"description": "status after (null: unchanged)"})
     agreement_id = fields.Integer(metadata={"description": "a clause's agreement"})
     awaiting = fields.List(fields.String(), metadata={"description": "forum kinds whose approval it still waits for"})

@@ -41,7 +41,7 @@ def decision_table(filters: RegisterFilter) -> tuple[list[Column], Iterator[list
     """The register's columns and its rows (newest first, as the page)."""
     columns = [
         Column(_("Number"), width=16), Column(_("Date"), Kind.date), Column(_("Forum"), width=24),
-        Column(_("Meeting"), width=30), Column(_("Reference")), Column(_("Agreement"), width=40),
+        Column(_("Meeting"), width=30), Column(_("Agreement reference"), width=18), Column(_("Agreement"), width=40),
         Column(_("Effect"), width=30), Column(_("What it did"), width=50), Column(_("Vote")),
         Column(_("Yes"), Kind.integer), Column(_("No"), Kind.integer), Column(_("Abstain"), Kind.integer),
         Column(_("Present"), Kind.integer), Column(_("Eligible"), Kind.integer), Column(_("Decision"), width=60),
