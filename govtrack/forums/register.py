@@ -38,6 +38,7 @@ from govtrack.members.models import Member
 from govtrack.obligations.models import Obligation
 
 EXPORT_BATCH = 1000
+ORDER = {"agreement": 0, "clause": 1, "obligation": 2}
 
 
 # --- the decision register ---------------------------------------------------------------------
@@ -208,7 +209,8 @@ def effect_records(decisions: list[Decision]) -> dict[int, list[EffectRecord]]:
                 records.append(EffectRecord(
                     "obligation", obligation_id, obligations[obligation_id], obligations[obligation_id],
                     None, "waived", count=e.get("waived_occurrences")))
-        out[decision_id] = records
+        # The agreement first, then its clauses by number, then what was waived: the order of a minute.
+        out[decision_id] = sorted(records, key=lambda r: (ORDER[r.object], r.number if r.object == "clause" else 0))
     return out
 
 
