@@ -49,7 +49,7 @@ def pick_ids(app) -> dict:
     closed central-forum meeting with an ordinary number of motions, a member name to search."""
     from govtrack.agreements.models import Agreement, AgreementParty
     from govtrack.extensions import db
-    from govtrack.forums.models import Meeting
+    from govtrack.forums.models import Decision, Meeting
     from govtrack.members.models import Member
 
     with app.app_context():
@@ -63,8 +63,12 @@ def pick_ids(app) -> dict:
             db.session.scalar(closed.order_by(Meeting.starts_at.desc()).limit(1))
         name, number = db.session.execute(select(Member.name, Member.number).order_by(Member.id.desc()).limit(1)).one()
         reference = db.session.scalar(select(Agreement.reference).where(Agreement.id == agreement))
+        # The decision that approved the public agreement opened above: every role may read it.
+        decision, year = db.session.execute(
+            select(Decision.id, Decision.year).where(Decision.agreement_id == agreement)
+            .order_by(Decision.id.desc()).limit(1)).one()
         db.session.remove()
-    return {"agreement": agreement, "partner": partner, "meeting": meeting,
+    return {"agreement": agreement, "partner": partner, "meeting": meeting, "decision": decision, "year": year,
             "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
@@ -85,6 +89,10 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("meetings list", "/forums/meetings", False),
         ("meeting page", f"/forums/meetings/{m}", False),
         ("decisions register", "/forums/decisions", False),
+        ("decisions register (year, effect)", f"/forums/decisions?year={ids['year']}&effect=approve", False),
+        ("decisions register (agreement words)", "/forums/decisions?q=air+bersih", False),
+        ("decisions register (reference)", f"/forums/decisions?q={ids['reference']}", False),
+        ("decision page", f"/forums/decisions/{ids['decision']}", False),
         ("obligations dashboard", "/obligations/", False),
         ("obligations list", "/obligations/list", False),
         ("overdue list", "/obligations/list?status=overdue", False),
@@ -105,6 +113,7 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("API members", "/api/v1/members", True),
         ("API meetings", "/api/v1/meetings", True),
         ("API decisions", "/api/v1/decisions", True),
+        ("API decision", f"/api/v1/decisions/{ids['decision']}", True),
         ("API obligations", "/api/v1/obligations", True),
         ("API network (warm)", "/api/v1/network", True),
         ("API public agreements", "/api/v1/public/agreements", True),

@@ -201,7 +201,7 @@ def effect_records(decisions: list[Decision]) -> dict[int, list[EffectRecord]]:
                 records.append(EffectRecord(
                     "clause", clause_id, c.number, agreements.get(c.agreement_id),
                     e.get("from", before.get((decision_id, clause_id))), e.get("status"), agreement_id=c.agreement_id))
-            elif agreement_id in agreements:
+            elif agreement_id in agreements and (e.get("status") or e.get("awaiting")):
                 records.append(EffectRecord(
                     "agreement", agreement_id, agreements[agreement_id], agreements[agreement_id],
                     e.get("from"), e.get("status"), awaiting=tuple(e.get("awaiting") or ())))
