@@ -23,18 +23,26 @@ def download(fmt: str, columns: list[Column], rows, stem: str, sheet: str) -> Re
     return csv_response(columns, rows, f"{stem}.csv")
 
 
-def effect_words(e: EffectRecord, *, agreement_status: dict[str, str], clause_status: dict[str, str],
-                 forum_kind: dict[str, str]) -> str:
-    """One effect as the register page says it: "poin 2 → diubah", "PKS/2026/009 → disetujui",
-    "menunggu: Dewan Pengawas Syariah (DPS)", "Laporan bulanan: 3 kejadian dibebaskan"."""
-    if e.object == "clause":
-        return f"{_('point %(n)s', n=e.number)} → {clause_status.get(e.to, e.to or '').lower()}"
-    if e.object == "agreement" and e.awaiting:
-        return _("awaiting: %(f)s", f=", ".join(forum_kind.get(k, k) for k in e.awaiting))
-    if e.object == "agreement":
-        return f"{e.name} → {agreement_status.get(e.to, e.to or '').lower()}"
-    return _("%(obligation)s: %(n)s occurrences waived", obligation=e.name,
-             n=e.count if e.count is not None else "—")
+class EffectWords:
+    """Each effect as the register page says it: "poin 2 → diubah", "PKS/2026/009 → disetujui",
+    "menunggu: Dewan Pengawas Syariah (DPS)", "Laporan bulanan: 3 jadwal dibebaskan". The words are
+    looked up once per file, not once per effect (a gettext per effect was a quarter of an export)."""
+
+    def __init__(self) -> None:
+        # Without arguments gettext answers the translated pattern itself; rows fill it in.
+        self.point, self.awaiting, self.waived = (
+            _("point %(n)s"), _("awaiting: %(f)s"), _("%(obligation)s: %(n)s occurrences waived"))
+        self.agreement_status, self.clause_status = labels("agreement_status"), labels("clause_status")
+        self.forum_kind = labels("forum_kind")
+
+    def __call__(self, e: EffectRecord) -> str:
+        if e.object == "clause":
+            return f"{self.point % {'n': e.number}} → {self.clause_status.get(e.to, e.to or '').lower()}"
+        if e.object == "agreement" and e.awaiting:
+            return self.awaiting % {"f": ", ".join(self.forum_kind.get(k, k) for k in e.awaiting)}
+        if e.object == "agreement":
+            return f"{e.name} → {self.agreement_status.get(e.to, e.to or '').lower()}"
+        return self.waived % {"obligation": e.name, "n": e.count if e.count is not None else "—"}
 
 
 def decision_table(filters: RegisterFilter) -> tuple[list[Column], Iterator[list]]:
@@ -46,8 +54,7 @@ def decision_table(filters: RegisterFilter) -> tuple[list[Column], Iterator[list
         Column(_("Yes"), Kind.integer), Column(_("No"), Kind.integer), Column(_("Abstain"), Kind.integer),
         Column(_("Present"), Kind.integer), Column(_("Eligible"), Kind.integer), Column(_("Decision"), width=60),
     ]
-    words = {"agreement_status": labels("agreement_status"), "clause_status": labels("clause_status"),
-             "forum_kind": labels("forum_kind")}
+    words = EffectWords()
     effect, method = labels("decision_effect"), labels("vote_method")
 
     def rows() -> Iterator[list]:
@@ -59,7 +66,7 @@ def decision_table(filters: RegisterFilter) -> tuple[list[Column], Iterator[list
                 yield [
                     d.number, d.decided_on, d.forum.name, d.meeting.title, a.reference if a else None,
                     a.title if a else None, effect.get(d.effect, d.effect),
-                    "; ".join(effect_words(e, **words) for e in effects[d.id]),
+                    "; ".join(words(e) for e in effects[d.id]),
                     method.get(m.method or "vote", m.method),
                     m.yes if counted else None, m.no if counted else None, m.abstain if counted else None,
                     m.present, m.eligible, d.text,
