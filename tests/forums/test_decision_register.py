@@ -407,8 +407,8 @@ def test_the_meetings_export_has_one_row_per_meeting_with_attendance(client, sig
     assert by_title["Rapat kurang"][4:8] == ["Dibuka", "2", "5", "Tidak kuorum"]  # a proxy counts as present
     assert by_title["Rapat nanti"][4:8] == ["Dijadwalkan", "0", "5", "Tidak kuorum"]
     # the meeting page says the same numbers
-    text = _text(client.get(f"/forums/meetings/{quorate.id}", headers=ID).get_data(as_text=True))
-    assert "3" in text and "5" in text
+    for meeting, words in ((quorate, "3 dari 5 pemilik hak suara"), (short, "2 dari 5 pemilik hak suara")):
+        assert words in _text(client.get(f"/forums/meetings/{meeting.id}", headers=ID).get_data(as_text=True))
     sheet = _xlsx(client.get("/forums/meetings/export.xlsx", headers=ID))
     assert [c.value for c in sheet[1]] == rows[0]
     first = [c.value for c in sheet[2]]
@@ -436,3 +436,20 @@ def test_agreement_motion_and_meeting_pages_link_the_decision(client, sign_in, b
     assert decision_link in register and f'href="/agreements/{grant.id}"' in register
     loan = client.get(f"/agreements/{book['loan'].id}", headers=ID).get_data(as_text=True)
     assert f'href="/forums/decisions?agreement_id={book["loan"].id}"' in loan  # its decisions in the register
+
+
+def test_the_meetings_export_reads_any_number_of_meetings_in_the_same_queries(client, sign_in, make_forum,
+                                                                               make_members, make_meeting,
+                                                                               count_queries):
+    members = make_members(4)
+    forums = [make_forum("rembug_pusat", code="RP"), make_forum("board", code="PG", voters=members[:2])]
+    sign_in("board")
+    counts = []
+    for n in (2, 12):
+        for i in range(n):
+            make_meeting(forums[i % 2], present=members[: 1 + i % 2], title=f"Rapat {n}-{i}")
+        with count_queries() as q:
+            rows = _csv(client.get("/forums/meetings/export.csv"))
+        assert len(rows) > n
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
