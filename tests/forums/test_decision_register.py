@@ -148,7 +148,7 @@ def test_the_api_record_follows_the_contract(api_as, book):
     assert next(i for i in items if i["id"] == d.id)["effects"] == effects
 
 
-def test_an_awaiting_approval_and_a_waiver_read_in_words(client, sign_in, api_as, book):
+def test_an_awaiting_approval_and_a_waiver_read_in_words(client, sign_in, api_as, book, decide):
     loan = book["decisions"]["loan"]
     sign_in("board")
     text = _text(client.get(f"/forums/decisions/{loan.id}", headers=ID).get_data(as_text=True))
@@ -156,6 +156,24 @@ def test_an_awaiting_approval_and_a_waiver_read_in_words(client, sign_in, api_as
     body = api_as("board").get(f"/api/v1/decisions/{loan.id}").get_json()
     assert body["effects"] == [{"object": "agreement", "id": book["loan"].id, "number": "PBY/2026/004",
                                 "from": "under_deliberation", "to": None, "awaiting": ["sharia_supervisory"]}]
+
+    # a waiver names the obligation and links it (staff), the count of what it waived in words
+    from govtrack.obligations.services import ObligationData, create_obligation
+
+    grant = book["grant"]
+    ob = create_obligation(actor="test", data=ObligationData(
+        agreement_id=grant.id, owed_by="cooperative", kind="report", title="Laporan triwulan",
+        due_date=dt.date.today() + dt.timedelta(days=30)))
+    db.session.commit()
+    waiver = decide(book["central"], grant, effect="waive_obligation", obligation_id=ob.id, title="Membebaskan laporan")
+    html = client.get(f"/forums/decisions/{waiver.id}", headers=ID).get_data(as_text=True)
+    assert "Kewajiban Laporan triwulan: 1 jadwal dibebaskan" in _text(html)
+    assert f'href="/obligations/{ob.id}"' in html
+    register = _text(client.get("/forums/decisions?effect=waive_obligation", headers=ID).get_data(as_text=True))
+    assert "Membebaskan suatu kewajiban" in register and "Laporan triwulan: 1 jadwal dibebaskan" in register
+    body = api_as("board").get(f"/api/v1/decisions/{waiver.id}").get_json()
+    assert body["effects"] == [{"object": "obligation", "id": ob.id, "number": "Laporan triwulan", "from": None,
+                                "to": "waived", "waived_occurrences": 1}]
 
 
 def test_a_tally_decision_has_counts_and_no_named_votes(client, sign_in, api_as, book):
