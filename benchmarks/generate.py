@@ -538,7 +538,7 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
             effects = []
             if a is not None and effect == "reject":
                 a["status"] = "rejected"
-                effects.append({"agreement_id": a["id"], "status": "rejected"})
+                effects.append({"agreement_id": a["id"], "from": "draft", "status": "rejected"})
             elif a is not None:
                 needed = {1, 4} if a["kind"] in SHARIA_KINDS else {1}
                 a.setdefault("_approvals", set()).add(forum["id"])
@@ -550,10 +550,10 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                     vid += 1
                     versions.append({"id": vid, "clause_id": c["id"], "version": 2, "text": c["text"],
                                      "status": "amended", "decision_id": did, "created_at": closed_at})
-                    effects.append({"clause_id": c["id"], "status": "amended"})
+                    effects.append({"clause_id": c["id"], "from": "proposed", "status": "amended"})
                 if needed <= a["_approvals"] and a["status"] == "draft":
                     a["status"] = "approved"
-                    effects.append({"agreement_id": a["id"], "status": "approved"})
+                    effects.append({"agreement_id": a["id"], "from": "draft", "status": "approved"})
                     decided_on[a["id"]] = m["starts_at"].date()
                     for c in a["_clauses"]:
                         if c["status"] == "proposed":
@@ -561,9 +561,10 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                             vid += 1
                             versions.append({"id": vid, "clause_id": c["id"], "version": 2, "text": c["text"],
                                              "status": "accepted", "decision_id": did, "created_at": closed_at})
-                            effects.append({"clause_id": c["id"], "status": "accepted"})
+                            effects.append({"clause_id": c["id"], "from": "proposed", "status": "accepted"})
                 else:
-                    effects.append({"agreement_id": a["id"], "awaiting": []})
+                    effects.append({"agreement_id": a["id"], "from": "draft", "awaiting": [
+                        "sharia_supervisory" if 4 in needed - a["_approvals"] else "rembug_pusat"]})
             decisions.append({
                 "id": did, "number": f"{forum['code']}-{year}-{seq:03d}", "forum_id": forum["id"], "year": year,
                 "seq": seq, "motion_id": moid, "meeting_id": m["id"], "agreement_id": a["id"] if a else None,

@@ -51,7 +51,7 @@ def pick_ids(app) -> dict:
     from govtrack.agreements.models import Agreement, AgreementParty
     from govtrack.audit.models import AuditEvent
     from govtrack.extensions import db
-    from govtrack.forums.models import Meeting
+    from govtrack.forums.models import Decision, Meeting
     from govtrack.members.models import Member
 
     with app.app_context():
@@ -68,10 +68,15 @@ def pick_ids(app) -> dict:
         audited_member = db.session.scalar(
             select(AuditEvent.object_id).where(AuditEvent.object_type == "member").order_by(AuditEvent.id.desc())
             .limit(1)) or 1
+        # The decision that approved the public agreement opened above: every role may read it.
+        decision, year = db.session.execute(
+            select(Decision.id, Decision.year).where(Decision.agreement_id == agreement)
+            .order_by(Decision.id.desc()).limit(1)).one()
         db.session.remove()
     two_years_ago = dt.date.today() - dt.timedelta(days=730)
     month = (two_years_ago.replace(day=1).isoformat(), (two_years_ago.replace(day=1) + dt.timedelta(days=30)).isoformat())
-    return {"audited_member": audited_member, "month": month,"agreement": agreement, "partner": partner, "meeting": meeting,
+    return {"audited_member": audited_member, "month": month, "agreement": agreement, "partner": partner,
+            "meeting": meeting, "decision": decision, "year": year,
             "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
@@ -92,6 +97,10 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("meetings list", "/forums/meetings", False),
         ("meeting page", f"/forums/meetings/{m}", False),
         ("decisions register", "/forums/decisions", False),
+        ("decisions register (year, effect)", f"/forums/decisions?year={ids['year']}&effect=approve", False),
+        ("decisions register (agreement words)", "/forums/decisions?q=air+bersih", False),
+        ("decisions register (reference)", f"/forums/decisions?q={ids['reference']}", False),
+        ("decision page", f"/forums/decisions/{ids['decision']}", False),
         ("obligations dashboard", "/obligations/", False),
         ("obligations list", "/obligations/list", False),
         ("overdue list", "/obligations/list?status=overdue", False),
@@ -124,6 +133,7 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("API members", "/api/v1/members", True),
         ("API meetings", "/api/v1/meetings", True),
         ("API decisions", "/api/v1/decisions", True),
+        ("API decision", f"/api/v1/decisions/{ids['decision']}", True),
         ("API obligations", "/api/v1/obligations", True),
         ("API network (warm)", "/api/v1/network", True),
         ("API public agreements", "/api/v1/public/agreements", True),

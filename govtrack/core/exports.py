@@ -163,10 +163,10 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": "dd/mm/yyyy"})
         self.month = book.add_format({"num_format": "mmmm yyyy"})
+        self.datetime = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
         self.text = book.add_format({})
         self.quoted = book.add_format({"quote_prefix": True})
         self.integer = book.add_format({"num_format": "0"})
-        self.datetime = book.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
         self._money: dict[str, object] = {}
 
     def money(self, num_format: str):
@@ -215,7 +215,8 @@ def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, shee
     sheet = book.add_worksheet(_sheet_name(sheet_name))
     formats = _Formats(book)
     for c, column in enumerate(columns):
-        width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10}.get(
+        width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10,
+                                 Kind.datetime: 17}.get(
             column.kind, max(12, min(40, len(column.title) + 2)))
         sheet.set_column(c, c, width)
         sheet.write_string(0, c, column.title, formats.header)

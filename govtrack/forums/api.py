@@ -11,6 +11,7 @@ from govtrack.agreements.models import AgreementKind
 from govtrack.api import exempt
 from govtrack.api.schemas import (
     BoundedAwareDateTime,
+    BoundedDate,
     IdArg,
     IdField,
     ListArgs,
@@ -18,12 +19,12 @@ from govtrack.api.schemas import (
     WholeNumber,
     list_schema,
 )
-from govtrack.auth.permissions import permission_required
+from govtrack.auth.permissions import can, permission_required
 from govtrack.core import dates
 from govtrack.db import MAX_ID
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import queries, rules, services
+from govtrack.forums import queries, register, rules, services
 from govtrack.forums.models import (
     AttendanceStatus,
     Choice,
@@ -643,18 +644,51 @@ def motion_close(motion_id):
 
 # --- decisions and policy ---------------------------------------------------------------------
 
+class VotesCountSchema(StrictSchema):
+    yes = fields.Integer(allow_none=True)
+    no = fields.Integer(allow_none=True)
+    abstain = fields.Integer(allow_none=True)
+
+
+class EffectSchema(StrictSchema):
+    object = fields.String(metadata={"enum": ["agreement", "clause", "obligation"]})
+    id = fields.Integer()
+    number = fields.Raw(metadata={"description": "What people see: the clause's number, the agreement's "
+                                                "reference (its title when it has none), the obligation's title"})
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True, metadata={"description": "status before (null: not recorded)"})
+    to = fields.String(allow_none=True, metadata={"description": "status after (null: unchanged)"})
+    agreement_id = fields.Integer(metadata={"description": "a clause's agreement"})
+    awaiting = fields.List(fields.String(), metadata={"description": "forum kinds whose approval it still waits for"})
+    waived_occurrences = fields.Integer(allow_none=True)
+
+
+class NamedVoteSchema(StrictSchema):
+    member_id = fields.Integer()
+    number = fields.String()
+    name = fields.String()
+    choice = fields.String(metadata={"enum": _values(Choice)})
+    by_proxy = fields.Boolean()
+
+
 class DecisionSchema(StrictSchema):
     id = fields.Integer()
     number = fields.String()
+    date = fields.Date(metadata={"description": "the cooperative's local date of the decision"})
+    decided_on = fields.Date(metadata={"description": "the same as `date` (kept for earlier clients)"})
     forum_id = IdField()
     forum = fields.String()
     meeting_id = IdField()
     motion_id = IdField()
     agreement_id = IdField(allow_none=True)
-    effect = fields.String()
-    decided_on = fields.Date()
+    effect = fields.String(metadata={"enum": _values(Effect)})
     text = fields.String()
-    effects = fields.List(fields.Dict())
+    method = fields.String(allow_none=True, metadata={"enum": ["consensus", "roll_call", "tally"]})
+    votes = fields.Nested(VotesCountSchema)
+    present = fields.Integer(allow_none=True)
+    eligible = fields.Integer(allow_none=True)
+    effects = fields.List(fields.Nested(EffectSchema))
+    named_votes = fields.List(fields.Nested(NamedVoteSchema),
+                              metadata={"description": "a roll-call's votes by member, to staff only"})
 
 
 DecisionList = list_schema(DecisionSchema, "DecisionList")
@@ -664,13 +698,35 @@ class DecisionQuery(ListArgs):
     forum_id = IdArg(load_default=None)
     agreement_id = IdArg(load_default=None)
     year = fields.Integer(load_default=None, validate=validate.Range(min=dates.MIN_DATE.year, max=dates.MAX_DATE.year))
+    from_ = BoundedDate(data_key="from", load_default=None, metadata={"description": "first local date, inclusive"})
+    to = BoundedDate(load_default=None, metadata={"description": "last local date, inclusive"})
+    effect = fields.String(load_default=None, validate=validate.OneOf(_values(Effect)))
+    q = fields.String(load_default=None, validate=validate.Length(max=200),
+                      metadata={"description": "words of the number, the text, or the agreement's reference or title"})
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ValidationError("The end date is before the start date.", "to")
 
 
-def decision_out(d) -> dict:
-    return {"id": d.id, "number": d.number, "forum_id": d.forum_id, "forum": d.forum.name,
-            "meeting_id": d.meeting_id, "motion_id": d.motion_id, "agreement_id": d.agreement_id,
-            "effect": d.effect, "decided_on": d.decided_on, "text": d.text,
-            "effects": queries.decision_effects(d)}
+def decision_out(d, effects: list, named_votes: list | None = None) -> dict:
+    m = d.motion
+    out = {"id": d.id, "number": d.number, "date": d.decided_on, "decided_on": d.decided_on,
+           "forum_id": d.forum_id, "forum": d.forum.name, "meeting_id": d.meeting_id, "motion_id": d.motion_id,
+           "agreement_id": d.agreement_id, "effect": d.effect, "text": d.text, "method": m.method,
+           "votes": {"yes": m.yes, "no": m.no, "abstain": m.abstain}, "present": m.present,
+           "eligible": m.eligible, "effects": [e.as_json() for e in effects]}
+    if named_votes is not None:
+        out["named_votes"] = [{"member_id": v.member_id, "number": v.member.number, "name": v.member.name,
+                               "choice": v.choice, "by_proxy": v.cast_by_id is not None} for v in named_votes]
+    return out
+
+
+def _filter(args) -> register.RegisterFilter:
+    return register.RegisterFilter(
+        forum_id=args["forum_id"], year=args["year"], date_from=args["from_"], date_to=args["to"],
+        agreement_id=args["agreement_id"], effect=args["effect"], q=(args["q"] or "").strip() or None)
 
 
 @blp.route("/decisions")
@@ -678,10 +734,25 @@ def decision_out(d) -> dict:
 @blp.arguments(DecisionQuery, location="query")
 @blp.response(200, DecisionList)
 def decisions(args):
-    """The decision register, newest first."""
-    page = queries.decision_page(cursor=args["cursor"], limit=args["limit"], forum_id=args["forum_id"],
-                                 agreement_id=args["agreement_id"], year=args["year"])
-    return {"items": [decision_out(d) for d in page.items], "next": page.next}
+    """The decision register, newest first: `forum_id`, `year`, `from`/`to` (local dates, inclusive),
+    `agreement_id`, `effect`, `q` (number, text, agreement reference or title)."""
+    page = register.register_page(_filter(args), cursor=args["cursor"], limit=args["limit"])
+    effects = register.effect_records(page.items)
+    return {"items": [decision_out(d, effects[d.id]) for d in page.items], "next": page.next}
+
+
+@blp.route("/decisions/<int:decision_id>")
+@blp.response(200, DecisionSchema)
+def decision_get(decision_id):
+    """One decision as its record: the vote with counts (and, to staff, a roll-call's named votes) and
+    each effect. Staff read every decision; a member (or, without a token, the public) a decision
+    about an agreement published to them; any other answers 404, exactly like a decision that does
+    not exist."""
+    decision = register.visible_decision(decision_id, user=current_user)
+    if decision is None:
+        raise NotFound("No such decision.")
+    named = register.decision_votes(decision) if can(current_user, "forums.view") else None
+    return decision_out(decision, register.effect_records([decision])[decision.id], named)
 
 
 class PolicySchema(StrictSchema):

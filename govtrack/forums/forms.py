@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -184,3 +186,65 @@ def policy_form_class(kinds: list[tuple[str, str]]) -> type[FlaskForm]:
     """A form with one set of forum-kind checkboxes per agreement kind."""
     attrs = {k: MultiCheckboxField(label, choices=FORUM_KINDS, validate_choice=True) for k, label in kinds}
     return type("PolicyForm", (FlaskForm,), attrs)
+
+
+class _FilterYear(IntegerField):
+    """A year typed in a filter: ASCII digits only, its refusal in the reader's language (WTForms
+    has no Indonesian words of its own)."""
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        if not (text.isascii() and text.isdigit() and len(text) <= 4):
+            self.data = None
+            raise ValueError(_l("Give a year from %(min)d to %(max)d.", min=1900, max=2200))
+        self.data = int(text)
+
+
+class _FilterDate(DateField):
+    """A date typed in a filter (the browser's date picker sends YYYY-MM-DD)."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Not a date; write it as YYYY-MM-DD.")) from None
+
+
+class _FilterChoice(SelectField):
+    """A choice of a filter; a value not offered is refused in the reader's language."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Choose one of the values offered.")) from None
+
+
+class DecisionFilterForm(FlaskForm):
+    """The decision register's filters (a GET form: it changes nothing, so no CSRF token). The
+    agreement is typed as people know it, its reference or number; the view resolves it."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200, message=_l("At most %(n)d characters.", n=200))],
+                    description=_l("Number, text, or the agreement's reference or title."))
+    forum_id = _FilterChoice(_l("Forum"), validators=[Optional()], validate_choice=True)
+    year = _FilterYear(_l("Year"), validators=[Optional(), NumberRange(
+        min=1900, max=2200, message=_l("Give a year from %(min)d to %(max)d.", min=1900, max=2200))])
+    date_from = _FilterDate(_l("From"), name="from", validators=[Optional(), DateInRange()])
+    date_to = _FilterDate(_l("To"), name="to", validators=[Optional(), DateInRange()])
+    agreement_id = StringField(_l("Agreement"), validators=[Optional(), Length(max=100, message=_l(
+        "At most %(n)d characters.", n=100))], description=_l("Its reference or number."))
+    effect = _FilterChoice(_l("Effect"), validators=[Optional()], validate_choice=True)
+
+    def __init__(self, *args, forums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum_id.choices = [SelectChoice("", _l("Every forum")), *(SelectChoice(str(i), n) for i, n in forums)]
+        self.effect.choices = [SelectChoice("", _l("Any effect")), *choices("decision_effect")]
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

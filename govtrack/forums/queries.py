@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from govtrack.agreements.models import Agreement, AgreementKind, AgreementParty, Clause
+from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
 from govtrack.agreements.services import AgreementDecision
 from govtrack.auth.models import User
 from govtrack.core.i18n import format_when
@@ -36,7 +36,6 @@ from govtrack.forums.models import (
     Vote,
 )
 from govtrack.members.models import Member, MemberInterest
-from govtrack.obligations.models import Obligation
 from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
@@ -332,12 +331,6 @@ def decision_filter(*, forum_id: int | None = None, agreement_id: int | None = N
     return stmt
 
 
-def decision_page(*, cursor: str | None, limit: int, **filters) -> Page:
-    """The decision register, newest first."""
-    return keyset_page(decision_filter(**filters), id_column=Decision.id, cursor=cursor, limit=limit,
-                       descending=True)
-
-
 def decisions_for_agreement(agreement_id: int) -> list[Decision]:
     """The decision trail of one agreement, oldest first, forum and meeting loaded."""
     return list(db.session.scalars(decision_filter(agreement_id=agreement_id).order_by(Decision.id)))
@@ -366,54 +359,6 @@ def decision_numbers(ids: set[int] | list[int]) -> dict[int, str]:
 
 def decision_effects(decision: Decision) -> list[dict]:
     return json.loads(decision.effects or "[]")
-
-
-@dataclass(frozen=True)
-class EffectLine:
-    """One recorded effect of a decision as a person names it: what it touched ("agreement",
-    "clause", "obligation", or "awaiting" forums), its name (an agreement's reference or title, a
-    clause's number within its agreement, an obligation's title) and the code of what it became."""
-
-    what: str
-    name: str | None = None
-    status: str | None = None
-    awaiting: tuple[str, ...] = ()
-    count: int | None = None
-
-
-def decision_effect_lines(decisions: list[Decision]) -> dict[int, list[EffectLine]]:
-    """decision id -> its effects in words' terms: the clauses' numbers and the agreements' and
-    obligations' names read in one query each for the whole page (never a database id on a page)."""
-    effects = {d.id: decision_effects(d) for d in decisions}
-    clause_ids = {e["clause_id"] for es in effects.values() for e in es if isinstance(e.get("clause_id"), int)}
-    agreement_ids = {e["agreement_id"] for es in effects.values() for e in es
-                     if isinstance(e.get("agreement_id"), int)}
-    obligation_ids = {e["obligation_id"] for es in effects.values() for e in es
-                      if isinstance(e.get("obligation_id"), int)}
-    clauses = dict(db.session.execute(select(Clause.id, Clause.number).where(Clause.id.in_(clause_ids))).all()
-                   ) if clause_ids else {}
-    agreements = {
-        id_: ref or title for id_, ref, title in db.session.execute(
-            select(Agreement.id, Agreement.reference, Agreement.title).where(Agreement.id.in_(agreement_ids)))
-    } if agreement_ids else {}
-    obligations = dict(db.session.execute(
-        select(Obligation.id, Obligation.title).where(Obligation.id.in_(obligation_ids))).all()
-    ) if obligation_ids else {}
-    out: dict[int, list[EffectLine]] = {}
-    for decision_id, es in effects.items():
-        lines = []
-        for e in es:
-            if e.get("clause_id") in clauses and e.get("status"):
-                lines.append(EffectLine("clause", str(clauses[e["clause_id"]]), e["status"]))
-            elif e.get("agreement_id") in agreements and e.get("status"):
-                lines.append(EffectLine("agreement", agreements[e["agreement_id"]], e["status"]))
-            elif e.get("awaiting"):
-                lines.append(EffectLine("awaiting", awaiting=tuple(e["awaiting"])))
-            elif e.get("obligation_id") in obligations:
-                lines.append(EffectLine("obligation", obligations[e["obligation_id"]],
-                                        count=e.get("waived_occurrences")))
-        out[decision_id] = lines
-    return out
 
 
 def policy_table() -> dict[str, tuple[str, ...]]:

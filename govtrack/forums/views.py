@@ -12,13 +12,14 @@ from wtforms import SelectChoice
 from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
+from govtrack.core import clock
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import AGREEMENT_KIND, label
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error, local_path, safe_next
 from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
-from govtrack.forums import forms, queries, rules, services
+from govtrack.forums import exports, forms, queries, register, rules, services
 from govtrack.forums.markdown import render as render_markdown
 from govtrack.forums.models import (
     AttendanceStatus,
@@ -150,18 +151,45 @@ def forum_edit(forum_id: int):
 @bp.get("/meetings")
 @permission_required("forums.view")
 def meetings():
+    filters = _meetings_filters()
+    page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
+                                **filters)
+    export_args = {k: v for k, v in {"status": filters["status"], "forum_id": filters["forum_id"],
+                                     "minutes": filters["minutes_status"]}.items() if v}
+    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next,
+                           status=filters["status"], forum_id=filters["forum_id"],
+                           minutes_status=filters["minutes_status"], export_args=export_args)
+
+
+def _meetings_filters() -> dict:
+    """The meetings list's filters from the query string (an unknown value is no filter)."""
     status = request.args.get("status") or None
     if status not in (None, *[s.value for s in MeetingStatus]):
         status = None
-    forum_id = parse_id(request.args.get("forum_id"))
     # ?minutes=draft: the meetings whose minutes wait for approval (the home page links here).
     minutes_status = request.args.get("minutes") or None
     if minutes_status not in (None, *[s.value for s in MinutesStatus]):
         minutes_status = None
-    page = queries.meeting_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
-                                status=status, forum_id=forum_id, minutes_status=minutes_status)
-    return render_template("forums/meetings.html", meetings=page.items, next_cursor=page.next, status=status,
-                           forum_id=forum_id, minutes_status=minutes_status)
+    return {"status": status, "forum_id": parse_id(request.args.get("forum_id")), "minutes_status": minutes_status}
+
+
+@bp.get("/meetings/export.csv")
+@permission_required("forums.view")
+def meetings_export_csv():
+    """The meetings list with attendance (present, eligible, quorate) as CSV, with its filters."""
+    return _meetings_export("csv")
+
+
+@bp.get("/meetings/export.xlsx")
+@permission_required("forums.view")
+def meetings_export_xlsx():
+    """The CSV's twin as an Excel workbook."""
+    return _meetings_export("xlsx")
+
+
+def _meetings_export(fmt: str):
+    columns, rows = exports.meeting_table(_meetings_filters())
+    return exports.download(fmt, columns, rows, f"meetings-{clock.today().isoformat()}", _("Meetings"))
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -840,15 +868,82 @@ def motion_close(motion_id: int):
 
 # --- decisions and the approval policy ---------------------------------------------------------
 
+def _register_filter(form) -> tuple[register.RegisterFilter | None, str | None]:
+    """The register's filter from its form (None when a field is wrong: the form then says which),
+    and how the chip names the agreement asked for."""
+    agreement_id = None
+    if form.validate() and form.agreement_id.data:
+        try:
+            agreement_id = find_agreement(form.agreement_id.data)
+        except LookupError:
+            form.agreement_id.errors.append(
+                _("No agreement has the reference or number “%(typed)s”.", typed=form.agreement_id.data[:100]))
+    if form.errors:
+        return None, None
+    return register.RegisterFilter(
+        forum_id=int(form.forum_id.data) if form.forum_id.data else None, year=form.year.data,
+        date_from=form.date_from.data, date_to=form.date_to.data, agreement_id=agreement_id,
+        effect=form.effect.data or None, q=(form.q.data or "").strip() or None,
+    ), register.agreement_label(agreement_id)
+
+
+def _register_form():
+    return forms.DecisionFilterForm(request.args, forums=queries.forum_choices())
+
+
 @bp.get("/decisions")
 @permission_required("decisions.view")
 def decisions():
-    forum_id = request.args.get("forum_id", type=int)
-    page = queries.decision_page(cursor=request.args.get("cursor"), limit=parse_limit(request.args.get("limit")),
-                                 forum_id=forum_id)
-    return render_template("forums/decisions.html", decisions=page.items, next_cursor=page.next,
-                           forums=queries.forum_choices(), forum_id=forum_id,
-                           effects=queries.decision_effect_lines(page.items), anchor=head_anchor())
+    """The decision register: filtered by forum, year, dates, agreement and effect, and searched."""
+    form = _register_form()
+    filters, agreement_name = _register_filter(form)
+    if filters is None:
+        return render_template("forums/decisions.html", form=form, decisions=[], next_cursor=None, effects={},
+                               filters=None, anchor=head_anchor()), 422
+    page = register.register_page(filters, cursor=request.args.get("cursor"),
+                                  limit=parse_limit(request.args.get("limit")))
+    return render_template("forums/decisions.html", form=form, decisions=page.items, next_cursor=page.next,
+                           effects=register.effect_records(page.items), filters=filters,
+                           agreement_name=agreement_name, anchor=head_anchor())
+
+
+@bp.get("/decisions/export.csv")
+@permission_required("decisions.view")
+def decisions_export_csv():
+    """The register as CSV, with the page's filters."""
+    return _decisions_export("csv")
+
+
+@bp.get("/decisions/export.xlsx")
+@permission_required("decisions.view")
+def decisions_export_xlsx():
+    """The CSV's twin as an Excel workbook: the same rows in typed cells."""
+    return _decisions_export("xlsx")
+
+
+def _decisions_export(fmt: str):
+    form = _register_form()
+    filters, _name = _register_filter(form)
+    if filters is None:
+        return render_template("forums/decisions.html", form=form, decisions=[], next_cursor=None, effects={},
+                               filters=None, anchor=head_anchor()), 422
+    columns, rows = exports.decision_table(filters)
+    return exports.download(fmt, columns, rows, f"decisions-{clock.today().isoformat()}", _("Decisions"))
+
+
+@bp.get("/decisions/<int:decision_id>")
+def decision(decision_id: int):
+    """One decision as its record. Staff read every decision (and a roll-call's named votes);
+    a member or a visitor reads one about an agreement published to them, and any other is 404,
+    as a decision that does not exist."""
+    record = register.visible_decision(decision_id, user=current_user)
+    if record is None:
+        abort(404)
+    return render_template(
+        "forums/decision.html", d=record, motion=record.motion,
+        effects=register.effect_records([record])[record.id],
+        votes=register.decision_votes(record) if can(current_user, "forums.view") else [],
+    )
 
 
 @bp.route("/policy", methods=["GET", "POST"])

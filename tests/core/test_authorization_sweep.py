@@ -31,6 +31,8 @@ MEMBER_OK = ANONYMOUS_OK | {
 # saying the object exists): document downloads, evidence, calendar feeds by secret token.
 NOT_FOUND_OK = {
     "agreements.download", "agreements_api.download_document", "obligations.ical",
+    # a decision is read by whoever may read its agreement (the world's is internal)
+    "forums.decision", "forums_api.decision_get",
 }
 
 SKIP = {"static"}

@@ -73,9 +73,10 @@ def _lock_agreement(agreement_id: int) -> Agreement:
 
 
 def _move(actor: Actor, agreement: Agreement, to: str, decision_ids: list[int], effects: list[dict]) -> None:
+    was = agreement.status  # the register says what the decision moved it from, not only to
     agreement_services.apply_decision(actor=actor, agreement=agreement, to=to,
                                       decisions=queries.agreement_decisions(decision_ids))
-    effects.append({"agreement_id": agreement.id, "status": to})
+    effects.append({"agreement_id": agreement.id, "from": was, "status": to})
 
 
 def _apply(actor: Actor, motion: Motion, decision: Decision) -> list[dict]:
@@ -100,14 +101,15 @@ def _apply(actor: Actor, motion: Motion, decision: Decision) -> list[dict]:
         amendments = db.session.scalars(
             select(MotionAmendment).where(MotionAmendment.motion_id == motion.id).order_by(MotionAmendment.id))
         for a in amendments:
+            was = clauses[a.clause_id].status
             agreement_services.amend_clause(actor=actor, clause=clauses[a.clause_id], text=a.text,
                                             status=ClauseStatus.amended.value, decision_id=decision.id)
-            effects.append({"clause_id": a.clause_id, "status": ClauseStatus.amended.value})
+            effects.append({"clause_id": a.clause_id, "from": was, "status": ClauseStatus.amended.value})
     if effect in APPROVING:
         if agreement.status in (S.draft, S.under_deliberation):
             approving, missing = queries.approval_status(agreement.id, agreement.kind)
             if missing:
-                effects.append({"agreement_id": agreement.id, "awaiting": list(missing)})
+                effects.append({"agreement_id": agreement.id, "from": agreement.status, "awaiting": list(missing)})
             else:
                 _move(actor, agreement, S.approved, approving, effects)
                 for clause in sorted(clauses.values(), key=lambda c: c.number):
@@ -115,7 +117,8 @@ def _apply(actor: Actor, motion: Motion, decision: Decision) -> list[dict]:
                         agreement_services.amend_clause(actor=actor, clause=clause, text=None,
                                                         status=ClauseStatus.accepted.value,
                                                         decision_id=decision.id)
-                        effects.append({"clause_id": clause.id, "status": ClauseStatus.accepted.value})
+                        effects.append({"clause_id": clause.id, "from": ClauseStatus.proposed.value,
+                                        "status": ClauseStatus.accepted.value})
     elif effect == Effect.reject:
         _move(actor, agreement, S.rejected, [decision.id], effects)
     elif effect == Effect.terminate:
