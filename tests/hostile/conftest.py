@@ -142,7 +142,7 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
-        "payment_id": payment.id,
+        "payment_id": payment.id, "decision_id": decision.id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,
