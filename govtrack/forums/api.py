@@ -299,7 +299,7 @@ def meeting_out(meeting, *, full: bool = False) -> dict:
             "present": sum(a.status == AttendanceStatus.present for a in att),
             "proxy": sum(a.status == AttendanceStatus.proxy for a in att),
             "absent": sum(a.status == AttendanceStatus.absent for a in att),
-            "eligible": queries.eligible_count(meeting.forum),
+            "eligible": queries.meeting_eligible_count(meeting, meeting.forum),
             "members": [{"member_id": a.member_id, "status": a.status, "proxy_holder_id": a.proxy_holder_id}
                         for a in att],
         }
@@ -454,7 +454,7 @@ def meeting_attendance(data, meeting_id):
     )
     db.session.commit()
     forum = queries.get_forum(meeting.forum_id)
-    return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.eligible_count(forum)}
+    return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.meeting_eligible_count(meeting, forum)}
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])

@@ -207,7 +207,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     votes = queries.votes_by_motion(motion_ids)
     recused = queries.recused_by_motion(meeting.motions, queries.attending_ids(meeting.id))
     recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
-    eligible = queries.eligible_count(forum)
+    eligible = queries.meeting_eligible_count(meeting, forum)
     present = queries.present_count(meeting, forum)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
@@ -537,12 +537,12 @@ def _roll_call_context(meeting, motion):
         voted = {v.member_id: v.choice for v in queries.votes_by_motion([motion.id])[motion.id]}
         recused = queries.recused_by_motion([motion], ids)[motion.id]
     forum = meeting.forum
-    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    eligible, present = queries.meeting_eligible_count(meeting, forum), queries.present_count(meeting, forum)
     counts = queries.vote_counts([motion.id])[motion.id] if motion is not None else None
     return {
         "meeting": meeting, "forum": forum, "rows": rows, "attendance": attendance, "holders": holders,
         "voted": voted, "recused": recused, "motion": motion, "open_motions": queries.open_motions(meeting.id),
-        "groups": queries.group_names(forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
+        "groups": queries.group_names(meeting, forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
         "eligible": eligible, "present": present, "counts": counts,
         "needed": rules.meeting_rule(meeting, forum).quorum_needed(eligible=eligible),
         "form": forms.ConfirmForm(), "errors": {}, "general_errors": [], "error_message": None,
@@ -701,7 +701,7 @@ def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200,
     forum = meeting.forum
     rule = rules.meeting_rule(meeting, forum)
     votes = queries.votes_by_motion([motion.id])[motion.id]
-    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    eligible, present = queries.meeting_eligible_count(meeting, forum), queries.present_count(meeting, forum)
     tally_form = tally_form or forms.TallyForm(data={"yes": motion.tally_yes, "no": motion.tally_no,
                                                      "abstain": motion.tally_abstain})
     return render_template(

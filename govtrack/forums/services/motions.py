@@ -221,7 +221,8 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
     """Why each vote would be refused (empty: all may be recorded). Five queries for any number."""
     ids = [m for m, _ in votes]
     members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(list(set(ids)))))}
-    eligible = queries.eligible_ids(forum, ids)
+    eligible = queries.eligible_ids(meeting, forum, ids)
+    why_not = queries.not_voter_members(meeting, forum, [i for i in set(ids) if i not in eligible])
     attendance = queries.attendance_map(meeting.id, ids)
     recused = queries.recused_ids(motion, ids)
     already = set(db.session.scalars(
@@ -240,7 +241,7 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
         elif member_id not in eligible:
             out.append(VoteRefusal(i, member_id, "not_eligible",
                                    str(_l("%(name)s is not a voter of this forum: %(why)s.", name=_who(member),
-                                          why=_not_voter_reason(member)))))
+                                          why=_not_voter_reason(member, why_not.get(member_id))))))
         elif member_id in seen or member_id in already:
             out.append(VoteRefusal(i, member_id, "duplicate_vote",
                                    str(_l("%(name)s has already voted on this motion.", name=_who(member)))))
@@ -351,7 +352,7 @@ def close_preview(motion: Motion) -> ClosePreview:
     meeting = motion.meeting
     forum = meeting.forum
     yes, no, abstain = motion_counts(motion)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     # The rule the meeting opened under, as the close itself uses.
     rule = rules.meeting_rule(meeting, forum)
     result = rule.outcome(present=present, eligible=eligible, yes=yes, no=no)
@@ -385,7 +386,7 @@ def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None
     _still_in_scope(motion, meeting)
     forum = _forum(meeting)
     yes, no, abstain = motion_counts(motion)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     if motion.method == VoteMethod.tally and yes + no + abstain > present:
         message = _tally_exceeds(yes, no, abstain, present)
         raise Conflict(message, code="tally_exceeds", fields={"tally": [message]})
@@ -404,7 +405,7 @@ def consensus(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -
         raise Conflict(str(_l("Votes were already cast on this motion; close the vote instead.")),
                        code="mixed_methods")
     forum = _forum(meeting)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     if not rules.meeting_rule(meeting, forum).is_quorate(present=present, eligible=eligible):
         raise Conflict(
             str(_l("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
