@@ -457,6 +457,47 @@ def meeting_attendance(data, meeting_id):
     return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.meeting_eligible_count(meeting, forum)}
 
 
+class VoterSchema(StrictSchema):
+    position = fields.Integer(metadata={"description": "Its line in the register, by member number"})
+    member_id = fields.Integer()
+    number = fields.String()
+    name = fields.String()
+    group = fields.String(allow_none=True)
+    attendance = fields.String(allow_none=True, metadata={"enum": _values(AttendanceStatus),
+                                                          "description": "null while not recorded"})
+    proxy_holder_id = fields.Integer(allow_none=True)
+
+
+class VoterListSchema(StrictSchema):
+    items = fields.List(fields.Nested(VoterSchema))
+    next = fields.String(allow_none=True)
+    fixed = fields.Boolean(metadata={"description": "true: the roll fixed when the meeting opened; false: the "
+                                                    "forum's voters on the roster now (a meeting not opened)"})
+    fixed_at = BoundedAwareDateTime(allow_none=True, dump_only=True)
+    count = fields.Integer(metadata={"description": "How many voters in all (the quorum base)"})
+
+
+@blp.route("/meetings/<int:meeting_id>/voters")
+@permission_required("forums.view")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, VoterListSchema)
+def meeting_voters(args, meeting_id):
+    """The meeting's roll of voters, by member number: fixed when it opened (members joining or
+    leaving the roster later do not change it, and `eligible` in motion results counts it); for a
+    meeting not opened yet, the forum's voters on the roster now (`fixed` false)."""
+    meeting = _meeting(meeting_id)
+    forum = meeting.forum
+    page = queries.roll_page(meeting, forum, cursor=args["cursor"], limit=args["limit"])
+    return {
+        "items": [{"position": r.position, "member_id": r.member.id, "number": r.member.number,
+                   "name": r.member.name, "group": r.member.group_name, "attendance": r.status,
+                   "proxy_holder_id": r.proxy_holder_id} for r in page.items],
+        "next": page.next, "fixed": queries.has_roll(meeting),
+        "fixed_at": meeting.opened_at if queries.has_roll(meeting) else None,
+        "count": queries.meeting_eligible_count(meeting, forum),
+    }
+
+
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
 @permission_required("meetings.run")
 @blp.arguments(AgendaItemSchema)

@@ -209,6 +209,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
     eligible = queries.meeting_eligible_count(meeting, forum)
     present = queries.present_count(meeting, forum)
+    roster_change = queries.roster_change(meeting, forum)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
     # Only a meeting that still changes shows the agenda form and its suggestions.
@@ -229,7 +230,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
         needed=rule.quorum_needed(eligible=eligible), quorate=rule.is_quorate(present=present, eligible=eligible),
         rule=rule, officers=officers, officers_form=officers_form, reason_form=forms.ReasonForm(),
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
-        awaiting=awaiting,
+        awaiting=awaiting, roster_change=roster_change, has_roll=queries.has_roll(meeting),
         minutes_form=minutes_form, confirm=forms.ConfirmForm(), anchor=kept or head_anchor(),
         anchor_kept=kept is not None,
     ), status
@@ -329,6 +330,32 @@ def attendance(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     return render_template("forums/attendance.html", meeting=meeting, counts=queries.attendance_counts(meeting.id),
                            attendance=queries.attendance_list(meeting.id))
+
+
+# Lines of the register of voters on one page (a members' meeting of 280,000 prints page by page
+# or one rembug group at a time).
+VOTERS_PAGE = 500
+
+
+@bp.get("/meetings/<int:meeting_id>/voters")
+@permission_required("forums.view")
+def voters(meeting_id: int):
+    """The register of voters (daftar pemilih): the roll fixed when the meeting opened, by member
+    number, with each voter's attendance once it is taken; printable."""
+    meeting = _meeting_or_404(meeting_id)
+    forum = meeting.forum
+    group = " ".join((request.args.get("group") or "").split())[:SEARCH_MAX] or None
+    try:
+        page = queries.roll_page(meeting, forum, cursor=request.args.get("cursor"), limit=VOTERS_PAGE, group=group)
+    except ValidationFailed:
+        abort(400)
+    counts = queries.attendance_counts(meeting.id)
+    holders = queries.member_names([r.proxy_holder_id for r in page.items if r.proxy_holder_id])
+    return render_template(
+        "forums/voters.html", meeting=meeting, forum=forum, rows=page.items, next_cursor=page.next,
+        holders=holders, total=queries.meeting_eligible_count(meeting, forum), fixed=queries.has_roll(meeting),
+        attendance_taken=any(counts.values()), group=group, groups=queries.group_names(meeting, forum),
+    )
 
 
 def _meeting_action(meeting_id: int, action, done: str):
