@@ -38,6 +38,7 @@ from govtrack.forums.models import (
     Vote,
 )
 from govtrack.members.models import Member, MemberInterest
+from govtrack.members.queries import fold
 from govtrack.obligations.models import Obligation
 from govtrack.obligations.services import WaiverDecision
 
@@ -408,6 +409,27 @@ def member_ids_by_number(numbers) -> dict[str, int]:
     if not numbers:
         return {}
     return dict(db.session.execute(select(Member.number, Member.id).where(Member.number.in_(numbers))).all())
+
+
+def members_by_number(numbers) -> dict[str, Member]:
+    """Members by their number (as stored: capitals), one query (the unique index)."""
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return {}
+    return {m.number: m for m in db.session.scalars(select(Member).where(Member.number.in_(numbers)))}
+
+
+def members_by_name(names) -> dict[str, list[Member]]:
+    """Members by their whole name, compared as the roster's name index holds it (lower(name),
+    spaces collapsed: `members.queries.fold`), one query; each name with every member so called,
+    by number (two members may share a name)."""
+    folded = sorted({fold(n) for n in names if n})
+    if not folded:
+        return {}
+    out: dict[str, list[Member]] = {}
+    for m in db.session.scalars(select(Member).where(func.lower(Member.name).in_(folded)).order_by(Member.number)):
+        out.setdefault(fold(m.name), []).append(m)
+    return out
 
 
 # --- decisions and the approval policy ---------------------------------------------------------
