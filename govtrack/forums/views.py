@@ -679,7 +679,7 @@ def roll_call(meeting_id: int):
             ctx = _roll_call_context(_meeting_or_404(meeting_id), motion and queries.load_motion(motion.id))
             ctx["errors"], ctx["general_errors"] = _row_errors(err, entries, votes)
             ctx["error_message"] = err.message
-            ctx["submitted"] = request.form
+            ctx["submitted"] = _as_submitted(entries)
             return render_template("forums/roll_call.html", **ctx), err.status
         flash(_("Recorded: %(a)d attendance changes, %(v)d votes.", a=summary["attendance"], v=summary["votes"]),
               "success")
@@ -688,6 +688,15 @@ def roll_call(meeting_id: int):
     ctx = _roll_call_context(meeting, motion)
     ctx["submitted"] = None
     return render_template("forums/roll_call.html", **ctx)
+
+
+def _as_submitted(entries) -> dict[str, str]:
+    """The screen's entries as they were typed, shown again after a refusal (nothing is lost): the
+    posted form, with the rows "everyone present" filled in marked present."""
+    submitted = request.form.to_dict()
+    for e in entries:
+        submitted.setdefault(f"att-{e.member_id}", e.status)
+    return submitted
 
 
 def _row_errors(err: DomainError, entries, votes) -> tuple[dict[str, list[str]], list[str]]:
@@ -725,8 +734,11 @@ def _parse_roll_call(meeting, motion):
     holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip()[:SEARCH_MAX] for i in ids}
     by_number = queries.member_ids_by_number([n for n in holder_numbers.values() if n])
     entries, votes, missing, unknown = [], [], [], []
+    # "Everyone present": each row shown with no attendance chosen counts as present (what
+    # static/js/roll-call.js does on the screen before saving, when scripts run).
+    fill = AttendanceStatus.present.value if request.form.get("fill") == "present" else ""
     for i in ids:
-        status = request.form.get(f"att-{i}") or ""
+        status = request.form.get(f"att-{i}") or (fill if i not in current else "")
         holder_id = None
         if status == AttendanceStatus.proxy:
             number = holder_numbers[i]

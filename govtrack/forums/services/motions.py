@@ -14,7 +14,7 @@ from govtrack.audit.services import record
 from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.core.labels import label
-from govtrack.errors import Conflict, NotFound
+from govtrack.errors import Conflict, DomainError, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import queries, rules
 from govtrack.forums.models import (
@@ -437,13 +437,82 @@ def withdraw_motion(*, actor: Actor, motion: Motion, reason: str | None,
 
 def record_roll_call(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
                      votes: list[tuple[int, str]]) -> dict[str, int]:
-    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing."""
+    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing.
+
+    Every refusal of the submit comes at once (three mistakes, one submit): the rows whose
+    attendance is refused are set aside and the others checked again (a proxy rule shows only once
+    the rows' own mistakes are out of the way), then the votes are checked against the attendance
+    the good rows give; then, if anything was refused, nothing is recorded. Refusals are named as
+    the services name them, by the index of the entry (`3.proxy_holder_id`, `votes.2.member_id`).
+    A vote of a member whose attendance row is refused is not reported again (their row says why).
+    """
+    if votes and (motion is None or motion.meeting_id != meeting.id):
+        raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
     summary = {"attendance": 0, "votes": 0}
-    if entries:
-        changed = set_attendance(actor=actor, meeting=meeting, entries=entries)
-        summary["attendance"] = changed["added"] + changed["changed"]
-    if votes:
-        if motion is None or motion.meeting_id != meeting.id:
-            raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
-        summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+    errors: dict[str, list[str]] = {}
+    refusals: list[DomainError] = []
+    refused_members: set[int] = set()
+
+    def keep(key: str, messages) -> None:
+        kept = errors.setdefault(key, [])
+        kept.extend(str(m) for m in messages if str(m) not in kept)
+
+    everything = db.session.begin_nested()
+    try:
+        remaining = list(range(len(entries)))
+        while remaining:
+            try:
+                with db.session.begin_nested():
+                    changed = set_attendance(actor=actor, meeting=meeting, entries=[entries[i] for i in remaining])
+                summary["attendance"] = changed["added"] + changed["changed"]
+                break
+            except DomainError as err:
+                refusals.append(err)
+                rows = set()
+                for key, messages in (err.fields or {}).items():
+                    index, dot, field = key.partition(".")
+                    if index.isdigit() and int(index) < len(remaining) and dot:
+                        row = remaining[int(index)]
+                        rows.add(row)
+                        refused_members.add(entries[row].member_id)
+                        keep(f"{row}.{field}", messages)
+                    else:
+                        keep(key, messages)
+                if not err.fields:
+                    keep("rows", [err.message])
+                if not rows:
+                    break
+                remaining = [i for i in remaining if i not in rows]
+        if votes:
+            try:
+                with db.session.begin_nested():
+                    summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+            except DomainError as err:
+                reported = False
+                for key, messages in (err.fields or {}).items():
+                    parts = key.split(".")
+                    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(votes) \
+                            and votes[int(parts[1])][0] in refused_members:
+                        continue
+                    keep(key, messages)
+                    reported = True
+                if not err.fields:
+                    keep("votes", [err.message])
+                    reported = True
+                if reported or not refusals:
+                    refusals.append(err)
+    except BaseException:
+        everything.rollback()
+        raise
+    if refusals:
+        everything.rollback()
+        first = refusals[0] if len(refusals) == 1 else None
+        message = first.message if first is not None and len(errors) <= 1 else str(
+            _l("Some rows need a correction; nothing was recorded."))
+        # A refusal of the meeting's state (409) outweighs one of the values typed (422).
+        state = next((r for r in refusals if r.status == 409), None)
+        if state is not None:
+            raise Conflict(message, code=state.code, fields=errors)
+        raise ValidationFailed(message, code=refusals[0].code, fields=errors)
+    everything.commit()
     return summary
