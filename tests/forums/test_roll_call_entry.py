@@ -151,11 +151,11 @@ def test_the_roll_call_screen_costs_the_same_for_10_or_200_rows(client, sign_in,
     sign_in("board")
     forum = make_forum()
     make_members(10)
-    small = make_meeting(forum)
+    url = f"/forums/meetings/{make_meeting(forum).id}/roll-call"
     with count_queries() as few:
-        assert client.get(f"/forums/meetings/{small.id}/roll-call").status_code == 200
+        assert client.get(url).status_code == 200
     make_members(190)
-    large = make_meeting(forum)
+    url = f"/forums/meetings/{make_meeting(forum).id}/roll-call"
     with count_queries() as many:
-        assert client.get(f"/forums/meetings/{large.id}/roll-call").status_code == 200
-    assert many.count == few.count
+        assert client.get(url).status_code == 200
+    assert many.count == few.count <= 20

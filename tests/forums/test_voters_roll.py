@@ -200,20 +200,21 @@ def test_the_register_of_voters_prints_number_name_group_and_attendance(client, 
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "Daftar pemilih" in html and "data-print" in html
-    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]*)</td>\s*<td>(.*?)</td></tr>",
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]*)</td>\s*<td>(.*?)</td>\s*</tr>",
                       html, re.S)
     assert [(int(n), num) for n, num, *_ in rows] == [(i + 1, m.number) for i, m in enumerate(members)]
     assert rows[0][2] == members[0].name and rows[0][3] == "Rembug Mawar" and rows[0][4] == "Hadir"
     assert rows[3][4] == "Tidak hadir" and "belum dicatat" in rows[5][4]
     assert "8 pemilih" in html
     # the page's cost does not grow with the roll
+    url = f"/forums/meetings/{meeting.id}/voters"
     with count_queries() as few:
-        client.get(f"/forums/meetings/{meeting.id}/voters")
+        client.get(url)
     make_members(40)
-    other = make_meeting(make_forum(), present=[])
+    url = f"/forums/meetings/{make_meeting(make_forum(), present=[]).id}/voters"
     with count_queries() as many:
-        assert client.get(f"/forums/meetings/{other.id}/voters").status_code == 200
-    assert many.count == few.count
+        assert client.get(url).status_code == 200
+    assert many.count == few.count <= 12
 
 
 def test_the_register_before_attendance_has_a_column_to_sign_and_pages(client, sign_in, make_forum, make_members,
