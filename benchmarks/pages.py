@@ -63,8 +63,11 @@ def pick_ids(app) -> dict:
             db.session.scalar(closed.order_by(Meeting.starts_at.desc()).limit(1))
         name, number = db.session.execute(select(Member.name, Member.number).order_by(Member.id.desc()).limit(1)).one()
         reference = db.session.scalar(select(Agreement.reference).where(Agreement.id == agreement))
+        # the latest members' meeting (forum 5: every member votes, its roll is the whole roster)
+        rat = db.session.scalar(select(Meeting.id).where(Meeting.forum_id == 5, Meeting.status == "closed")
+                                .order_by(Meeting.starts_at.desc()).limit(1))
         db.session.remove()
-    return {"agreement": agreement, "partner": partner, "meeting": meeting,
+    return {"agreement": agreement, "partner": partner, "meeting": meeting, "rat": rat,
             "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
@@ -108,6 +111,14 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("API obligations", "/api/v1/obligations", True),
         ("API network (warm)", "/api/v1/network", True),
         ("API public agreements", "/api/v1/public/agreements", True),
+        # The voters' roll fixed at opening (issue 17): a central meeting (a named list of a few
+        # hundred) and the members' meeting (its roll is the whole roster, 270,000 at L).
+        ("voters: register (central)", f"/forums/meetings/{m}/voters", False),
+        ("voters: members' meeting page", f"/forums/meetings/{ids['rat']}", False),
+        ("voters: register (members' meeting)", f"/forums/meetings/{ids['rat']}/voters", False),
+        ("voters: roll call (members' meeting)", f"/forums/meetings/{ids['rat']}/roll-call", False),
+        ("voters: API roll (members' meeting)", f"/api/v1/meetings/{ids['rat']}/voters", True),
+        ("voters: picker search (surname)", f"/forums/voters/search?q={ids['search']}", False),
     ]
 
 

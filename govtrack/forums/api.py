@@ -487,14 +487,15 @@ def meeting_voters(args, meeting_id):
     meeting not opened yet, the forum's voters on the roster now (`fixed` false)."""
     meeting = _meeting(meeting_id)
     forum = meeting.forum
-    page = queries.roll_page(meeting, forum, cursor=args["cursor"], limit=args["limit"])
+    count = queries.meeting_eligible_count(meeting, forum)
+    page = queries.roll_page(meeting, forum, cursor=args["cursor"], limit=args["limit"], size=count)
     return {
         "items": [{"position": r.position, "member_id": r.member.id, "number": r.member.number,
                    "name": r.member.name, "group": r.member.group_name, "attendance": r.status,
                    "proxy_holder_id": r.proxy_holder_id} for r in page.items],
         "next": page.next, "fixed": queries.has_roll(meeting),
         "fixed_at": meeting.opened_at if queries.has_roll(meeting) else None,
-        "count": queries.meeting_eligible_count(meeting, forum),
+        "count": count,
     }
 
 

@@ -111,6 +111,22 @@ def _voter_condition(meeting: Meeting, forum: Forum):
     return _on_roll(meeting.id) if has_roll(meeting) else _eligible_condition(forum)
 
 
+# A roll up to this size is read from its own rows (then sorted); a larger one by walking the roster's
+# index in the order wanted, which stops after a page. At L: a central meeting's 400 voters in 1 ms
+# instead of 130 (the walk passes the whole roster to find them), a members' meeting's 270,000 in
+# 5 ms instead of 116 (reading and sorting them all).
+SMALL_ROLL = 10_000
+
+
+def _roll_condition(meeting: Meeting, forum: Forum, size: int | None = None):
+    """_voter_condition, written for the size of the roll (see SMALL_ROLL); `size` when counted."""
+    if not has_roll(meeting):
+        return _eligible_condition(forum)
+    if (size if size is not None else roll_count(meeting.id)) <= SMALL_ROLL:
+        return Member.id.in_(select(MeetingVoter.member_id).where(MeetingVoter.meeting_id == meeting.id))
+    return _on_roll(meeting.id)
+
+
 def snapshot_roll(meeting: Meeting, forum: Forum) -> int:
     """Write the meeting's roll of voters: the forum's voters on the roster now, in one INSERT …
     SELECT (280,000 members cost one statement, no row passes through Python). Returns how many."""
@@ -155,18 +171,17 @@ class RosterChange:
     left: int  # members on the roll who would not be voters now (left, inactive, investor, unnamed)
 
 
-def roster_change(meeting: Meeting, forum: Forum) -> RosterChange | None:
+def roster_change(meeting: Meeting, forum: Forum, roll_size: int) -> RosterChange | None:
     """What changed on the roster since the meeting opened (None for a meeting without a roll).
     Two counts: the voters now not on the roll, and the roll's members no longer voters."""
     if not has_roll(meeting):
         return None
-    on_roll = _on_roll(meeting.id)
-    added = db.session.scalar(
-        select(func.count()).select_from(Member).where(_eligible_condition(forum), ~on_roll)) or 0
-    left = db.session.scalar(
+    # Both from the roll's members who are voters now: two counts instead of an anti-join over the
+    # roster (47 ms instead of 114 for a members' meeting of 270,000 at L).
+    still = db.session.scalar(
         select(func.count()).select_from(MeetingVoter).join(Member, Member.id == MeetingVoter.member_id)
-        .where(MeetingVoter.meeting_id == meeting.id, ~_eligible_condition(forum))) or 0
-    return RosterChange(added=added, left=left)
+        .where(MeetingVoter.meeting_id == meeting.id, _eligible_condition(forum))) or 0
+    return RosterChange(added=eligible_count(forum) - still, left=roll_size - still)
 
 
 def not_voter_members(meeting: Meeting, forum: Forum, member_ids) -> dict[int, str]:
@@ -392,9 +407,9 @@ def load_motion(motion_id: int) -> Motion | None:
 
 
 def roll_call_rows(meeting: Meeting, *, group: str | None = None, q: str | None = None,
-                   limit: int = 300) -> list[Member]:
+                   limit: int = 300, size: int | None = None) -> list[Member]:
     """The meeting's voters for the roll-call screen, by group and name (at most `limit`)."""
-    stmt = select(Member).where(_voter_condition(meeting, meeting.forum))
+    stmt = select(Member).where(_roll_condition(meeting, meeting.forum, size))
     if group:
         stmt = stmt.where(Member.group_name == group)
     if q:
@@ -612,11 +627,11 @@ def member_names(member_ids) -> dict[int, Member]:
     return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
 
 
-def group_names(meeting: Meeting, forum: Forum) -> list[str]:
-    """The rembug groups that have voters of this meeting (for the roll-call filter)."""
+def group_names(meeting: Meeting, forum: Forum, size: int | None = None, *, limit: int = 5000) -> list[str]:
+    """The rembug groups that have voters of this meeting (for the roll-call filter), the first `limit`."""
     return [g for g in db.session.scalars(
-        select(Member.group_name).where(_voter_condition(meeting, forum), Member.group_name.is_not(None))
-        .distinct().order_by(Member.group_name).limit(5000)
+        select(Member.group_name).where(_roll_condition(meeting, forum, size), Member.group_name.is_not(None))
+        .distinct().order_by(Member.group_name).limit(limit)
     )]
 
 
@@ -840,16 +855,17 @@ class RollRow:
 
 
 def roll_page(meeting: Meeting, forum: Forum, *, cursor: str | None, limit: int,
-              group: str | None = None) -> Page:
+              group: str | None = None, size: int | None = None) -> Page:
     """One page of the meeting's voters by member number, each with their attendance: the roll
     fixed when it opened, or the forum's voters now for a meeting not opened yet. The cursor holds
-    the last number and its position, so a page costs the same anywhere in 280,000 (the number
-    index, a primary-key lookup on the roll and on the attendance per row)."""
+    the last number and its position, so a page costs the same anywhere in 280,000. `size` is the
+    roll's size when the caller has counted it already."""
     values = decode_cursor(cursor)
+    condition = _roll_condition(meeting, forum, size)
     stmt = (
         select(Member, Attendance.status, Attendance.proxy_holder_id)
         .outerjoin(Attendance, and_(Attendance.meeting_id == meeting.id, Attendance.member_id == Member.id))
-        .where(_voter_condition(meeting, forum))
+        .where(condition)
     )
     if group:
         stmt = stmt.where(Member.group_name == group)

@@ -282,7 +282,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
     eligible = queries.meeting_eligible_count(meeting, forum)
     present = queries.present_count(meeting, forum)
-    roster_change = queries.roster_change(meeting, forum)
+    roster_change = queries.roster_change(meeting, forum, eligible)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
     # Only a meeting that still changes shows the agenda form and its suggestions.
@@ -408,6 +408,9 @@ def attendance(meeting_id: int):
 # Lines of the register of voters on one page (a members' meeting of 280,000 prints page by page
 # or one rembug group at a time).
 VOTERS_PAGE = 500
+# Up to this many rembug groups the register offers them in a list; past it (a members' meeting has
+# thousands) the group's name is typed.
+GROUP_CHOICES = 200
 
 
 @bp.get("/meetings/<int:meeting_id>/voters")
@@ -418,16 +421,19 @@ def voters(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     forum = meeting.forum
     group = " ".join((request.args.get("group") or "").split())[:SEARCH_MAX] or None
+    total = queries.meeting_eligible_count(meeting, forum)
     try:
-        page = queries.roll_page(meeting, forum, cursor=request.args.get("cursor"), limit=VOTERS_PAGE, group=group)
+        page = queries.roll_page(meeting, forum, cursor=request.args.get("cursor"), limit=VOTERS_PAGE, group=group,
+                                 size=total)
     except ValidationFailed:
         abort(400)
     counts = queries.attendance_counts(meeting.id)
     holders = queries.member_names([r.proxy_holder_id for r in page.items if r.proxy_holder_id])
     return render_template(
         "forums/voters.html", meeting=meeting, forum=forum, rows=page.items, next_cursor=page.next,
-        holders=holders, total=queries.meeting_eligible_count(meeting, forum), fixed=queries.has_roll(meeting),
-        attendance_taken=any(counts.values()), group=group, groups=queries.group_names(meeting, forum),
+        holders=holders, total=total, fixed=queries.has_roll(meeting),
+        attendance_taken=any(counts.values()), group=group,
+        groups=queries.group_names(meeting, forum, total, limit=GROUP_CHOICES + 1), group_choices=GROUP_CHOICES,
     )
 
 
@@ -627,7 +633,9 @@ def _roll_call_context(meeting, motion):
     # Bounded as every other search: SQLite refuses a LIKE pattern past 50,000 bytes (a 500).
     group = (request.values.get("group") or "")[:SEARCH_MAX] or None
     q = (request.values.get("q") or "")[:SEARCH_MAX] or None
-    rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT)
+    forum = meeting.forum
+    eligible = queries.meeting_eligible_count(meeting, forum)
+    rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT, size=eligible)
     ids = [m.id for m in rows]
     attendance = queries.attendance_map(meeting.id, ids)
     holders = queries.member_names([a.proxy_holder_id for a in attendance.values() if a.proxy_holder_id])
@@ -636,13 +644,12 @@ def _roll_call_context(meeting, motion):
     if motion is not None:
         voted = {v.member_id: v.choice for v in queries.votes_by_motion([motion.id])[motion.id]}
         recused = queries.recused_by_motion([motion], ids)[motion.id]
-    forum = meeting.forum
-    eligible, present = queries.meeting_eligible_count(meeting, forum), queries.present_count(meeting, forum)
+    present = queries.present_count(meeting, forum)
     counts = queries.vote_counts([motion.id])[motion.id] if motion is not None else None
     return {
         "meeting": meeting, "forum": forum, "rows": rows, "attendance": attendance, "holders": holders,
         "voted": voted, "recused": recused, "motion": motion, "open_motions": queries.open_motions(meeting.id),
-        "groups": queries.group_names(meeting, forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
+        "groups": queries.group_names(meeting, forum, eligible), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
         "eligible": eligible, "present": present, "counts": counts,
         "needed": rules.meeting_rule(meeting, forum).quorum_needed(eligible=eligible),
         "form": forms.ConfirmForm(), "errors": {}, "general_errors": [], "error_message": None,

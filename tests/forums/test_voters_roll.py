@@ -232,3 +232,26 @@ def test_the_register_before_attendance_has_a_column_to_sign_and_pages(client, s
     assert re.findall(r"<tr><td>(\d+)</td>", html) == ["4", "5"]
     assert client.get(f"/forums/meetings/{meeting.id}/voters?cursor=garbage!").status_code == 400
     assert client.get("/forums/meetings/999999/voters").status_code == 404
+
+
+def test_the_register_of_one_group_offers_a_list_or_a_box_by_how_many_groups(client, sign_in, make_forum,
+                                                                            make_members, make_meeting, monkeypatch):
+    from govtrack.forums import views
+
+    sign_in("board")
+    mawar = make_members(3)
+    melati = make_members(2, group="Rembug Melati")
+    meeting = make_meeting(make_forum(), present=[melati[0]])
+    url = f"/forums/meetings/{meeting.id}/voters"
+    html = client.get(url).get_data(as_text=True)
+    assert '<option value="Rembug Melati"' in html and '<option value="Rembug Mawar"' in html
+    html = client.get(url, query_string={"group": "  Rembug   Melati "}).get_data(as_text=True)
+    numbers = re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", html)
+    assert numbers == [m.number for m in melati] and mawar[0].number not in numbers
+    monkeypatch.setattr(views, "GROUP_CHOICES", 1)
+    html = client.get(url, query_string={"group": "Rembug Mawar"}).get_data(as_text=True)
+    assert '<input id="group" name="group" class="form-control" value="Rembug Mawar"' in html
+    assert "<option" not in html.split('id="group"')[1].split("</form>")[0]
+    assert re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", html) == [m.number for m in mawar]
+    html = client.get(url, query_string={"group": "Rembug Tidak Ada"}).get_data(as_text=True)
+    assert "No voters." in html
