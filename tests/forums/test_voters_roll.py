@@ -98,8 +98,10 @@ def test_a_voter_made_inactive_or_investor_while_the_meeting_is_open_stays_on_it
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["eligible"] == 6 and resp.get_json()["present"] == 4
     resp = board.post(f"/api/v1/motions/{motion.id}/votes",
-                      json={"votes": [{"member_id": members[0].id, "choice": "yes"}]})
+                      json={"votes": [{"member_id": members[0].id, "choice": "yes"},
+                                      {"member_id": members[4].id, "choice": "no"}]})
     assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["yes"], resp.get_json()["no"]) == (1, 1)
     sign_in("board")
     page = client.get(f"/forums/meetings/{meeting.id}").get_data(as_text=True)
     assert "4 of 6 eligible voters" in page

@@ -235,7 +235,8 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
             out.append(VoteRefusal(i, member_id, "invalid", str(_l("A vote is yes, no or abstain."))))
         elif member is None:
             out.append(VoteRefusal(i, member_id, "not_eligible", str(_l("No member with id %(id)s.", id=member_id))))
-        elif member.investor:
+        elif member.investor and member_id not in eligible:
+            # (One who became an investor after the meeting opened is still on its roll, and votes.)
             out.append(VoteRefusal(i, member_id, "not_eligible",
                                    str(_l("%(name)s is an investor; investors have no vote.", name=_who(member)))))
         elif member_id not in eligible:
