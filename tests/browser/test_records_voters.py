@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from govtrack.extensions import db
+from govtrack.members.services import MemberData, create_member
 from tests.browser.conftest import (
     describe,
     run_axe,
@@ -31,8 +32,6 @@ WIDTHS = [360, 1280]
 
 
 def _add_members(live_server) -> None:
-    from govtrack.members.services import MemberData, create_member
-
     with live_server.app.app_context():
         for number, name, investor in [("A0013", "Sri Komariah", False), ("A0014", "Komang Modal", True)]:
             create_member(actor="test", today=dt.date(2026, 1, 1), data=MemberData(

@@ -10,6 +10,7 @@ import re
 from sqlalchemy import func, select
 
 from govtrack.extensions import db
+from govtrack.forums import services
 from govtrack.forums.models import Attendance, Vote
 from tests.conftest import csrf_token
 
@@ -135,8 +136,6 @@ def test_everyone_present_with_a_mistake_keeps_the_filled_rows_on_the_screen(cli
 
 
 def test_a_closed_meeting_has_no_save_bar(client, sign_in, make_forum, make_members, make_meeting):
-    from govtrack.forums import services
-
     sign_in("board")
     make_members(2)
     meeting = make_meeting(make_forum())

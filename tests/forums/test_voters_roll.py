@@ -11,8 +11,9 @@ import re
 from sqlalchemy import func, select, update
 
 from govtrack.audit.models import AuditEvent
+from govtrack.core.paging import encode_cursor
 from govtrack.extensions import db
-from govtrack.forums import queries, services
+from govtrack.forums import queries, services, views
 from govtrack.forums.models import Attendance, MeetingVoter
 from govtrack.members.models import Member
 from tests.forums.conftest import NOW
@@ -221,8 +222,6 @@ def test_the_register_of_voters_prints_number_name_group_and_attendance(client, 
 
 def test_the_register_before_attendance_has_a_column_to_sign_and_pages(client, sign_in, make_forum, make_members,
                                                                       make_meeting, monkeypatch):
-    from govtrack.forums import views
-
     monkeypatch.setattr(views, "VOTERS_PAGE", 3)
     sign_in("board")
     make_members(5)
@@ -238,8 +237,6 @@ def test_the_register_before_attendance_has_a_column_to_sign_and_pages(client, s
 
 def test_the_register_of_one_group_offers_a_list_or_a_box_by_how_many_groups(client, sign_in, make_forum,
                                                                             make_members, make_meeting, monkeypatch):
-    from govtrack.forums import views
-
     sign_in("board")
     mawar = make_members(3)
     melati = make_members(2, group="Rembug Melati")
@@ -257,3 +254,25 @@ def test_the_register_of_one_group_offers_a_list_or_a_box_by_how_many_groups(cli
     assert re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", html) == [m.number for m in mawar]
     html = client.get(url, query_string={"group": "Rembug Tidak Ada"}).get_data(as_text=True)
     assert "No voters." in html
+
+
+def test_a_meeting_opened_with_nobody_to_vote_has_an_empty_roll_and_no_quorum(api_as, client, sign_in, make_member,
+                                                                             make_forum):
+    board = api_as("board")
+    gone = make_member("Bu Pindah")
+    forum = make_forum("board", voters=[gone])
+    gone.active = False  # left before the meeting opened
+    db.session.commit()
+    meeting = services.create_meeting(actor="test", forum=forum, title="Rapat", starts_at=NOW)
+    services.open_meeting(actor="test", meeting=meeting)
+    db.session.commit()
+    body = board.get(f"/api/v1/meetings/{meeting.id}/voters").get_json()
+    assert (body["items"], body["next"], body["count"], body["fixed"]) == ([], None, 0, True)
+    sign_in("board")
+    page = client.get(f"/forums/meetings/{meeting.id}").get_data(as_text=True)
+    assert "0 of 0 eligible voters" in page and "Not quorate." in page
+    assert "No voters." in client.get(f"/forums/meetings/{meeting.id}/voters").get_data(as_text=True)
+    # and the cursor's edges: a boolean or a negative position is refused, not read
+    for bad in (["A", True], ["A", -1], [1, 2], ["A"]):
+        resp = board.get(f"/api/v1/meetings/{meeting.id}/voters", query_string={"cursor": encode_cursor(bad)})
+        assert resp.status_code == 422, bad
