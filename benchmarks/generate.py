@@ -592,6 +592,15 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         del meetings_rows
         w.put(Attendance, attendance)
         del attendance
+        # Each opened meeting's roll of voters, as opening it writes it: one INSERT … SELECT (the
+        # members' meetings put the whole roster on theirs).
+        rolled = conn.exec_driver_sql(
+            "INSERT INTO meeting_voters (meeting_id, member_id) SELECT mt.id, m.id FROM meetings mt "
+            "JOIN forums f ON f.id = mt.forum_id JOIN members m ON m.active = true AND m.investor = false "
+            "AND (f.all_members = true OR EXISTS (SELECT 1 FROM forum_voters fv WHERE fv.forum_id = f.id "
+            "AND fv.member_id = m.id)) WHERE mt.status IN ('open', 'closed')")
+        w.counts["meeting_voters"] = rolled.rowcount
+        say(f"rolls of voters {time.perf_counter() - started:.1f} s")
         agenda_rows = []
         pos_open: dict[int, int] = {}
         for agid, item in enumerate(agenda, start=1):

@@ -72,11 +72,14 @@ def pick_ids(app) -> dict:
         decision, year = db.session.execute(
             select(Decision.id, Decision.year).where(Decision.agreement_id == agreement)
             .order_by(Decision.id.desc()).limit(1)).one()
+        # the latest members' meeting (forum 5: every member votes, its roll is the whole roster)
+        rat = db.session.scalar(select(Meeting.id).where(Meeting.forum_id == 5, Meeting.status == "closed")
+                                .order_by(Meeting.starts_at.desc()).limit(1))
         db.session.remove()
     two_years_ago = dt.date.today() - dt.timedelta(days=730)
     month = (two_years_ago.replace(day=1).isoformat(), (two_years_ago.replace(day=1) + dt.timedelta(days=30)).isoformat())
     return {"audited_member": audited_member, "month": month, "agreement": agreement, "partner": partner,
-            "meeting": meeting, "decision": decision, "year": year,
+            "meeting": meeting, "decision": decision, "year": year, "rat": rat,
             "search": name.split()[1], "prefix": name.split()[0], "number": number, "reference": reference}
 
 
@@ -137,6 +140,14 @@ def pages(ids: dict) -> list[tuple[str, str, bool]]:
         ("API obligations", "/api/v1/obligations", True),
         ("API network (warm)", "/api/v1/network", True),
         ("API public agreements", "/api/v1/public/agreements", True),
+        # The voters' roll fixed at opening (issue 17): a central meeting (a named list of a few
+        # hundred) and the members' meeting (its roll is the whole roster, 270,000 at L).
+        ("voters: register (central)", f"/forums/meetings/{m}/voters", False),
+        ("voters: members' meeting page", f"/forums/meetings/{ids['rat']}", False),
+        ("voters: register (members' meeting)", f"/forums/meetings/{ids['rat']}/voters", False),
+        ("voters: roll call (members' meeting)", f"/forums/meetings/{ids['rat']}/roll-call", False),
+        ("voters: API roll (members' meeting)", f"/api/v1/meetings/{ids['rat']}/voters", True),
+        ("voters: picker search (surname)", f"/forums/voters/search?q={ids['search']}", False),
     ]
 
 

@@ -300,7 +300,7 @@ def meeting_out(meeting, *, full: bool = False) -> dict:
             "present": sum(a.status == AttendanceStatus.present for a in att),
             "proxy": sum(a.status == AttendanceStatus.proxy for a in att),
             "absent": sum(a.status == AttendanceStatus.absent for a in att),
-            "eligible": queries.eligible_count(meeting.forum),
+            "eligible": queries.meeting_eligible_count(meeting, meeting.forum),
             "members": [{"member_id": a.member_id, "status": a.status, "proxy_holder_id": a.proxy_holder_id}
                         for a in att],
         }
@@ -455,7 +455,49 @@ def meeting_attendance(data, meeting_id):
     )
     db.session.commit()
     forum = queries.get_forum(meeting.forum_id)
-    return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.eligible_count(forum)}
+    return {**summary, "present": queries.present_count(meeting, forum), "eligible": queries.meeting_eligible_count(meeting, forum)}
+
+
+class VoterSchema(StrictSchema):
+    position = fields.Integer(metadata={"description": "Its line in the register, by member number"})
+    member_id = fields.Integer()
+    number = fields.String()
+    name = fields.String()
+    group = fields.String(allow_none=True)
+    attendance = fields.String(allow_none=True, metadata={"enum": _values(AttendanceStatus),
+                                                          "description": "null while not recorded"})
+    proxy_holder_id = fields.Integer(allow_none=True)
+
+
+class VoterListSchema(StrictSchema):
+    items = fields.List(fields.Nested(VoterSchema))
+    next = fields.String(allow_none=True)
+    fixed = fields.Boolean(metadata={"description": "true: the roll fixed when the meeting opened; false: the "
+                                                    "forum's voters on the roster now (a meeting not opened)"})
+    fixed_at = BoundedAwareDateTime(allow_none=True, dump_only=True)
+    count = fields.Integer(metadata={"description": "How many voters in all (the quorum base)"})
+
+
+@blp.route("/meetings/<int:meeting_id>/voters")
+@permission_required("forums.view")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, VoterListSchema)
+def meeting_voters(args, meeting_id):
+    """The meeting's roll of voters, by member number: fixed when it opened (members joining or
+    leaving the roster later do not change it, and `eligible` in motion results counts it); for a
+    meeting not opened yet, the forum's voters on the roster now (`fixed` false)."""
+    meeting = _meeting(meeting_id)
+    forum = meeting.forum
+    count = queries.meeting_eligible_count(meeting, forum)
+    page = queries.roll_page(meeting, forum, cursor=args["cursor"], limit=args["limit"], size=count)
+    return {
+        "items": [{"position": r.position, "member_id": r.member.id, "number": r.member.number,
+                   "name": r.member.name, "group": r.member.group_name, "attendance": r.status,
+                   "proxy_holder_id": r.proxy_holder_id} for r in page.items],
+        "next": page.next, "fixed": queries.has_roll(meeting),
+        "fixed_at": meeting.opened_at if queries.has_roll(meeting) else None,
+        "count": count,
+    }
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])

@@ -47,8 +47,11 @@ class ForumForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=FORUM_KINDS, validators=[DataRequired()])
     all_members = BooleanField(_l("Every active member who is not an investor may vote"), default=True)
     voter_numbers = TextAreaField(
-        _l("Voters (member numbers, one per line)"), validators=[Optional(), Length(max=200000)],
-        description=_l("Used when not every member votes, e.g. the board or the sharia supervisory board."),
+        _l("Voters: one member a line, by member number or full name"), validators=[Optional(), Length(max=1000000)],
+        description=_l("Used when not every member votes, e.g. the board or the sharia supervisory board. Paste a "
+                       "list or type it: “A0001”, “Siti Aminah” or “A0001 Siti Aminah”. Only active members who "
+                       "are not investors may vote."),
+        render_kw={"rows": 8, "spellcheck": "false"},
     )
     quorum_numerator = IntegerField(_l("Quorum: numerator"), default=1,
                                     validators=[InputRequired(), NumberRange(min=0, max=1000)])

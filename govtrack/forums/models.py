@@ -239,6 +239,23 @@ class Attendance(db.Model):
     proxy_holder: Mapped[Member | None] = relationship(foreign_keys=[proxy_holder_id], lazy="raise")
 
 
+class MeetingVoter(db.Model):
+    """One member of a meeting's roll of voters, fixed when the meeting opens: who may attend and
+    vote and whom the quorum counts, whatever becomes of the roster or the forum's list afterwards.
+
+    Written once, by one INSERT … SELECT when the meeting opens (280,000 rows for a forum of all
+    members); never changed afterwards. The primary key (meeting, member) answers every question
+    asked of it (is this member on the roll, how many are) without a separate index. On SQLite the
+    table has no rowid: the key is the table, about a third of the size.
+    """
+
+    __tablename__ = "meeting_voters"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+
+
 agenda_item_clauses = db.Table(
     "agenda_item_clauses",
     db.Column("agenda_item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),

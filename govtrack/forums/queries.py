@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, insert, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.agreements.models import AgreementKind, AgreementParty, Clause
@@ -15,7 +15,8 @@ from govtrack.agreements.services import AgreementDecision
 from govtrack.auth.models import User
 from govtrack.core.i18n import format_when
 from govtrack.core.labels import label
-from govtrack.core.paging import Page, keyset_page
+from govtrack.core.paging import Page, decode_cursor, encode_cursor, keyset_page
+from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums.models import (
     APPROVING,
@@ -30,12 +31,14 @@ from govtrack.forums.models import (
     ForumVoter,
     Meeting,
     MeetingStatus,
+    MeetingVoter,
     Motion,
     MotionAmendment,
     Outcome,
     Vote,
 )
 from govtrack.members.models import Member, MemberInterest
+from govtrack.members.queries import fold
 from govtrack.obligations.services import WaiverDecision
 
 # DOMAIN.md: the central forum for every kind; the sharia supervisory board too for finance.
@@ -84,15 +87,122 @@ def _eligible_condition(forum: Forum):
 
 
 def eligible_count(forum: Forum) -> int:
-    """Members who may vote in this forum: active, not investors, and named when it has a list."""
+    """Members who may vote in this forum now: active, not investors, and named when it has a list."""
     return db.session.scalar(select(func.count()).select_from(Member).where(_eligible_condition(forum))) or 0
 
 
-def eligible_ids(forum: Forum, member_ids) -> set[int]:
+def has_roll(meeting: Meeting) -> bool:
+    """Whether the meeting's voters are its own roll, fixed when it opened (open and closed
+    meetings), rather than the forum's rule applied to the roster as it is now (scheduled ones)."""
+    return meeting.status in (MeetingStatus.open, MeetingStatus.closed)
+
+
+def _on_roll(meeting_id: int):
+    """The member of the row being read is on this meeting's roll (a primary-key lookup per row,
+    so a search stops after its page instead of reading the whole roll first)."""
+    return select(MeetingVoter.member_id).where(
+        MeetingVoter.meeting_id == meeting_id, MeetingVoter.member_id == Member.id
+    ).exists()
+
+
+def _voter_condition(meeting: Meeting, forum: Forum):
+    """Who counts as a voter of this meeting: its roll once opened, else the forum's rule now."""
+    return _on_roll(meeting.id) if has_roll(meeting) else _eligible_condition(forum)
+
+
+# A roll up to this size is read from its own rows (then sorted); a larger one by walking the roster's
+# index in the order wanted, which stops after a page. At L: a central meeting's 400 voters in 1 ms
+# instead of 130 (the walk passes the whole roster to find them), a members' meeting's 270,000 in
+# 5 ms instead of 116 (reading and sorting them all).
+SMALL_ROLL = 10_000
+
+
+def _roll_condition(meeting: Meeting, forum: Forum, size: int | None = None):
+    """_voter_condition, written for the size of the roll (see SMALL_ROLL); `size` when counted."""
+    if not has_roll(meeting):
+        return _eligible_condition(forum)
+    if (size if size is not None else roll_count(meeting.id)) <= SMALL_ROLL:
+        return Member.id.in_(select(MeetingVoter.member_id).where(MeetingVoter.meeting_id == meeting.id))
+    return _on_roll(meeting.id)
+
+
+def snapshot_roll(meeting: Meeting, forum: Forum) -> int:
+    """Write the meeting's roll of voters: the forum's voters on the roster now, in one INSERT …
+    SELECT (280,000 members cost one statement, no row passes through Python). Returns how many."""
+    result = db.session.execute(
+        insert(MeetingVoter).from_select(
+            ["meeting_id", "member_id"],
+            select(literal(meeting.id), Member.id).where(_eligible_condition(forum)),
+        )
+    )
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else roll_count(meeting.id)
+
+
+def roll_count(meeting_id: int) -> int:
+    """How many members are on a meeting's roll (read from its primary key alone)."""
+    return db.session.scalar(
+        select(func.count()).select_from(MeetingVoter).where(MeetingVoter.meeting_id == meeting_id)
+    ) or 0
+
+
+def meeting_eligible_count(meeting: Meeting, forum: Forum) -> int:
+    """The quorum base of a meeting: its roll once opened, else the forum's voters now."""
+    return roll_count(meeting.id) if has_roll(meeting) else eligible_count(forum)
+
+
+def eligible_ids(meeting: Meeting, forum: Forum, member_ids) -> set[int]:
+    """Which of these members may attend and vote at this meeting (its roll once opened)."""
     ids = list(set(member_ids))
     if not ids:
         return set()
+    if has_roll(meeting):
+        return set(db.session.scalars(
+            select(MeetingVoter.member_id).where(MeetingVoter.meeting_id == meeting.id,
+                                                 MeetingVoter.member_id.in_(ids))))
     return set(db.session.scalars(select(Member.id).where(Member.id.in_(ids), _eligible_condition(forum))))
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """How the forum's voters on the roster now differ from a meeting's roll fixed at opening."""
+
+    added: int  # voters now who are not on the meeting's roll (joined, reactivated, named since)
+    left: int  # members on the roll who would not be voters now (left, inactive, investor, unnamed)
+
+
+def roster_change(meeting: Meeting, forum: Forum, roll_size: int) -> RosterChange | None:
+    """What changed on the roster since the meeting opened (None for a meeting without a roll).
+    Two counts: the voters now not on the roll, and the roll's members no longer voters."""
+    if not has_roll(meeting):
+        return None
+    # Both from the roll's members who are voters now: two counts instead of an anti-join over the
+    # roster (47 ms instead of 114 for a members' meeting of 270,000 at L).
+    still = db.session.scalar(
+        select(func.count()).select_from(MeetingVoter).join(Member, Member.id == MeetingVoter.member_id)
+        .where(MeetingVoter.meeting_id == meeting.id, _eligible_condition(forum))) or 0
+    return RosterChange(added=eligible_count(forum) - still, left=roll_size - still)
+
+
+def not_voter_members(meeting: Meeting, forum: Forum, member_ids) -> dict[int, str]:
+    """For members who are not voters of this meeting, why, as a code: `investor`, `inactive`,
+    `not_listed` (not on the forum's named list) or `after_opening` (a voter now, but not on the
+    roll fixed when the meeting opened)."""
+    ids = list(set(member_ids))
+    if not ids:
+        return {}
+    voters = eligible_ids(meeting, forum, ids)
+    listed = set(voter_ids([forum.id])[forum.id]) if not forum.all_members else None
+    out = {}
+    for m in db.session.scalars(select(Member).where(Member.id.in_([i for i in ids if i not in voters]))):
+        if m.investor:
+            out[m.id] = "investor"
+        elif not m.active:
+            out[m.id] = "inactive"
+        elif listed is not None and m.id not in listed:
+            out[m.id] = "not_listed"
+        else:
+            out[m.id] = "after_opening"
+    return out
 
 
 def voter_users(forum: Forum) -> list[User]:
@@ -105,17 +215,16 @@ def voter_users(forum: Forum) -> list[User]:
 
 
 def present_count(meeting: Meeting, forum: Forum) -> int:
-    """Eligible members present in person or by proxy."""
-    stmt = (
-        select(func.count())
-        .select_from(Attendance)
-        .join(Member, Member.id == Attendance.member_id)
-        .where(
-            Attendance.meeting_id == meeting.id,
-            Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value]),
-            _eligible_condition(forum),
-        )
+    """Voters of the meeting present in person or by proxy (its roll once opened)."""
+    stmt = select(func.count()).select_from(Attendance).where(
+        Attendance.meeting_id == meeting.id,
+        Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value]),
     )
+    if has_roll(meeting):
+        stmt = stmt.join(MeetingVoter, and_(MeetingVoter.meeting_id == Attendance.meeting_id,
+                                            MeetingVoter.member_id == Attendance.member_id))
+    else:
+        stmt = stmt.join(Member, Member.id == Attendance.member_id).where(_eligible_condition(forum))
     return db.session.scalar(stmt) or 0
 
 
@@ -297,9 +406,9 @@ def load_motion(motion_id: int) -> Motion | None:
 
 
 def roll_call_rows(meeting: Meeting, *, group: str | None = None, q: str | None = None,
-                   limit: int = 300) -> list[Member]:
-    """Eligible members for the roll-call screen, by group and name (at most `limit`)."""
-    stmt = select(Member).where(_eligible_condition(meeting.forum))
+                   limit: int = 300, size: int | None = None) -> list[Member]:
+    """The meeting's voters for the roll-call screen, by group and name (at most `limit`)."""
+    stmt = select(Member).where(_roll_condition(meeting, meeting.forum, size))
     if group:
         stmt = stmt.where(Member.group_name == group)
     if q:
@@ -314,6 +423,27 @@ def member_ids_by_number(numbers) -> dict[str, int]:
     if not numbers:
         return {}
     return dict(db.session.execute(select(Member.number, Member.id).where(Member.number.in_(numbers))).all())
+
+
+def members_by_number(numbers) -> dict[str, Member]:
+    """Members by their number (as stored: capitals), one query (the unique index)."""
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return {}
+    return {m.number: m for m in db.session.scalars(select(Member).where(Member.number.in_(numbers)))}
+
+
+def members_by_name(names) -> dict[str, list[Member]]:
+    """Members by their whole name, compared as the roster's name index holds it (lower(name),
+    spaces collapsed: `members.queries.fold`), one query; each name with every member so called,
+    by number (two members may share a name)."""
+    folded = sorted({fold(n) for n in names if n})
+    if not folded:
+        return {}
+    out: dict[str, list[Member]] = {}
+    for m in db.session.scalars(select(Member).where(func.lower(Member.name).in_(folded)).order_by(Member.number)):
+        out.setdefault(fold(m.name), []).append(m)
+    return out
 
 
 # --- decisions and the approval policy ---------------------------------------------------------
@@ -442,11 +572,11 @@ def member_names(member_ids) -> dict[int, Member]:
     return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
 
 
-def group_names(forum: Forum) -> list[str]:
-    """The rembug groups that have voters of this forum (for the roll-call filter)."""
+def group_names(meeting: Meeting, forum: Forum, size: int | None = None, *, limit: int = 5000) -> list[str]:
+    """The rembug groups that have voters of this meeting (for the roll-call filter), the first `limit`."""
     return [g for g in db.session.scalars(
-        select(Member.group_name).where(_eligible_condition(forum), Member.group_name.is_not(None))
-        .distinct().order_by(Member.group_name).limit(5000)
+        select(Member.group_name).where(_roll_condition(meeting, forum, size), Member.group_name.is_not(None))
+        .distinct().order_by(Member.group_name).limit(limit)
     )]
 
 
@@ -655,3 +785,43 @@ def next_step_words(path: ApprovalPath) -> str:
         else:
             waits.append(_("the decision of %(forum)s; it is not yet on the agenda of any meeting", forum=forum))
     return _("Waiting for %(what)s.", what="; ".join(waits))
+
+
+# --- a meeting's roll of voters (the register "daftar pemilih") --------------------------------
+
+@dataclass(frozen=True)
+class RollRow:
+    """One line of a meeting's register of voters: its position, the member and their attendance."""
+
+    position: int
+    member: Member
+    status: str | None  # present, absent, proxy; None while not recorded
+    proxy_holder_id: int | None
+
+
+def roll_page(meeting: Meeting, forum: Forum, *, cursor: str | None, limit: int,
+              group: str | None = None, size: int | None = None) -> Page:
+    """One page of the meeting's voters by member number, each with their attendance: the roll
+    fixed when it opened, or the forum's voters now for a meeting not opened yet. The cursor holds
+    the last number and its position, so a page costs the same anywhere in 280,000. `size` is the
+    roll's size when the caller has counted it already."""
+    values = decode_cursor(cursor)
+    condition = _roll_condition(meeting, forum, size)
+    stmt = (
+        select(Member, Attendance.status, Attendance.proxy_holder_id)
+        .outerjoin(Attendance, and_(Attendance.meeting_id == meeting.id, Attendance.member_id == Member.id))
+        .where(condition)
+    )
+    if group:
+        stmt = stmt.where(Member.group_name == group)
+    start = 0
+    if values is not None:
+        if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], int) \
+                or isinstance(values[1], bool) or values[1] < 0:
+            raise ValidationFailed("Bad cursor.", fields={"cursor": ["Not a valid cursor."]})
+        stmt = stmt.where(Member.number > values[0])
+        start = values[1]
+    rows = db.session.execute(stmt.order_by(Member.number).limit(limit + 1)).all()
+    more = len(rows) > limit
+    items = [RollRow(start + i + 1, m, status, holder) for i, (m, status, holder) in enumerate(rows[:limit])]
+    return Page(items, encode_cursor([items[-1].member.number, items[-1].position]) if more and items else None)

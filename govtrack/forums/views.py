@@ -3,9 +3,8 @@ register and the approval policy."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -30,6 +29,8 @@ from govtrack.forums.models import (
     MotionStatus,
     Outcome,
 )
+from govtrack.members import queries as member_queries
+from govtrack.search import queries as search_queries
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -66,33 +67,123 @@ def index():
     return render_template("forums/index.html", forums=page.items, next_cursor=page.next)
 
 
+# A named list of voters is typed or pasted one member a line (the centres' chairs of a rembug pusat
+# forum are a few thousand); past this many lines the form says so instead of reading them.
+VOTER_LINES_MAX = 20000
+
+
+def _voter_lines(text: str | None) -> tuple[list[int], list[int], list[str]]:
+    """The members named by the paste box, one a line: a member number, a full name, or a number
+    followed by the name ("A0001 Siti Aminah", as the picker writes them). Returns the member ids in
+    the order given (each once), the line number of each, and a message per line that names no one
+    ("Line 3: “Sri Komariah” not found."); a name with spaces is read as a name, never as numbers."""
+    lines = [(i, " ".join(raw.split())) for i, raw in enumerate((text or "").splitlines(), 1)]
+    lines = [(i, line) for i, line in lines if line]
+    if len(lines) > VOTER_LINES_MAX:
+        return [], [], [_("At most %(n)d lines.", n=VOTER_LINES_MAX)]
+    parsed = []  # (line number, number or None, name or None)
+    for i, line in lines:
+        head, _sep, rest = line.partition(" ")
+        head = head.rstrip(",;:")
+        if member_queries.looks_like_number(head):
+            parsed.append((i, head.upper(), rest.strip(" -–—,;:\t") or None))
+        else:
+            parsed.append((i, None, line))
+    by_number = queries.members_by_number([n for _i, n, _name in parsed if n])
+    by_name = queries.members_by_name([name for _i, n, name in parsed if n is None])
+    ids, line_of, errors = [], [], []
+    for i, number, name in parsed:
+        if number is not None:
+            member = by_number.get(number)
+            if member is None:
+                errors.append(_("Line %(line)d: no member has the number “%(n)s”.", line=i, n=number))
+                continue
+            if name and member_queries.fold(name) != member_queries.fold(member.name):
+                errors.append(_("Line %(line)d: member no. %(n)s is %(name)s, not “%(typed)s”.", line=i, n=number,
+                                name=member.name, typed=name))
+                continue
+        else:
+            found = by_name.get(member_queries.fold(name), [])
+            if not found:
+                errors.append(_("Line %(line)d: “%(name)s” not found.", line=i, name=name))
+                continue
+            if len(found) > 1:
+                errors.append(_("Line %(line)d: %(count)d members are called “%(name)s” (%(numbers)s); give the "
+                                "member number.", line=i, count=len(found), name=name,
+                                numbers=", ".join(m.number for m in found[:5]) + (" …" if len(found) > 5 else "")))
+                continue
+            member = found[0]
+        if member.id not in ids:
+            ids.append(member.id)
+            line_of.append(i)
+    return ids, line_of, errors
+
+
+def _save_forum(form, forum=None) -> bool:
+    """Create or edit a forum from its form; False (with the errors on the form) when refused."""
+    ids, line_of, errors = ([], [], []) if form.all_members.data else _voter_lines(form.voter_numbers.data)
+    try:
+        if errors:
+            raise ValidationFailed(_("Some lines of the list of voters name no member."),
+                                   fields={"voter_numbers": errors})
+        data = services.ForumData(
+            name=form.name.data, code=form.code.data, kind=form.kind.data,
+            all_members=form.all_members.data, voter_ids=ids,
+            quorum_numerator=form.quorum_numerator.data, quorum_denominator=form.quorum_denominator.data,
+            quorum_strict=form.quorum_strict.data, threshold=form.threshold.data,
+            proxy_limit=form.proxy_limit.data,
+        )
+        if forum is None:
+            services.create_forum(actor=current_user, data=data)
+        else:
+            services.update_forum(actor=current_user, forum=forum, data=data)
+        db.session.commit()
+    except DomainError as err:
+        # The service names a voter by their place in the list (`voters.3`): the form by its line.
+        fields = {}
+        for key, messages in (err.fields or {}).items():
+            head, _dot, index = key.partition(".")
+            if head == "voters" and index.isdigit() and int(index) < len(line_of):
+                key = "voter_numbers"
+                messages = [_("Line %(line)d: %(message)s", line=line_of[int(index)], message=m) for m in messages]
+            fields.setdefault(key, []).extend(messages)
+        err.fields = fields
+        apply_domain_error(form, err, aliases={"quorum": "quorum_numerator", "voters": "voter_numbers"})
+        return False
+    return True
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("forums.manage")
 def forum_new():
     form = forms.ForumForm()
-    if form.validate_on_submit():
-        numbers = [n.strip() for n in (form.voter_numbers.data or "").split() if n.strip()]
-        ids = queries.member_ids_by_number(numbers)
-        unknown = [n for n in numbers if n not in ids]
-        try:
-            if unknown and not form.all_members.data:
-                message = ngettext("No member has the number %(n)s.", "No member has these numbers: %(n)s.",
-                                   len(unknown), n=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else ""))
-                raise ValidationFailed(message, fields={"voter_numbers": [message]})
-            services.create_forum(actor=current_user, data=services.ForumData(
-                name=form.name.data, code=form.code.data, kind=form.kind.data,
-                all_members=form.all_members.data, voter_ids=list(ids.values()),
-                quorum_numerator=form.quorum_numerator.data, quorum_denominator=form.quorum_denominator.data,
-                quorum_strict=form.quorum_strict.data, threshold=form.threshold.data,
-                proxy_limit=form.proxy_limit.data,
-            ))
-            db.session.commit()
-        except DomainError as err:
-            apply_domain_error(form, err, aliases={"quorum": "quorum_numerator", "voters": "voter_numbers"})
-        else:
-            flash(_("The forum is created."), "success")
-            return redirect(url_for("forums.index"))
+    if form.validate_on_submit() and _save_forum(form):
+        flash(_("The forum is created."), "success")
+        return redirect(url_for("forums.index"))
     return render_template("forums/forum_form.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/voters/search")
+@permission_required("forums.manage")
+def voter_search():
+    """The voter picker's suggestions as JSON: members whose number or any word of whose name
+    begins with what is typed, at most a dozen, each saying whether they may vote
+    (static/js/voter-picker.js)."""
+    q = " ".join((request.args.get("q") or "").split())[:SEARCH_MAX]
+    # The roster's full-text index (each word of the number and the name, as a prefix), newest
+    # first, stopped after a dozen: as fast at 280,000 members as at 100.
+    hits, _next = search_queries.search(user=current_user, q=q, kind="member", limit=VOTER_SUGGESTIONS)
+    found = queries.member_names([h.id for h in hits])
+    items = []
+    for m in (found[h.id] for h in hits if h.id in found):
+        why = (_("an investor; investors have no vote") if m.investor
+               else _("not an active member") if not m.active else None)
+        items.append({"id": m.id, "number": m.number, "name": m.name, "group": m.group_name,
+                      "line": f"{m.number} {m.name}", "eligible": why is None, "why": why})
+    return jsonify({"items": items})
+
+
+VOTER_SUGGESTIONS = 12
 
 
 def _forum_or_404(forum_id: int):
@@ -120,29 +211,11 @@ def forum(forum_id: int):
 def forum_edit(forum_id: int):
     forum = _forum_or_404(forum_id)
     voters = queries.member_names(queries.voter_ids([forum.id])[forum.id])
-    form = forms.ForumForm(obj=forum, data={"voter_numbers": "\n".join(sorted(m.number for m in voters.values()))})
-    if form.validate_on_submit():
-        numbers = [n.strip() for n in (form.voter_numbers.data or "").split() if n.strip()]
-        ids = queries.member_ids_by_number(numbers)
-        unknown = [n for n in numbers if n not in ids]
-        try:
-            if unknown and not form.all_members.data:
-                raise ValidationFailed(_("Unknown member numbers: %(n)s", n=", ".join(unknown[:10])),
-                                       fields={"voter_numbers": [_("Unknown member numbers: %(n)s",
-                                                                   n=", ".join(unknown[:10]))]})
-            services.update_forum(actor=current_user, forum=forum, data=services.ForumData(
-                name=form.name.data, code=form.code.data, kind=form.kind.data,
-                all_members=form.all_members.data, voter_ids=list(ids.values()),
-                quorum_numerator=form.quorum_numerator.data, quorum_denominator=form.quorum_denominator.data,
-                quorum_strict=form.quorum_strict.data, threshold=form.threshold.data,
-                proxy_limit=form.proxy_limit.data,
-            ))
-            db.session.commit()
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            flash(_("The forum is saved. Meetings already opened keep the rule they opened under."), "success")
-            return redirect(url_for("forums.forum", forum_id=forum_id))
+    listed = "\n".join(f"{m.number} {m.name}" for m in sorted(voters.values(), key=lambda m: m.number))
+    form = forms.ForumForm(obj=forum, data={"voter_numbers": listed})
+    if form.validate_on_submit() and _save_forum(form, forum):
+        flash(_("The forum is saved. Meetings already opened keep the rule they opened under."), "success")
+        return redirect(url_for("forums.forum", forum_id=forum_id))
     return render_template("forums/forum_form.html", form=form, forum=forum), (422 if form.errors else 200)
 
 
@@ -235,8 +308,9 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     votes = queries.votes_by_motion(motion_ids)
     recused = queries.recused_by_motion(meeting.motions, queries.attending_ids(meeting.id))
     recused_members = queries.member_names(set().union(*recused.values()) if recused else [])
-    eligible = queries.eligible_count(forum)
+    eligible = queries.meeting_eligible_count(meeting, forum)
     present = queries.present_count(meeting, forum)
+    roster_change = queries.roster_change(meeting, forum, eligible)
     live_counts = queries.vote_counts(motion_ids)
     agenda_form = agenda_form or forms.AgendaForm()
     # Only a meeting that still changes shows the agenda form and its suggestions.
@@ -257,7 +331,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
         needed=rule.quorum_needed(eligible=eligible), quorate=rule.is_quorate(present=present, eligible=eligible),
         rule=rule, officers=officers, officers_form=officers_form, reason_form=forms.ReasonForm(),
         live_counts=live_counts, minutes_html=render_markdown(meeting.minutes), agenda_form=agenda_form,
-        awaiting=awaiting,
+        awaiting=awaiting, roster_change=roster_change, has_roll=queries.has_roll(meeting),
         minutes_form=minutes_form, confirm=forms.ConfirmForm(), anchor=kept or head_anchor(),
         anchor_kept=kept is not None,
     ), status
@@ -357,6 +431,38 @@ def attendance(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     return render_template("forums/attendance.html", meeting=meeting, counts=queries.attendance_counts(meeting.id),
                            attendance=queries.attendance_list(meeting.id))
+
+
+# Lines of the register of voters on one page (a members' meeting of 280,000 prints page by page
+# or one rembug group at a time).
+VOTERS_PAGE = 500
+# Up to this many rembug groups the register offers them in a list; past it (a members' meeting has
+# thousands) the group's name is typed.
+GROUP_CHOICES = 200
+
+
+@bp.get("/meetings/<int:meeting_id>/voters")
+@permission_required("forums.view")
+def voters(meeting_id: int):
+    """The register of voters (daftar pemilih): the roll fixed when the meeting opened, by member
+    number, with each voter's attendance once it is taken; printable."""
+    meeting = _meeting_or_404(meeting_id)
+    forum = meeting.forum
+    group = " ".join((request.args.get("group") or "").split())[:SEARCH_MAX] or None
+    total = queries.meeting_eligible_count(meeting, forum)
+    try:
+        page = queries.roll_page(meeting, forum, cursor=request.args.get("cursor"), limit=VOTERS_PAGE, group=group,
+                                 size=total)
+    except ValidationFailed:
+        abort(400)
+    counts = queries.attendance_counts(meeting.id)
+    holders = queries.member_names([r.proxy_holder_id for r in page.items if r.proxy_holder_id])
+    return render_template(
+        "forums/voters.html", meeting=meeting, forum=forum, rows=page.items, next_cursor=page.next,
+        holders=holders, total=total, fixed=queries.has_roll(meeting),
+        attendance_taken=any(counts.values()), group=group,
+        groups=queries.group_names(meeting, forum, total, limit=GROUP_CHOICES + 1), group_choices=GROUP_CHOICES,
+    )
 
 
 def _meeting_action(meeting_id: int, action, done: str):
@@ -555,7 +661,9 @@ def _roll_call_context(meeting, motion):
     # Bounded as every other search: SQLite refuses a LIKE pattern past 50,000 bytes (a 500).
     group = (request.values.get("group") or "")[:SEARCH_MAX] or None
     q = (request.values.get("q") or "")[:SEARCH_MAX] or None
-    rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT)
+    forum = meeting.forum
+    eligible = queries.meeting_eligible_count(meeting, forum)
+    rows = queries.roll_call_rows(meeting, group=group, q=q, limit=ROLL_CALL_LIMIT, size=eligible)
     ids = [m.id for m in rows]
     attendance = queries.attendance_map(meeting.id, ids)
     holders = queries.member_names([a.proxy_holder_id for a in attendance.values() if a.proxy_holder_id])
@@ -564,13 +672,12 @@ def _roll_call_context(meeting, motion):
     if motion is not None:
         voted = {v.member_id: v.choice for v in queries.votes_by_motion([motion.id])[motion.id]}
         recused = queries.recused_by_motion([motion], ids)[motion.id]
-    forum = meeting.forum
-    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    present = queries.present_count(meeting, forum)
     counts = queries.vote_counts([motion.id])[motion.id] if motion is not None else None
     return {
         "meeting": meeting, "forum": forum, "rows": rows, "attendance": attendance, "holders": holders,
         "voted": voted, "recused": recused, "motion": motion, "open_motions": queries.open_motions(meeting.id),
-        "groups": queries.group_names(forum), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
+        "groups": queries.group_names(meeting, forum, eligible), "group": group, "q": q, "limit": ROLL_CALL_LIMIT,
         "eligible": eligible, "present": present, "counts": counts,
         "needed": rules.meeting_rule(meeting, forum).quorum_needed(eligible=eligible),
         "form": forms.ConfirmForm(), "errors": {}, "general_errors": [], "error_message": None,
@@ -607,7 +714,7 @@ def roll_call(meeting_id: int):
             ctx = _roll_call_context(_meeting_or_404(meeting_id), motion and queries.load_motion(motion.id))
             ctx["errors"], ctx["general_errors"] = _row_errors(err, entries, votes)
             ctx["error_message"] = err.message
-            ctx["submitted"] = request.form
+            ctx["submitted"] = _as_submitted(entries)
             return render_template("forums/roll_call.html", **ctx), err.status
         flash(_("Recorded: %(a)d attendance changes, %(v)d votes.", a=summary["attendance"], v=summary["votes"]),
               "success")
@@ -616,6 +723,15 @@ def roll_call(meeting_id: int):
     ctx = _roll_call_context(meeting, motion)
     ctx["submitted"] = None
     return render_template("forums/roll_call.html", **ctx)
+
+
+def _as_submitted(entries) -> dict[str, str]:
+    """The screen's entries as they were typed, shown again after a refusal (nothing is lost): the
+    posted form, with the rows "everyone present" filled in marked present."""
+    submitted = request.form.to_dict()
+    for e in entries:
+        submitted.setdefault(f"att-{e.member_id}", e.status)
+    return submitted
 
 
 def _row_errors(err: DomainError, entries, votes) -> tuple[dict[str, list[str]], list[str]]:
@@ -653,8 +769,11 @@ def _parse_roll_call(meeting, motion):
     holder_numbers = {i: (request.form.get(f"holder-{i}") or "").strip()[:SEARCH_MAX] for i in ids}
     by_number = queries.member_ids_by_number([n for n in holder_numbers.values() if n])
     entries, votes, missing, unknown = [], [], [], []
+    # "Everyone present": each row shown with no attendance chosen counts as present (what
+    # static/js/roll-call.js does on the screen before saving, when scripts run).
+    fill = AttendanceStatus.present.value if request.form.get("fill") == "present" else ""
     for i in ids:
-        status = request.form.get(f"att-{i}") or ""
+        status = request.form.get(f"att-{i}") or (fill if i not in current else "")
         holder_id = None
         if status == AttendanceStatus.proxy:
             number = holder_numbers[i]
@@ -729,7 +848,7 @@ def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200,
     forum = meeting.forum
     rule = rules.meeting_rule(meeting, forum)
     votes = queries.votes_by_motion([motion.id])[motion.id]
-    eligible, present = queries.eligible_count(forum), queries.present_count(meeting, forum)
+    eligible, present = queries.meeting_eligible_count(meeting, forum), queries.present_count(meeting, forum)
     tally_form = tally_form or forms.TallyForm(data={"yes": motion.tally_yes, "no": motion.tally_no,
                                                      "abstain": motion.tally_abstain})
     return render_template(

@@ -121,7 +121,8 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     for name in names:
         row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(f"^{name} ")))
         row.get_by_label("Absent" if name in absent else "Present", exact=True).check()
-    page.get_by_role("button", name="Record attendance and votes").click()
+    # the save button is at the top of the rows and in the bar at their bottom: either saves
+    page.get_by_role("button", name="Record attendance and votes").last.click()
     expect(page.locator("main")).to_contain_text("Recorded: 12 attendance changes, 0 votes.")
     expect(page.locator("main")).to_contain_text("Present (in person or by proxy): 10 of 12 eligible")
     # table a motion to approve the agreement
@@ -139,7 +140,8 @@ def test_a_board_member_runs_a_central_forum_meeting_and_sees_the_agreement_appr
     choices = ["Yes"] * 7 + ["No"] * 2 + ["Abstain"]
     for name, choice in zip(present, choices, strict=True):
         page.get_by_role("radiogroup", name=f"Vote of {name}").get_by_label(choice, exact=True).check()
-    page.get_by_role("button", name="Record attendance and votes").click()
+    # the save button is at the top of the rows and in the bar at their bottom: either saves
+    page.get_by_role("button", name="Record attendance and votes").last.click()
     expect(page.locator("main")).to_contain_text("Recorded: 0 attendance changes, 10 votes.")
     expect(page.locator("main")).to_contain_text("7 yes, 2 no, 1 abstaining so far.")
     # close the vote: carried, a decision of the central forum

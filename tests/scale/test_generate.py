@@ -29,6 +29,11 @@ def test_generate_xs_is_complete_and_consistent(tmp_path):
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         q = con.execute
+        # every opened meeting has its roll of voters, and each closed motion counted it
+        assert q("SELECT count(*) FROM meetings m WHERE m.status IN ('open', 'closed') AND NOT EXISTS "
+                 "(SELECT 1 FROM meeting_voters v WHERE v.meeting_id = m.id)").fetchone() == (0,)
+        assert q("SELECT count(*) FROM motions mo WHERE mo.status = 'closed' AND mo.eligible <> "
+                 "(SELECT count(*) FROM meeting_voters v WHERE v.meeting_id = mo.meeting_id)").fetchone() == (0,)
         # one decision per carried motion, none for the others
         assert q("SELECT count(*) FROM motions WHERE outcome = 'carried'").fetchone() == \
             q("SELECT count(*) FROM decisions").fetchone()

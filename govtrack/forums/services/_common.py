@@ -44,12 +44,15 @@ def _who(member, member_id: int | None = None) -> str:
     return str(_l("%(name)s (member no. %(number)s)", name=member.name, number=member.number))
 
 
-def _not_voter_reason(member) -> str:
-    """Why an existing member is not a voter of a forum, in words."""
+def _not_voter_reason(member, why: str | None = None) -> str:
+    """Why an existing member is not a voter of a forum (or of a meeting), in words; `why` is the
+    code queries.not_voter_members gives when the meeting's roll was fixed when it opened."""
     if member.investor:
         return str(_l("an investor (investors have no vote)"))
     if not member.active:
         return str(_l("not an active member"))
+    if why == "after_opening":
+        return str(_l("not on the roll of voters fixed when the meeting opened"))
     return str(_l("not on this forum's list of voters"))
 
 

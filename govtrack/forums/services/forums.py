@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from govtrack.agreements.models import AgreementKind
 from govtrack.audit.services import record
@@ -23,7 +23,7 @@ from govtrack.forums.models import (
     Meeting,
     Threshold,
 )
-from govtrack.forums.services._common import _invalid, _shown, _values
+from govtrack.forums.services._common import _invalid, _shown, _values, _who
 from govtrack.members.models import Member
 
 
@@ -77,10 +77,31 @@ def _checked(data: ForumData, *, forum_id: int | None = None) -> tuple[str, str,
                        fields={"code": [str(_l("Already in use."))]})
     voters = sorted(set(data.voter_ids)) if not data.all_members else []
     if voters:
-        found = set(db.session.scalars(select(Member.id).where(Member.id.in_(voters))))
-        if set(voters) - found:
-            raise _invalid({"voters": [_l("No member with id %(id)s.", id=min(set(voters) - found))]})
+        _check_voters(data.voter_ids, kept=set(queries.voter_ids([forum_id])[forum_id]) if forum_id else set())
     return name, code, voters
+
+
+def _check_voters(voter_ids: list[int], *, kept: set[int]) -> None:
+    """A forum's named voters are members who may vote: active and not investors. Every refusal
+    names the member (name and number) under `voters.{index}` of the list as given, all at once.
+    A member already on the list who has since become inactive (or an investor) may stay on it, so
+    that editing anything else about the forum is not refused for them (they do not vote meanwhile:
+    the forum's page says so)."""
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(list(set(voter_ids)))))}
+    errors: dict[str, list] = {}
+    for i, member_id in enumerate(voter_ids):
+        member = members.get(member_id)
+        if member is None:
+            errors[f"voters.{i}"] = [_l("No member with id %(id)s.", id=member_id)]
+        elif member_id in kept:
+            continue
+        elif member.investor:
+            errors[f"voters.{i}"] = [_l("%(who)s is an investor; investors have no vote.", who=_who(member))]
+        elif not member.active:
+            errors[f"voters.{i}"] = [_l("%(who)s is not an active member; only active members vote.",
+                                        who=_who(member))]
+    if errors:
+        raise _invalid(errors)
 
 
 def create_forum(*, actor: Actor, data: ForumData) -> Forum:
@@ -93,8 +114,8 @@ def create_forum(*, actor: Actor, data: ForumData) -> Forum:
     )
     db.session.add(forum)
     db.session.flush()
-    for m in voters:
-        db.session.add(ForumVoter(forum_id=forum.id, member_id=m))
+    if voters:
+        db.session.execute(insert(ForumVoter), [{"forum_id": forum.id, "member_id": m} for m in voters])
     record("forum.create", actor=actor, object_type="forum", object_id=forum.id,
            after=forum_snapshot(forum, voters))
     return forum
@@ -123,8 +144,8 @@ def update_forum(*, actor: Actor, forum: Forum, data: ForumData) -> Forum:
     forum.quorum_numerator, forum.quorum_denominator = data.quorum_numerator, data.quorum_denominator
     forum.quorum_strict, forum.threshold, forum.proxy_limit = data.quorum_strict, data.threshold, data.proxy_limit
     db.session.execute(ForumVoter.__table__.delete().where(ForumVoter.forum_id == forum.id))
-    for m in voters:
-        db.session.add(ForumVoter(forum_id=forum.id, member_id=m))
+    if voters:
+        db.session.execute(insert(ForumVoter), [{"forum_id": forum.id, "member_id": m} for m in voters])
     db.session.flush()
     after = forum_snapshot(forum, voters)
     if after != before:

@@ -193,12 +193,15 @@ def open_meeting(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = No
         setattr(meeting, f"rule_{name}", getattr(rule, name))
     meeting.status = MeetingStatus.open.value
     meeting.opened_at = now or utcnow()
+    # Who may vote is decided now: the roll is fixed, whatever becomes of the roster afterwards.
+    voters = queries.snapshot_roll(meeting, _forum(meeting))
     ids = list(db.session.scalars(select(AgendaItem.agreement_id).where(AgendaItem.meeting_id == meeting.id)))
     ids += list(db.session.scalars(select(Motion.agreement_id).where(Motion.meeting_id == meeting.id)))
     moved = _deliberate(actor, ids)
     record("meeting.open", actor=actor, object_type="meeting", object_id=meeting.id,
            before={"status": MeetingStatus.scheduled.value},
-           after={"status": meeting.status, "under_deliberation": moved, "rule": rule_snapshot(rule)})
+           after={"status": meeting.status, "under_deliberation": moved, "rule": rule_snapshot(rule),
+                  "voters": voters})
     return meeting
 
 
@@ -242,7 +245,7 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
     _not_closed(meeting)
     forum = _forum(meeting)
     involved = {e.member_id for e in entries} | {e.proxy_holder_id for e in entries if e.proxy_holder_id}
-    eligible = queries.eligible_ids(forum, involved)
+    eligible = queries.eligible_ids(meeting, forum, involved)
     # Names are read only when there is something to report (one query, however many rows).
     people: dict[int, Member] = {}
     loaded: list[bool] = []
@@ -255,6 +258,14 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
 
     def who(member_id: int) -> str:
         return _who(person(member_id), member_id)
+
+    why_not: dict = {}
+
+    def not_voter(member_id: int) -> str:
+        """Why a member is not a voter of this meeting (read once, when the first is reported)."""
+        if "read" not in why_not:
+            why_not.update(queries.not_voter_members(meeting, forum, involved - eligible), read="")
+        return _not_voter_reason(person(member_id), why_not.get(member_id))
 
     errors: dict[str, list] = {}
 
@@ -274,7 +285,7 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
             member = person(e.member_id)
             add(f"{i}.member_id", _l("No member has id %(id)s.", id=e.member_id) if member is None else
                 _l("%(who)s is not a voter of this forum: %(why)s.", who=who(e.member_id),
-                   why=_not_voter_reason(member)))
+                   why=not_voter(e.member_id)))
         if e.status == AttendanceStatus.proxy:
             if not e.proxy_holder_id:
                 add(f"{i}.proxy_holder_id", _l("%(who)s is represented by proxy: give the proxy holder.",
@@ -287,7 +298,7 @@ def set_attendance(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEn
                     _l("The proxy holder of %(who)s, id %(id)s, is not a member.", who=who(e.member_id),
                        id=e.proxy_holder_id) if holder is None else
                     _l("The proxy holder of %(who)s, %(holder)s, is not a voter of this forum: %(why)s.",
-                       who=who(e.member_id), holder=_who(holder), why=_not_voter_reason(holder)))
+                       who=who(e.member_id), holder=_who(holder), why=not_voter(e.proxy_holder_id)))
         elif e.proxy_holder_id:
             add(f"{i}.proxy_holder_id", _l("%(who)s is not represented by proxy, so has no proxy holder.",
                                            who=who(e.member_id)))

@@ -14,7 +14,7 @@ from govtrack.audit.services import record
 from govtrack.core.actor import Actor
 from govtrack.core.clock import utcnow
 from govtrack.core.labels import label
-from govtrack.errors import Conflict, NotFound
+from govtrack.errors import Conflict, DomainError, NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.forums import queries, rules
 from govtrack.forums.models import (
@@ -221,7 +221,8 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
     """Why each vote would be refused (empty: all may be recorded). Five queries for any number."""
     ids = [m for m, _ in votes]
     members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(list(set(ids)))))}
-    eligible = queries.eligible_ids(forum, ids)
+    eligible = queries.eligible_ids(meeting, forum, ids)
+    why_not = queries.not_voter_members(meeting, forum, [i for i in set(ids) if i not in eligible])
     attendance = queries.attendance_map(meeting.id, ids)
     recused = queries.recused_ids(motion, ids)
     already = set(db.session.scalars(
@@ -234,13 +235,14 @@ def check_votes(motion: Motion, meeting: Meeting, forum: Forum, votes: list[tupl
             out.append(VoteRefusal(i, member_id, "invalid", str(_l("A vote is yes, no or abstain."))))
         elif member is None:
             out.append(VoteRefusal(i, member_id, "not_eligible", str(_l("No member with id %(id)s.", id=member_id))))
-        elif member.investor:
+        elif member.investor and member_id not in eligible:
+            # (One who became an investor after the meeting opened is still on its roll, and votes.)
             out.append(VoteRefusal(i, member_id, "not_eligible",
                                    str(_l("%(name)s is an investor; investors have no vote.", name=_who(member)))))
         elif member_id not in eligible:
             out.append(VoteRefusal(i, member_id, "not_eligible",
                                    str(_l("%(name)s is not a voter of this forum: %(why)s.", name=_who(member),
-                                          why=_not_voter_reason(member)))))
+                                          why=_not_voter_reason(member, why_not.get(member_id))))))
         elif member_id in seen or member_id in already:
             out.append(VoteRefusal(i, member_id, "duplicate_vote",
                                    str(_l("%(name)s has already voted on this motion.", name=_who(member)))))
@@ -351,7 +353,7 @@ def close_preview(motion: Motion) -> ClosePreview:
     meeting = motion.meeting
     forum = meeting.forum
     yes, no, abstain = motion_counts(motion)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     # The rule the meeting opened under, as the close itself uses.
     rule = rules.meeting_rule(meeting, forum)
     result = rule.outcome(present=present, eligible=eligible, yes=yes, no=no)
@@ -385,7 +387,7 @@ def close_motion(*, actor: Actor, motion: Motion, now: dt.datetime | None = None
     _still_in_scope(motion, meeting)
     forum = _forum(meeting)
     yes, no, abstain = motion_counts(motion)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     if motion.method == VoteMethod.tally and yes + no + abstain > present:
         message = _tally_exceeds(yes, no, abstain, present)
         raise Conflict(message, code="tally_exceeds", fields={"tally": [message]})
@@ -404,7 +406,7 @@ def consensus(*, actor: Actor, motion: Motion, now: dt.datetime | None = None) -
         raise Conflict(str(_l("Votes were already cast on this motion; close the vote instead.")),
                        code="mixed_methods")
     forum = _forum(meeting)
-    present, eligible = queries.present_count(meeting, forum), queries.eligible_count(forum)
+    present, eligible = queries.present_count(meeting, forum), queries.meeting_eligible_count(meeting, forum)
     if not rules.meeting_rule(meeting, forum).is_quorate(present=present, eligible=eligible):
         raise Conflict(
             str(_l("No quorum: %(p)d of %(e)d eligible present; consensus needs a quorate meeting.",
@@ -436,13 +438,82 @@ def withdraw_motion(*, actor: Actor, motion: Motion, reason: str | None,
 
 def record_roll_call(*, actor: Actor, meeting: Meeting, entries: list[AttendanceEntry], motion: Motion | None,
                      votes: list[tuple[int, str]]) -> dict[str, int]:
-    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing."""
+    """The secretary's one submit: attendance changes, then votes on one motion; all or nothing.
+
+    Every refusal of the submit comes at once (three mistakes, one submit): the rows whose
+    attendance is refused are set aside and the others checked again (a proxy rule shows only once
+    the rows' own mistakes are out of the way), then the votes are checked against the attendance
+    the good rows give; then, if anything was refused, nothing is recorded. Refusals are named as
+    the services name them, by the index of the entry (`3.proxy_holder_id`, `votes.2.member_id`).
+    A vote of a member whose attendance row is refused is not reported again (their row says why).
+    """
+    if votes and (motion is None or motion.meeting_id != meeting.id):
+        raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
     summary = {"attendance": 0, "votes": 0}
-    if entries:
-        changed = set_attendance(actor=actor, meeting=meeting, entries=entries)
-        summary["attendance"] = changed["added"] + changed["changed"]
-    if votes:
-        if motion is None or motion.meeting_id != meeting.id:
-            raise _invalid({"motion": [_l("Choose a motion of this meeting to vote on.")]})
-        summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+    errors: dict[str, list[str]] = {}
+    refusals: list[DomainError] = []
+    refused_members: set[int] = set()
+
+    def keep(key: str, messages) -> None:
+        kept = errors.setdefault(key, [])
+        kept.extend(str(m) for m in messages if str(m) not in kept)
+
+    everything = db.session.begin_nested()
+    try:
+        remaining = list(range(len(entries)))
+        while remaining:
+            try:
+                with db.session.begin_nested():
+                    changed = set_attendance(actor=actor, meeting=meeting, entries=[entries[i] for i in remaining])
+                summary["attendance"] = changed["added"] + changed["changed"]
+                break
+            except DomainError as err:
+                refusals.append(err)
+                rows = set()
+                for key, messages in (err.fields or {}).items():
+                    index, dot, field = key.partition(".")
+                    if index.isdigit() and int(index) < len(remaining) and dot:
+                        row = remaining[int(index)]
+                        rows.add(row)
+                        refused_members.add(entries[row].member_id)
+                        keep(f"{row}.{field}", messages)
+                    else:
+                        keep(key, messages)
+                if not err.fields:
+                    keep("rows", [err.message])
+                if not rows:
+                    break
+                remaining = [i for i in remaining if i not in rows]
+        if votes:
+            try:
+                with db.session.begin_nested():
+                    summary["votes"] = cast_votes(actor=actor, motion=motion, votes=votes)
+            except DomainError as err:
+                reported = False
+                for key, messages in (err.fields or {}).items():
+                    parts = key.split(".")
+                    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(votes) \
+                            and votes[int(parts[1])][0] in refused_members:
+                        continue
+                    keep(key, messages)
+                    reported = True
+                if not err.fields:
+                    keep("votes", [err.message])
+                    reported = True
+                if reported or not refusals:
+                    refusals.append(err)
+    except BaseException:
+        everything.rollback()
+        raise
+    if refusals:
+        everything.rollback()
+        first = refusals[0] if len(refusals) == 1 else None
+        message = first.message if first is not None and len(errors) <= 1 else str(
+            _l("Some rows need a correction; nothing was recorded."))
+        # A refusal of the meeting's state (409) outweighs one of the values typed (422).
+        state = next((r for r in refusals if r.status == 409), None)
+        if state is not None:
+            raise Conflict(message, code=state.code, fields=errors)
+        raise ValidationFailed(message, code=refusals[0].code, fields=errors)
+    everything.commit()
     return summary
