@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from govtrack.agreements.models import Agreement, Clause, ClauseVersion
@@ -33,6 +33,7 @@ from govtrack.forums.models import (
     Forum,
     ForumVoter,
     Meeting,
+    MeetingVoter,
 )
 from govtrack.members.models import Member
 from govtrack.obligations.models import Obligation
@@ -271,36 +272,59 @@ class MeetingRow:
     quorate: bool
 
 
-def _present_counts(meeting_ids: list[int]) -> dict[int, int]:
-    """Eligible members present in person or by proxy at each meeting (one grouped query): the
-    count each meeting's page shows (queries.present_count)."""
+def _present_counts(meetings: list[Meeting]) -> dict[int, int]:
+    """Voters present in person or by proxy at each meeting (two grouped queries): the count each
+    meeting's page shows (queries.present_count) — against its roll once it opened, else against
+    the forum's voters on the roster now."""
+    rolled = [m.id for m in meetings if queries.has_roll(m)]
+    live = [m.id for m in meetings if not queries.has_roll(m)]
+    counted = Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value])
+    out: dict[int, int] = {}
+    if rolled:
+        out.update(db.session.execute(
+            select(Attendance.meeting_id, func.count())
+            .join(MeetingVoter, and_(MeetingVoter.meeting_id == Attendance.meeting_id,
+                                     MeetingVoter.member_id == Attendance.member_id))
+            .where(Attendance.meeting_id.in_(rolled), counted)
+            .group_by(Attendance.meeting_id)).all())
+    if live:
+        named = select(ForumVoter.member_id).where(ForumVoter.forum_id == Meeting.forum_id,
+                                                  ForumVoter.member_id == Attendance.member_id)
+        out.update(db.session.execute(
+            select(Attendance.meeting_id, func.count())
+            .join(Member, Member.id == Attendance.member_id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .join(Forum, Forum.id == Meeting.forum_id)
+            .where(Attendance.meeting_id.in_(live), counted,
+                   Member.active.is_(True), Member.investor.is_(False),
+                   or_(Forum.all_members.is_(True), named.exists()))
+            .group_by(Attendance.meeting_id)).all())
+    return out
+
+
+def _roll_counts(meeting_ids: list[int]) -> dict[int, int]:
+    """The size of each meeting's roll of voters, fixed when it opened (one grouped query)."""
     if not meeting_ids:
         return {}
-    named = select(ForumVoter.member_id).where(ForumVoter.forum_id == Meeting.forum_id,
-                                              ForumVoter.member_id == Attendance.member_id)
-    rows = db.session.execute(
-        select(Attendance.meeting_id, func.count())
-        .join(Member, Member.id == Attendance.member_id)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .join(Forum, Forum.id == Meeting.forum_id)
-        .where(Attendance.meeting_id.in_(meeting_ids),
-               Attendance.status.in_([AttendanceStatus.present.value, AttendanceStatus.proxy.value]),
-               Member.active.is_(True), Member.investor.is_(False),
-               or_(Forum.all_members.is_(True), named.exists()))
-        .group_by(Attendance.meeting_id)
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(
+        select(MeetingVoter.meeting_id, func.count()).where(MeetingVoter.meeting_id.in_(meeting_ids))
+        .group_by(MeetingVoter.meeting_id)).all())
 
 
 def meeting_rows(meetings: list[Meeting], eligible_by_forum: dict[int, int]) -> list[MeetingRow]:
-    """The meetings with their attendance counts; `eligible_by_forum` caches each forum's base
-    across batches (a forum's count is one query, however many of its meetings are listed)."""
-    present = _present_counts([m.id for m in meetings])
+    """The meetings with their attendance counts, as each meeting's page counts them: an opened or
+    closed meeting against its own roll, a scheduled or cancelled one against the forum's voters now
+    (`eligible_by_forum` caches each forum's count across batches: one query per forum)."""
+    present = _present_counts(meetings)
+    rolls = _roll_counts([m.id for m in meetings if queries.has_roll(m)])
     out = []
     for m in meetings:
-        if m.forum_id not in eligible_by_forum:
-            eligible_by_forum[m.forum_id] = queries.eligible_count(m.forum)
-        eligible = eligible_by_forum[m.forum_id]
+        if queries.has_roll(m):
+            eligible = rolls.get(m.id, 0)
+        else:
+            if m.forum_id not in eligible_by_forum:
+                eligible_by_forum[m.forum_id] = queries.eligible_count(m.forum)
+            eligible = eligible_by_forum[m.forum_id]
         n = present.get(m.id, 0)
         out.append(MeetingRow(m, n, eligible, rules.meeting_rule(m, m.forum).is_quorate(present=n, eligible=eligible)))
     return out
