@@ -117,8 +117,7 @@ class AgreementForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices("agreement_kind"), validators=[DataRequired()])
     # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
     parties = FieldList(FormField(PartyRowForm), max_entries=50)
-    value = MoneyField(_l("Value"), validators=[Optional()],
-                       description=_l("Amount, for example 150000000 or 1500000.50."))
+    value = MoneyField(_l("Value"), validators=[Optional()])
     value_currency = StringField(
         _l("Currency"), default="IDR",
         validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))],
