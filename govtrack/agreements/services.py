@@ -4,6 +4,7 @@ status moves. Each records its audit event in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -201,32 +202,55 @@ def _set_clauses(agreement: Agreement, clauses: list[ClauseData]) -> None:
             agreement.clauses.append(clause)
 
 
+def _agreement_names(ids: list[int]) -> dict[int, str]:
+    """What people call each agreement in a message: its title, and its reference when it has one."""
+    rows = db.session.execute(select(Agreement.id, Agreement.title, Agreement.reference).where(Agreement.id.in_(ids)))
+    return {i: f"{title} ({reference})" if reference else title for i, title, reference in rows}
+
+
+def _loop_through(agreement: Agreement, new: set[int]) -> list[int] | None:
+    """The shortest loop the new dependencies would close, as ids in order from `agreement` back to
+    it (A, B, C, A: A needs B, B needs C, C needs A), or None. Breadth first from the new
+    dependencies over the stored ones, remembering how each agreement was reached."""
+    edges: dict[int, list[int]] = {}
+    for a, b in db.session.execute(select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)):
+        edges.setdefault(a, []).append(b)
+    came_from: dict[int, int | None] = {dep: None for dep in sorted(new)}
+    queue = deque(sorted(new))
+    while queue:
+        node = queue.popleft()
+        if node == agreement.id:
+            path = [node]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            return [agreement.id, *reversed(path)]
+        for nxt in sorted(edges.get(node, [])):
+            if nxt not in came_from:
+                came_from[nxt] = node
+                queue.append(nxt)
+    return None
+
+
 def _set_dependencies(agreement: Agreement, depends_on: list[int]) -> None:
     ids = set(depends_on)
     if agreement.id in ids:
-        raise Conflict(str(_l("An agreement cannot depend on itself.")), code="dependency_cycle",
-                       fields={"depends_on": [str(_l("Cycle."))]})
+        loop = " → ".join([agreement.title] * 2)
+        raise Conflict(str(_l("An agreement cannot depend on itself: %(loop)s.", loop=loop)),
+                       code="dependency_cycle", fields={"depends_on": [str(_l("Cycle: %(loop)s.", loop=loop))]})
     found = set(db.session.scalars(select(Agreement.id).where(Agreement.id.in_(ids)))) if ids else set()
     if ids - found:
         raise _invalid({"depends_on": [_l("No agreement with id %(id)s.", id=min(ids - found))]})
     # A cycle exists when this agreement is reachable from one of its new dependencies.
-    if ids and agreement.id is not None:
-        edges: dict[int, list[int]] = {}
-        for a, b in db.session.execute(select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)):
-            edges.setdefault(a, []).append(b)
-        stack, seen = list(ids), set()
-        while stack:
-            node = stack.pop()
-            if node == agreement.id:
-                raise Conflict(
-                    str(_l("This dependency would make a cycle.")),
-                    code="dependency_cycle",
-                    fields={"depends_on": [str(_l("Cycle."))]},
-                )
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(edges.get(node, []))
+    path = _loop_through(agreement, ids) if ids and agreement.id is not None else None
+    if path is not None:
+        names = _agreement_names(path)
+        names[agreement.id] = agreement.title + (f" ({agreement.reference})" if agreement.reference else "")
+        loop = " → ".join(names[i] for i in path)
+        raise Conflict(
+            str(_l("This dependency would make a cycle: %(loop)s.", loop=loop)),
+            code="dependency_cycle",
+            fields={"depends_on": [str(_l("Cycle: %(loop)s.", loop=loop))]},
+        )
     current = set(
         db.session.scalars(
             select(AgreementDependency.depends_on_id).where(AgreementDependency.agreement_id == agreement.id)

@@ -389,8 +389,32 @@ def test_a_dependency_cycle_shows_the_services_error_and_writes_nothing(client, 
     resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
-    assert "This dependency would make a cycle." in html
-    assert "Cycle" in field_errors(html, "depends_on")
+    assert "This dependency would make a cycle: Hibah → Pembangunan → Hibah." in html
+    assert "Cycle: Hibah → Pembangunan → Hibah." in field_errors(html, "depends_on")
+    assert counts() == before
+
+
+def test_a_longer_dependency_cycle_names_every_agreement_in_order(client, sign_in, make_partner, make_agreement):
+    """The loop is named the way it runs, from the agreement being edited back to it, each agreement
+    by its title and reference; in the user's language."""
+    partner = make_partner()
+    grant = make_agreement("Hibah", reference="PKS/1", parties=[(partner, "funder")])
+    works = make_agreement("Pembangunan", kind="construction", depends_on=[grant.id])
+    supply = make_agreement("Pasokan pipa", kind="supply", reference="PKS/3", depends_on=[works.id])
+    unrelated = make_agreement("Izin", kind="permit")
+    before = counts()
+    user = sign_in("manager")
+    data = agreement_form(partner.id, title="Hibah", reference="PKS/1")
+    data["depends_on"] = [str(unrelated.id), str(supply.id)]
+    resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
+    assert resp.status_code == 409
+    loop = "Hibah (PKS/1) → Pasokan pipa (PKS/3) → Pembangunan → Hibah (PKS/1)"
+    assert f"Cycle: {loop}." in field_errors(resp.get_data(as_text=True), "depends_on")
+    assert counts() == before
+    user.locale = "id"
+    db.session.commit()
+    resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
+    assert f"Saling bergantung: {loop}." in field_errors(resp.get_data(as_text=True), "depends_on")
     assert counts() == before
 
 
