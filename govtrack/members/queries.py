@@ -5,8 +5,14 @@ the last page as on the first, and no page counts the whole table:
 
 - no search: by number (the unique index);
 - a number (or its beginning): a range on number, by number;
-- a name: a range on lower(name) (its beginning), or `contains` for any part of the name, walking
-  the lower(name) index in order and stopping after one page;
+- a name: every word typed must begin a word of the name ("komariah" finds "Sri Komariah", "sri kom"
+  too), by name. The members come from the index of names of migration 0014_smaller (FTS5 on
+  SQLite, a GIN-indexed tsvector on PostgreSQL; words are letters and digits, diacritics folded on
+  SQLite), read whole, then sorted by name: the cost follows the number of members that match, not
+  the size of the roster (see the README for the figures at 280,000). One letter alone is a range
+  on lower(name), the names that begin with it, which a word index would read half the roster for;
+- `contains` (the API's, and old links): any part of the name, walking the lower(name) index in
+  order and stopping after one page;
 - a group: the (group_name, name) index, by name (a group is small; a search narrows it further).
 
 Ranges are exact prefix matches because number and name compare byte by byte (SQLite's BINARY;
@@ -19,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+import re
+
+from sqlalchemy import Integer, and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtrack.auth.models import User
@@ -41,6 +49,31 @@ def lower_ascii(text: str) -> str:
 def fold(text: str) -> str:
     """A search text as lower(name) holds names: spaces collapsed, ASCII letters lowered."""
     return lower_ascii(" ".join(text.split()))
+
+
+_WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
+
+
+def name_words(q: str) -> list[str]:
+    """The words of a name search (letters and digits), lowered as lower(name) lowers names."""
+    return [w[:64] for w in _WORD.findall(fold(q))[:MAX_WORDS]]
+
+
+def _name_matches(words: list[str]):
+    """The ids of the members with, for each of `words`, a word of the name beginning with it
+    (migration 0014_smaller's index of names)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        index = table("search_index_member_name", column("id", Integer), column("document"))
+        query = " & ".join(f"{w}:*" for w in words)
+        # Written into the statement, as govtrack.search does (with a parameter PostgreSQL may keep
+        # a generic plan); the words are letters and digits only, so they cannot close the quotes.
+        assert "'" not in query and "\\" not in query
+        tsquery = func.to_tsquery(literal_column("'simple'"), literal_column(f"'{query}'"))
+        return select(index.c.id).where(index.c.document.op("@@")(tsquery))
+    index = table("search_index_member_name", column("rowid", Integer))
+    query = " ".join(f'"{w}"*' for w in words)  # each word quoted: never an FTS5 operator
+    return select(index.c.rowid).where(literal_column("search_index_member_name").op("MATCH")(bindparam("q", query)))
 
 
 def looks_like_number(q: str) -> bool:
@@ -110,11 +143,13 @@ def member_page(
         if looks_like_number(q):
             stmt = stmt.where(_starts_with(Member.number, q.upper()))
         else:
-            needle = fold(q)
+            needle, words = fold(q), name_words(q)
             if contains:
                 stmt = stmt.where(LNAME.like("%" + _escape_like(needle) + "%", escape="\\"))
-            else:
+            elif len(needle) == 1 or not words:
                 stmt = stmt.where(_starts_with(LNAME, needle))
+            else:
+                stmt = stmt.where(Member.id.in_(_name_matches(words).scalar_subquery()))
             if not group:
                 order = _BY_NAME
     if active is not None:

@@ -47,6 +47,8 @@ def index():
     try:
         page = queries.member_page(
             q=q, group=group, active=_bool_arg("active"), investor=_bool_arg("investor"),
+            # `contains` (any part of the name) is no longer offered on the page, where any word of
+            # the name is found; it stays for links made before and matches the API's.
             contains=request.args.get("contains") == "1", cursor=request.args.get("cursor"),
             limit=DEFAULT_LIMIT,
         )
