@@ -22,10 +22,9 @@ so does `fold` below.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import re
 
 from sqlalchemy import Integer, and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import joinedload, selectinload
