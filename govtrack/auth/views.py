@@ -45,6 +45,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _give_back_the_attempt() -> None:
+    """A successful sign-in does not use up its address's limit, so a branch office behind one
+    router (many people, one address) is never refused for signing in; failures, refusals and bad
+    forms still count. The attempt was counted (atomically, before the password was checked, so
+    that concurrent guesses cannot all slip past one count) and is given back here: a hit of -1 on
+    the same fixed-window counter, in whichever store the limiter uses."""
+    for request_limit in limiter.current_limits:
+        try:
+            request_limit.limiter.hit(request_limit.limit, *request_limit.request_args, cost=-1)
+        except Exception:  # the store is down: the sign-in still succeeds (it was let through)
+            log.warning("could not give back a sign-in attempt to the address limit", exc_info=True)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])  # per address; per account: govtrack/auth/throttle.py
 def login():
@@ -74,6 +87,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         services.signed_in(user=user)
         db.session.commit()
+        _give_back_the_attempt()
         session.clear()  # a fresh session: nothing from before sign-in survives
         login_user(user)
         session.permanent = True
