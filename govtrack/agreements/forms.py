@@ -198,3 +198,17 @@ class DocumentForm(FlaskForm):
 
     file = FileField(_l("Document"), validators=[FileRequired(message=_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
+
+
+class ReplaceDocumentForm(FlaskForm):
+    """Put a new file in a document's place; the earlier one is kept in its history."""
+
+    file = FileField(_l("New file"), validators=[FileRequired(message=_l("Choose a file."))],
+                     description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
+
+
+class RemoveDocumentForm(FlaskForm):
+    """Remove a document, saying why."""
+
+    reason = TextAreaField(_l("Why is it removed?"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept with the document and shown where it was listed."))

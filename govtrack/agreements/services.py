@@ -23,6 +23,7 @@ from govtrack.agreements.models import (
     ClauseStatus,
     ClauseVersion,
     Document,
+    DocumentVersion,
     PartyRole,
     ProposedBy,
     Visibility,
@@ -31,6 +32,7 @@ from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
 from govtrack.core.actor import Actor, acting_user_id
+from govtrack.core.clock import utcnow
 from govtrack.core.labels import label
 from govtrack.core.money import AmountError, check_amount
 from govtrack.core.text import normalise_name_field
@@ -438,6 +440,53 @@ def add_document(*, actor: Actor, agreement: Agreement, file) -> Document:
         uploads.discard(stored.stored_name)
         raise
     return doc
+
+
+STORED_FILE_COLUMNS = ("original_name", "stored_name", "content_type", "size", "sha256", "uploaded_by_id",
+                       "uploaded_at")
+REASON_MAX = 2000
+
+
+def replace_document(*, actor: Actor, document: Document, file) -> Document:
+    """Put a new file in the document's place (the same checks as an upload); the earlier file is
+    kept, and served, as one of the document's versions. A removed document is not replaced."""
+    if document.removed:
+        raise Conflict(str(_l("This document was removed; upload a new document instead.")),
+                       code="document_removed")
+    stored = uploads.store_upload(file)
+    earlier = {name: getattr(document, name) for name in STORED_FILE_COLUMNS}
+    try:
+        db.session.add(DocumentVersion(document_id=document.id, replaced_by_id=acting_user_id(actor), **earlier))
+        for name, value in stored.columns().items():
+            setattr(document, name, value)
+        document.uploaded_by_id, document.uploaded_at = acting_user_id(actor), utcnow()
+        db.session.flush()
+        record("document.replace", actor=actor, object_type="agreement", object_id=document.agreement_id,
+               before={"document": earlier["original_name"], "sha256": earlier["sha256"], "size": earlier["size"]},
+               after={"document": stored.original_name, "sha256": stored.sha256, "size": stored.size})
+    except Exception:
+        uploads.discard(stored.stored_name)
+        raise
+    return document
+
+
+def remove_document(*, actor: Actor, document: Document, reason: str) -> Document:
+    """Remove a document, saying why: it stays listed as removed (with the reason), its files are
+    kept, and they are served to staff only, no longer to members or the public."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        message = str(_l("Say why the document is removed."))
+        raise ValidationFailed(message, fields={"reason": [message]})
+    if len(reason) > REASON_MAX:
+        message = str(_l("At most %(n)d characters.", n=REASON_MAX))
+        raise ValidationFailed(message, fields={"reason": [message]})
+    if document.removed:
+        raise Conflict(str(_l("This document was removed already.")), code="already_removed")
+    document.removed_at, document.removed_by_id, document.removal_reason = utcnow(), acting_user_id(actor), reason
+    db.session.flush()
+    record("document.remove", actor=actor, object_type="agreement", object_id=document.agreement_id,
+           before={"document": document.original_name}, after={"reason": reason})
+    return document
 
 
 def get_for_update(agreement_id: int) -> Agreement:

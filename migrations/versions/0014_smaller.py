@@ -1,4 +1,5 @@
-"""smaller: an index of members' names alone, word by word, for the roster's search
+"""smaller: an index of members' names alone, word by word, for the roster's search; documents
+replaced (earlier files kept) and removed (with who, when and why)
 
 Revision ID: 0014_smaller
 Revises: 0013_search
@@ -16,8 +17,16 @@ PostgreSQL: a table with a stored `tsvector` ('simple', punctuation made a space
 index on it. Its name begins with search_index, so Alembic's comparison leaves it alone, as 0013's.
 A future SQLite batch migration that rebuilds `members` drops these triggers and must create them
 again.
+
+Documents: `document_versions` keeps each earlier file of a document (the columns of a stored file,
+and when and by whom it was replaced); `documents` gains removed_at, removed_by_id and
+removal_reason, a reason exactly when it is removed (a CHECK). The documents table has no search
+trigger, so SQLite's batch rebuild of it loses nothing.
 """
 from alembic import op
+import sqlalchemy as sa
+
+import govtrack.db
 
 
 # revision identifiers, used by Alembic.
@@ -71,14 +80,54 @@ def _postgresql_upgrade():
     _run(f"INSERT INTO {INDEX}(id, name) SELECT id, name FROM members")
 
 
+def _documents_upgrade():
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('removed_at', govtrack.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('removed_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('removal_reason', sa.Text(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_documents_removed_by_id_users'), 'users', ['removed_by_id'], ['id'])
+        batch_op.create_check_constraint(
+            batch_op.f('ck_documents_removed_with_reason'), '(removed_at IS NULL) = (removal_reason IS NULL)')
+    op.create_table('document_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('replaced_at', govtrack.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=100), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', govtrack.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_document_versions_document_id_documents')),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['users.id'], name=op.f('fk_document_versions_replaced_by_id_users')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_document_versions_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_versions')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_document_versions_stored_name'))
+    )
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_versions_document_id'), ['document_id'], unique=False)
+
+
 def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         _postgresql_upgrade()
     else:
         _sqlite_upgrade()
+    _documents_upgrade()
 
 
 def downgrade():
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_versions_document_id'))
+    op.drop_table('document_versions')
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_documents_removed_with_reason'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_documents_removed_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('removal_reason')
+        batch_op.drop_column('removed_by_id')
+        batch_op.drop_column('removed_at')
     if op.get_bind().dialect.name == 'postgresql':
         _run(f"DROP TRIGGER {INDEX} ON members")
         _run(f"DROP FUNCTION {INDEX}_changed()")
