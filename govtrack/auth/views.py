@@ -223,7 +223,7 @@ def user_token(user_id: int):
     expires_at = utcnow() + dt.timedelta(days=form.days.data) if form.days.data else None
     session[SHOWN_ONCE_KEY] = {"user_id": user.id, "token": token,
                           "expires_at": expires_at.isoformat() if expires_at else None}
-    return redirect(url_for("auth.user_token_shown", user_id=user.id), code=303)
+    return redirect(url_for("auth.user_token_shown", user_id=user.id))
 
 
 @bp.get("/admin/users/<int:user_id>/token")

@@ -101,7 +101,7 @@ def test_reloading_the_token_page_issues_no_second_token(client, make_user, sign
     admin = sign_in("admin")
     resp = client.post(f"/admin/users/{user.id}/token",
                        data={"days": "30", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/admin/users/{user.id}/token")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/admin/users/{user.id}/token")
     shown = client.get(resp.headers["Location"])
     html = shown.get_data(as_text=True)
     token = html.split("<code>")[1].split("</code>")[0]
