@@ -210,5 +210,6 @@ class ReplaceDocumentForm(FlaskForm):
 class RemoveDocumentForm(FlaskForm):
     """Remove a document, saying why."""
 
-    reason = TextAreaField(_l("Why is it removed?"), validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("Why is it removed?"),
+                           validators=[DataRequired(message=_l("Say why the document is removed.")), Length(max=2000)],
                            description=_l("Kept with the document and shown where it was listed."))
