@@ -59,19 +59,22 @@ def name_words(q: str) -> list[str]:
     return [w[:64] for w in _WORD.findall(fold(q))[:MAX_WORDS]]
 
 
-def _name_matches(words: list[str]):
+def _name_matches(words: list[str], *, later_only: bool = False):
     """The ids of the members with, for each of `words`, a word of the name beginning with it
-    (migration 0014_smaller's index of names)."""
+    (migration 0014_smaller's index of names). `later_only` (one word): only where a later word
+    of the name begins with it, not the first (the first is a range on lower(name))."""
     if db.session.get_bind().dialect.name == "postgresql":
         index = table("search_index_member_name", column("id", Integer), column("document"))
-        query = " & ".join(f"{w}:*" for w in words)
+        # The first word of a name is indexed with weight A, the others with B (0014_smaller).
+        query = f"{words[0]}:*B" if later_only else " & ".join(f"{w}:*" for w in words)
         # Written into the statement, as govtrack.search does (with a parameter PostgreSQL may keep
         # a generic plan); the words are letters and digits only, so they cannot close the quotes.
         assert "'" not in query and "\\" not in query
         tsquery = func.to_tsquery(literal_column("'simple'"), literal_column(f"'{query}'"))
         return select(index.c.id).where(index.c.document.op("@@")(tsquery))
     index = table("search_index_member_name", column("rowid", Integer))
-    query = " ".join(f'"{w}"*' for w in words)  # each word quoted: never an FTS5 operator
+    # Each word quoted, never an FTS5 operator; ^ is "the column's first word".
+    query = f'"{words[0]}"* NOT ^"{words[0]}"*' if later_only else " ".join(f'"{w}"*' for w in words)
     return select(index.c.rowid).where(literal_column("search_index_member_name").op("MATCH")(bindparam("q", query)))
 
 
@@ -132,6 +135,7 @@ def member_page(
 ) -> Page:
     """One page of the roster matching the search (see the module docstring for the orders)."""
     stmt = select(Member)
+    later = None  # a second statement whose rows merge with stmt's (a one-word name search)
     q = (q or "").strip()
     group = " ".join((group or "").split())
     order = _BY_NUMBER
@@ -147,19 +151,31 @@ def member_page(
                 stmt = stmt.where(LNAME.like("%" + _escape_like(needle) + "%", escape="\\"))
             elif len(needle) == 1 or not words:
                 stmt = stmt.where(_starts_with(LNAME, needle))
+            elif len(words) == 1 and not group:
+                # One word: the names it begins (a range of the name index, as many as a page
+                # needs) and, apart, the names where a later word begins with it (the index of
+                # names, usually far fewer: a first name is rarely a second one). Each is read
+                # in order up to a page, and the two are merged below.
+                later = stmt.where(Member.id.in_(_name_matches(words, later_only=True).scalar_subquery()))
+                stmt = stmt.where(_starts_with(LNAME, words[0]))
             else:
                 stmt = stmt.where(Member.id.in_(_name_matches(words).scalar_subquery()))
             if not group:
                 order = _BY_NAME
-    if active is not None:
-        stmt = stmt.where(Member.active.is_(active))
-    if investor is not None:
-        stmt = stmt.where(Member.investor.is_(investor))
-    after = _after(order, cursor)
-    if after is not None:
-        stmt = stmt.where(after)
-    stmt = stmt.order_by(*order.keys).limit(limit + 1)
-    rows = list(db.session.scalars(stmt))
+    statements = [stmt] if later is None else [stmt, later]
+    for condition in (
+        Member.active.is_(active) if active is not None else None,
+        Member.investor.is_(investor) if investor is not None else None,
+        _after(order, cursor),
+    ):
+        if condition is not None:
+            statements = [statement.where(condition) for statement in statements]
+    rows = []
+    for statement in statements:
+        rows += db.session.scalars(statement.order_by(*order.keys).limit(limit + 1))
+    if later is not None:  # the same order as lower(name), id in SQL: byte order of ASCII-lowered names
+        rows.sort(key=lambda m: (lower_ascii(m.name), m.id))
+        rows = rows[:limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

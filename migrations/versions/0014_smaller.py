@@ -12,9 +12,11 @@ typed beginning a word of the name. 0013_search's member index holds the number'
 members (insert, delete, a change of name) in the same transaction as the write, as 0013's are,
 and filled here from the existing rows.
 
-SQLite: an FTS5 table (unicode61, diacritics folded, prefix indexes of 2, 3 and 4 characters).
-PostgreSQL: a table with a stored `tsvector` ('simple', punctuation made a space first) and a GIN
-index on it. Its name begins with search_index, so Alembic's comparison leaves it alone, as 0013's.
+SQLite: an FTS5 table (unicode61, diacritics folded, prefix indexes of 2, 3 and 4 characters),
+whose `^` reads a name's first word. PostgreSQL: a table with a stored `tsvector` ('simple',
+punctuation made a space first; the first word weighted A, the others B) and a GIN index on it.
+The roster reads names beginning with a word from the name index of `members`, and the index here
+for the names where a later word begins with it, or for several words. Its name begins with search_index, so Alembic's comparison leaves it alone, as 0013's.
 A future SQLite batch migration that rebuilds `members` drops these triggers and must create them
 again.
 
@@ -62,8 +64,11 @@ def _postgresql_upgrade():
         f"CREATE TABLE {INDEX} ("
         " id integer PRIMARY KEY,"
         " name text NOT NULL,"
+        # The first word weighs A, the others B: a search for a later word alone reads 'w:*B'.
         " document tsvector GENERATED ALWAYS AS ("
-        "  to_tsvector('simple', regexp_replace(name, '[[:punct:]]+', ' ', 'g'))) STORED)"
+        "  setweight(to_tsvector('simple', split_part(btrim(regexp_replace(name, '[[:punct:][:space:]]+', ' ', 'g')), ' ', 1)), 'A') ||"
+        "  setweight(to_tsvector('simple', substr(btrim(regexp_replace(name, '[[:punct:][:space:]]+', ' ', 'g')),"
+        "   length(split_part(btrim(regexp_replace(name, '[[:punct:][:space:]]+', ' ', 'g')), ' ', 1)) + 1)), 'B')) STORED)"
     )
     _run(f"CREATE INDEX ix_{INDEX}_document ON {INDEX} USING gin (document)")
     _run(

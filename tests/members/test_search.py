@@ -103,6 +103,19 @@ def test_a_renamed_or_removed_member_is_found_by_the_new_name_only(roster, make_
     assert names(member_page(q="komariah")) == []
 
 
+def test_a_word_first_in_some_names_and_later_in_others_is_merged_in_name_order(roster, make_member):
+    # Names that begin with the word come from the name index's range, the others from the index
+    # of names; a page merges both in one order, and the next page goes on from where it stopped.
+    for i, name in enumerate(["Budi Siti", "Siti Zubaidah", "Zaenal Sitompul", "Aan Sitiawati", "Siti"]):
+        make_member(name, number=f"KSP-5{i:03d}")
+    expected = ["Aan Sitiawati", "Ani Siti", "Budi Siti", "Siti", "Siti Aminah", "SITI Rahma", "Siti Zubaidah"]
+    assert names(member_page(q="siti", limit=50)) == expected
+    assert [m.name for m in walk(limit=2, q="siti")] == expected
+    assert [m.name for m in walk(limit=2, q="siti", active=False)] == ["Ani Siti"]
+    assert [m.name for m in walk(limit=3, q="SIT")] == expected[:3] + ["Siti", "Siti Aminah", "SITI Rahma",
+                                                                        "Siti Zubaidah", "Sitorus", "Zaenal Sitompul"]
+
+
 def test_one_letter_finds_the_names_beginning_with_it(roster):
     assert names(member_page(q="s")) == ["Siti Aminah", "SITI Rahma", "Sitorus"]
 
@@ -141,7 +154,8 @@ def test_active_and_investor_filters(roster):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"q": "anggota"}, {"q": "KSP-0"}, {"group": "Rembug Melati"}, {"q": "i", "contains": True}],
+    [{}, {"q": "anggota"}, {"q": "KSP-0"}, {"group": "Rembug Melati"}, {"q": "i", "contains": True},
+     {"q": "siti"}, {"q": "anggota 05"}],
 )
 def test_keyset_pages_return_every_match_once_in_order(roster, make_member, filters):
     # Same names, to exercise the id tie-break of the name orders.
