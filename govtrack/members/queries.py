@@ -6,11 +6,13 @@ the last page as on the first, and no page counts the whole table:
 - no search: by number (the unique index);
 - a number (or its beginning): a range on number, by number;
 - a name: every word typed must begin a word of the name ("komariah" finds "Sri Komariah", "sri kom"
-  too), by name. The members come from the index of names of migration 0014_smaller (FTS5 on
-  SQLite, a GIN-indexed tsvector on PostgreSQL; words are letters and digits, diacritics folded on
-  SQLite), read whole, then sorted by name: the cost follows the number of members that match, not
-  the size of the roster (see the README for the figures at 280,000). One letter alone is a range
-  on lower(name), the names that begin with it, which a word index would read half the roster for;
+  too), by name. One word: the names it begins are a range on lower(name), read in order up to a
+  page; the names where a later word begins with it come from the index of names of migration
+  0014_smaller (FTS5 on SQLite, a tsvector on PostgreSQL: words are letters and digits), read whole
+  and sorted, and the two are merged. Several words: every match from the index, sorted. So a
+  search costs what its later-word (or several-word) matches cost, not the size of the roster:
+  a common first name about 1 ms at 280,000, a surname shared by 14,000 members about 8 ms. One
+  letter alone is only the range (the names that begin with it);
 - `contains` (the API's, and old links): any part of the name, walking the lower(name) index in
   order and stopping after one page;
 - a group: the (group_name, name) index, by name (a group is small; a search narrows it further).
