@@ -9,10 +9,10 @@ the last page as on the first, and no page counts the whole table:
   too), by name. One word: the names it begins are a range on lower(name), read in order up to a
   page; the names where a later word begins with it come from the index of names of migration
   0014_smaller (FTS5 on SQLite, a tsvector on PostgreSQL: words are letters and digits), read whole
-  and sorted, and the two are merged. Several words: every match from the index, sorted. So a
-  search costs what its later-word (or several-word) matches cost, not the size of the roster:
-  a common first name about 1 ms at 280,000, a surname shared by 14,000 members about 8 ms. One
-  letter alone is only the range (the names that begin with it);
+  and sorted when they are few, or (SQLite, past DENSE of them) found by walking the name index in
+  order, where they are spread; the two are merged. Several words: every match from the index,
+  sorted. At 280,000 a common first name costs about 2 ms, a surname shared by 14,000 members
+  about 5 ms. One letter alone is only the range (the names that begin with it);
 - `contains` (the API's, and old links): any part of the name, walking the lower(name) index in
   order and stopping after one page;
 - a group: the (group_name, name) index, by name (a group is small; a search narrows it further).
@@ -78,6 +78,23 @@ def _name_matches(words: list[str], *, later_only: bool = False):
     # Each word quoted, never an FTS5 operator; ^ is "the column's first word".
     query = f'"{words[0]}"* NOT ^"{words[0]}"*' if later_only else " ".join(f'"{w}"*' for w in words)
     return select(index.c.rowid).where(literal_column("search_index_member_name").op("MATCH")(bindparam("q", query)))
+
+
+# Past this many names with a later word beginning with the word typed, reading them all to sort
+# them costs more than walking the name index in order until a page of them is found (they are
+# spread through it: a later word has nothing to do with where a name sorts).
+DENSE = 2000
+
+
+def _later_words(later_ids):
+    """The condition for the names where a later word begins with the word: few, they are read
+    and sorted; many (SQLite), the name index is walked in order and each name checked against
+    them (`+ 0` keeps SQLite from looking each of them up and sorting them all)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        many = db.session.scalar(select(func.count()).select_from(later_ids.limit(DENSE + 1).subquery()))
+        if many > DENSE:
+            return (Member.id + 0).in_(later_ids.scalar_subquery())
+    return Member.id.in_(later_ids.scalar_subquery())
 
 
 def looks_like_number(q: str) -> bool:
@@ -158,7 +175,8 @@ def member_page(
                 # needs) and, apart, the names where a later word begins with it (the index of
                 # names, usually far fewer: a first name is rarely a second one). Each is read
                 # in order up to a page, and the two are merged below.
-                later = stmt.where(Member.id.in_(_name_matches(words, later_only=True).scalar_subquery()))
+                later_ids = _name_matches(words, later_only=True)
+                later = stmt.where(_later_words(later_ids))
                 stmt = stmt.where(_starts_with(LNAME, words[0]))
             else:
                 stmt = stmt.where(Member.id.in_(_name_matches(words).scalar_subquery()))

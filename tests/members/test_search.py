@@ -6,6 +6,7 @@ import pytest
 
 from govtrack.core.paging import encode_cursor
 from govtrack.errors import ValidationFailed
+from govtrack.members import queries
 from govtrack.members.queries import looks_like_number, member_page
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -103,9 +104,13 @@ def test_a_renamed_or_removed_member_is_found_by_the_new_name_only(roster, make_
     assert names(member_page(q="komariah")) == []
 
 
-def test_a_word_first_in_some_names_and_later_in_others_is_merged_in_name_order(roster, make_member):
+@pytest.mark.parametrize("dense", [2000, 1])
+def test_a_word_first_in_some_names_and_later_in_others_is_merged_in_name_order(roster, make_member, monkeypatch,
+                                                                                  dense):
     # Names that begin with the word come from the name index's range, the others from the index
     # of names; a page merges both in one order, and the next page goes on from where it stopped.
+    # `dense`: past it, the later-word names are found walking the name index (SQLite).
+    monkeypatch.setattr(queries, "DENSE", dense)
     for i, name in enumerate(["Budi Siti", "Siti Zubaidah", "Zaenal Sitompul", "Aan Sitiawati", "Siti"]):
         make_member(name, number=f"KSP-5{i:03d}")
     expected = ["Aan Sitiawati", "Ani Siti", "Budi Siti", "Siti", "Siti Aminah", "SITI Rahma", "Siti Zubaidah"]
