@@ -79,7 +79,7 @@ def _empty_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         # The search indexes are kept by row triggers, which TRUNCATE does not fire: empty them too.
-        search = [f"search_index_{kind}" for kind in ("agreement", "partner", "member", "decision")]
+        search = [f"search_index_{kind}" for kind in ("agreement", "partner", "member", "decision", "member_name")]
         names = ", ".join([f'"{t.name}"' for t in tables] + search)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:

@@ -21,6 +21,7 @@ from govtrack.agreements.models import (
 )
 from govtrack.api import created_links, exempt
 from govtrack.api.schemas import (
+    BoundedAwareDateTime,
     BoundedDate,
     IdArg,
     IdField,
@@ -70,8 +71,25 @@ class ClauseSchema(StrictSchema):
         ]
 
 
+class DocumentVersionSchema(StoredFileSchema):
+    """An earlier file of a document, kept when a new file replaced it."""
+
+    replaced_at = BoundedAwareDateTime(dump_only=True)
+
+
 class DocumentSchema(StoredFileSchema):
-    """An agreement's document (its own name keeps the OpenAPI component `Document`)."""
+    """An agreement's document (its own name keeps the OpenAPI component `Document`): the current
+    file, whether it was removed (when and why), and its earlier files, newest first."""
+
+    removed = fields.Boolean(dump_only=True)
+    removed_at = BoundedAwareDateTime(dump_only=True, allow_none=True)
+    removal_reason = fields.String(dump_only=True, allow_none=True)
+    versions = fields.List(fields.Nested(DocumentVersionSchema), dump_only=True)
+
+
+class RemoveDocumentSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(1, services.REASON_MAX),
+                           metadata={"description": "Why the document is removed (kept and shown with it)."})
 
 
 class AgreementSchema(StrictSchema):
@@ -280,14 +298,64 @@ def upload_document(agreement_id):
     agreement = _load_visible(agreement_id)
     doc = services.add_document(actor=current_user, agreement=agreement, file=request.files.get("file"))
     db.session.commit()
-    return doc
+    return _document_out(agreement_id, doc.id)
 
 
 @blp.route("/<int:agreement_id>/documents/<int:document_id>", methods=["GET"])
 @blp.response(200, description="The file, as a download.")
 def download_document(agreement_id, document_id):
-    """Download a document of an agreement the caller may see."""
+    """Download a document of an agreement the caller may see (a removed one: staff only)."""
     doc = queries.get_document(document_id)
-    if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
+    if doc is None or doc.agreement_id != agreement_id or not queries.may_download(current_user, doc):
         raise NotFound("No such document.")
     return doc.download()
+
+
+def _document_for_update(agreement_id: int, document_id: int):
+    agreement = _load_visible(agreement_id)
+    doc = next((d for d in agreement.documents if d.id == document_id), None)
+    if doc is None:
+        raise NotFound("No such document.")
+    return doc
+
+
+def _document_out(agreement_id: int, document_id: int):
+    db.session.expire_all()
+    return next(d for d in queries.load_agreement(agreement_id).documents if d.id == document_id)
+
+
+@blp.route("/<int:agreement_id>/documents/<int:document_id>/replace", methods=["POST"])
+@permission_required("agreements.edit")
+@blp.response(200, DocumentSchema)
+def replace_document(agreement_id, document_id):
+    """Replace a document's file (multipart field `file`, the checks of an upload; 413 past the
+    size limit). The earlier file is kept in `versions`; 409 `document_removed` for a removed one."""
+    doc = _document_for_update(agreement_id, document_id)
+    services.replace_document(actor=current_user, document=doc, file=request.files.get("file"))
+    db.session.commit()
+    return _document_out(agreement_id, document_id)
+
+
+@blp.route("/<int:agreement_id>/documents/<int:document_id>/remove", methods=["POST"])
+@permission_required("agreements.edit")
+@blp.arguments(RemoveDocumentSchema)
+@blp.response(200, DocumentSchema)
+def remove_document(data, agreement_id, document_id):
+    """Remove a document with a reason: it stays listed with `removed`, `removed_at` and
+    `removal_reason`, its files are served to staff only; a second removal is 409 `already_removed`."""
+    doc = _document_for_update(agreement_id, document_id)
+    services.remove_document(actor=current_user, document=doc, reason=data["reason"])
+    db.session.commit()
+    return _document_out(agreement_id, document_id)
+
+
+@blp.route("/<int:agreement_id>/documents/<int:document_id>/versions/<int:version_id>", methods=["GET"])
+@permission_required("agreements.view")
+@blp.response(200, description="The earlier file, as a download.")
+def download_document_version(agreement_id, document_id, version_id):
+    """Download an earlier file of a document (staff, who may see every agreement)."""
+    version = queries.get_document_version(version_id)
+    if (version is None or version.document_id != document_id or version.document.agreement_id != agreement_id
+            or not queries.may_see_history(current_user)):
+        raise NotFound("No such file.")
+    return version.download()

@@ -117,8 +117,7 @@ class AgreementForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices("agreement_kind"), validators=[DataRequired()])
     # No min_entries (see partners.forms.PartnerForm.contacts): set_rows() adds the empty rows.
     parties = FieldList(FormField(PartyRowForm), max_entries=50)
-    value = MoneyField(_l("Value"), validators=[Optional()],
-                       description=_l("Amount, for example 150000000 or 1500000.50."))
+    value = MoneyField(_l("Value"), validators=[Optional()])
     value_currency = StringField(
         _l("Currency"), default="IDR",
         validators=[DataRequired(), Regexp(r"^[A-Z]{3}$", message=_l("Three capital letters, e.g. IDR."))],
@@ -199,3 +198,18 @@ class DocumentForm(FlaskForm):
 
     file = FileField(_l("Document"), validators=[FileRequired(message=_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
+
+
+class ReplaceDocumentForm(FlaskForm):
+    """Put a new file in a document's place; the earlier one is kept in its history."""
+
+    file = FileField(_l("New file"), validators=[FileRequired(message=_l("Choose a file."))],
+                     description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
+
+
+class RemoveDocumentForm(FlaskForm):
+    """Remove a document, saying why."""
+
+    reason = TextAreaField(_l("Why is it removed?"),
+                           validators=[DataRequired(message=_l("Say why the document is removed.")), Length(max=2000)],
+                           description=_l("Kept with the document and shown where it was listed."))

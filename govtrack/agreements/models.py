@@ -207,11 +207,40 @@ class AgreementDependency(db.Model):
 
 
 class Document(StoredFileMixin, db.Model):
-    """A file attached to an agreement, stored under the upload folder with a generated name."""
+    """A file attached to an agreement, stored under the upload folder with a generated name. Its
+    columns describe the current file; a replaced file is kept as a DocumentVersion. A removed
+    document stays, with who removed it, when and why, and its file is served to staff only."""
 
     __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("(removed_at IS NULL) = (removal_reason IS NULL)", name="removed_with_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    removed_at: Mapped[dt.datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents", lazy="raise")
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", lazy="raise", order_by="DocumentVersion.id.desc()"
+    )
+    removed_by = relationship("User", foreign_keys=[removed_by_id], lazy="raise")
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class DocumentVersion(StoredFileMixin, db.Model):
+    """An earlier file of a document, kept when a new one replaced it (newest first on the document)."""
+
+    __tablename__ = "document_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    document: Mapped[Document] = relationship(back_populates="versions", lazy="raise")

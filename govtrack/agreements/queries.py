@@ -13,6 +13,7 @@ from govtrack.agreements.models import (
     Clause,
     ClauseVersion,
     Document,
+    DocumentVersion,
     Visibility,
 )
 from govtrack.auth.permissions import can
@@ -135,7 +136,8 @@ def clauses_of(agreement_ids: list[int], *, statuses: tuple[str, ...] | None = N
 def load_agreement(agreement_id: int) -> Agreement | None:
     """One agreement with parties, clauses (and their versions) and documents loaded."""
     stmt = _eager(select(Agreement).where(Agreement.id == agreement_id)).options(
-        selectinload(Agreement.documents), selectinload(Agreement.dependencies)
+        selectinload(Agreement.documents).options(selectinload(Document.versions), selectinload(Document.removed_by)),
+        selectinload(Agreement.dependencies),
     )
     return db.session.scalar(stmt)
 
@@ -179,6 +181,28 @@ def get_document(document_id: int) -> Document | None:
     return db.session.scalar(
         select(Document).where(Document.id == document_id).options(selectinload(Document.agreement))
     )
+
+
+def get_document_version(version_id: int) -> DocumentVersion | None:
+    """An earlier file of a document, with its document and agreement."""
+    return db.session.scalar(
+        select(DocumentVersion).where(DocumentVersion.id == version_id)
+        .options(selectinload(DocumentVersion.document).selectinload(Document.agreement))
+    )
+
+
+def may_download(user, document: Document) -> bool:
+    """The current file of a document: to whoever may see its agreement, unless it was removed;
+    a removed document's file, like every earlier file, only to staff (those who see every
+    agreement), who keep the record."""
+    if not can_see(user, document.agreement):
+        return False
+    return not document.removed or can(user, "agreements.view")
+
+
+def may_see_history(user) -> bool:
+    """A document's earlier files (and who replaced or removed it): staff only."""
+    return can(user, "agreements.view")
 
 
 AWAITING_DECISION = ("under_deliberation", "draft", "approved")

@@ -4,6 +4,7 @@ status moves. Each records its audit event in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from govtrack.agreements.models import (
     ClauseStatus,
     ClauseVersion,
     Document,
+    DocumentVersion,
     PartyRole,
     ProposedBy,
     Visibility,
@@ -30,6 +32,7 @@ from govtrack.agreements.queries import load_agreement
 from govtrack.audit.services import record
 from govtrack.core import uploads
 from govtrack.core.actor import Actor, acting_user_id
+from govtrack.core.clock import utcnow
 from govtrack.core.labels import label
 from govtrack.core.money import AmountError, check_amount
 from govtrack.core.text import normalise_name_field
@@ -201,32 +204,55 @@ def _set_clauses(agreement: Agreement, clauses: list[ClauseData]) -> None:
             agreement.clauses.append(clause)
 
 
+def _agreement_names(ids: list[int]) -> dict[int, str]:
+    """What people call each agreement in a message: its title, and its reference when it has one."""
+    rows = db.session.execute(select(Agreement.id, Agreement.title, Agreement.reference).where(Agreement.id.in_(ids)))
+    return {i: f"{title} ({reference})" if reference else title for i, title, reference in rows}
+
+
+def _loop_through(agreement: Agreement, new: set[int]) -> list[int] | None:
+    """The shortest loop the new dependencies would close, as ids in order from `agreement` back to
+    it (A, B, C, A: A needs B, B needs C, C needs A), or None. Breadth first from the new
+    dependencies over the stored ones, remembering how each agreement was reached."""
+    edges: dict[int, list[int]] = {}
+    for a, b in db.session.execute(select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)):
+        edges.setdefault(a, []).append(b)
+    came_from: dict[int, int | None] = {dep: None for dep in sorted(new)}
+    queue = deque(sorted(new))
+    while queue:
+        node = queue.popleft()
+        if node == agreement.id:
+            path = [node]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            return [agreement.id, *reversed(path)]
+        for nxt in sorted(edges.get(node, [])):
+            if nxt not in came_from:
+                came_from[nxt] = node
+                queue.append(nxt)
+    return None
+
+
 def _set_dependencies(agreement: Agreement, depends_on: list[int]) -> None:
     ids = set(depends_on)
     if agreement.id in ids:
-        raise Conflict(str(_l("An agreement cannot depend on itself.")), code="dependency_cycle",
-                       fields={"depends_on": [str(_l("Cycle."))]})
+        loop = " → ".join([agreement.title] * 2)
+        raise Conflict(str(_l("An agreement cannot depend on itself: %(loop)s.", loop=loop)),
+                       code="dependency_cycle", fields={"depends_on": [str(_l("Cycle: %(loop)s.", loop=loop))]})
     found = set(db.session.scalars(select(Agreement.id).where(Agreement.id.in_(ids)))) if ids else set()
     if ids - found:
         raise _invalid({"depends_on": [_l("No agreement with id %(id)s.", id=min(ids - found))]})
     # A cycle exists when this agreement is reachable from one of its new dependencies.
-    if ids and agreement.id is not None:
-        edges: dict[int, list[int]] = {}
-        for a, b in db.session.execute(select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)):
-            edges.setdefault(a, []).append(b)
-        stack, seen = list(ids), set()
-        while stack:
-            node = stack.pop()
-            if node == agreement.id:
-                raise Conflict(
-                    str(_l("This dependency would make a cycle.")),
-                    code="dependency_cycle",
-                    fields={"depends_on": [str(_l("Cycle."))]},
-                )
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(edges.get(node, []))
+    path = _loop_through(agreement, ids) if ids and agreement.id is not None else None
+    if path is not None:
+        names = _agreement_names(path)
+        names[agreement.id] = agreement.title + (f" ({agreement.reference})" if agreement.reference else "")
+        loop = " → ".join(names[i] for i in path)
+        raise Conflict(
+            str(_l("This dependency would make a cycle: %(loop)s.", loop=loop)),
+            code="dependency_cycle",
+            fields={"depends_on": [str(_l("Cycle: %(loop)s.", loop=loop))]},
+        )
     current = set(
         db.session.scalars(
             select(AgreementDependency.depends_on_id).where(AgreementDependency.agreement_id == agreement.id)
@@ -414,6 +440,53 @@ def add_document(*, actor: Actor, agreement: Agreement, file) -> Document:
         uploads.discard(stored.stored_name)
         raise
     return doc
+
+
+STORED_FILE_COLUMNS = ("original_name", "stored_name", "content_type", "size", "sha256", "uploaded_by_id",
+                       "uploaded_at")
+REASON_MAX = 2000
+
+
+def replace_document(*, actor: Actor, document: Document, file) -> Document:
+    """Put a new file in the document's place (the same checks as an upload); the earlier file is
+    kept, and served, as one of the document's versions. A removed document is not replaced."""
+    if document.removed:
+        raise Conflict(str(_l("This document was removed; upload a new document instead.")),
+                       code="document_removed")
+    stored = uploads.store_upload(file)
+    earlier = {name: getattr(document, name) for name in STORED_FILE_COLUMNS}
+    try:
+        db.session.add(DocumentVersion(document_id=document.id, replaced_by_id=acting_user_id(actor), **earlier))
+        for name, value in stored.columns().items():
+            setattr(document, name, value)
+        document.uploaded_by_id, document.uploaded_at = acting_user_id(actor), utcnow()
+        db.session.flush()
+        record("document.replace", actor=actor, object_type="agreement", object_id=document.agreement_id,
+               before={"document": earlier["original_name"], "sha256": earlier["sha256"], "size": earlier["size"]},
+               after={"document": stored.original_name, "sha256": stored.sha256, "size": stored.size})
+    except Exception:
+        uploads.discard(stored.stored_name)
+        raise
+    return document
+
+
+def remove_document(*, actor: Actor, document: Document, reason: str) -> Document:
+    """Remove a document, saying why: it stays listed as removed (with the reason), its files are
+    kept, and they are served to staff only, no longer to members or the public."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        message = str(_l("Say why the document is removed."))
+        raise ValidationFailed(message, fields={"reason": [message]})
+    if len(reason) > REASON_MAX:
+        message = str(_l("At most %(n)d characters.", n=REASON_MAX))
+        raise ValidationFailed(message, fields={"reason": [message]})
+    if document.removed:
+        raise Conflict(str(_l("This document was removed already.")), code="already_removed")
+    document.removed_at, document.removed_by_id, document.removal_reason = utcnow(), acting_user_id(actor), reason
+    db.session.flush()
+    record("document.remove", actor=actor, object_type="agreement", object_id=document.agreement_id,
+           before={"document": document.original_name}, after={"reason": reason})
+    return document
 
 
 def get_for_update(agreement_id: int) -> Agreement:

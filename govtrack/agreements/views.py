@@ -12,6 +12,8 @@ from govtrack.agreements.forms import (
     AgreementForm,
     DocumentForm,
     PublishForm,
+    RemoveDocumentForm,
+    ReplaceDocumentForm,
     TransitionForm,
 )
 from govtrack.agreements.models import Agreement, AgreementStatus
@@ -305,8 +307,87 @@ def upload(agreement_id: int):
 
 @bp.get("/<int:agreement_id>/documents/<int:document_id>")
 def download(agreement_id: int, document_id: int):
-    """A document, only to users who may see its agreement; everyone else gets 404 (no IDOR)."""
+    """A document, only to users who may see its agreement (a removed one: staff only); everyone
+    else gets 404 (no IDOR)."""
     doc = queries.get_document(document_id)
-    if doc is None or doc.agreement_id != agreement_id or not queries.can_see(current_user, doc.agreement):
+    if doc is None or doc.agreement_id != agreement_id or not queries.may_download(current_user, doc):
         abort(404)
     return doc.download()
+
+
+@bp.get("/<int:agreement_id>/documents/<int:document_id>/versions/<int:version_id>")
+@permission_required("agreements.view")
+def download_version(agreement_id: int, document_id: int, version_id: int):
+    """An earlier file of a document, to staff."""
+    version = queries.get_document_version(version_id)
+    if (version is None or version.document_id != document_id or version.document.agreement_id != agreement_id
+            or not queries.may_see_history(current_user)):
+        abort(404)
+    return version.download()
+
+
+def _document(agreement_id: int, document_id: int):
+    agreement = _load(agreement_id)
+    doc = next((d for d in agreement.documents if d.id == document_id), None)
+    if doc is None:
+        abort(404)
+    return agreement, doc
+
+
+def _back_to_documents(agreement_id: int):
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id) + "#documents")
+
+
+@bp.route("/<int:agreement_id>/documents/<int:document_id>/replace", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def replace_document(agreement_id: int, document_id: int):
+    """Upload a new file in a document's place; the earlier file stays in its history."""
+    agreement, doc = _document(agreement_id, document_id)
+    form = ReplaceDocumentForm()
+    status = 200
+    if doc.removed:
+        status = 409
+    elif form.validate_on_submit():
+        earlier = doc.original_name
+        try:
+            services.replace_document(actor=current_user, document=doc, file=form.file.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            agreement, doc = _document(agreement_id, document_id)
+        else:
+            flash(_("%(earlier)s is replaced by %(name)s; the earlier file is kept in the document's history.",
+                    earlier=earlier, name=doc.original_name), "success")
+            return _back_to_documents(agreement_id)
+    elif request.method == "POST":
+        status = 400 if "csrf_token" in form.errors else 422
+    return render_template("agreements/document_action.html", action="replace", form=form,
+                           agreement=agreement, doc=doc), status
+
+
+@bp.route("/<int:agreement_id>/documents/<int:document_id>/remove", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def remove_document(agreement_id: int, document_id: int):
+    """Confirm the removal of a document, with a reason."""
+    agreement, doc = _document(agreement_id, document_id)
+    form = RemoveDocumentForm()
+    status = 200
+    if doc.removed:
+        status = 409 if request.method == "POST" else 200
+    elif form.validate_on_submit():
+        try:
+            services.remove_document(actor=current_user, document=doc, reason=form.reason.data)
+            db.session.commit()
+        except DomainError as err:
+            apply_domain_error(form, err)
+            status = err.status
+            agreement, doc = _document(agreement_id, document_id)
+        else:
+            flash(_("Document %(name)s removed. It stays listed as removed, with the reason.",
+                    name=doc.original_name), "success")
+            return _back_to_documents(agreement_id)
+    elif request.method == "POST":
+        status = 400 if "csrf_token" in form.errors else 422
+    return render_template("agreements/document_action.html", action="remove", form=form,
+                           agreement=agreement, doc=doc), status

@@ -45,6 +45,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _give_back_the_attempt() -> None:
+    """A successful sign-in does not use up its address's limit, so a branch office behind one
+    router (many people, one address) is never refused for signing in; failures, refusals and bad
+    forms still count. The attempt was counted (atomically, before the password was checked, so
+    that concurrent guesses cannot all slip past one count) and is given back here: a hit of -1 on
+    the same fixed-window counter, in whichever store the limiter uses."""
+    for request_limit in limiter.current_limits:
+        try:
+            request_limit.limiter.hit(request_limit.limit, *request_limit.request_args, cost=-1)
+        except Exception:  # the store is down: the sign-in still succeeds (it was let through)
+            log.warning("could not give back a sign-in attempt to the address limit", exc_info=True)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])  # per address; per account: govtrack/auth/throttle.py
 def login():
@@ -74,6 +87,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         services.signed_in(user=user)
         db.session.commit()
+        _give_back_the_attempt()
         session.clear()  # a fresh session: nothing from before sign-in survives
         login_user(user)
         session.permanent = True
@@ -184,6 +198,13 @@ def _edit_page(user: User, form: UserEditForm, token_form: TokenForm | None = No
                            tokens=queries.tokens_of(user_id=user.id), now=utcnow())
 
 
+# The new token waits in the session between the POST that issues it and the page that shows it,
+# which takes it out: a reload of that page (or of the POST's redirect) issues nothing and shows
+# nothing. The session cookie is signed and sent only to this site; it carries a token for this
+# admin's eyes, who could issue any token anyway, for one request.
+SHOWN_ONCE_KEY = "new_api_token"
+
+
 @bp.post("/admin/users/<int:user_id>/token")
 @permission_required("users.manage")
 def user_token(user_id: int):
@@ -200,8 +221,24 @@ def user_token(user_id: int):
         apply_domain_error(form, err)
         return _edit_page(user, UserEditForm(obj=user), form), err.status
     expires_at = utcnow() + dt.timedelta(days=form.days.data) if form.days.data else None
-    # Shown once, on this response only; never stored in plain text.
-    return render_template("auth/token.html", user=user, token=token, expires_at=expires_at)
+    session[SHOWN_ONCE_KEY] = {"user_id": user.id, "token": token,
+                          "expires_at": expires_at.isoformat() if expires_at else None}
+    return redirect(url_for("auth.user_token_shown", user_id=user.id))
+
+
+@bp.get("/admin/users/<int:user_id>/token")
+@permission_required("users.manage")
+def user_token_shown(user_id: int):
+    """The token just issued, shown once; afterwards (a reload, the back button) a note instead."""
+    user = db.get_or_404(User, user_id)
+    waiting = session.pop(SHOWN_ONCE_KEY, None)
+    if not isinstance(waiting, dict) or waiting.get("user_id") != user.id:
+        flash(_("An API token is shown only once, when it is issued, and this one was shown already. If it "
+                "was not copied, revoke the tokens and issue a new one."), "info")
+        return redirect(url_for("auth.user_edit", user_id=user.id))
+    expires_at = dt.datetime.fromisoformat(waiting["expires_at"]) if waiting.get("expires_at") else None
+    # Signed-in pages are sent with Cache-Control: no-store (web.security): the back button reloads.
+    return render_template("auth/token.html", user=user, token=waiting["token"], expires_at=expires_at)
 
 
 @bp.post("/admin/users/<int:user_id>/revoke-tokens")

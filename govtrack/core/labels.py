@@ -263,6 +263,8 @@ AUDIT_ACTION = {
     "agreement.update": _l("Agreement changed"),
     "clause.decide": _l("Clause decided"),
     "decision.create": _l("Decision recorded"),
+    "document.remove": _l("Document removed"),
+    "document.replace": _l("Document replaced by a new file"),
     "document.upload": _l("Document uploaded"),
     "forum.create": _l("Forum created"),
     "forum.update": _l("Forum changed"),

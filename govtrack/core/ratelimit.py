@@ -6,7 +6,9 @@ every worker and host of a deployment shares, so without `GOVTRACK_REDIS_URL` th
 in the `rate_limits` table instead (storage URI `govtrack+db://`). Each hit is one atomic
 INSERT ... ON CONFLICT DO UPDATE on its own connection and transaction: it counts even when the
 request's own transaction is rolled back, and it takes no lock the request holds (the limiter runs
-before the view opens its transaction). Fixed windows only, Flask-Limiter's default strategy.
+before the view opens its transaction). Fixed windows only, Flask-Limiter's default strategy. A
+negative amount gives hits back (a successful sign-in, govtrack.auth.views) and never takes a
+counter, or a new window, below zero.
 """
 
 from __future__ import annotations
@@ -54,13 +56,15 @@ class DatabaseStorage(Storage):
         table = RateLimitCounter.__table__
         with db.engine.begin() as conn:
             insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            stmt = insert(table).values(key=key, hits=amount, expires_at=now + dt.timedelta(seconds=expiry))
+            start = max(amount, 0)  # a give-back into a window that has run out starts it empty
+            stmt = insert(table).values(key=key, hits=start, expires_at=now + dt.timedelta(seconds=expiry))
             expired = table.c.expires_at <= now
             stmt = stmt.on_conflict_do_update(
                 index_elements=[table.c.key],
                 set_={
                     # A window that has run out starts again with this hit.
-                    "hits": _case(expired, stmt.excluded.hits, table.c.hits + amount),
+                    "hits": _case(expired, stmt.excluded.hits,
+                                  _case(table.c.hits + amount < 0, 0, table.c.hits + amount)),
                     "expires_at": _case(expired, stmt.excluded.expires_at, table.c.expires_at),
                 },
             ).returning(table.c.hits)

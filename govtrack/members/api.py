@@ -75,7 +75,8 @@ class MemberPatchSchema(MemberSchema):
 class MemberQuery(ListArgs):
     q = fields.String(
         load_default=None, validate=validate.Length(max=200),
-        metadata={"description": "A member number (or its beginning), or the beginning of a name."},
+        metadata={"description": "A member number (or its beginning), or words of a name: each word "
+                                "typed begins a word of the name (`komariah` finds Sri Komariah)."},
     )
     group = fields.String(load_default=None, validate=validate.Length(max=services.GROUP_MAX))
     active = fields.Boolean(load_default=None)

@@ -51,17 +51,25 @@ def _bool_arg(name: str) -> bool | None:
     return {"yes": True, "no": False}.get(request.args.get(name, ""))
 
 
+def _search_args() -> dict:
+    """The roster's search and filters as the page and its exports read them from the address."""
+    return {
+        "q": request.args.get("q", "").strip()[:200],
+        "group": " ".join(request.args.get("group", "").split())[: services.GROUP_MAX],
+        "active": _bool_arg("active"), "investor": _bool_arg("investor"),
+        # `contains` (any part of the name) is no longer offered on the page, where any word of the
+        # name is found; it stays for links made before and matches the API's.
+        "contains": request.args.get("contains") == "1",
+    }
+
+
 @bp.get("/")
 @permission_required("members.view")
 def index():
-    q = request.args.get("q", "").strip()[:200]
-    group = " ".join(request.args.get("group", "").split())[: services.GROUP_MAX]
+    search = _search_args()
+    q, group = search["q"], search["group"]
     try:
-        page = queries.member_page(
-            q=q, group=group, active=_bool_arg("active"), investor=_bool_arg("investor"),
-            contains=request.args.get("contains") == "1", cursor=request.args.get("cursor"),
-            limit=DEFAULT_LIMIT,
-        )
+        page = queries.member_page(**search, cursor=request.args.get("cursor"), limit=DEFAULT_LIMIT)
     except ValidationFailed:
         abort(400)
     return render_template(
@@ -82,10 +90,7 @@ EXPORT_BATCH = 2000
 
 def _export(fmt: str) -> Response:
     """The roster as the page lists it (its search and filters, in its order), every page of it."""
-    q = request.args.get("q", "").strip()[:200]
-    group = " ".join(request.args.get("group", "").split())[: services.GROUP_MAX]
-    search = {"q": q, "group": group, "active": _bool_arg("active"), "investor": _bool_arg("investor"),
-              "contains": request.args.get("contains") == "1"}
+    search = _search_args()
     try:
         first = queries.member_page(**search, limit=EXPORT_BATCH)
     except ValidationFailed:

@@ -161,6 +161,7 @@ def public_view(agreements, *, clauses: dict[int, list[dict]] | None = None) -> 
                                         document_id=doc.id),
                 }
                 for doc in a.documents
+                if not doc.removed  # its file is no longer served to members or the public
             ],
             "url": external_url("portal.agreement", agreement_id=a.id),
         }

@@ -340,7 +340,8 @@ def test_after_the_draft_only_visibility_and_summary_change(client, sign_in, mak
     ({"value": "-1"}, "value", "zero or more", 422),
     ({"value": "sejuta"}, "value", "digits 0-9", 422),
     ({"value": "1.005"}, "value", "At most two decimal places", 422),
-    ({"value": "1000000000000000"}, "value", "Too large: at most 999999999999999.99", 422),
+    ({"value": "1000000000000000"}, "value", "Too large: at most 999,999,999,999,999.99", 422),
+    ({"value": "25,00,000"}, "value", "Thousands grouped wrongly", 422),
     ({"value_currency": "rp"}, "value_currency", "Three capital letters", 422),
     ({"visibility": "secret"}, "visibility", "Not a valid choice", 422),
     ({"clauses__0__text": "Satu", "clauses__0__number": "1", "clauses__1__text": "Dua", "clauses__1__number": "1"},
@@ -388,8 +389,32 @@ def test_a_dependency_cycle_shows_the_services_error_and_writes_nothing(client, 
     resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
-    assert "This dependency would make a cycle." in html
-    assert "Cycle" in field_errors(html, "depends_on")
+    assert "This dependency would make a cycle: Hibah → Pembangunan → Hibah." in html
+    assert "Cycle: Hibah → Pembangunan → Hibah." in field_errors(html, "depends_on")
+    assert counts() == before
+
+
+def test_a_longer_dependency_cycle_names_every_agreement_in_order(client, sign_in, make_partner, make_agreement):
+    """The loop is named the way it runs, from the agreement being edited back to it, each agreement
+    by its title and reference; in the user's language."""
+    partner = make_partner()
+    grant = make_agreement("Hibah", reference="PKS/1", parties=[(partner, "funder")])
+    works = make_agreement("Pembangunan", kind="construction", depends_on=[grant.id])
+    supply = make_agreement("Pasokan pipa", kind="supply", reference="PKS/3", depends_on=[works.id])
+    unrelated = make_agreement("Izin", kind="permit")
+    before = counts()
+    user = sign_in("manager")
+    data = agreement_form(partner.id, title="Hibah", reference="PKS/1")
+    data["depends_on"] = [str(unrelated.id), str(supply.id)]
+    resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
+    assert resp.status_code == 409
+    loop = "Hibah (PKS/1) → Pasokan pipa (PKS/3) → Pembangunan → Hibah (PKS/1)"
+    assert f"Cycle: {loop}." in field_errors(resp.get_data(as_text=True), "depends_on")
+    assert counts() == before
+    user.locale = "id"
+    db.session.commit()
+    resp = client.post(f"/agreements/{grant.id}/edit", data={**data, "csrf_token": session_token(client)})
+    assert f"Saling bergantung: {loop}." in field_errors(resp.get_data(as_text=True), "depends_on")
     assert counts() == before
 
 

@@ -79,7 +79,13 @@ def test_dependency_cycle_is_409(api_as, make_agreement):
     resp = api.patch(f"/api/v1/agreements/{a.id}", json={"depends_on": [c.id]})
     assert resp.status_code == 409
     assert resp.get_json()["error"]["code"] == "dependency_cycle"
+    loop = "Grant → Supply → Construction → Grant"
+    assert resp.get_json()["error"]["message"] == f"This dependency would make a cycle: {loop}."
+    assert resp.get_json()["error"]["fields"]["depends_on"] == [f"Cycle: {loop}."]
     assert api.get(f"/api/v1/agreements/{a.id}").get_json()["depends_on"] == []
+    resp = api.patch(f"/api/v1/agreements/{a.id}", json={"depends_on": [a.id]})
+    assert resp.status_code == 409
+    assert resp.get_json()["error"]["fields"]["depends_on"] == ["Cycle: Grant → Grant."]
     assert api.get(f"/api/v1/agreements/{c.id}").get_json()["depends_on"] == [b.id]
 
 

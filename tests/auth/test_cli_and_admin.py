@@ -66,7 +66,8 @@ def test_admin_creates_edits_and_issues_a_token(client, make_user, sign_in):
     )
     assert resp.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "bendahara@koperasi.test"))
-    resp = client.post(f"/admin/users/{user.id}/token", data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
+    resp = client.post(f"/admin/users/{user.id}/token", data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")},
+                       follow_redirects=True)
     token = resp.get_data(as_text=True).split("<code>")[1].split("</code>")[0]
     assert client.get("/api/v1/partners", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     client.post(f"/admin/users/{user.id}/revoke-tokens", data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})

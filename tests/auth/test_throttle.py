@@ -109,3 +109,53 @@ class TestSpray:
         statuses = [_attempt(app, "10.6.0.1", email).status_code for email in emails]
         assert statuses == [401, 401, 401, 429]
         assert _attempt(app, "10.6.0.2", emails[3], PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("storage", ["memory://", "govtrack+db://"])
+class TestABranchOfficeBehindOneRouter:
+    """Issue 17: about ten successful sign-ins a minute from one address answered 429. Successful
+    sign-ins no longer use up the address's limit; failures still do, up to exactly the limit."""
+
+    @pytest.fixture
+    def app_config(self, storage):
+        return {"LOGIN_RATE_LIMIT": "10 per minute", "RATELIMIT_STORAGE_URI": storage}
+
+    def test_many_successful_sign_ins_from_one_address_all_get_in(self, app, make_user, storage):
+        staff = [make_user(role) for role in ("member", "manager", "board") * 8]
+        statuses = [_attempt(app, "10.7.0.1", user.email, PASSWORD).status_code for user in staff]
+        assert statuses == [302] * 24
+        for user in staff[:3]:  # the same people again, a minute's worth more
+            assert _attempt(app, "10.7.0.1", user.email, PASSWORD).status_code == 302
+
+    def test_failures_from_that_address_are_still_limited_at_exactly_the_limit(self, app, make_user, storage):
+        users = [make_user("member") for _ in range(12)]
+        statuses = []
+        for i, user in enumerate(users[:10]):
+            statuses.append(_attempt(app, "10.7.0.2", user.email).status_code)  # a wrong password each
+            if i < 9:
+                statuses.append(_attempt(app, "10.7.0.2", users[11].email, PASSWORD).status_code)
+        assert statuses == [401, 302] * 9 + [401]  # the successes between the failures do not count
+        resp = _attempt(app, "10.7.0.2", users[10].email)
+        assert resp.status_code == 429 and int(resp.headers["Retry-After"]) >= 1
+        # Past the limit even a right password waits: the address used its failures up.
+        assert _attempt(app, "10.7.0.2", users[11].email, PASSWORD).status_code == 429
+        assert _attempt(app, "10.7.0.3", users[10].email, PASSWORD).status_code == 302  # another address
+
+    def test_nine_failures_leave_one_more_try(self, app, make_user, storage):
+        user = make_user("member")
+        assert [_attempt(app, "10.7.0.4", f"nobody{i}@example.test").status_code for i in range(9)] == [401] * 9
+        for _ in range(5):
+            assert _attempt(app, "10.7.0.4", user.email, PASSWORD).status_code == 302
+        assert _attempt(app, "10.7.0.4", "nobody9@example.test").status_code == 401  # the tenth
+        assert _attempt(app, "10.7.0.4", user.email, PASSWORD).status_code == 429
+
+
+def test_the_database_counter_gives_hits_back_but_never_below_zero(app_context):
+    from govtrack.core.ratelimit import DatabaseStorage
+
+    storage = DatabaseStorage()
+    assert storage.incr("k", 60) == 1 and storage.incr("k", 60) == 2
+    assert storage.incr("k", 60, amount=-1) == 1
+    assert storage.incr("k", 60, amount=-1) == 0 and storage.incr("k", 60, amount=-1) == 0
+    assert storage.incr("fresh", 60, amount=-1) == 0  # a give-back never opens a window below zero
+    assert storage.incr("fresh", 60) == 1 and storage.get("fresh") == 1

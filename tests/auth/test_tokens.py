@@ -83,7 +83,8 @@ def test_the_admin_issues_a_token_with_an_expiry(client, make_user, sign_in):
     user = make_user("manager")
     sign_in("admin")
     resp = client.post(f"/admin/users/{user.id}/token",
-                       data={"days": "90", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
+                       data={"days": "90", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")},
+                       follow_redirects=True)
     assert resp.status_code == 200
     expires = (utcnow() + dt.timedelta(days=90)).date().isoformat()
     assert expires in resp.get_data(as_text=True)
@@ -91,3 +92,36 @@ def test_the_admin_issues_a_token_with_an_expiry(client, make_user, sign_in):
                       data={"days": "3651", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
     assert bad.status_code == 422 and "days" in bad.get_data(as_text=True).lower()
     assert len(db.session.scalars(select(ApiToken)).all()) == 1
+
+
+def test_reloading_the_token_page_issues_no_second_token(client, make_user, sign_in):
+    """Issue 17: the token page answered the POST, so a reload posted again and issued another.
+    Now the POST redirects to a page that shows the token once; a reload shows a note instead."""
+    user = make_user("manager")
+    admin = sign_in("admin")
+    resp = client.post(f"/admin/users/{user.id}/token",
+                       data={"days": "30", "csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/admin/users/{user.id}/token")
+    shown = client.get(resp.headers["Location"])
+    html = shown.get_data(as_text=True)
+    token = html.split("<code>")[1].split("</code>")[0]
+    assert shown.status_code == 200 and token.startswith("gt_") and "no-store" in shown.headers["Cache-Control"]
+    assert (utcnow() + dt.timedelta(days=30)).date().isoformat() in html
+    assert client.get("/api/v1/partners", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    again = client.get(f"/admin/users/{user.id}/token", follow_redirects=True)
+    assert again.status_code == 200 and token not in again.get_data(as_text=True)
+    assert "shown only once" in again.get_data(as_text=True)
+    assert len(db.session.scalars(select(ApiToken)).all()) == 1
+    # Another user's page never shows a token waiting for someone else.
+    client.post(f"/admin/users/{user.id}/token", data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit")})
+    other = client.get(f"/admin/users/{admin.id}/token", follow_redirects=True)
+    assert "<code>gt_" not in other.get_data(as_text=True)
+    assert client.get(f"/admin/users/{user.id}/token").status_code == 302  # taken by the look above
+    anonymous = client.application.test_client()
+    assert anonymous.get(f"/admin/users/{user.id}/token").status_code == 302
+
+
+def test_the_token_page_is_for_admins_only(client, make_user, sign_in):
+    user = make_user("manager")
+    sign_in("board")
+    assert client.get(f"/admin/users/{user.id}/token").status_code == 403

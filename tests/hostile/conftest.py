@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 
+from govtrack.agreements.models import DocumentVersion
 from govtrack.extensions import db
 from tests.conftest import create_decision
 
@@ -96,6 +97,12 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
                        file=FileStorage(io.BytesIO(PDF), filename=text("document name") + ".pdf"))
     draft_doc = add_document(actor="test", agreement=draft, file=FileStorage(io.BytesIO(PDF), filename="d.pdf"))
     db.session.commit()
+    from govtrack.agreements.services import replace_document
+
+    replace_document(actor="test", document=draft_doc,
+                     file=FileStorage(io.BytesIO(PDF), filename=text("replaced document name") + ".pdf"))
+    db.session.commit()
+    version_id = db.session.scalar(select(func.max(DocumentVersion.id)))  # the earlier file of the draft's
 
     member = create_member(actor="test", data=MemberData(number="M-00001", name=text("member name"),
                                                          group=text("group")), today=TODAY)
@@ -142,7 +149,7 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
-        "payment_id": payment.id, "decision_id": decision.id,
+        "payment_id": payment.id, "decision_id": decision.id, "version_id": version_id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

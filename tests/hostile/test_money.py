@@ -1,6 +1,8 @@
 """Money through every door (forms, API, services): one validator and one documented cap, at most
 15 digits before the point and 2 after (999999999999999.99); stored exactly on SQLite and
-PostgreSQL; and every page that shows money renders the largest amount, in Indonesian and English."""
+PostgreSQL; and every page that shows money renders the largest amount, in Indonesian and English.
+The forms read amounts as people of the user's language type them (250.000.000 and 1.500,50 in
+Indonesian, 250,000,000 and 1,500.50 in English); the API keeps its plain decimal strings."""
 
 from __future__ import annotations
 
@@ -28,7 +30,13 @@ from govtrack.agreements.services import (
     update_agreement,
 )
 from govtrack.core.i18n import format_money
-from govtrack.core.money import AmountError, check_amount, parse_amount
+from govtrack.core.money import (
+    AmountError,
+    check_amount,
+    format_typed_amount,
+    parse_amount,
+    parse_typed_amount,
+)
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
@@ -55,6 +63,17 @@ def reason(value: str) -> str:
     if value in ("-1", "-0.01"):
         return "zero or more"
     return "digits 0-9"
+
+
+def form_reason(value: str) -> str:
+    """What an English form says about why `value` is not an amount (commas between thousands)."""
+    if value in TOO_LARGE:
+        return "at most 999,999,999,999,999.99"
+    if value == "1,5":
+        return "grouped wrongly"
+    if value == "1.500.000":
+        return "more than one decimal point"
+    return reason(value)
 
 
 # ---- a small world: an active public loan of the largest value, obligations of the largest amount ----
@@ -192,13 +211,13 @@ def test_forms_refuse_amounts_past_the_cap_and_say_so(client, sign_in, money):
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in TOO_LARGE + ["1e309", "1E+1000000"]:
         resp = post_form(client, "/agreements/new", _agreement_form(money, value))
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp), value
         resp = post_form(client, f"/agreements/{money.draft.id}/edit", _agreement_form(money, value))
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp), value
         resp = post_form(client, "/obligations/new", _obligation_form(money, value))
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp), value
         resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": value})
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp), value
 
 
 def test_forms_take_the_largest_amount_and_store_it_exactly(client, sign_in, money):
@@ -215,7 +234,7 @@ def test_an_amount_form_shows_back_what_was_typed_and_what_is_stored(client, sig
     resp = post_form(client, "/obligations/new", _obligation_form(money, "١٢٣"))
     assert 'value="١٢٣"' in resp.get_data(as_text=True)
     resp = client.get(f"/agreements/{money.draft.id}/edit")
-    assert f'value="{LARGEST}"' in resp.get_data(as_text=True)
+    assert 'value="999,999,999,999,999.99"' in resp.get_data(as_text=True)  # as an English user types it
 
 
 def test_services_refuse_amounts_past_the_cap(app, money, today):
@@ -401,9 +420,9 @@ def test_forms_refuse_what_is_not_an_amount_and_say_why(client, sign_in, money):
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
     for value in NOT_AMOUNTS:
         resp = post_form(client, "/agreements/new", _agreement_form(money, value))
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp).lower(), value
         resp = post_form(client, "/obligations/new", _obligation_form(money, value))
-        assert resp.status_code == 422 and reason(value) in _field_errors(resp).lower(), value
+        assert resp.status_code == 422 and form_reason(value) in _field_errors(resp).lower(), value
         resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": value})
         assert resp.status_code == 422 and _field_errors(resp), value
     resp = post_form(client, fulfil_url, {"date": "2027-03-15", "amount": "0"})
@@ -456,18 +475,28 @@ def _expected(value: str) -> Decimal | None:
         return None
 
 
+def _expected_typed(value: str, locale: str) -> Decimal | None:
+    try:
+        return parse_typed_amount(value, locale=locale)
+    except AmountError:
+        return None
+
+
 @PROPERTY
 @given(value=amount_text)
 def test_property_forms(client, sign_in, money, value):
     if client.get("/login").status_code == 200:  # the first example signs in
         sign_in(money.admin)
     fulfil_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
+    expected = _expected_typed(value, "en")  # the tests' language
     for url, data in [("/agreements/new", _agreement_form(money, value)),
                       ("/obligations/new", _obligation_form(money, value)),
                       (fulfil_url, {"date": "2027-03-15", "amount": value})]:
         resp = post_form(client, url, data)
-        if _expected(value) is None and value.strip():
+        if expected is None and value.strip():
             assert resp.status_code == 422, (url, value)
+        elif url != fulfil_url:  # a payment of zero is refused; the rest is taken
+            assert resp.status_code == 302, (url, value)
 
 
 @PROPERTY
@@ -487,3 +516,166 @@ def test_property_api(api_as, money, value):
         assert resp.get_json()["amount"]["amount"] == f"{amount:.2f}"
     resp = _api(api, "post", f"/api/v1/obligations/{money.series.id}/fulfil", {"date": "2027-03-15", "amount": value})
     assert resp.status_code < 500
+
+
+# ---- money as people type it: the forms read and show amounts in the user's language ----
+
+TYPED = {
+    "id": {"250.000.000": "250000000.00", "1.500,50": "1500.50", "1500000": "1500000.00", "1500000,5": "1500000.50",
+           "250.000,-": "250000.00", "999.999.999.999.999,99": LARGEST, " 12.300 ": "12300.00", "0,01": "0.01"},
+    "en": {"250,000,000": "250000000.00", "1,500.50": "1500.50", "1500000": "1500000.00", "1500000.5": "1500000.50",
+           "999,999,999,999,999.99": LARGEST, " 12,300 ": "12300.00", "0.01": "0.01"},
+}
+# Each refused with the reason (in the user's language) and an example written the same way.
+TYPED_REFUSED = {
+    "id": {"1.5.0,0,0": "lebih dari satu tanda desimal", "25.00.000": "pemisah ribuan salah tempat",
+           "250,000,000": "lebih dari satu tanda desimal", "1,500.50": "pemisah ribuan salah tempat",
+           "1500000.50": "pemisah ribuan salah tempat", "0.005": "pemisah ribuan salah tempat",
+           "1,505": "paling banyak dua angka desimal", "1.000.000.000.000.000": "paling banyak 999.999.999.999.999,99",
+           "Rp 5.000": "bukan jumlah uang", "-1.000": "nol", "12.30": "pemisah ribuan salah tempat"},
+    "en": {"1.5.0,0,0": "more than one decimal point", "25,00,000": "thousands grouped wrongly",
+           "250.000.000": "more than one decimal point", "1.500,50": "thousands grouped wrongly",
+           "1.505": "at most two decimal places", "1,000,000,000,000,000": "at most 999,999,999,999,999.99",
+           "250.000,-": "not an amount", "-1,000": "zero"},
+}
+EXAMPLE = {"id": ("250.000.000", "1.500.000,50"), "en": ("250,000,000", "1,500,000.50")}
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_typed_amounts_are_read_in_the_users_language(app, locale):
+    with app.test_request_context():
+        for typed, amount in TYPED[locale].items():
+            assert parse_typed_amount(typed, locale=locale) == Decimal(amount), typed
+        for typed in TYPED_REFUSED[locale]:
+            with pytest.raises(AmountError):
+                parse_typed_amount(typed, locale=locale)
+
+
+def test_a_typed_payment_must_be_more_than_zero(app):
+    with app.test_request_context(), pytest.raises(AmountError, match="more than zero"):
+        parse_typed_amount("0,00", locale="id", positive=True)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_amount_forms_read_what_people_of_each_language_type(client, sign_in, money, locale):
+    """Every money form (agreement new and edit, obligation, fulfilment, correcting one) takes the
+    amounts of the user's language and stores them exactly."""
+    _as(sign_in, client, money.admin, locale)
+    whole, cents = [t for t, a in TYPED[locale].items() if a in ("250000000.00", "1500.50")]
+    assert post_form(client, "/agreements/new", {**_agreement_form(money, whole), "title": "Typed"}).status_code == 302
+    agreement = db.session.scalar(select(Agreement).where(Agreement.title == "Typed"))
+    assert agreement.value_amount == Decimal("250000000.00")
+    assert post_form(client, f"/agreements/{agreement.id}/edit",
+                     {**_agreement_form(money, cents), "title": "Typed"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Agreement, agreement.id).value_amount == Decimal("1500.50")
+    assert post_form(client, "/obligations/new", {**_obligation_form(money, whole), "title": "Typed"}).status_code == 302
+    assert db.session.scalar(select(Obligation.amount).where(Obligation.title == "Typed")) == Decimal("250000000.00")
+    occurrence = money.open_occurrence()
+    resp = post_form(client, f"/obligations/occurrences/{occurrence}/fulfil", {"date": "2027-03-15", "amount": cents})
+    assert resp.status_code == 302
+    payment = db.session.scalar(select(Payment).where(Payment.occurrence_id == occurrence))
+    assert payment.amount == Decimal("1500.50")
+    resp = post_form(client, f"/obligations/fulfilments/{payment.id}/correct",
+                     {"date": "2027-03-15", "amount": whole, "reason": "Typo"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Payment, payment.id).amount == Decimal("250000000.00")
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_amount_forms_refuse_ambiguous_amounts_with_an_example(client, sign_in, money, locale):
+    _as(sign_in, client, money.admin, locale)
+    payment_url = f"/obligations/occurrences/{money.open_occurrence()}/fulfil"
+    for typed, why in TYPED_REFUSED[locale].items():
+        for url, data in [("/agreements/new", _agreement_form(money, typed)),
+                          (f"/agreements/{money.draft.id}/edit", _agreement_form(money, typed)),
+                          ("/obligations/new", _obligation_form(money, typed)),
+                          (payment_url, {"date": "2027-03-15", "amount": typed})]:
+            resp = post_form(client, url, data)
+            errors = _field_errors(resp)
+            assert resp.status_code == 422 and why in errors.lower(), (url, typed, errors)
+            if why not in ("nol", "zero", "paling banyak 999.999.999.999.999,99",
+                           "at most 999,999,999,999,999.99"):
+                assert any(example in errors for example in EXAMPLE[locale]), (url, typed, errors)
+            assert f'value="{typed}"' in resp.get_data(as_text=True), (url, typed)  # what was typed stays
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_amount_fields_show_an_example_and_stored_amounts_in_the_users_language(client, sign_in, money, locale):
+    _as(sign_in, client, money.admin, locale)
+    money.draft.value_amount = Decimal("250000000.00")
+    db.session.commit()
+    whole, cents = EXAMPLE[locale]
+    word = {"id": "contoh:", "en": "e.g."}[locale]
+    html = lxml.html.fromstring(client.get(f"/agreements/{money.draft.id}/edit").get_data(as_text=True))
+    value = html.get_element_by_id("value")
+    assert value.get("value") == whole and value.get("placeholder") == f"{word} {whole}"
+    assert whole in html.get_element_by_id("value-help").text_content()
+    assert cents in html.get_element_by_id("value-help").text_content()
+    for url in ["/obligations/new", f"/obligations/occurrences/{money.open_occurrence()}/fulfil"]:
+        html = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+        assert html.get_element_by_id("amount").get("placeholder") == f"{word} {whole}", url
+        assert whole in html.get_element_by_id("amount-help").text_content(), url
+    payment = db.session.scalar(select(Payment).where(Payment.amount == Decimal(LARGEST)))
+    html = lxml.html.fromstring(client.get(f"/obligations/fulfilments/{payment.id}/correct").get_data(as_text=True))
+    assert html.get_element_by_id("amount").get("value") == {"id": "999.999.999.999.999,99",
+                                                             "en": "999,999,999,999,999.99"}[locale]
+
+
+def test_the_api_keeps_its_decimal_strings(api_as, money):
+    """The API reads and writes "1500000.50" whatever the user's language: no separators."""
+    money.admin.locale = "id"
+    db.session.commit()
+    api = api_as(money.admin)
+    for value in ["250.000.000", "1.500,50", "250,000,000"]:
+        resp = _api(api, "post", "/api/v1/agreements", _api_agreement(money, value))
+        assert resp.status_code == 422 and resp.get_json()["error"]["fields"]["value.amount"], value
+    resp = _api(api, "post", "/api/v1/agreements", _api_agreement(money, "1500.50"))
+    assert resp.status_code == 201 and resp.get_json()["value"] == {"amount": "1500.50", "currency": "IDR"}
+
+
+amounts = st.decimals(min_value=0, max_value=Decimal(LARGEST), places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=amounts, locale=st.sampled_from(["id", "en"]))
+def test_property_formatting_then_parsing_gives_the_amount_back(value, locale):
+    typed = format_typed_amount(value, locale)
+    assert parse_typed_amount(typed, locale=locale) == value
+    assert parse_typed_amount(typed.replace({"id": ".", "en": ","}[locale], ""), locale=locale) == value  # ungrouped
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=amounts)
+def test_property_the_languages_differ_only_in_their_separators(value):
+    indonesian, english = format_typed_amount(value, "id"), format_typed_amount(value, "en")
+    assert indonesian == english.translate(str.maketrans(",.", ".,"))
+    if value == value.to_integral_value() and value < 1000:
+        assert indonesian == english == str(int(value))  # plain digits: the same in both
+
+
+typed_text = st.one_of(
+    amount_text,
+    st.text(st.sampled_from("0123456789.,- "), max_size=24),
+    st.lists(st.integers(0, 999), min_size=1, max_size=6).map(lambda gs: ".".join(str(g) for g in gs)),
+    st.lists(st.integers(0, 999), min_size=1, max_size=6).map(lambda gs: ",".join(f"{g:03d}" for g in gs)),
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=typed_text, locale=st.sampled_from(["id", "en"]))
+def test_property_typed_amounts_are_within_the_rules_or_refused(app, typed, locale):
+    """Whatever is typed: an AmountError (never another exception), or an amount the API would take,
+    which reads back the same once written the user's way; plain digits mean the same everywhere."""
+    with app.test_request_context():
+        try:
+            value = parse_typed_amount(typed, locale=locale)
+        except AmountError as err:
+            assert str(err.message)
+            value = None
+        if value is not None:
+            assert check_amount(value) == value
+            assert parse_typed_amount(format_typed_amount(value, locale), locale=locale) == value
+        if re.fullmatch(r"\s*[0-9]+\s*", typed, re.ASCII):
+            assert value == _expected(typed)

@@ -54,6 +54,24 @@ def test_search_page_finds_and_pages(client, make_user, sign_in, make_member):
     assert client.get("/members/?cursor=garbage").status_code == 400
 
 
+def test_a_surname_is_found_by_default_in_a_fixed_number_of_queries(client, sign_in, make_member, count_queries):
+    """Issue 17: "Komariah" finds "Sri Komariah" with nothing ticked; there is nothing to tick."""
+    sign_in("board")
+    make_member("Sri Komariah", number="K-1")
+    make_member("Budi Santoso", number="K-2")
+    with count_queries() as few:
+        resp = client.get("/members/?q=Komariah", headers={"Accept-Language": "id"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Sri Komariah" in html and "Budi Santoso" not in html
+    assert 'name="contains"' not in html and "Komariah menemukan Sri Komariah" in html
+    for i in range(60):
+        make_member(f"Anggota{i} Komariah", number=f"K-{100 + i}")
+    with count_queries() as many:
+        html = client.get("/members/?q=komariah").get_data(as_text=True)
+    assert "Anggota0 Komariah" in html and "Next page" in html
+    assert many.count == few.count
+
+
 def test_the_list_page_costs_a_fixed_number_of_queries(client, make_user, sign_in, make_member, count_queries):
     sign_in("board")
     for i in range(3):

@@ -1,4 +1,4 @@
-"""Roster search at its edges: numbers, name prefixes, contains, groups, filters, keyset pages."""
+"""Roster search at its edges: numbers, words of names, contains, groups, filters, keyset pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from govtrack.core.paging import encode_cursor
 from govtrack.errors import ValidationFailed
+from govtrack.members import queries
 from govtrack.members.queries import looks_like_number, member_page
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -60,11 +61,68 @@ def test_an_unknown_number_finds_nobody(roster):
     assert member_page(q="KSP-9").items == [] and member_page(q="KSP-9").next is None
 
 
-def test_a_name_prefix_ignores_case_but_not_position(roster):
-    assert names(member_page(q="siti")) == ["Siti Aminah", "SITI Rahma"]
+def test_a_name_is_found_by_any_of_its_words_ignoring_case(roster):
+    # "Ani Siti" has Siti as its second word; "Sitorus" shares "sit" but not "siti". Byte order:
+    # lower(name), so case does not order them.
+    assert names(member_page(q="siti")) == ["Ani Siti", "Siti Aminah", "SITI Rahma"]
     assert names(member_page(q="SITI R")) == ["SITI Rahma"]
-    # "Sitorus" shares "sit" but not "siti"; "Ani Siti" has Siti in the middle.
-    assert names(member_page(q="sit")) == ["Siti Aminah", "SITI Rahma", "Sitorus"]
+    assert names(member_page(q="sit")) == ["Ani Siti", "Siti Aminah", "SITI Rahma", "Sitorus"]
+
+
+def test_a_surname_finds_the_member_without_ticking_anything(roster, make_member):
+    """Issue 17: "Komariah" found nothing unless "any part of the name" was ticked."""
+    make_member("Sri Komariah", number="KSP-2000")
+    make_member("Komariah Dewi", number="KSP-2001")
+    make_member("Nurkomariah", number="KSP-2002")  # Komariah inside a word: not a word of the name
+    assert names(member_page(q="Komariah")) == ["Komariah Dewi", "Sri Komariah"]
+    assert names(member_page(q="kom sri")) == ["Sri Komariah"]  # every word, in any order
+    assert names(member_page(q="komariah  ani")) == []
+    assert names(member_page(q="aminah siti")) == ["Siti Aminah"]
+
+
+def test_words_are_letters_and_digits_never_operators(roster, make_member):
+    make_member("Siti-Aisyah Putri", number="KSP-3000")
+    make_member("Nur'aini", number="KSP-3001")
+    assert names(member_page(q="aisyah")) == ["Siti-Aisyah Putri"]
+    assert names(member_page(q="aini")) == ["Nur'aini"]
+    for q in ['"siti', "siti*", "siti AND", "NOT siti", "siti OR rahma", "(siti)", "siti:*", "'", "\\"]:
+        assert member_page(q=q).next is None  # no error, whatever the syntax
+    assert names(member_page(q="siti OR rahma")) == []  # OR is a word here, and no name has it
+    assert names(member_page(q="(siti)")) == ["Ani Siti", "Siti Aminah", "SITI Rahma", "Siti-Aisyah Putri"]
+
+
+def test_a_renamed_or_removed_member_is_found_by_the_new_name_only(roster, make_member, app_context):
+    from govtrack.extensions import db
+
+    member = make_member("Dewi Lestari", number="KSP-4000")
+    assert names(member_page(q="lestari")) == ["Dewi Lestari"]
+    member.name = "Dewi Komariah"
+    db.session.commit()
+    assert names(member_page(q="lestari")) == [] and names(member_page(q="komariah")) == ["Dewi Komariah"]
+    db.session.delete(member)
+    db.session.commit()
+    assert names(member_page(q="komariah")) == []
+
+
+@pytest.mark.parametrize("dense", [2000, 1])
+def test_a_word_first_in_some_names_and_later_in_others_is_merged_in_name_order(roster, make_member, monkeypatch,
+                                                                                  dense):
+    # Names that begin with the word come from the name index's range, the others from the index
+    # of names; a page merges both in one order, and the next page goes on from where it stopped.
+    # `dense`: past it, the later-word names are found walking the name index (SQLite).
+    monkeypatch.setattr(queries, "DENSE", dense)
+    for i, name in enumerate(["Budi Siti", "Siti Zubaidah", "Zaenal Sitompul", "Aan Sitiawati", "Siti"]):
+        make_member(name, number=f"KSP-5{i:03d}")
+    expected = ["Aan Sitiawati", "Ani Siti", "Budi Siti", "Siti", "Siti Aminah", "SITI Rahma", "Siti Zubaidah"]
+    assert names(member_page(q="siti", limit=50)) == expected
+    assert [m.name for m in walk(limit=2, q="siti")] == expected
+    assert [m.name for m in walk(limit=2, q="siti", active=False)] == ["Ani Siti"]
+    assert [m.name for m in walk(limit=3, q="SIT")] == expected[:3] + ["Siti", "Siti Aminah", "SITI Rahma",
+                                                                        "Siti Zubaidah", "Sitorus", "Zaenal Sitompul"]
+
+
+def test_one_letter_finds_the_names_beginning_with_it(roster):
+    assert names(member_page(q="s")) == ["Siti Aminah", "SITI Rahma", "Sitorus"]
 
 
 def test_contains_finds_the_name_anywhere(roster):
@@ -87,7 +145,7 @@ def test_a_group_lists_its_members_by_name(roster):
 
 
 def test_group_and_search_together(roster):
-    assert names(member_page(group="Rembug Kenanga", q="siti")) == ["SITI Rahma", "Siti Aminah"]
+    assert names(member_page(group="Rembug Kenanga", q="siti")) == ["Ani Siti", "SITI Rahma", "Siti Aminah"]
     assert numbers(member_page(group="Rembug Melati", q="KSP-01", limit=50)) == [
         "KSP-011", "KSP-013", "KSP-015", "KSP-017", "KSP-019"
     ]
@@ -101,7 +159,8 @@ def test_active_and_investor_filters(roster):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"q": "anggota"}, {"q": "KSP-0"}, {"group": "Rembug Melati"}, {"q": "i", "contains": True}],
+    [{}, {"q": "anggota"}, {"q": "KSP-0"}, {"group": "Rembug Melati"}, {"q": "i", "contains": True},
+     {"q": "siti"}, {"q": "anggota 05"}],
 )
 def test_keyset_pages_return_every_match_once_in_order(roster, make_member, filters):
     # Same names, to exercise the id tie-break of the name orders.
