@@ -378,7 +378,7 @@ AUDIT_FIELD = {
     "number": _l("Number"),
     "obligation_id": _l("Obligation"),
     "occurrence": _l("Occurrence"),
-    "occurrences": _l("Occurrences"),
+    "occurrences": _l("Number of due dates"),
     "on": _l("Date"),
     "outcome": _l("Outcome"),
     "owed_by": _l("Direction"),

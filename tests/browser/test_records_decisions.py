@@ -96,6 +96,12 @@ def test_register_to_decision_to_agreement_on_a_phone(seed, new_page, live_serve
         "href", f"/agreements/{seed.agreements['draft']}")
     expect(page.get_by_role("link", name="Ekspor CSV")).to_have_attribute(
         "href", f"/forums/decisions/export.csv?year={made['year']}")
+    # on a phone each decision is a block with its columns' names, not a table wider than the screen
+    expect(row.locator('td[data-label="Perjanjian"]')).to_be_visible()
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+    cell = row.locator('td[data-label="Keputusan"]')
+    assert page.evaluate("(el) => getComputedStyle(el, '::before').content", cell.element_handle()) == '"Keputusan"'
     _fits_and_passes_axe(page)
     screenshot(page, "records-decisions-register-360")
 
