@@ -236,6 +236,10 @@ def main() -> None:
                         help="cpu: the request thread's CPU time (server work, robust on a busy machine; "
                              "SQLite runs in this thread); wall: elapsed time")
     parser.add_argument("--only", help="only pages whose label contains this")
+    parser.add_argument("--database-url", help="a database URL with {scale} in it (e.g. PostgreSQL: "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/govtrack_bench_{scale}); default: "
+                        "benchmarks/out/scale-{scale}.sqlite3. With PostgreSQL use --clock wall: the queries "
+                        "run in the server's processes, not in the request's thread")
     parser.add_argument("--measure-into", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     global CLOCK, ONLY
@@ -247,7 +251,7 @@ def main() -> None:
     small, large = args.scales
     runs = {}
     for scale in (small, large):
-        url = default_url(scale)
+        url = args.database_url.format(scale=scale.lower()) if args.database_url else default_url(scale)
         if not users_file(url).exists():
             print(f"generating scale {scale} ...", file=sys.stderr)
             generate(url, scale)
@@ -278,7 +282,8 @@ def main() -> None:
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
-    print(f"machine: nproc {nproc}; {mem[1] if len(mem) > 1 else ''}; Python {py}; SQLite; "
+    engine = "PostgreSQL" if args.database_url and args.database_url.startswith("postgresql") else "SQLite"
+    print(f"machine: nproc {nproc}; {mem[1] if len(mem) > 1 else ''}; Python {py}; {engine}; "
           f"n={args.n} after {WARMUP} warm-ups; clock={CLOCK}; load average at the end {' '.join(load)}")
     print_table(["page", "role", f"{small} med ms", f"{small} p95", f"{small} q", f"{large} med ms", f"{large} p95",
                  f"{large} q", "L/S", f"{large} wall med", ""], rows)
