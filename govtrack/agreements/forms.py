@@ -4,11 +4,9 @@ status moves and document upload. The words for the codes are in govtrack.core.l
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    Form,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -32,6 +30,7 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.core.dates import DateInRange
+from govtrack.core.forms import Form, SubForm
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
@@ -43,7 +42,7 @@ CLAUSE_ROWS = 3
 
 
 
-class AgreementFilterForm(FlaskForm):
+class AgreementFilterForm(Form):
     """The list page's GET filters (no CSRF: reading changes nothing)."""
 
     class Meta:
@@ -71,7 +70,7 @@ class AgreementFilterForm(FlaskForm):
         }
 
 
-class PartyRowForm(Form):
+class PartyRowForm(SubForm):
     """One party row; a row without a partner is ignored."""
 
     # No Optional(): it would stop the row check in validate_role for an empty select.
@@ -88,7 +87,7 @@ class PartyRowForm(Form):
             raise ValidationError(_l("Choose a partner for this role."))
 
 
-class ClauseRowForm(Form):
+class ClauseRowForm(SubForm):
     """One numbered clause; a row without text is left out (which removes a draft's clause)."""
 
     id = HiddenField()
@@ -108,7 +107,7 @@ def _partner_options(partners: list[tuple[int, str]]) -> list[SelectChoice]:
     return [SelectChoice("", "—"), *(SelectChoice(str(i), n) for i, n in partners)]
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     """Create a draft agreement, or edit one while it is a draft."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -180,34 +179,34 @@ class AgreementForm(FlaskForm):
         return [int(v) for v in self.depends_on.data or []]
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     """What may change after the draft stage without a decision: visibility and summary."""
 
     visibility = SelectField(_l("Visibility"), choices=choices("visibility"), validators=[DataRequired()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     """A status-move button."""
 
     to = HiddenField(validators=[DataRequired()])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     """Attach a document to an agreement."""
 
     file = FileField(_l("Document"), validators=[FileRequired(message=_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
 
 
-class ReplaceDocumentForm(FlaskForm):
+class ReplaceDocumentForm(Form):
     """Put a new file in a document's place; the earlier one is kept in its history."""
 
     file = FileField(_l("New file"), validators=[FileRequired(message=_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG, Word, Excel or OpenDocument."))
 
 
-class RemoveDocumentForm(FlaskForm):
+class RemoveDocumentForm(Form):
     """Remove a document, saying why."""
 
     reason = TextAreaField(_l("Why is it removed?"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from govtrack.auth.passwords import MIN_PASSWORD_LENGTH
 from govtrack.auth.services import MAX_TOKEN_DAYS
+from govtrack.core.forms import Form
 from govtrack.core.labels import choices
 
 ROLE_CHOICES = choices("user_role")
@@ -18,12 +18,12 @@ ROLE_CHOICES = choices("user_role")
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """Changing the password ends the other sessions and revokes the API tokens."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -37,7 +37,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EMAIL, Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
@@ -48,7 +48,7 @@ class UserCreateForm(FlaskForm):
     )
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     active = BooleanField(_l("Active"))
@@ -59,7 +59,7 @@ class UserEditForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     days = IntegerField(
         _l("Valid for (days)"),
         validators=[Optional(), NumberRange(min=1, max=MAX_TOKEN_DAYS)],
@@ -67,5 +67,5 @@ class TokenForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for POST buttons."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from govtrack.core.dates import DateInRange, LocalDateTimeField
+from govtrack.core.forms import Form
 from govtrack.core.labels import choices
 from govtrack.db import MAX_ID
 
@@ -40,7 +40,7 @@ def _clause_number(text: str) -> int:
     return int(text)
 
 
-class ForumForm(FlaskForm):
+class ForumForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     code = StringField(_l("Decision number prefix"), validators=[Optional(), Length(max=12)],
                        description=_l("E.g. RP gives decision numbers RP-2026-001. Empty: from the kind."))
@@ -71,14 +71,14 @@ class ForumForm(FlaskForm):
             raise ValidationError(_l("Name at least one voter, or let all members vote."))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     forum_id = SelectField(_l("Forum"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     starts_at = LocalDateTimeField(_l("Starts at"), validators=[DataRequired(), DateInRange()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
 
 
-class MeetingEditForm(FlaskForm):
+class MeetingEditForm(Form):
     """Edit or reschedule a scheduled meeting (its forum does not change)."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -86,21 +86,21 @@ class MeetingEditForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Cancelling a meeting or withdrawing a motion: the reason, kept with the record."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("Kept and shown with the record."))
 
 
-class OfficersForm(FlaskForm):
+class OfficersForm(Form):
     """Who chairs the meeting and who keeps its minutes, by member number (they sign the minutes)."""
 
     chair_number = StringField(_l("Chair (member number)"), validators=[Optional(), Length(max=40)])
     secretary_number = StringField(_l("Secretary (member number)"), validators=[Optional(), Length(max=40)])
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(Form):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
     agreement_id = StringField(
         _l("Agreement deliberated"), validators=[Optional(), Length(max=100)],
@@ -117,7 +117,7 @@ class AgendaForm(FlaskForm):
             raise ValidationError(_l("Whole numbers separated by commas.")) from None
 
 
-class MotionForm(FlaskForm):
+class MotionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     text = TextAreaField(_l("Text of the motion"), validators=[DataRequired(), Length(max=50000)])
     effect = SelectField(_l("Effect if carried"), choices=EFFECTS, validators=[DataRequired()])
@@ -160,7 +160,7 @@ class MotionForm(FlaskForm):
             raise ValidationError(" ".join(bad))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     # Its own id: the meeting page's minutes section is #minutes (the anchor a save returns to), and a
     # label pointing at that section would leave the text area without a name.
     minutes = TextAreaField(
@@ -170,13 +170,13 @@ class MinutesForm(FlaskForm):
         "paragraph. HTML is not applied: it shows as typed."))
 
 
-class TallyForm(FlaskForm):
+class TallyForm(Form):
     yes = IntegerField(_l("Yes"), validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
     no = IntegerField(_l("No"), validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
     abstain = IntegerField(_l("Abstain"), default=0, validators=[InputRequired(), NumberRange(min=0, max=TALLY_MAX)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that posts (CSRF only)."""
 
 
@@ -185,10 +185,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def policy_form_class(kinds: list[tuple[str, str]]) -> type[FlaskForm]:
+def policy_form_class(kinds: list[tuple[str, str]]) -> type[Form]:
     """A form with one set of forum-kind checkboxes per agreement kind."""
     attrs = {k: MultiCheckboxField(label, choices=FORUM_KINDS, validate_choice=True) for k, label in kinds}
-    return type("PolicyForm", (FlaskForm,), attrs)
+    return type("PolicyForm", (Form,), attrs)
 
 
 class _FilterYear(IntegerField):
@@ -225,7 +225,7 @@ class _FilterChoice(SelectField):
             raise ValidationError(_l("Choose one of the values offered.")) from None
 
 
-class DecisionFilterForm(FlaskForm):
+class DecisionFilterForm(Form):
     """The decision register's filters (a GET form: it changes nothing, so no CSRF token). The
     agreement is typed as people know it, its reference or number; the view resolves it."""
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from govtrack.core.dates import DateInRange
+from govtrack.core.forms import Form
 from govtrack.members.services import GROUP_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     number = StringField(
         _l("Member number"),
         validators=[DataRequired(), Length(max=NUMBER_MAX)],
@@ -30,7 +30,7 @@ class MemberForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -39,10 +39,10 @@ class ImportForm(FlaskForm):
     )
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
 
-class LinkUserForm(FlaskForm):
+class LinkUserForm(Form):
     user_id = SelectField(_l("Login"), coerce=int, validators=[DataRequired()])

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
 from govtrack.core.dates import DateInRange
+from govtrack.core.forms import Form
 from govtrack.core.labels import NETWORK_FLOW, choices
 from govtrack.network.graph import FLOWS
 
 
-class NetworkFilterForm(FlaskForm):
+class NetworkFilterForm(Form):
     """Which network to show: the date, a category, a flow, a status, and a date to compare with."""
 
     class Meta:
@@ -37,7 +37,7 @@ class NetworkFilterForm(FlaskForm):
         self.status.choices = [SelectChoice("", _l("In force")), *choices("agreement_status")]
 
 
-class WhatIfForm(FlaskForm):
+class WhatIfForm(Form):
     """Pick a partner to see what would be at risk if it left: one of the largest from a short
     list, or any partner by a part of its name (a list of every partner would run to thousands)."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from govtrack.core.dates import DateInRange
+from govtrack.core.forms import Form
 from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
 
@@ -24,7 +24,7 @@ SCHEDULE_CHOICES = [
 ]
 
 
-class ObligationForm(FlaskForm):
+class ObligationForm(Form):
     """A new obligation. Agreement, partner and responsible choices are passed in by the view."""
 
     agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[DataRequired()])
@@ -70,7 +70,7 @@ class ObligationForm(FlaskForm):
         return ok
 
 
-class FulfilForm(FlaskForm):
+class FulfilForm(Form):
     """Fulfil an occurrence: all of it, or a partial payment, with an optional evidence file."""
 
     date = DateField(_l("Fulfilled on"), validators=[DataRequired(), DateInRange()])
@@ -80,7 +80,7 @@ class FulfilForm(FlaskForm):
     evidence = FileField(_l("Evidence (PDF, image, Word, Excel, OpenDocument)"))
 
 
-class CorrectFulfilmentForm(FlaskForm):
+class CorrectFulfilmentForm(Form):
     """Correct a recorded fulfilment: its date, amount or note, saying why."""
 
     date = DateField(_l("Fulfilled on"), validators=[DataRequired(), DateInRange()])
@@ -89,7 +89,7 @@ class CorrectFulfilmentForm(FlaskForm):
     reason = TextAreaField(_l("Why is it corrected?"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ReverseFulfilmentForm(FlaskForm):
+class ReverseFulfilmentForm(Form):
     """Reverse a recorded fulfilment, saying why; it stays in the history."""
 
     reason = TextAreaField(_l("Why is it reversed?"), validators=[DataRequired(), Length(max=5000)])

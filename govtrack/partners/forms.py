@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from govtrack.core.forms import Form, SubForm
 from govtrack.core.labels import choices
 
 CATEGORY_CHOICES = choices("partner_category")
@@ -16,7 +16,7 @@ CATEGORY_CHOICES = choices("partner_category")
 CONTACT_ROWS = 3
 
 
-class PartnerFilterForm(FlaskForm):
+class PartnerFilterForm(Form):
     """The list page's GET filters (no CSRF: reading changes nothing)."""
 
     class Meta:
@@ -45,7 +45,7 @@ class PartnerFilterForm(FlaskForm):
         }
 
 
-class ContactForm(Form):
+class ContactForm(SubForm):
     """One contact row; a row left entirely empty is ignored."""
 
     name = StringField(_l("Contact name"), validators=[Length(max=200)])  # required in a used row
@@ -61,7 +61,7 @@ class ContactForm(Form):
             raise ValidationError(_l("A contact needs a name."))
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     """Create or edit a partner with its contacts."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

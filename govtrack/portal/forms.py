@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, NumberRange, Optional
 
+from govtrack.core.forms import Form
 
-class PublishedFilterForm(FlaskForm):
+
+class PublishedFilterForm(Form):
     """Search and filters of the published agreements; choices are passed in by the view."""
 
     class Meta:
