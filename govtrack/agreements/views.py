@@ -19,7 +19,7 @@ from govtrack.agreements.forms import (
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
 from govtrack.core import clock
-from govtrack.core.exports import Column, Kind, csv_response, paged, xlsx_response
+from govtrack.core.exports import Column, Kind, paged, table_response
 from govtrack.core.labels import label, labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
@@ -103,9 +103,7 @@ def _export(fmt: str) -> Response:
              visibility.get(a.visibility, a.visibility)]
             for a in paged(fetch))
     stem = f"agreements-{clock.today().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=_("Agreements"))
-    return csv_response(columns, rows, f"{stem}.csv")
+    return table_response(fmt, columns, rows, stem, _("Agreements"))
 
 
 @bp.get("/export.csv")

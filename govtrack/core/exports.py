@@ -128,6 +128,15 @@ def csv_response(columns: Sequence[Column], rows: Iterable[Sequence], filename: 
     )
 
 
+def table_response(fmt: str, columns: Sequence[Column], rows: Iterable[Sequence], stem: str,
+                   sheet: str) -> Response:
+    """A register's table as CSV or as an Excel workbook: `fmt` is the route's extension ("csv" or
+    "xlsx"), `stem` the file's name without it, `sheet` the workbook's sheet."""
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=sheet)
+    return csv_response(columns, rows, f"{stem}.csv")
+
+
 def paged(fetch: Callable[[str | None], object]) -> Iterator:
     """Every item of a keyset-paged list, page after page: `fetch(cursor)` answers a
     `core.paging.Page` (items and the next cursor). An export reads its page's own query this way,

@@ -6,21 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Response
 from flask_babel import gettext as _
 
 from govtrack.core import clock
-from govtrack.core.exports import Column, Kind, csv_response, xlsx_response
+from govtrack.core.exports import Column, Kind
 from govtrack.core.labels import labels
 from govtrack.forums import register
 from govtrack.forums.register import EffectRecord, RegisterFilter
-
-
-def download(fmt: str, columns: list[Column], rows, stem: str, sheet: str) -> Response:
-    """The same table as CSV or as an Excel workbook (`fmt` is the route's extension)."""
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=sheet)
-    return csv_response(columns, rows, f"{stem}.csv")
 
 
 class EffectWords:

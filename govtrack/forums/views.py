@@ -12,6 +12,7 @@ from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
+from govtrack.core.exports import table_response
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import AGREEMENT_KIND, label
 from govtrack.core.paging import parse_limit
@@ -262,7 +263,7 @@ def meetings_export_xlsx():
 
 def _meetings_export(fmt: str):
     columns, rows = exports.meeting_table(_meetings_filters())
-    return exports.download(fmt, columns, rows, f"meetings-{clock.today().isoformat()}", _("Meetings"))
+    return table_response(fmt, columns, rows, f"meetings-{clock.today().isoformat()}", _("Meetings"))
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -1047,7 +1048,7 @@ def _decisions_export(fmt: str):
         return render_template("forums/decisions.html", form=form, decisions=[], next_cursor=None, effects={},
                                filters=None, anchor=head_anchor()), 422
     columns, rows = exports.decision_table(filters)
-    return exports.download(fmt, columns, rows, f"decisions-{clock.today().isoformat()}", _("Decisions"))
+    return table_response(fmt, columns, rows, f"decisions-{clock.today().isoformat()}", _("Decisions"))
 
 
 @bp.get("/decisions/<int:decision_id>")

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
-from govtrack.core.exports import Column, Kind, csv_response, paged, xlsx_response
+from govtrack.core.exports import Column, Kind, paged, table_response
 from govtrack.core.paging import DEFAULT_LIMIT
 from govtrack.core.web import apply_domain_error
 from govtrack.errors import DomainError, ValidationFailed
@@ -105,9 +105,7 @@ def _export(fmt: str) -> Response:
     rows = ([m.number, m.name, m.group_name, m.joined_on, active if m.active else inactive, yes if m.investor else no]
             for m in paged(fetch))
     stem = f"members-{clock.today().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=_("Members"))
-    return csv_response(columns, rows, f"{stem}.csv")
+    return table_response(fmt, columns, rows, stem, _("Members"))
 
 
 @bp.get("/export.csv")

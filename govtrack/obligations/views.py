@@ -30,7 +30,7 @@ from govtrack.agreements.queries import agreement_choices
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock, dates
-from govtrack.core.exports import Column, Kind, csv_response, xlsx_response
+from govtrack.core.exports import Column, Kind, table_response
 from govtrack.core.ids import parse_id
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
@@ -175,13 +175,6 @@ def overdue():
     return redirect(url_for("obligations.occurrences", **{**request.args, "status": "overdue"}))
 
 
-def _export(fmt: str, columns: list[Column], rows, stem: str, sheet: str) -> Response:
-    """The same table as CSV or as an Excel workbook (`fmt` is the route's extension)."""
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=sheet)
-    return csv_response(columns, rows, f"{stem}.csv")
-
-
 @bp.get("/export.csv")
 @permission_required("obligations.view")
 def export_csv():
@@ -216,7 +209,7 @@ def _occurrences_export(fmt: str) -> Response:
          r.fulfilled_on, r.responsible_name, r.note]
         for r in queries.export_rows(filters=filters, today=today)
     )
-    return _export(fmt, columns, rows, f"obligations-{today.isoformat()}", _("Obligations"))
+    return table_response(fmt, columns, rows, f"obligations-{today.isoformat()}", _("Obligations"))
 
 
 def _form_choices(form: ObligationForm) -> None:
@@ -440,7 +433,7 @@ def _maturity_export(fmt: str) -> Response:
     rows += [[m.start, cur, amount] for m in months for cur, amount in sorted(m.amounts.items())]
     columns = [Column(_("Month"), Kind.month, width=28), Column(_("Currency"), width=9),
                Column(_("Amount"), Kind.money, currency=1)]
-    return _export(fmt, columns, rows, "maturity-wall", _("Maturity wall"))
+    return table_response(fmt, columns, rows, "maturity-wall", _("Maturity wall"))
 
 
 # ---- partner scorecard ----

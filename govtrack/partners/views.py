@@ -10,7 +10,7 @@ from govtrack.agreements.queries import agreements_of_partner
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
-from govtrack.core.exports import Column, csv_response, paged, xlsx_response
+from govtrack.core.exports import Column, paged, table_response
 from govtrack.core.labels import labels
 from govtrack.core.paging import parse_limit
 from govtrack.core.web import apply_domain_error
@@ -65,9 +65,7 @@ def _export(fmt: str) -> Response:
              ", ".join(c.name for c in p.contacts), active if p.active else inactive]
             for p in paged(lambda cursor: queries.partner_page(cursor=cursor, limit=EXPORT_BATCH, **filters)))
     stem = f"partners-{clock.today().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, f"{stem}.xlsx", sheet_name=_("Partners"))
-    return csv_response(columns, rows, f"{stem}.csv")
+    return table_response(fmt, columns, rows, stem, _("Partners"))
 
 
 @bp.get("/export.csv")
