@@ -324,7 +324,7 @@ def test_the_forum_page_says_which_meetings_used_which_rule(client, sign_in, mak
     make_meeting(forum, present=members, title="Rapat baru")
     html = client.get(f"/forums/{forum.id}").get_data(as_text=True)
     assert "Quorum at least 2/3; threshold: Two thirds of votes cast; at most 2 proxies per holder" in html
-    assert "Quorum at least 1/2; threshold: Simple majority (yes &gt; no); at most 1 proxies per holder" in html
+    assert "Quorum at least 1/2; threshold: Simple majority (yes &gt; no); at most 1 proxy per holder" in html
     assert "an earlier rule" in html and "the rule now" in html
     assert "Rapat lama" in html and "Rapat baru" in html
     old = client.get(f"/forums/meetings/{load_meeting_by_title('Rapat lama').id}").get_data(as_text=True)
@@ -462,3 +462,13 @@ def test_the_forum_page_costs_the_same_with_many_meetings_and_rules(client, sign
         html = client.get(f"/forums/{forum.id}").get_data(as_text=True)
     assert html.count("an earlier rule") == 3 and html.count("the rule now") == 1
     assert many.count == few.count
+
+
+def test_a_forum_without_proxies_says_so_in_words(client, sign_in, make_forum):
+    """A proxy limit of 0 reads "no proxies" / "tanpa kuasa", not "at most 0 proxies per holder"."""
+    sign_in("board")
+    forum = make_forum(name="Dewan Pengawas Syariah", proxy_limit=0)
+    html = client.get(f"/forums/{forum.id}").get_data(as_text=True)
+    assert "no proxies" in html and "at most 0" not in html
+    html = client.get(f"/forums/{forum.id}", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert "tanpa kuasa" in html and "paling banyak 0" not in html
