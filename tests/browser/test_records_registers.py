@@ -34,6 +34,8 @@ def test_an_auditor_reads_one_person_s_sign_ins_and_exports_them_with_the_anchor
     expect(row).to_contain_text(f"{board.name} ({board.email})")
     expect(row).to_contain_text("WIB")
     expect(main).not_to_contain_text("user.sign_in")
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box  # on a phone: one block per event
     assert run_axe(page) == [], describe(run_axe(page))
     screenshot(page, f"records-registers-sign-ins-{width}")
 
