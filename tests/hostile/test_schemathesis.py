@@ -63,8 +63,12 @@ def test_api_walks_from_create_to_read_and_transition(app, api_schema):
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
+    # derandomize: the walk talks to a database that keeps what earlier examples created, so the
+    # rules a step may take depend on state Hypothesis does not own; with a random seed it now and
+    # then replayed a path that then drew differently and failed as FlakyStrategyDefinition (not a
+    # finding about the API). The same walks every run keep its findings reproducible.
     Walk.run(settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=6, deadline=None,
-                               suppress_health_check=list(HealthCheck)))
+                               suppress_health_check=list(HealthCheck), derandomize=True, database=None))
     # The walk created something (a 201 whose id the links then offer). Whether a random walk also
     # lands a linked call that succeeds depends on the seed (a fixed seed never does), so that is not
     # asserted here; every call it made, linked or not, answered without a 5xx and to its schema.
