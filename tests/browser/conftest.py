@@ -32,10 +32,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from govtrack import create_app
+from govtrack.agreements.models import Clause
+from govtrack.core.clock import utcnow
 from govtrack.extensions import db
+from govtrack.forums import services as forums
+from govtrack.forums.models import Decision, Forum
 from tests.conftest import PASSWORD, _config, _empty_tables, create_decision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -356,3 +361,33 @@ def describe(violations: list[dict]) -> str:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
         lines.extend(f"    {n['target']}: {n.get('failureSummary', '')[:200]}" for n in v["nodes"][:5])
     return "\n".join(lines)
+
+
+def approve_draft_with_point_2_amended(live_server, seed, *, text: str) -> dict:
+    """The central forum approves the draft grant by roll call (9 yes, the rest no), its point 2
+    amended, in a meeting opened two hours ago. Returns the decision's number, id and year and the
+    amended clause's id."""
+    with live_server.app.app_context():
+        now = utcnow().replace(microsecond=0) - dt.timedelta(hours=2)
+        forum = db.session.get(Forum, seed.forums["pusat"])
+        meeting = forums.create_meeting(actor="test", forum=forum, title="Rembug pusat April", starts_at=now,
+                                        location="Balai desa Cibinong")
+        forums.add_agenda_item(actor="test", meeting=meeting, title="Hibah sumur bor",
+                               agreement_id=seed.agreements["draft"])
+        forums.open_meeting(actor="test", meeting=meeting, now=now)
+        voters = list(seed.members.values())
+        forums.set_attendance(actor="test", meeting=meeting,
+                              entries=[forums.AttendanceEntry(m, "present") for m in voters])
+        second = db.session.scalars(select(Clause).where(Clause.agreement_id == seed.agreements["draft"],
+                                                         Clause.number == 2)).one()
+        motion = forums.create_motion(actor="test", meeting=meeting, data=forums.MotionData(
+            title="Menyetujui hibah sumur bor dengan perubahan", text=text,
+            effect="approve_with_amendments", agreement_id=seed.agreements["draft"],
+            amendments=[forums.AmendmentData(second.id, "Rembug Mawar dan pengurus memelihara sumur bersama.")]))
+        forums.cast_votes(actor="test", motion=motion,
+                          votes=[(m, "yes" if i < 9 else "no") for i, m in enumerate(voters)])
+        forums.close_motion(actor="test", motion=motion, now=now)
+        decision = db.session.scalars(select(Decision).where(Decision.motion_id == motion.id)).one()
+        db.session.commit()
+        return {"number": decision.number, "id": decision.id, "year": decision.decided_on.year,
+                "clause_id": second.id}

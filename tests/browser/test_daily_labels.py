@@ -9,11 +9,15 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from govtrack.core.clock import utcnow
 from govtrack.extensions import db
-from tests.browser.conftest import DRAFT_TITLE, screenshot, sign_in_through_the_form
+from govtrack.obligations.services import ObligationData, create_obligation
+from tests.browser.conftest import (
+    DRAFT_TITLE,
+    approve_draft_with_point_2_amended,
+    screenshot,
+    sign_in_through_the_form,
+)
 from tests.core.test_no_raw_codes import raw_codes_in
 
 WIDTHS = [1280, 360]
@@ -22,39 +26,15 @@ WIDTHS = [1280, 360]
 def _amend_and_approve(live_server, seed) -> dict:
     """The central forum approves the draft grant with its point 2 amended, by roll-call; a monthly
     report on the 10th is added to the public grant. Returns the decision's number and ids."""
-    from govtrack.agreements.models import Clause
-    from govtrack.forums import services
-    from govtrack.forums.models import Decision, Forum
-    from govtrack.obligations.services import ObligationData, create_obligation
-
+    made = approve_draft_with_point_2_amended(live_server, seed, text="Poin 2 diubah.")
     with live_server.app.app_context():
-        now = utcnow().replace(microsecond=0) - dt.timedelta(hours=2)
-        forum = db.session.get(Forum, seed.forums["pusat"])
-        meeting = services.create_meeting(actor="test", forum=forum, title="Rembug pusat April", starts_at=now,
-                                          location="Balai desa Cibinong")
-        services.add_agenda_item(actor="test", meeting=meeting, title="Hibah sumur bor",
-                                 agreement_id=seed.agreements["draft"])
-        services.open_meeting(actor="test", meeting=meeting, now=now)
-        voters = list(seed.members.values())
-        services.set_attendance(actor="test", meeting=meeting,
-                                entries=[services.AttendanceEntry(m, "present") for m in voters])
-        second = db.session.scalars(select(Clause).where(Clause.agreement_id == seed.agreements["draft"],
-                                                         Clause.number == 2)).one()
-        motion = services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
-            title="Menyetujui hibah sumur bor dengan perubahan", text="Poin 2 diubah.",
-            effect="approve_with_amendments", agreement_id=seed.agreements["draft"],
-            amendments=[services.AmendmentData(second.id, "Rembug Mawar dan pengurus memelihara sumur bersama.")]))
-        services.cast_votes(actor="test", motion=motion,
-                            votes=[(m, "yes" if i < 9 else "no") for i, m in enumerate(voters)])
-        services.close_motion(actor="test", motion=motion, now=now)
-        number = db.session.scalars(select(Decision.number).where(Decision.motion_id == motion.id)).one()
         ob = create_obligation(actor="test", today=dt.date(2026, 3, 1), data=ObligationData(
             agreement_id=seed.agreements["public"], owed_by="cooperative", kind="report",
             partner_id=seed.partners["yayasan"], title="Laporan kemajuan bulanan",
             rrule="FREQ=MONTHLY;BYMONTHDAY=10", starts_on=dt.date(2026, 3, 10),
             responsible_id=seed.users["manager"].id))
         db.session.commit()
-        return {"number": number, "clause_id": second.id, "obligation": ob.id}
+        return {"number": made["number"], "clause_id": made["clause_id"], "obligation": ob.id}
 
 
 def _no_raw_code(page) -> None:

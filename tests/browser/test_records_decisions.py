@@ -5,15 +5,11 @@ did to each clause in words) → the agreement, which lists the decision back. E
 
 from __future__ import annotations
 
-import datetime as dt
-
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from govtrack.core.clock import utcnow
-from govtrack.extensions import db
 from tests.browser.conftest import (
     DRAFT_TITLE,
+    approve_draft_with_point_2_amended,
     describe,
     run_axe,
     screenshot,
@@ -22,38 +18,6 @@ from tests.browser.conftest import (
 from tests.core.test_no_raw_codes import raw_codes_in
 
 PHONE = 360
-
-
-def _approve_with_point_2_amended(live_server, seed) -> dict:
-    """The central forum approves the draft grant by roll call (9 yes, 3 no) with its point 2 amended."""
-    from govtrack.agreements.models import Clause
-    from govtrack.forums import services
-    from govtrack.forums.models import Decision, Forum
-
-    with live_server.app.app_context():
-        now = utcnow().replace(microsecond=0) - dt.timedelta(hours=2)
-        forum = db.session.get(Forum, seed.forums["pusat"])
-        meeting = services.create_meeting(actor="test", forum=forum, title="Rembug pusat April", starts_at=now,
-                                          location="Balai desa Cibinong")
-        services.add_agenda_item(actor="test", meeting=meeting, title="Hibah sumur bor",
-                                 agreement_id=seed.agreements["draft"])
-        services.open_meeting(actor="test", meeting=meeting, now=now)
-        voters = list(seed.members.values())
-        services.set_attendance(actor="test", meeting=meeting,
-                                entries=[services.AttendanceEntry(m, "present") for m in voters])
-        second = db.session.scalars(select(Clause).where(Clause.agreement_id == seed.agreements["draft"],
-                                                         Clause.number == 2)).one()
-        motion = services.create_motion(actor="test", meeting=meeting, data=services.MotionData(
-            title="Menyetujui hibah sumur bor dengan perubahan", text="Forum menyetujui hibah; poin 2 diubah.",
-            effect="approve_with_amendments", agreement_id=seed.agreements["draft"],
-            amendments=[services.AmendmentData(second.id, "Rembug Mawar dan pengurus memelihara sumur bersama.")]))
-        services.cast_votes(actor="test", motion=motion,
-                            votes=[(m, "yes" if i < 9 else "no") for i, m in enumerate(voters)])
-        services.close_motion(actor="test", motion=motion, now=now)
-        decision = db.session.scalars(select(Decision).where(Decision.motion_id == motion.id)).one()
-        db.session.commit()
-        return {"number": decision.number, "id": decision.id, "year": decision.decided_on.year,
-                "clause_id": second.id}
 
 
 def _fits_and_passes_axe(page) -> None:
@@ -66,7 +30,7 @@ def _fits_and_passes_axe(page) -> None:
 
 
 def test_register_to_decision_to_agreement_on_a_phone(seed, new_page, live_server):
-    made = _approve_with_point_2_amended(live_server, seed)
+    made = approve_draft_with_point_2_amended(live_server, seed, text="Forum menyetujui hibah; poin 2 diubah.")
     page = new_page(locale="id-ID", width=PHONE, height=740, axe=True)
     sign_in_through_the_form(page, seed.users["board"])
 
@@ -135,7 +99,7 @@ def test_register_to_decision_to_agreement_on_a_phone(seed, new_page, live_serve
 
 
 def test_a_member_reads_the_decision_without_the_ballots(seed, new_page, live_server):
-    made = _approve_with_point_2_amended(live_server, seed)  # the grant is published to members
+    made = approve_draft_with_point_2_amended(live_server, seed, text="Forum menyetujui hibah; poin 2 diubah.")  # the grant is published to members
     page = new_page(locale="id-ID", width=PHONE, height=740, axe=True)
     sign_in_through_the_form(page, seed.users["member"])
     page.goto(f"/forums/decisions/{made['id']}")
