@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -240,3 +241,18 @@ def test_unknown_member_pages_are_404(client, make_user, sign_in):
     sign_in("board")
     assert client.get("/members/424242").status_code == 404
     assert client.get("/members/424242/edit").status_code == 404
+
+
+def test_every_row_says_its_status_in_words(client, make_user, sign_in, make_member):
+    """An active member's status reads "aktif", not an empty cell; an inactive one and an investor
+    carry their badges."""
+    make_member("Sri Aktif", number="A-1")
+    make_member("Tuti Keluar", number="A-2", active=False)
+    make_member("Wati Modal", number="A-3", investor=True)
+    sign_in("manager")
+    html = client.get("/members/", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    rows = {m.group(1): re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(2))).strip()
+            for m in re.finditer(r"<tr>.*?(A-\d).*?</td>(.*?)</tr>", html, re.S)}
+    assert rows["A-1"].endswith("aktif") and "tidak aktif" not in rows["A-1"], rows
+    assert rows["A-2"].endswith("tidak aktif"), rows
+    assert rows["A-3"].endswith("aktif investor"), rows
