@@ -58,6 +58,12 @@ TERMS: tuple[Term, ...] = (
         "partners would give the same concentration."),
         _l("Example: two funders with shares of 80% and 20%: 80² + 20² = 6,800, highly concentrated; "
            "the effective number of sources is 1.5.")),
+    Term("effective-sources", "Jumlah sumber efektif", "Effective number of sources", _l(
+        "How many partners of equal size would give a flow the same concentration: 10,000 divided by "
+        "its HHI. 1.0 means the cooperative depends on a single source; 4.0, that it depends on its "
+        "sources as if it had four of the same size, however many it has in fact."),
+        _l("Example: two funders with shares of 80% and 20% (HHI 6,800): 10,000 ÷ 6,800 = 1.5 "
+           "sources, nearer one than two.")),
     Term("single-point-of-failure", "Titik rawan tunggal", "Single point of failure", _l(
         "A partner or agreement that alone holds parts of the dependency network together: if the "
         "partner leaves or the agreement ends, the network falls apart into pieces and what hangs on it "

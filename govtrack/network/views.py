@@ -14,6 +14,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core import clock
 from govtrack.core.labels import labels
 from govtrack.network import queries
+from govtrack.network.board import board_summary
 from govtrack.network.forms import NetworkFilterForm, WhatIfForm
 
 bp = Blueprint("network", __name__, url_prefix="/network")
@@ -105,4 +106,6 @@ def index():
         flow_labels=labels("network_flow"),
         category_labels=labels("partner_category_plural"),
         level_labels=labels("concentration_level"),
+        board=board_summary(user=current_user, as_of=as_of, summary=summary, filters=filters, today=clock.today(),
+                            impact=impact),
     ), (200 if valid else 422)

@@ -49,7 +49,8 @@ def test_every_word_a_template_links_is_in_the_glossary(app):
         used |= set(re.findall(r"term\('([^']+)'", path.read_text()))
     assert used, "no template links a glossary word"
     assert used <= KEYS, used - KEYS
-    assert {"quorum", "threshold", "consensus", "proxy", "hhi", "single-point-of-failure", "broker"} == KEYS
+    assert {"quorum", "threshold", "consensus", "proxy", "hhi", "effective-sources", "single-point-of-failure",
+            "broker"} == KEYS
     assert len(TERMS) == len(KEYS)
     with app.test_request_context():
         assert glossary_url("hhi") == "/glossary#hhi"
