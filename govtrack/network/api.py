@@ -21,7 +21,7 @@ from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
 from govtrack.network import graph, queries
 from govtrack.network.labels import picture_texts
-from govtrack.network.render import picture_key, render
+from govtrack.network.render import mark_risks, picture_key, render
 from govtrack.partners.models import PartnerCategory
 
 blp = exempt(Blueprint("network_api", __name__, url_prefix="/api/v1", description="Dependency network"))
@@ -113,6 +113,9 @@ def picture(args: dict, fmt: str) -> Response:
     if body is None:
         data = queries.network_data(user=current_user, as_of=as_of, **_filters(args))
         g = graph.build_graph(data, include_agreements=include_agreements, cooperative_name=texts["cooperative"])
+        # Ring the risks the page lists, as the map does (the metrics' cache entry, shared with the page).
+        mark_risks(g, queries.measured(queries.scope_for(current_user), as_of=as_of, filters=_filters(args),
+                                       load=lambda: data))
         key = picture_key(g, fmt=fmt, texts=texts, locale=locale)
         body = render(g, fmt=fmt, texts=texts, locale=locale, cache=cache, key=key)
         cache.put(ref, key.encode())
