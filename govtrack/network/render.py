@@ -247,7 +247,8 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
     fig = Figure(figsize=(WIDTH_IN, page.height), dpi=PNG_DPI)
     FigureCanvasAgg(fig)
 
-    fig.text(0.2 / WIDTH_IN, page.y(0.15), "\n".join(title), fontsize=FONT_TITLE, ha="left", va="top")
+    fig.text(0.2 / WIDTH_IN, page.y(0.15), "\n".join(title), fontsize=FONT_TITLE, ha="left", va="top",
+             gid="title")
     ax = _drawing(fig, page)
     if not partners:
         ax.text(0, 0.3, "\n".join(wrap(texts["empty"], 50)), ha="center", va="center", fontsize=FONT_TITLE)
@@ -349,6 +350,7 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
                 t = fig.text((0.2 + col * 3.5) / WIDTH_IN, page.y(yy), "\n".join(lines), fontsize=FONT_LEGEND,
                              va="top", linespacing=1.15)
                 t.set_url(g.nodes[n]["url"])
+                t.set_gid(f"name-{n.replace(':', '-')}")
                 yy += LINE * len(lines) + 0.03
             bottom = max(bottom, yy)
         y = bottom
