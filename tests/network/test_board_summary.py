@@ -77,8 +77,8 @@ def test_the_summary_in_english_with_english_numbers(client, sign_in, report_due
         "Single points of failure: Yayasan Air Bersih, the only partner all the funding of Works and Pipes passes "
         "through; the agreements Works, Grant big and Pipes, without any of which the network falls apart. "
         "Largest exposure: Bank Rahasia Internal, with IDR 5,000,000 at stake (50% of the value of all agreements). "
-        "If Bank Rahasia Internal left: 1 agreement would fail (1 directly, 0 because they depend on those), "
-        "IDR 5,000,000 at risk, 0 open obligations affected."
+        "If Bank Rahasia Internal left: 1 agreement would fail directly, IDR 5,000,000 at risk, "
+        "no open obligation affected."
     )
 
 
