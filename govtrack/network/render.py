@@ -199,10 +199,12 @@ def _segments(g: nx.MultiDiGraph, pos: dict) -> list[tuple[str, tuple, dict]]:
 class _Page:
     """Where things go on the figure, in inches from the top: the title, the drawing, the legends."""
 
-    def __init__(self, title_lines: int, legend_lines: int, names_lines: int):
+    def __init__(self, title_lines: int, legend_lines: float, names_lines: float,
+                 ylim: tuple[float, float] = (-1.22, 1.22)):
+        self.ylim = ylim
         self.title_h = 0.15 + title_lines * FONT_TITLE * 1.3 / 72 + 0.1
         self.scale = WIDTH_IN / (2 * LIMIT)  # inches per layout unit
-        self.draw_h = 2 * 1.22 * self.scale
+        self.draw_h = (ylim[1] - ylim[0]) * self.scale
         self.legend_h = 0.15 + legend_lines * LINE
         self.names_h = (0.1 + FONT_LEGEND_TITLE * 1.6 / 72 + names_lines * LINE) if names_lines else 0.0
         self.note_h = 0.1 + NOTE_LINES * FONT_NOTE * 1.4 / 72
@@ -237,13 +239,16 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
         sum(len(wrap(texts["flows"].get(f, f), 30)) for f in flows),
         sum(len(wrap(texts[k], 30)) for k in ("single_point", "broker", "no_value", "depends_on")),
     ) + 0.05 / LINE * max(len(categories), len(flows), risk_rows)
-    labels = _fit_labels(g, pos, named, top_value)
+    # The drawing is as tall as the network needs, with room for a name above and below it.
+    ys = [pos[n][1] for n in g.nodes]
+    ylim = (max(-1.22, min(ys) - 0.25), min(1.22, max(ys) + 0.25)) if partners else (-0.5, 0.5)
+    labels = _fit_labels(g, pos, named, top_value, ylim)
     numbered = [(number, n) for n, (number, _text) in labels.items() if number]
     heights = [len(wrap(f"{i}. {g.nodes[n]['name']}", WRAP_LEGEND)) for i, n in numbered]
     half = _halves(heights)
     # The taller of the two columns of names, with the gaps between entries (in lines).
     names_lines = max(sum(heights[:half]), sum(heights[half:])) + 0.03 / LINE * half if numbered else 0
-    page = _Page(len(title), legend_lines, names_lines)
+    page = _Page(len(title), legend_lines, names_lines, ylim)
     fig = Figure(figsize=(WIDTH_IN, page.height), dpi=PNG_DPI)
     FigureCanvasAgg(fig)
 
@@ -305,7 +310,7 @@ def draw(g: nx.MultiDiGraph, pos: dict, *, fmt: str, texts: dict) -> bytes:
                 facecolors="none", edgecolors=colour, linewidths=1.8, linestyles=[style], zorder=4,
             )
             rings.set_gid(gid)
-    ax.scatter([0], [0], s=2000, c=CATEGORY_COLOURS["cooperative"], marker="h", zorder=4)
+    ax.scatter([0], [0], s=2900, c=CATEGORY_COLOURS["cooperative"], marker="h", zorder=4)
     ax.text(0, 0, "\n".join(wrap(texts["cooperative"], 10)), ha="center", va="center", color="white",
             fontsize=7, fontweight="bold", zorder=5)
 
@@ -380,7 +385,7 @@ def _drawing(fig: Figure, page: _Page):
     ax = fig.add_axes((0.0, page.y(page.title_h + page.draw_h), 1.0, page.draw_h / page.height))
     ax.set_axis_off()
     ax.set_xlim(-LIMIT, LIMIT)
-    ax.set_ylim(-1.22, 1.22)
+    ax.set_ylim(*page.ylim)
     ax.set_aspect("equal")
     return ax
 
@@ -397,12 +402,13 @@ def _offset(d: dict, top: float, scale: float) -> float:
     return (_radius_pt(d, top) + 2.5) / 72 / scale
 
 
-def _fit_labels(g: nx.MultiDiGraph, pos: dict, named: list[str], top_value: float) -> dict[str, tuple[int, str]]:
+def _fit_labels(g: nx.MultiDiGraph, pos: dict, named: list[str], top_value: float,
+                ylim: tuple[float, float]) -> dict[str, tuple[int, str]]:
     """For each named partner, what is written beside its dot: `(0, wrapped name)`, or
     `(number, "number")` where the name would run into a name already written, another dot or
     off the drawing, or needs more than MAX_LABEL_LINES lines. Measured on a scratch figure of
     the drawing's size in inches (where a text falls does not depend on the rest of the page)."""
-    page = _Page(1, 0, 0)
+    page = _Page(1, 0, 0, ylim)
     fig = Figure(figsize=(WIDTH_IN, page.height), dpi=PNG_DPI)
     FigureCanvasAgg(fig)
     ax = _drawing(fig, page)
@@ -413,7 +419,7 @@ def _fit_labels(g: nx.MultiDiGraph, pos: dict, named: list[str], top_value: floa
     for n, d in g.nodes(data=True):
         if d.get("kind") == "partner" or n == COOPERATIVE:
             cx, cy = ax.transData.transform(pos[n])
-            r = (_radius_pt(d, top_value) if n != COOPERATIVE else 24.0) * px
+            r = (_radius_pt(d, top_value) if n != COOPERATIVE else 28.0) * px
             dots[n] = Bbox.from_extents(cx - r, cy - r, cx + r, cy + r)
     placed = []
     out: dict[str, tuple[int, str]] = {}
