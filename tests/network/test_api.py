@@ -70,8 +70,9 @@ def test_png_is_a_valid_image(api_as, scenario):
 
     img = Image.open(io.BytesIO(resp.data))
     img.verify()
-    # One A4 page wide (7.2 in, 0.5 in margins) at 200 dpi, as tall as its legends need.
-    assert img.size[0] == 1440 and img.size[1] > 1440
+    # One A4 page wide (7.2 in, 0.5 in margins) at 200 dpi, as tall as the network and its legends
+    # need (and no taller than the page).
+    assert img.size[0] == 1440 and 1000 < img.size[1] < 11.69 * 200
 
 
 def test_svg_is_xml_with_partner_links_and_its_own_csp(api_as, scenario):
