@@ -58,10 +58,10 @@ def test_the_summary_comes_first_and_says_what_a_board_must_know_in_indonesian(c
     # Each sentence links to its detail below; the what-if opens the full answer for that partner.
     block = page[page.index('id="board-h"'):page.index("</section>", page.index('id="board-h"'))]
     assert re.findall(r'<a href="([^"]*)"', block) == [
-        "#conc-h", "#spof-h", "#conc-cat-h",
+        "#conc-h", "#spof-h", "#conc-category",
         f"/network/?partner_id={report_due['big'].id}&amp;as_of={AS_OF.isoformat()}#whatif-h",
     ]
-    for anchor in ("conc-h", "spof-h", "conc-cat-h", "whatif-h"):
+    for anchor in ("conc-h", "spof-h", "conc-category", "whatif-h"):
         assert f'id="{anchor}"' in page
 
 
