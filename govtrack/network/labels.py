@@ -34,7 +34,7 @@ def picture_texts(as_of: dt.date, filters: dict) -> dict:
         title += " · " + ", ".join(parts)
     return {
         "title": title,
-        "empty": _("No agreements in force on this date."),
+        "empty": _("No agreements with these statuses on this date."),
         "cooperative": _("Cooperative"),
         "categories": labels("partner_category_plural"),
         "flows": labels("network_flow"),

@@ -164,3 +164,24 @@ def test_as_of_outside_the_agreements_gives_an_empty_summary(client, sign_in, sc
     text = summary(client.get("/network/?as_of=2020-01-01", headers=EN).get_data(as_text=True))
     assert "0 partners and 0 agreements in force, worth IDR 0 in all." in text
     assert AS_OF.year == 2026
+
+
+def test_the_summary_counts_the_agreements_of_each_chosen_status(client, sign_in, scenario, monkeypatch):
+    # When the metrics say how many agreements of each status the network holds (several statuses
+    # chosen at once), the first sentence says so instead of "in force".
+    from govtrack.network import queries
+
+    real = queries.summary
+
+    def with_statuses(**kw):
+        out = real(**kw)
+        totals = {**out["metrics"]["totals"], "by_status": {"active": 3, "suspended": 0, "under_deliberation": 2}}
+        return {**out, "metrics": {**out["metrics"], "totals": totals}}
+
+    monkeypatch.setattr(queries, "summary", with_statuses)
+    sign_in("board")
+    text = summary(client.get(f"/network/?{Q}", headers=ID).get_data(as_text=True))
+    assert text.startswith("Ringkasan untuk pengurus 5 mitra dan 5 perjanjian (3 aktif, 2 sedang dimusyawarahkan), "
+                           "dengan nilai seluruhnya Rp 10.000.000.")
+    text = summary(client.get(f"/network/?{Q}", headers=EN).get_data(as_text=True))
+    assert "5 partners and 5 agreements (3 active, 2 under deliberation), worth IDR 10,000,000 in all." in text
