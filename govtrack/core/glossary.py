@@ -65,14 +65,16 @@ TERMS: tuple[Term, ...] = (
         _l("Example: two funders with shares of 80% and 20% (HHI 6,800): 10,000 ÷ 6,800 = 1.5 "
            "sources, nearer one than two.")),
     Term("single-point-of-failure", "Titik rawan tunggal", "Single point of failure", _l(
-        "A partner or agreement that alone holds parts of the dependency network together: if the "
-        "partner leaves or the agreement ends, the network falls apart into pieces and what hangs on it "
-        "loses its only tie. The network page lists them, and the links that are the only tie between "
-        "two parts of the network (bridges).")),
+        "A partner or agreement that alone holds parts of the dependency network together, or the only "
+        "partner all the funding of a project passes through: if the partner leaves or the agreement "
+        "ends, the network falls apart into pieces and what hangs on it loses its only tie. The network "
+        "page lists them, and the links that are the only tie between two parts of the network "
+        "(bridges); its picture and map ring them in red.")),
     Term("broker", "Perantara", "Broker", _l(
-        "A partner that sits on many of the shortest paths between other partners and agreements, and "
-        "so connects parts of the network that would otherwise be far apart (measured by betweenness). "
-        "A broker is useful, and a risk: much passes through it.")),
+        "A partner that many of the strongest ties between other partners pass through (measured by "
+        "betweenness: a large agreement is a short, strong tie), and so connects parts of the network "
+        "that would otherwise be far apart. A broker is useful, and a risk: much passes through it. "
+        "The network's picture and map mark brokers with a dashed black ring.")),
 )
 
 KEYS = frozenset(t.key for t in TERMS)
