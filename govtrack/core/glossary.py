@@ -69,7 +69,7 @@ TERMS: tuple[Term, ...] = (
         "partner all the funding of a project passes through: if the partner leaves or the agreement "
         "ends, the network falls apart into pieces and what hangs on it loses its only tie. The network "
         "page lists them, and the links that are the only tie between two parts of the network "
-        "(bridges); its picture and map ring them in red.")),
+        "(bridges); its picture and map ring in red the partners that hold the network together.")),
     Term("broker", "Perantara", "Broker", _l(
         "A partner that many of the strongest ties between other partners pass through (measured by "
         "betweenness: a large agreement is a short, strong tie), and so connects parts of the network "
