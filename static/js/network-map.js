@@ -1,0 +1,282 @@
+/* The interactive network map (templates/network/_map.html): cytoscape.js draws the JSON of
+   /api/v1/network/map (partners with positions computed on the server, so they stay put between
+   visits), a click or the search box chooses a partner and loads its panel, an HTML fragment
+   written by the server in the user's language (/network/partners/<id>/panel).
+   No inline script or style: cytoscape styles its canvas through the DOM, which the CSP allows.
+   Performance marks: map-start, map-data, map-rendered; measures map-first-render (from the start
+   of navigation) and map-draw (from the data to the first frame). */
+(function () {
+  'use strict';
+
+  var section = document.getElementById('network-map-section');
+  if (!section || typeof window.cytoscape !== 'function' || !window.fetch) {
+    return;  // without the library or fetch the page keeps its static picture and tables
+  }
+  performance.mark('map-start');
+  var box = document.getElementById('network-map');
+  var panel = document.getElementById('map-panel');
+  var searchForm = document.getElementById('map-search');
+  var searchInput = document.getElementById('map-q');
+  var searchStatus = document.getElementById('map-search-status');
+  var names = document.getElementById('map-partner-names');
+  var text = section.dataset;
+  var cy = null;
+  var byId = {};
+  var partners = [];
+  var panelRequest = 0;
+  var scale = 1;  // model units per design pixel (see draw)
+
+  section.hidden = false;
+  box.setAttribute('aria-busy', 'true');
+  say(box, text.loading);
+
+  function say(where, message) {
+    var p = document.createElement('p');
+    p.className = 'map-message';
+    p.textContent = message;
+    where.replaceChildren(p);
+  }
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  }
+
+  fetch(text.src, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then(function (resp) {
+      if (!resp.ok) { throw new Error('HTTP ' + resp.status); }
+      return resp.json();
+    })
+    .then(draw)
+    .catch(function (err) {
+      box.removeAttribute('aria-busy');
+      box.dataset.state = 'error';
+      say(box, text.error);
+      if (window.console) { console.warn('network map:', err.message); }
+    });
+
+  function draw(data) {
+    performance.mark('map-data');
+    partners = data.partners;
+    box.replaceChildren();
+    box.removeAttribute('aria-busy');
+    if (!partners.length) {
+      box.dataset.state = 'ready';
+      box.dataset.partners = '0';
+      say(box, text.empty);
+      performance.mark('map-rendered');
+      return;
+    }
+    var style = data.style;
+    var extent = 1;
+    partners.forEach(function (p) { extent = Math.max(extent, Math.abs(p.x), Math.abs(p.y)); });
+    var k = extent / 420;  // model units per pixel at which the map was designed (see mapdata.layout)
+    scale = k;
+    var large = partners.length > 300;
+    var named = {};
+    partners.slice(0, large ? 25 : 40).forEach(function (p) { named[p.id] = true; });
+
+    var elements = [{
+      group: 'nodes', classes: 'coop',
+      data: { id: 'c', name: text.cooperative, colour: style.categories.cooperative, shape: 'ellipse', size: 78 * k },
+      position: { x: 0, y: 0 }
+    }];
+    partners.forEach(function (p) {
+      byId[p.id] = p;
+      var classes = ['partner'];
+      if (named[p.id] || p.spof || p.broker) { classes.push('named'); }
+      if (p.spof) { classes.push('spof'); }
+      if (p.broker) { classes.push('broker'); }
+      elements.push({
+        group: 'nodes', classes: classes.join(' '),
+        data: {
+          id: 'p' + p.id, pid: p.id, name: p.name, colour: style.categories[p.category] || '#777777',
+          shape: style.shapes[p.flows[0]] || 'ellipse', size: k * (12 + 46 * p.s)
+        },
+        position: { x: p.x, y: p.y }
+      });
+      elements.push({
+        group: 'edges', classes: p.s > 0 ? 'tie' : 'tie zero',
+        data: { id: 't' + p.id, source: 'p' + p.id, target: 'c', w: k * (0.8 + 5 * p.s) }
+      });
+    });
+    data.dependencies.forEach(function (d, i) {
+      elements.push({
+        group: 'edges', classes: 'dep',
+        data: { id: 'd' + i, source: 'p' + d[0], target: 'p' + d[1], n: d[2], w: k * (1.6 + 0.5 * Math.min(d[2], 6)) }
+      });
+    });
+
+    cy = window.cytoscape({
+      container: box,
+      elements: elements,
+      layout: { name: 'preset', fit: true, padding: 24 },
+      minZoom: 0.02,
+      maxZoom: 6,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+      selectionType: 'single',
+      textureOnViewport: large,
+      hideEdgesOnViewport: large,
+      pixelRatio: large ? 1 : 'auto',
+      style: [
+        { selector: 'node', style: {
+          'background-color': 'data(colour)', shape: 'data(shape)', width: 'data(size)', height: 'data(size)',
+          'border-width': k, 'border-color': '#ffffff', label: '', color: '#111111', 'font-size': 11 * k,
+          'text-wrap': 'wrap', 'text-max-width': 130 * k, 'text-valign': 'bottom', 'text-margin-y': 3 * k,
+          'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1.5 * k,
+          'min-zoomed-font-size': 8
+        } },
+        { selector: 'node.named', style: { label: 'data(name)' } },
+        { selector: 'node.coop', style: {
+          label: 'data(name)', color: '#ffffff', 'font-weight': 'bold', 'font-size': 13 * k, 'text-valign': 'center',
+          'text-margin-y': 0, 'text-background-opacity': 0
+        } },
+        { selector: 'node.broker', style: {
+          'border-width': 3 * k, 'border-style': 'dashed', 'border-color': style.broker
+        } },
+        { selector: 'node.spof', style: { 'border-width': 4 * k, 'border-style': 'solid', 'border-color': style.spof } },
+        { selector: 'edge.tie', style: {
+          'line-color': style.tie, width: 'data(w)', opacity: large ? 0.25 : 0.5, 'curve-style': 'haystack'
+        } },
+        { selector: 'edge.tie.zero', style: { 'line-style': 'dashed', 'curve-style': 'straight', width: 1.4 * k } },
+        { selector: 'edge.dep', style: {
+          'line-color': style.dependency, 'target-arrow-color': style.dependency, 'target-arrow-shape': 'triangle',
+          width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: 0.85
+        } },
+        { selector: '.faded', style: { opacity: 0.12 } },
+        { selector: 'node.at-risk', style: {
+          label: 'data(name)', 'underlay-color': style.dependency, 'underlay-opacity': 0.35, 'underlay-padding': 6 * k
+        } },
+        { selector: 'edge.at-risk', style: { opacity: 1, 'z-index': 9 } },
+        { selector: 'node:selected', style: {
+          label: 'data(name)', 'overlay-color': '#f5b700', 'overlay-opacity': 0.45, 'overlay-padding': 7 * k,
+          'font-weight': 'bold', 'z-index': 10
+        } }
+      ]
+    });
+    cy.one('render', function () {
+      window.requestAnimationFrame(function () {
+        performance.mark('map-rendered');
+        performance.measure('map-first-render', { end: 'map-rendered' });
+        performance.measure('map-draw', 'map-data', 'map-rendered');
+        box.dataset.state = 'ready';
+        box.dataset.partners = String(partners.length);
+        box.dataset.dependencies = String(data.dependencies.length);
+      });
+    });
+    cy.on('tap', 'node.partner', function (evt) { choose(evt.target.data('pid')); });
+    cy.on('tap', function (evt) { if (evt.target === cy) { clearMarks(); } });
+
+    var options = document.createDocumentFragment();
+    partners.forEach(function (p) {
+      var o = document.createElement('option');
+      o.value = p.name;
+      options.appendChild(o);
+    });
+    names.replaceChildren(options);
+    riskList('map-spof', partners.filter(function (p) { return p.spof; }));
+    riskList('map-brokers', partners.filter(function (p) { return p.broker; })
+      .sort(function (a, b) { return a.broker - b.broker; }));
+    window.networkMap = { cy: cy, choose: choose };
+  }
+
+  function riskList(id, rows) {
+    var list = document.getElementById(id);
+    var items = document.createDocumentFragment();
+    rows.forEach(function (p) {
+      var li = document.createElement('li');
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = p.name;
+      b.addEventListener('click', function () { choose(p.id, true); });
+      li.appendChild(b);
+      items.appendChild(li);
+    });
+    if (!rows.length) {
+      var none = document.createElement('li');
+      none.textContent = '—';
+      items.appendChild(none);
+    }
+    list.replaceChildren(items);
+  }
+
+  function clearMarks() {
+    cy.elements().removeClass('at-risk faded');
+  }
+
+  // What breaks if this partner leaves, as the map can show it: the partners downstream of it along
+  // the dependency arrows (the panel gives the exact agreements, computed on the server).
+  function markAtRisk(node) {
+    clearMarks();
+    var seen = node.union(node.connectedEdges('.tie'));
+    var frontier = node;
+    while (frontier.nonempty()) {
+      var edges = frontier.outgoers('edge.dep').difference(seen);
+      var next = edges.targets().difference(seen);
+      seen = seen.union(edges).union(next).union(next.connectedEdges('.tie'));
+      next.addClass('at-risk');
+      edges.addClass('at-risk');
+      frontier = next;
+    }
+    var upstream = node.incomers('edge.dep');
+    seen = seen.union(upstream).union(upstream.sources()).union(cy.getElementById('c'));
+    cy.elements().difference(seen).addClass('faded');
+  }
+
+  function choose(pid, focusPanel) {
+    var node = cy && cy.getElementById('p' + pid);
+    if (!node || node.empty()) { return; }
+    cy.$(':selected').unselect();
+    node.select();
+    markAtRisk(node);
+    loadPanel(pid, focusPanel !== false);
+  }
+
+  function loadPanel(pid, focus) {
+    var ticket = ++panelRequest;
+    panel.setAttribute('aria-busy', 'true');
+    say(panel, text.loading);
+    fetch(text.panel.replace('/partners/0/', '/partners/' + pid + '/'), { credentials: 'same-origin' })
+      .then(function (resp) {
+        if (!resp.ok) { throw new Error('HTTP ' + resp.status); }
+        return resp.text();
+      })
+      .then(function (html) {
+        if (ticket !== panelRequest) { return; }
+        // A fragment written by this server, escaped there like every page (no script in it).
+        panel.innerHTML = html;
+        panel.removeAttribute('aria-busy');
+        panel.dataset.partnerId = String(pid);
+        if (focus) {
+          var heading = document.getElementById('map-panel-h');
+          (heading || panel).focus();
+        }
+      })
+      .catch(function () {
+        if (ticket !== panelRequest) { return; }
+        panel.removeAttribute('aria-busy');
+        say(panel, text.error);
+      });
+  }
+
+  searchForm.addEventListener('submit', function (evt) {
+    evt.preventDefault();
+    var q = searchInput.value.trim().toLocaleLowerCase();
+    if (!q || !cy) { return; }
+    var found = null;
+    for (var i = 0; i < partners.length && !found; i++) {
+      if (partners[i].name.toLocaleLowerCase() === q) { found = partners[i]; }
+    }
+    for (var j = 0; j < partners.length && !found; j++) {
+      if (partners[j].name.toLocaleLowerCase().indexOf(q) !== -1) { found = partners[j]; }
+    }
+    if (!found) {
+      searchStatus.textContent = fill(text.notFound, { text: searchInput.value.trim() });
+      return;
+    }
+    searchStatus.textContent = fill(text.found, { name: found.name });
+    var node = cy.getElementById('p' + found.id);
+    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.1 / scale) }, { duration: 250 });
+    choose(found.id, true);
+  });
+}());
