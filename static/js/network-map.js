@@ -90,7 +90,7 @@
         group: 'nodes', classes: classes.join(' '),
         data: {
           id: 'p' + p.id, pid: p.id, name: p.name, colour: style.categories[p.category] || '#777777',
-          shape: style.shapes[p.flows[0]] || 'ellipse', size: k * (12 + 46 * p.s)
+          shape: style.shapes[p.flows[0]] || 'ellipse', size: k * (16 + 44 * p.s)
         },
         position: { x: p.x, y: p.y }
       });
@@ -143,7 +143,7 @@
           'line-color': style.dependency, 'target-arrow-color': style.dependency, 'target-arrow-shape': 'triangle',
           width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: 0.85
         } },
-        { selector: '.faded', style: { opacity: 0.12 } },
+        { selector: '.faded', style: { opacity: 0.22 } },
         { selector: 'node.at-risk', style: {
           label: 'data(name)', 'underlay-color': style.dependency, 'underlay-opacity': 0.35, 'underlay-padding': 6 * k
         } },
@@ -276,7 +276,8 @@
     }
     searchStatus.textContent = fill(text.found, { name: found.name });
     var node = cy.getElementById('p' + found.id);
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.1 / scale) }, { duration: 250 });
+    // At scale L the whole map is small on the screen: come close enough to read the names around it.
+    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), partners.length > 300 ? 2.5 / scale : 0) }, { duration: 250 });
     choose(found.id, true);
   });
 }());

@@ -206,7 +206,7 @@ def test_panel_as_a_page_without_javascript(client, sign_in, scenario):
     assert resp.status_code == 200
     page = html.unescape(resp.get_data(as_text=True))
     assert "<h1 class=\"h3\">CV Tirta Bangun</h1>" in page
-    assert "If this partner left" in page and "Single point of failure" in page
+    assert "If this partner left" in page and "Single point of failure" not in page
     assert f'href="/network/?as_of={AS_OF.isoformat()}"' in page
 
 
@@ -219,3 +219,21 @@ def test_the_page_includes_the_map_with_its_filters(client, sign_in, scenario):
     assert 'id="network-map-section" class="my-3" aria-labelledby="map-h" hidden' in page  # shown by its script
     assert "HHI 6,250" in page  # funding: the bar beside the map, in the user's locale
     assert "style=" not in page
+
+
+def test_a_partner_that_holds_the_network_together_is_marked(client, sign_in, api_as, make_partner, make_agreement):
+    hub = make_partner("Bank Penghubung", category="financial_institution")
+    left, right = make_partner("Mitra Kiri"), make_partner("Mitra Kanan")
+    kw = {"status": "active", "visibility": "members", "start_date": dt.date(2026, 1, 1)}
+    make_agreement("Pinjaman kiri", kind="loan", parties=[(hub, "lender"), (left, "implementer")],
+                   value_amount=Decimal("100"), **kw)
+    make_agreement("Pinjaman kanan", kind="loan", parties=[(hub, "lender"), (right, "implementer")],
+                   value_amount=Decimal("100"), **kw)
+    by_id = {p["id"]: p for p in _map(api_as("board"))["partners"]}
+    assert by_id[hub.id]["spof"] is True and by_id[left.id]["spof"] is False
+    assert by_id[hub.id]["flows"] == ["liquidity"] and by_id[left.id]["flows"] == ["cooperation"]
+    sign_in("board")
+    panel = html.unescape(client.get(f"/network/partners/{hub.id}/panel?{Q}",
+                                     headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "Single point of failure" in panel
+    assert re.search(r"Without it the network falls into 2 pieces \(cut off from the largest: \d\)\.", panel)
