@@ -73,7 +73,10 @@
     scale = k;
     var large = partners.length > 300;
     var named = {};
-    partners.slice(0, large ? 25 : 40).forEach(function (p) { named[p.id] = true; });
+    partners.slice(0, large ? 15 : 40).forEach(function (p) { named[p.id] = true; });
+    // At scale L a node gets about 60 model units of room (see mapdata.layout): smaller nodes.
+    var minSize = large ? 5 : 16;
+    var maxSize = large ? 28 : 60;
 
     var elements = [{
       group: 'nodes', classes: 'coop',
@@ -83,14 +86,14 @@
     partners.forEach(function (p) {
       byId[p.id] = p;
       var classes = ['partner'];
-      if (named[p.id] || p.spof || p.broker) { classes.push('named'); }
+      if (named[p.id] || (!large && (p.spof || p.broker))) { classes.push('named'); }
       if (p.spof) { classes.push('spof'); }
       if (p.broker) { classes.push('broker'); }
       elements.push({
         group: 'nodes', classes: classes.join(' '),
         data: {
           id: 'p' + p.id, pid: p.id, name: p.name, colour: style.categories[p.category] || '#777777',
-          shape: style.shapes[p.flows[0]] || 'ellipse', size: k * (16 + 44 * p.s)
+          shape: style.shapes[p.flows[0]] || 'ellipse', size: k * (minSize + (maxSize - minSize) * p.s)
         },
         position: { x: p.x, y: p.y }
       });
@@ -106,10 +109,14 @@
       });
     });
 
+    var fitZoom = Math.max(0.02, (Math.min(box.clientWidth, box.clientHeight) - 48) / (2 * extent + 60 * k));
     cy = window.cytoscape({
       container: box,
       elements: elements,
-      layout: { name: 'preset', fit: true, padding: 24 },
+      // The extent is known: zoom and pan set here spare cytoscape measuring every element to fit.
+      layout: { name: 'preset', fit: false },
+      zoom: fitZoom,
+      pan: { x: box.clientWidth / 2, y: box.clientHeight / 2 },
       minZoom: 0.02,
       maxZoom: 6,
       boxSelectionEnabled: false,
@@ -141,7 +148,7 @@
         { selector: 'edge.tie.zero', style: { 'line-style': 'dashed', 'curve-style': 'straight', width: 1.4 * k } },
         { selector: 'edge.dep', style: {
           'line-color': style.dependency, 'target-arrow-color': style.dependency, 'target-arrow-shape': 'triangle',
-          width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: 0.85
+          width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: large ? 0.45 : 0.85
         } },
         { selector: '.faded', style: { opacity: 0.22 } },
         { selector: 'node.at-risk', style: {
@@ -154,11 +161,13 @@
         } }
       ]
     });
+    performance.mark('map-built');
     cy.one('render', function () {
       window.requestAnimationFrame(function () {
         performance.mark('map-rendered');
         performance.measure('map-first-render', { end: 'map-rendered' });
         performance.measure('map-draw', 'map-data', 'map-rendered');
+        performance.measure('map-build', 'map-data', 'map-built');
         box.dataset.state = 'ready';
         box.dataset.partners = String(partners.length);
         box.dataset.dependencies = String(data.dependencies.length);
@@ -180,10 +189,13 @@
     window.networkMap = { cy: cy, choose: choose };
   }
 
+  // The first RISKS_SHOWN of each list (the page's tables have them all).
+  var RISKS_SHOWN = 10;
+
   function riskList(id, rows) {
     var list = document.getElementById(id);
     var items = document.createDocumentFragment();
-    rows.forEach(function (p) {
+    rows.slice(0, RISKS_SHOWN).forEach(function (p) {
       var li = document.createElement('li');
       var b = document.createElement('button');
       b.type = 'button';
@@ -198,6 +210,11 @@
       items.appendChild(none);
     }
     list.replaceChildren(items);
+    var more = document.getElementById(id + '-more');
+    if (rows.length > RISKS_SHOWN) {
+      more.textContent = fill(text.more, { n: (rows.length - RISKS_SHOWN).toLocaleString(document.documentElement.lang) });
+      more.hidden = false;
+    }
   }
 
   function clearMarks() {
