@@ -173,7 +173,7 @@
         box.dataset.dependencies = String(data.dependencies.length);
       });
     });
-    cy.on('tap', 'node.partner', function (evt) { choose(evt.target.data('pid')); });
+    cy.on('tap', 'node.partner', function (evt) { choose(evt.target.data('pid'), false); });
     cy.on('tap', function (evt) { if (evt.target === cy) { clearMarks(); } });
 
     var options = document.createDocumentFragment();
@@ -246,7 +246,7 @@
     cy.$(':selected').unselect();
     node.select();
     markAtRisk(node);
-    loadPanel(pid, focusPanel !== false);
+    loadPanel(pid, focusPanel);
   }
 
   function loadPanel(pid, focus) {
@@ -264,9 +264,16 @@
         panel.innerHTML = html;
         panel.removeAttribute('aria-busy');
         panel.dataset.partnerId = String(pid);
+        var heading = document.getElementById('map-panel-h') || panel;
         if (focus) {
-          var heading = document.getElementById('map-panel-h');
-          (heading || panel).focus();
+          heading.focus();  // chosen from the keyboard: reading goes on in the panel
+        } else {
+          // Chosen on the map: the map stays where it is; on a phone, where the panel is below the
+          // map and out of sight, the page brings it up.
+          heading.focus({ preventScroll: true });
+          if (panel.getBoundingClientRect().top > window.innerHeight) {
+            panel.scrollIntoView({ block: 'start' });
+          }
         }
       })
       .catch(function () {
