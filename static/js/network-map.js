@@ -24,7 +24,7 @@
   var byId = {};
   var partners = [];
   var panelRequest = 0;
-  var scale = 1;  // model units per design pixel (see draw)
+  var fitScale = 1;  // the zoom at which the whole map shows (see draw)
 
   section.hidden = false;
   box.setAttribute('aria-busy', 'true');
@@ -69,18 +69,23 @@
     var style = data.style;
     var extent = 1;
     partners.forEach(function (p) { extent = Math.max(extent, Math.abs(p.x), Math.abs(p.y)); });
-    var k = extent / 420;  // model units per pixel at which the map was designed (see mapdata.layout)
-    scale = k;
     var large = partners.length > 300;
     var named = {};
     partners.slice(0, large ? 15 : 40).forEach(function (p) { named[p.id] = true; });
-    // At scale L a node gets about 60 model units of room (see mapdata.layout): smaller nodes.
-    var minSize = large ? 5 : 16;
-    var maxSize = large ? 28 : 60;
+    // Sizes in screen pixels as the map opens, whatever the screen (a phone shrinks the nodes a
+    // little, never the names); at scale L a node has about 60 model units of room (mapdata.layout).
+    var side = Math.min(box.clientWidth, box.clientHeight);
+    var f = Math.min(1, Math.max(0.6, side / 600));
+    var minSize = (large ? 3 : 10) * f;
+    var maxSize = (large ? 18 : 40) * f;
+    // Room for the names too: up to 120 px wide, centred under their node.
+    var fitZoom = Math.max(0.005, Math.min(box.clientWidth - 130, box.clientHeight - 60 - maxSize) / (2 * extent));
+    var k = 1 / fitZoom;  // model units per screen pixel as the map opens
+    fitScale = fitZoom;
 
     var elements = [{
       group: 'nodes', classes: 'coop',
-      data: { id: 'c', name: text.cooperative, colour: style.categories.cooperative, shape: 'ellipse', size: 78 * k },
+      data: { id: 'c', name: text.cooperative, colour: style.categories.cooperative, shape: 'ellipse', size: (large ? 36 : 48) * f * k },
       position: { x: 0, y: 0 }
     }];
     partners.forEach(function (p) {
@@ -99,17 +104,16 @@
       });
       elements.push({
         group: 'edges', classes: p.s > 0 ? 'tie' : 'tie zero',
-        data: { id: 't' + p.id, source: 'p' + p.id, target: 'c', w: k * (0.8 + 5 * p.s) }
+        data: { id: 't' + p.id, source: 'p' + p.id, target: 'c', w: k * (0.8 + 4 * p.s) }
       });
     });
     data.dependencies.forEach(function (d, i) {
       elements.push({
         group: 'edges', classes: 'dep',
-        data: { id: 'd' + i, source: 'p' + d[0], target: 'p' + d[1], n: d[2], w: k * (1.6 + 0.5 * Math.min(d[2], 6)) }
+        data: { id: 'd' + i, source: 'p' + d[0], target: 'p' + d[1], n: d[2], w: k * (1.4 + 0.4 * Math.min(d[2], 6)) }
       });
     });
 
-    var fitZoom = Math.max(0.02, (Math.min(box.clientWidth, box.clientHeight) - 48) / (2 * extent + 60 * k));
     cy = window.cytoscape({
       container: box,
       elements: elements,
@@ -128,20 +132,19 @@
       style: [
         { selector: 'node', style: {
           'background-color': 'data(colour)', shape: 'data(shape)', width: 'data(size)', height: 'data(size)',
-          'border-width': k, 'border-color': '#ffffff', label: '', color: '#111111', 'font-size': 11 * k,
-          'text-wrap': 'wrap', 'text-max-width': 130 * k, 'text-valign': 'bottom', 'text-margin-y': 3 * k,
+          'border-width': 0.8 * k, 'border-color': '#ffffff', label: '', color: '#111111', 'font-size': 11 * k,
+          'text-wrap': 'wrap', 'text-max-width': 120 * k, 'text-valign': 'bottom', 'text-margin-y': 3 * k,
           'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1.5 * k,
           'min-zoomed-font-size': 8
         } },
         { selector: 'node.named', style: { label: 'data(name)' } },
         { selector: 'node.coop', style: {
-          label: 'data(name)', color: '#ffffff', 'font-weight': 'bold', 'font-size': 13 * k, 'text-valign': 'center',
-          'text-margin-y': 0, 'text-background-opacity': 0
+          label: 'data(name)', 'font-weight': 'bold', 'font-size': (large ? 11 : 12) * k
         } },
         { selector: 'node.broker', style: {
-          'border-width': 3 * k, 'border-style': 'dashed', 'border-color': style.broker
+          'border-width': 2.5 * k, 'border-style': 'dashed', 'border-color': style.broker
         } },
-        { selector: 'node.spof', style: { 'border-width': 4 * k, 'border-style': 'solid', 'border-color': style.spof } },
+        { selector: 'node.spof', style: { 'border-width': 3 * k, 'border-style': 'solid', 'border-color': style.spof } },
         { selector: 'edge.tie', style: {
           'line-color': style.tie, width: 'data(w)', opacity: large ? 0.25 : 0.5, 'curve-style': 'haystack'
         } },
@@ -300,8 +303,13 @@
     }
     searchStatus.textContent = fill(text.found, { name: found.name });
     var node = cy.getElementById('p' + found.id);
-    // At scale L the whole map is small on the screen: come close enough to read the names around it.
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), partners.length > 300 ? 2.5 / scale : 0) }, { duration: 250 });
+    var at = node.renderedPosition();
+    if (partners.length > 300) {
+      // At scale L the whole map is small on the screen: come close enough to read the names around it.
+      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 4 * fitScale) }, { duration: 250 });
+    } else if (at.x < 0 || at.y < 0 || at.x > cy.width() || at.y > cy.height()) {
+      cy.animate({ center: { eles: node } }, { duration: 250 });
+    }
     choose(found.id, true);
   });
 }());
