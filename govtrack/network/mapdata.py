@@ -16,8 +16,9 @@ What the browser draws (static/js/network-map.js, cytoscape.js) is a compact JSO
 Positions are computed here, not in the browser, so that they stay put between visits and a page
 at scale L (2,000 partners) does not spend its first seconds on a force layout: the cooperative
 in the centre, each category in its own sector (in a fixed order), larger partners nearer the
-centre, each partner's angle within its sector taken from a hash of its id (a partner joining
-moves the others only as far as its category's sector widens). The answer is cached as bytes under the data versions of the network's
+centre (by rank, evenly over the sector's area), each partner's angle within its sector taken from
+a hash of its id: the same data always gives the same picture, and a partner joining moves the
+others only a little (its sector widens, the ranks below it step out). The answer is cached as bytes under the data versions of the network's
 tables, what the user may see and the filters (queries.Scope.key), like the API's body: a warm
 request reads no row of the network. Names, ids and values come only from queries.network_data,
 which keeps to the agreements the user may see, so a member's map holds no internal partner or
@@ -43,7 +44,7 @@ from govtrack.network.render import CATEGORY_COLOURS, CATEGORY_ORDER
 from govtrack.obligations.queries import partner_scorecard
 from govtrack.partners.models import Partner
 
-MAP_VERSION = 1  # bump when the JSON changes shape or meaning, so old cached bodies are not reused
+MAP_VERSION = 3  # bump when the JSON changes shape or meaning, so old cached bodies are not reused
 
 # The shape of a partner's node, by its main flow (the legend draws the same shapes).
 FLOW_SHAPES: dict[str, str] = {
@@ -76,18 +77,20 @@ def layout(partners: list[dict]) -> dict[int, tuple[float, float]]:
     cats = [c for c in CATEGORY_ORDER if c in by_cat] + sorted(c for c in by_cat if c not in CATEGORY_ORDER)
     # The disc grows with the number of partners so that nodes keep roughly the same room each.
     outer = max(420.0, 38.0 * math.sqrt(len(partners)))
-    inner = 150.0
+    inner = max(150.0, 0.2 * outer)  # room for the largest partners' names around the cooperative
     gap = 0.10 if len(cats) > 1 else 0.0
     usable = 2 * math.pi - gap * len(cats)
     start = -math.pi / 2
     pos: dict[int, tuple[float, float]] = {}
     for cat in cats:
-        members = by_cat[cat]
+        members = sorted(by_cat[cat], key=lambda p: (-p["s"], p["id"]))
         width = usable * len(members) / len(partners)
-        for p in members:
-            # Within the sector: a hash of the id, kept off the sector's edges.
+        for rank, p in enumerate(members):
+            # Within the sector: the angle from a hash of the id (kept off the sector's edges), the
+            # distance from the rank by value, spread evenly over the sector's area (partners of
+            # much the same value would otherwise crowd into one ring).
             angle = start + width * (0.08 + 0.84 * _unit(f"angle:{p['id']}"))
-            radius = inner + (outer - inner) * (1.0 - p["s"]) * (0.85 + 0.15 * _unit(f"radius:{p['id']}"))
+            radius = inner + (outer - inner) * math.sqrt((rank + 0.5) / len(members))
             pos[p["id"]] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
         start += width + gap
     return pos

@@ -71,7 +71,7 @@
     partners.forEach(function (p) { extent = Math.max(extent, Math.abs(p.x), Math.abs(p.y)); });
     var large = partners.length > 300;
     var named = {};
-    partners.slice(0, large ? 15 : 40).forEach(function (p) { named[p.id] = true; });
+    partners.slice(0, large ? 6 : 300).forEach(function (p) { named[p.id] = true; });
     // Sizes in screen pixels as the map opens, whatever the screen (a phone shrinks the nodes a
     // little, never the names); at scale L a node has about 60 model units of room (mapdata.layout).
     var side = Math.min(box.clientWidth, box.clientHeight);
@@ -138,6 +138,10 @@
           'min-zoomed-font-size': 8
         } },
         { selector: 'node.named', style: { label: 'data(name)' } },
+        // Zoomed in at scale L: names about 11 px at three times the opening zoom, not growing as
+        // large as the opening names would.
+        { selector: 'node.zoomed', style: { label: 'data(name)', 'font-size': 11 * k / 3, 'text-max-width': 120 * k / 3,
+          'text-margin-y': k, 'text-background-padding': 0.5 * k } },
         { selector: 'node.coop', style: {
           label: 'data(name)', 'font-weight': 'bold', 'font-size': (large ? 11 : 12) * k
         } },
@@ -151,7 +155,7 @@
         { selector: 'edge.tie.zero', style: { 'line-style': 'dashed', 'curve-style': 'straight', width: 1.4 * k } },
         { selector: 'edge.dep', style: {
           'line-color': style.dependency, 'target-arrow-color': style.dependency, 'target-arrow-shape': 'triangle',
-          width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: large ? 0.45 : 0.85
+          width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: large ? 0.3 : 0.85
         } },
         { selector: '.faded', style: { opacity: 0.22 } },
         { selector: 'node.at-risk', style: {
@@ -176,6 +180,18 @@
         box.dataset.dependencies = String(data.dependencies.length);
       });
     });
+    if (large) {
+      // At scale L only the largest are named as the map opens (a name for each of 2,000 partners
+      // costs a second to draw and cannot be read); zoomed in, every partner in view is named.
+      var zoomedIn = false;
+      cy.on('zoom', function () {
+        var now = cy.zoom() >= 2.5 * fitZoom;
+        if (now !== zoomedIn) {
+          zoomedIn = now;
+          cy.batch(function () { cy.nodes('.partner')[now ? 'addClass' : 'removeClass']('zoomed'); });
+        }
+      });
+    }
     cy.on('tap', 'node.partner', function (evt) { choose(evt.target.data('pid'), false); });
     cy.on('tap', function (evt) { if (evt.target === cy) { clearMarks(); } });
 
@@ -306,7 +322,7 @@
     var at = node.renderedPosition();
     if (partners.length > 300) {
       // At scale L the whole map is small on the screen: come close enough to read the names around it.
-      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 4 * fitScale) }, { duration: 250 });
+      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 3 * fitScale) }, { duration: 250 });
     } else if (at.x < 0 || at.y < 0 || at.x > cy.width() || at.y > cy.height()) {
       cy.animate({ center: { eles: node } }, { duration: 250 });
     }
