@@ -16,7 +16,7 @@ What the browser draws (static/js/network-map.js, cytoscape.js) is a compact JSO
 Positions are computed here, not in the browser, so that they stay put between visits and a page
 at scale L (2,000 partners) does not spend its first seconds on a force layout: the cooperative
 in the centre, each category in its own sector (in a fixed order), larger partners nearer the
-centre (by rank, evenly over the sector's area), each partner's angle within its sector taken from
+centre (by value and by rank, evenly over the sector's area), each partner's angle within its sector taken from
 a hash of its id: the same data always gives the same picture, and a partner joining moves the
 others only a little (its sector widens, the ranks below it step out). The answer is cached as bytes under the data versions of the network's
 tables, what the user may see and the filters (queries.Scope.key), like the API's body: a warm
@@ -44,7 +44,7 @@ from govtrack.network.render import CATEGORY_COLOURS, CATEGORY_ORDER
 from govtrack.obligations.queries import partner_scorecard
 from govtrack.partners.models import Partner
 
-MAP_VERSION = 3  # bump when the JSON changes shape or meaning, so old cached bodies are not reused
+MAP_VERSION = 4  # bump when the JSON changes shape or meaning, so old cached bodies are not reused
 
 # The shape of a partner's node, by its main flow (the legend draws the same shapes).
 FLOW_SHAPES: dict[str, str] = {
@@ -87,10 +87,12 @@ def layout(partners: list[dict]) -> dict[int, tuple[float, float]]:
         width = usable * len(members) / len(partners)
         for rank, p in enumerate(members):
             # Within the sector: the angle from a hash of the id (kept off the sector's edges), the
-            # distance from the rank by value, spread evenly over the sector's area (partners of
-            # much the same value would otherwise crowd into one ring).
+            # distance half from the value (the largest nearest the centre), half from the rank by
+            # value spread evenly over the sector's area (partners of much the same value would
+            # otherwise crowd into one ring).
             angle = start + width * (0.08 + 0.84 * _unit(f"angle:{p['id']}"))
-            radius = inner + (outer - inner) * math.sqrt((rank + 0.5) / len(members))
+            spread = math.sqrt((rank + 0.5) / len(members))
+            radius = inner + (outer - inner) * (0.5 * spread + 0.5 * (1.0 - p["s"]))
             pos[p["id"]] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
         start += width + gap
     return pos

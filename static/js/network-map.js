@@ -79,7 +79,8 @@
     var minSize = (large ? 3 : 10) * f;
     var maxSize = (large ? 18 : 40) * f;
     // Room for the names too: up to 120 px wide, centred under their node.
-    var fitZoom = Math.max(0.005, Math.min(box.clientWidth - 130, box.clientHeight - 60 - maxSize) / (2 * extent));
+    var fitZoom = Math.max(0.005, Math.min(box.clientWidth - Math.min(130, box.clientWidth / 4),
+                                            box.clientHeight - 90 - maxSize) / (2 * extent));
     var k = 1 / fitZoom;  // model units per screen pixel as the map opens
     fitScale = fitZoom;
 
