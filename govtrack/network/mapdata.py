@@ -181,10 +181,10 @@ def partner_panel(*, user, as_of, partner_id: int, filters: dict, today, scoreca
     impact = queries.impact_of(user=user, as_of=as_of, partner_id=partner_id, **filters)
     if impact is None:
         return None
-    direct = [a["id"] for a in impact["direct"]]
-    failed = direct + [a["id"] for a in impact["through_dependencies"]]
+    direct = {a["id"] for a in impact["direct"]}
+    failed = [a["id"] for a in impact["direct"] + impact["through_dependencies"]]
     impact = {**impact, "obligations": queries.obligations_affected(failed, today)}
-    own = [o for o in impact["obligations"] if o["agreement_id"] in set(direct)]
+    own = [o for o in impact["obligations"] if o["agreement_id"] in direct]
     metrics = queries.metrics_at(user=user, as_of=as_of, **filters)
     spof = next((p for p in metrics["single_points_of_failure"]["articulation_points"]
                  if p["type"] == "partner" and p["id"] == partner_id), None)
@@ -192,8 +192,10 @@ def partner_panel(*, user, as_of, partner_id: int, filters: dict, today, scoreca
     partner = db.session.execute(
         select(Partner.id, Partner.name, Partner.category, Partner.region).where(Partner.id == partner_id)
     ).one()
-    value = next((p["value"] for p in queries.partners_named(user=user, as_of=as_of, text=partner.name, limit=10**6,
-                                                             **filters)[0] if p["id"] == partner_id), "0.00")
+    # The partners' values were cached by impact_of a moment ago: the network is not loaded again.
+    load = functools.cache(lambda: queries.network_data(user=user, as_of=as_of, **filters))
+    everyone = queries.partners_in(queries.scope_for(user), as_of=as_of, filters=filters, load=load)
+    value = next((p["value"] for p in everyone if p["id"] == partner_id), "0.00")
     return {
         "partner": {"id": partner.id, "name": partner.name, "category": partner.category, "region": partner.region},
         "value": value,

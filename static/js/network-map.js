@@ -206,7 +206,7 @@
     riskList('map-spof', partners.filter(function (p) { return p.spof; }));
     riskList('map-brokers', partners.filter(function (p) { return p.broker; })
       .sort(function (a, b) { return a.broker - b.broker; }));
-    window.networkMap = { cy: cy, choose: choose };
+    window.networkMap = { cy: cy, choose: choose };  // for the browser tests and the console
   }
 
   // The first RISKS_SHOWN of each list (the page's tables have them all).
