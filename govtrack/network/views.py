@@ -120,7 +120,8 @@ def map_filters() -> tuple[dt.date, dict, dict]:
     valid = form.validate() if request.args else True
     args = {name: getattr(form, name).data or None for name in MAP_FILTERS} if valid else {}
     as_of = args.get("as_of") or queries.default_as_of()
-    filters = {k: args.get(k) for k in ("category", "flow", "status")}
+    # As the queries name them in cache keys, so that the map shares the page's cached metrics.
+    filters = queries._filters(**{k: args.get(k) for k in ("category", "flow", "status")})
     link_args = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
     return as_of, filters, link_args
 
