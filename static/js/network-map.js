@@ -158,7 +158,7 @@
           'line-color': style.dependency, 'target-arrow-color': style.dependency, 'target-arrow-shape': 'triangle',
           width: 'data(w)', 'arrow-scale': 1.1, 'curve-style': 'straight', opacity: large ? 0.3 : 0.85
         } },
-        { selector: '.faded', style: { opacity: 0.22 } },
+        { selector: '.faded', style: { opacity: large ? 0.2 : 0.4 } },
         { selector: 'node.at-risk', style: {
           label: 'data(name)', 'underlay-color': style.dependency, 'underlay-opacity': 0.35, 'underlay-padding': 6 * k
         } },
