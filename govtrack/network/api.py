@@ -19,7 +19,7 @@ from govtrack.auth.permissions import permission_required
 from govtrack.core import clock
 from govtrack.core.cache import get_cache
 from govtrack.errors import NotFound
-from govtrack.network import graph, queries
+from govtrack.network import graph, mapdata, queries
 from govtrack.network.labels import picture_texts
 from govtrack.network.render import mark_risks, picture_key, render
 from govtrack.partners.models import PartnerCategory
@@ -210,3 +210,30 @@ def network_graphml(args):
 def network_gexf(args):
     """The network as GEXF."""
     return _export(args, "gexf")
+
+
+# ---- the interactive map (static/js/network-map.js) ----
+
+
+class MapSchema(StrictSchema):
+    version = fields.Integer()
+    as_of = fields.String()
+    partners = fields.List(fields.Dict())
+    dependencies = fields.List(fields.List(fields.Integer()))
+    totals = fields.Dict()
+    style = fields.Dict()
+
+
+@blp.route("/network/map", methods=["GET"])
+@permission_required("network.view")
+@blp.arguments(NetworkQuery(exclude=("agreements",)), location="query")  # partners only, at every size
+@blp.response(200, MapSchema)
+def network_map(args):
+    """The network aggregated to partners for the interactive map: each partner with its value,
+    flows, risks (single point of failure, broker) and position, and the `depends_on` links
+    between agreements as links between their partners (`[from, to, n]`: if `from` leaves, n
+    agreements with `to` fail). Positions are computed on the server and stay put."""
+    # Cached as bytes (see mapdata.map_answer) and sent as they are.
+    body = mapdata.map_answer(user=current_user, as_of=args.get("as_of") or queries.default_as_of(),
+                              filters=_filters(args))
+    return Response(body, mimetype=current_app.json.mimetype)

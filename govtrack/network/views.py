@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import format_decimal
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import format_date, format_decimal, format_percent
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from govtrack.auth.permissions import permission_required
+from govtrack.auth.permissions import can, permission_required
 from govtrack.core import clock
 from govtrack.core.labels import labels
-from govtrack.network import queries
+from govtrack.network import mapdata, queries
 from govtrack.network.board import board_summary
 from govtrack.network.forms import NetworkFilterForm, WhatIfForm
 
@@ -109,3 +109,92 @@ def index():
         board=board_summary(user=current_user, as_of=as_of, summary=summary, filters=filters, today=clock.today(),
                             impact=impact),
     ), (200 if valid else 422)
+
+
+# ---- the interactive map: the filters it reads, the partner panel it opens ----
+
+MAP_FILTERS = ("as_of", "category", "flow", "status")
+
+
+def map_filters() -> tuple[dt.date, dict, dict]:
+    """The page's filters read as the page reads them (invalid filters: the network unfiltered,
+    as the page then shows it): (as_of, the filters for the queries, the query args for links)."""
+    form = NetworkFilterForm(formdata=request.args)
+    valid = form.validate() if request.args else True
+    args = {name: getattr(form, name).data or None for name in MAP_FILTERS} if valid else {}
+    as_of = args.get("as_of") or queries.default_as_of()
+    # As the queries name them in cache keys, so that the map shares the page's cached metrics.
+    filters = queries._filters(**{k: args.get(k) for k in ("category", "flow", "status")})
+    link_args = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
+    return as_of, filters, link_args
+
+
+def _flow_bar(flow: str, c: dict) -> dict:
+    """One flow's concentration as the map's bar shows it, in the user's language."""
+    top = c["sources"][0] if c["sources"] else None
+    return {
+        "flow": flow, "label": labels("network_flow").get(flow, flow), "hhi": c["hhi"],
+        "hhi_text": format_decimal(c["hhi"], format="#,##0") if c["hhi"] is not None else "—",
+        "level_text": labels("concentration_level")[c["level"]],
+        "top": f"{top['name']} {format_percent(top['share'] / 100, format='#,##0.0%')}" if top else None,
+    }
+
+
+@bp.app_template_global()
+def network_map() -> dict:
+    """What templates/network/_map.html needs: the map's JSON and panel addresses for the page's
+    filters, its colours and shapes, and the concentration per flow (the page's cached metrics)."""
+    as_of, filters, link_args = map_filters()
+    metrics = queries.metrics_at(user=current_user, as_of=as_of, **filters)
+    return {
+        "src": url_for("network_api.network_map", **link_args),
+        # The script puts the partner's id in place of the 0.
+        "panel": url_for("network.partner_panel", partner_id=0, **link_args),
+        "flows": [_flow_bar(flow, c) for flow, c in metrics["concentration"]["flows"].items()],
+        "shapes": mapdata.FLOW_SHAPES,
+        "colours": {**mapdata.CATEGORY_COLOURS},
+        "style": {"spof": mapdata.SPOF_COLOUR, "broker": mapdata.BROKER_COLOUR,
+                  "dependency": mapdata.DEPENDENCY_COLOUR, "tie": mapdata.TIE_COLOUR},
+    }
+
+
+def _partner_page(partner_id: int, template: str):
+    as_of, filters, link_args = map_filters()
+    panel = mapdata.partner_panel(
+        user=current_user, as_of=as_of, partner_id=partner_id, filters=filters, today=clock.today(),
+        scorecard=can(current_user, "obligations.view"),
+    )
+    if panel is None:
+        abort(404)
+    return render_template(
+        template, **panel, as_of=as_of, link_args=link_args, partner_url=partner_url, agreement_url=agreement_url,
+        flow_labels=labels("network_flow"), level_labels=labels("concentration_level"),
+        page=template == "network/partner.html", num=_number, pct=_percent, day=_day,
+    )
+
+
+def _number(value) -> str:
+    return format_decimal(value, format="#,##0")
+
+
+def _percent(value: float) -> str:
+    return format_percent(value, format="#,##0%")
+
+
+def _day(iso: str) -> str:
+    return format_date(dt.date.fromisoformat(iso))
+
+
+@bp.get("/partners/<int:partner_id>/panel")
+@permission_required("network.view")
+def partner_panel(partner_id: int):
+    """The map's side panel for one partner (an HTML fragment the map's script fetches): its
+    agreements, obligations both ways, scorecard and what fails if it leaves."""
+    return _partner_page(partner_id, "network/_partner_panel.html")
+
+
+@bp.get("/partners/<int:partner_id>")
+@permission_required("network.view")
+def partner(partner_id: int):
+    """The same as a page of its own (the panel's link; works without JavaScript)."""
+    return _partner_page(partner_id, "network/partner.html")

@@ -26,6 +26,8 @@ MEMBER_OK = ANONYMOUS_OK | {
     "core.home", "auth.change_password", "auth.logout", "portal.meetings", "search.page", "search_api.Search",
     "network.index", "network_api.network", "network_api.network_png", "network_api.network_svg",
     "network_api.network_graphml", "network_api.network_gexf", "network_api.network_impact",
+    # the map and its partner panel (a partner outside what the member may see answers 404)
+    "network_api.network_map", "network.partner_panel", "network.partner",
 }
 # Routes that answer 404 to whoever may not see the object (they cannot say "forbidden" without
 # saying the object exists): document downloads, evidence, calendar feeds by secret token.

@@ -32,8 +32,11 @@ def test_page_shows_picture_metrics_and_links(client, sign_in, make_user, scenar
     assert "above 2,500 is highly concentrated, 1,500 to 2,500 moderately" in page
     assert f'href="/partners/{scenario["big"].id}"' in page
     assert f'href="/agreements/{scenario["works"].id}"' in page  # the project and its funder
-    # no inline code (the CSP would block it): the only script is the static file every page loads
-    assert "style=" not in page and re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/app.js" defer>']
+    # no inline code (the CSP would block it): the static file every page loads, and the map's two
+    assert "style=" not in page and re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/js/app.js" defer>', '<script src="/static/vendor/cytoscape/cytoscape.min.js" defer>',
+        '<script src="/static/js/network-map.js" defer>',
+    ]
 
 
 def test_the_browser_session_fetches_the_picture(client, sign_in, make_user, scenario):
