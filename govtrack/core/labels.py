@@ -228,6 +228,7 @@ USER_ROLE = {
     "board": _l("Board (pengurus)"),
     "manager": _l("Manager"),
     "member": _l("Member (anggota)"),
+    "officer": _l("Field officer (petugas lapangan)"),
 }
 
 # ---- notices ----
