@@ -13,7 +13,7 @@ from govtrack.extensions import db
 from govtrack.members import importer
 from govtrack.members.models import Centre, Member
 from tests.conftest import csrf_token
-from tests.members.conftest import TODAY, csv_bytes, in_request  # noqa: F401 (a fixture)
+from tests.members.conftest import TODAY, csv_bytes
 
 
 def test_the_list_searches_by_code_or_name_and_filters_by_region_and_active(client, sign_in, make_centre, make_member):
