@@ -5,8 +5,9 @@
 
 Scales (L is the cooperative the project is planned for; S is about 1/100 of it, M 1/10, XS 1/1000):
 
-    L: 280,000 members (rembug groups of 25), 2,000 partners, 20,000 agreements, 100,000 clauses,
-       100,000 obligation occurrences, 5,000 meetings, about 500,000 roll-call votes.
+    L: 280,000 members in 11,200 rembug pusat (centres) of 25, each with a chair and one of 280 field
+       officers, 2,000 partners, 20,000 agreements, 100,000 clauses, 100,000 obligation occurrences,
+       5,000 meetings, about 500,000 roll-call votes.
 
 The database is migrated with the real migrations (flask_migrate.upgrade to "heads") and must be
 empty (an SQLite file is replaced; a PostgreSQL schema is dropped and re-created). The rows go in
@@ -43,11 +44,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import bindparam, create_engine, func, insert, select, text  # noqa: E402
 
 SCALES = {"XS": 0.001, "S": 0.01, "M": 0.1, "L": 1.0}
 PASSWORD = "governance load-test passphrase"  # no part of the users' names (issue 11)
-ROLES = ("admin", "board", "manager", "member")
+ROLES = ("admin", "board", "manager", "member", "officer")
+CENTRE_SIZE = 25  # members per rembug pusat
+CENTRES_PER_OFFICER = 40  # a field officer attends some 8 centres a day
 CHUNK = 5000
 
 FIRST = ["Siti", "Nur", "Dewi", "Sri", "Ani", "Rina", "Wati", "Yuni", "Lestari", "Aminah", "Fatimah",
@@ -238,7 +241,8 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         MotionAmendment,
         Vote,
     )
-    from govtrack.members.models import Member, MemberInterest
+    from govtrack.auth.models import User
+    from govtrack.members.models import Centre, Member, MemberInterest
     from govtrack.obligations.models import Obligation, Occurrence, Payment
     from govtrack.partners.models import Partner, PartnerContact
 
@@ -265,14 +269,25 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         conn = db.session.connection()
         w = Writer(conn)
 
-        # --- members (rembug groups of about 25) --------------------------------------------
+        # --- centres (rembug pusat of 25 members; chairs and officers once those exist) --------
+        n_centres = math.ceil(n_members / CENTRE_SIZE)
+        centres = []
+        for g in range(n_centres):
+            village = VILLAGES[g % len(VILLAGES)]
+            name = f"Rembug {village} {g:05d}"
+            centres.append({"id": g + 1, "code": f"RP-{g + 1:05d}", "name": name, "name_key": name.casefold(),
+                            "region": f"Kec. {village}, Kab. Bogor", "active": rng.random() > 0.01,
+                            "created_at": now, "updated_at": now})
+        w.put(Centre, centres)
+
+        # --- members (in their centres) -----------------------------------------------------
         members = []
         for i in range(1, n_members + 1):
-            g = (i - 1) // 25
+            g = (i - 1) // CENTRE_SIZE
             members.append({
                 "id": i, "number": f"K{i:07d}",
                 "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-                "group_name": f"Rembug {VILLAGES[g % len(VILLAGES)]} {g:05d}",
+                "centre_id": g + 1, "group_name": centres[g]["name"],
                 "joined_on": today - dt.timedelta(days=rng.randrange(30, 365 * 15)),
                 "active": rng.random() > 0.03, "investor": rng.random() < 0.02,
                 "created_at": now, "updated_at": now,
@@ -295,6 +310,24 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         manager_id = users["manager"]["id"]
         conn = db.session.connection()
         w.conn = conn
+
+        # --- field officers (the bench one and others with its password), chairs --------------
+        n_officers = max(2, math.ceil(n_centres / CENTRES_PER_OFFICER))
+        bench_officer = db.session.get(User, users["officer"]["id"])
+        w.put(User, [{"email": f"officer{k:04d}@bench.test", "name": f"Petugas {k:04d}", "role": "officer",
+                      "password_hash": bench_officer.password_hash, "active": True, "session_token": f"bench-{k}",
+                      "created_at": now} for k in range(1, n_officers)])
+        officer_ids = [bench_officer.id, *conn.execute(
+            select(User.id).where(User.role == "officer", User.id != bench_officer.id).order_by(User.id)).scalars()]
+        conn.execute(
+            Centre.__table__.update().where(Centre.__table__.c.id == bindparam("cid")).values(officer_id=bindparam("oid")),
+            [{"cid": c["id"], "oid": officer_ids[(c["id"] - 1) // CENTRES_PER_OFFICER % len(officer_ids)]}
+             for c in centres])
+        # the chair: the centre's first active member who is no investor (one statement)
+        conn.execute(text(
+            "UPDATE centres SET chair_member_id = (SELECT min(m.id) FROM members m WHERE m.centre_id = centres.id "
+            "AND m.active = true AND m.investor = false)"))
+        say(f"centres {n_centres}, officers {n_officers}, {time.perf_counter() - started:.1f} s")
 
         # --- partners and contacts ---------------------------------------------------------
         categories = [c for _, _, c, _ in KINDS] + ["local_government", "other"]
