@@ -227,6 +227,7 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         Clause,
         ClauseVersion,
     )
+    from govtrack.auth.models import User
     from govtrack.auth.services import create_user, issue_token
     from govtrack.extensions import db
     from govtrack.forums import rules
@@ -241,7 +242,6 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         MotionAmendment,
         Vote,
     )
-    from govtrack.auth.models import User
     from govtrack.members.models import Centre, Member, MemberInterest
     from govtrack.obligations.models import Obligation, Occurrence, Payment
     from govtrack.partners.models import Partner, PartnerContact
