@@ -6,11 +6,14 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from govtrack.api import exempt
-from govtrack.api.schemas import IdArg, IdField, ListArgs, StrictSchema, list_schema
+from govtrack.api.schemas import BoundedDate, IdArg, IdField, ListArgs, StrictSchema, list_schema
 from govtrack.auth.permissions import permission_required
+from govtrack.centres import queries as position_queries
+from govtrack.centres import services as positions
+from govtrack.centres.models import POSITIONS
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
 from govtrack.members import queries as members
@@ -122,3 +125,108 @@ class CentreItem(MethodView):
         centre = services.update_centre(actor=current_user, centre=centre, changes=data)
         db.session.commit()
         return serialise([centre])[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions on an agreement's clauses
+
+
+class ClausePositionSchema(StrictSchema):
+    clause_id = IdField(required=True)
+    position = fields.String(required=True, validate=validate.OneOf(POSITIONS),
+                             metadata={"description": "support (setuju), amend (usul ubah), oppose (tolak)"})
+    text = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=positions.TEXT_MAX),
+                         metadata={"description": "The amendment proposed: required with amend, only with it."})
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=positions.NOTE_MAX))
+
+
+class PositionsSchema(StrictSchema):
+    centre_id = IdField(required=True)
+    date = BoundedDate(required=True, metadata={"description": "The day the centre met."})
+    members_present = fields.Integer(required=True, strict=True,
+                                     metadata={"description": "From 1 to the centre's members."})
+    positions = fields.List(fields.Nested(ClausePositionSchema), required=True, validate=validate.Length(1, 500))
+
+
+class PositionsRecordedSchema(Schema):
+    recorded = fields.Integer(required=True)
+
+
+class PositionTallySchema(Schema):
+    centres = fields.Integer(required=True)
+    members = fields.Integer(required=True, metadata={"description": "Members present at those centres' meetings."})
+
+
+class ProposedTextSchema(Schema):
+    text = fields.String(required=True)
+    centres = fields.Integer(required=True)
+
+
+class PositionAmendTallySchema(PositionTallySchema):
+    texts = fields.List(fields.Nested(ProposedTextSchema), required=True,
+                        metadata={"description": f"Identical texts merged, most centres first (at most "
+                                                 f"{position_queries.TEXTS_SHOWN})."})
+
+
+class ClausePositionRollupSchema(Schema):
+    clause_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    support = fields.Nested(PositionTallySchema, required=True)
+    amend = fields.Nested(PositionAmendTallySchema, required=True)
+    oppose = fields.Nested(PositionTallySchema, required=True)
+    not_heard = fields.Integer(required=True, metadata={"description": "Active centres with no position yet."})
+
+
+class PositionRollupSchema(Schema):
+    agreement_id = fields.Integer(required=True)
+    deliberation = fields.Integer(required=True)
+    clauses = fields.List(fields.Nested(ClausePositionRollupSchema), required=True)
+
+
+def rollup_json(agreement) -> dict:
+    out = []
+    for r in position_queries.rollup(agreement):
+        t = r.tallies
+        out.append({
+            "clause_id": r.clause.id, "number": r.clause.number,
+            "support": {"centres": t["support"].centres, "members": t["support"].members},
+            "amend": {"centres": t["amend"].centres, "members": t["amend"].members,
+                      "texts": [{"text": x.text, "centres": x.centres} for x in r.texts]},
+            "oppose": {"centres": t["oppose"].centres, "members": t["oppose"].members},
+            "not_heard": r.not_heard,
+        })
+    return {"agreement_id": agreement.id, "deliberation": agreement.deliberation, "clauses": out}
+
+
+def _agreement(agreement_id: int):
+    agreement = position_queries.get_agreement(agreement_id)
+    if agreement is None:
+        raise NotFound(_("No such agreement."))
+    return agreement
+
+
+@blp.route("/agreements/<int:agreement_id>/positions")
+class Positions(MethodView):
+    @permission_required("centres.view")
+    @blp.response(200, PositionRollupSchema)
+    def get(self, agreement_id):
+        """The roll-up of the centres' current positions in the agreement's current deliberation."""
+        return rollup_json(_agreement(agreement_id))
+
+    @permission_required("positions.record")
+    @blp.arguments(PositionsSchema)
+    @blp.response(201, PositionsRecordedSchema)
+    def post(self, data, agreement_id):
+        """Record a centre's positions (a field officer: only for the centres assigned to them; 409
+        when the agreement is not under deliberation). A later position replaces the centre's
+        current one on that clause; the earlier is kept."""
+        agreement = _agreement(agreement_id)
+        centre = members.get_centre(data["centre_id"])
+        if centre is None:
+            raise ValidationFailed(_("Some values are not valid."), fields={"centre_id": [_("No such centre.")]})
+        made = positions.record_positions(
+            actor=current_user, agreement=agreement, centre=centre, held_on=data["date"],
+            members_present=data["members_present"],
+            positions=[positions.ClausePosition(**p) for p in data["positions"]])
+        db.session.commit()
+        return {"recorded": len(made)}

@@ -22,6 +22,13 @@ wrote it): `flask centres merged` prints it.
 rebuilt and the search triggers of 0013_search and 0016_smaller stay. The downgrade must rebuild it
 on SQLite (a column with a foreign key cannot be dropped there) and creates those triggers again.
 
+Positions: `centre_positions` holds what each centre said about each clause of an agreement under
+deliberation (support / amend with a text / oppose, the meeting's date, members present, a note),
+in one deliberation of the agreement: `agreements.deliberation` counts how many times it was put
+under deliberation (added with ADD COLUMN, no rebuild; 1 here for every agreement past draft). A
+later position supersedes the earlier (`superseded_at`); a partial unique index keeps one current
+position per clause, centre and deliberation.
+
 `users.role` may now be `officer` (a field officer, petugas lapangan): its CHECK is replaced
 (`users` has no search trigger, so SQLite's batch rebuild of it loses nothing).
 """
@@ -151,10 +158,55 @@ def _migrate_groups():
              "(flask centres merged lists them)", len(rows), merged)
 
 
+def _positions():
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite':
+        bind.exec_driver_sql("ALTER TABLE agreements ADD COLUMN deliberation INTEGER DEFAULT '0' NOT NULL")
+    else:
+        op.add_column('agreements', sa.Column('deliberation', sa.Integer(), server_default='0', nullable=False))
+    bind.execute(sa.text("UPDATE agreements SET deliberation = 1 WHERE status <> 'draft'"))
+    op.create_table(
+        'centre_positions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('agreement_id', sa.Integer(), nullable=False),
+        sa.Column('deliberation', sa.Integer(), nullable=False),
+        sa.Column('clause_id', sa.Integer(), nullable=False),
+        sa.Column('centre_id', sa.Integer(), nullable=False),
+        sa.Column('held_on', sa.Date(), nullable=False),
+        sa.Column('members_present', sa.Integer(), nullable=False),
+        sa.Column('position', sa.String(length=10), nullable=False),
+        sa.Column('text', sa.Text(), nullable=True),
+        sa.Column('text_key', sa.String(length=64), nullable=True),
+        sa.Column('note', sa.Text(), nullable=True),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+        sa.Column('recorded_at', govtrack.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('superseded_at', govtrack.db.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("(position = 'amend') = (text IS NOT NULL)", name=op.f('ck_centre_positions_amend_text')),
+        sa.CheckConstraint('deliberation >= 0', name=op.f('ck_centre_positions_deliberation')),
+        sa.CheckConstraint('members_present >= 0', name=op.f('ck_centre_positions_members_present')),
+        sa.CheckConstraint("position IN ('support', 'amend', 'oppose')", name=op.f('ck_centre_positions_position')),
+        sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_centre_positions_agreement_id_agreements'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_centre_positions_centre_id_centres')),
+        sa.ForeignKeyConstraint(['clause_id'], ['clauses.id'], name=op.f('fk_centre_positions_clause_id_clauses'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_centre_positions_recorded_by_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_centre_positions')),
+    )
+    current = sa.text('superseded_at IS NULL')
+    op.create_index('uq_centre_positions_current', 'centre_positions', ['clause_id', 'centre_id', 'deliberation'],
+                    unique=True, sqlite_where=current, postgresql_where=current)
+    op.create_index('ix_centre_positions_rollup', 'centre_positions',
+                    ['agreement_id', 'deliberation', 'clause_id', 'position'],
+                    sqlite_where=current, postgresql_where=current)
+    op.create_index('ix_centre_positions_centre', 'centre_positions', ['centre_id', 'agreement_id'])
+
+
 def upgrade():
     _create_tables()
     _add_member_column()
     _migrate_groups()
+    _positions()
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_users_role'), ROLES_AFTER)
@@ -186,6 +238,12 @@ def _sqlite_member_triggers():
 
 def downgrade():
     bind = op.get_bind()
+    op.drop_index('ix_centre_positions_centre', table_name='centre_positions')
+    op.drop_index('ix_centre_positions_rollup', table_name='centre_positions')
+    op.drop_index('uq_centre_positions_current', table_name='centre_positions')
+    op.drop_table('centre_positions')
+    # a plain column: dropped in place on both (SQLite 3.35+), so agreements keeps its search triggers
+    bind.exec_driver_sql("ALTER TABLE agreements DROP COLUMN deliberation")
     # A field officer's login stays (the audit log names it), as a member's without access.
     bind.execute(sa.text("UPDATE users SET role = 'member', active = false WHERE role = 'officer'"))
     with op.batch_alter_table('users', schema=None) as batch_op:
