@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from govtrack.core.dates import DateInRange
 from govtrack.core.forms import Form
 from govtrack.members.services import CODE_MAX, GROUP_MAX, REGION_MAX
 
@@ -29,3 +30,11 @@ class CentreForm(Form):
     officer_id = SelectField(_l("Field officer"), coerce=_id_or_none, validators=[Optional()],
                              description=_l("The login of the field officer who attends the centre's meetings."))
     active = BooleanField(_l("Active"), default=True)
+
+
+class PositionsForm(Form):
+    """The meeting's date and attendance; the positions per clause are read by the view (one set of
+    radio buttons per clause, named after it)."""
+
+    held_on = DateField(_l("Date of the meeting"), validators=[DataRequired(), DateInRange()])
+    members_present = IntegerField(_l("Members present"), validators=[InputRequired(), NumberRange(min=1)])

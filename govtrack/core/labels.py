@@ -88,6 +88,13 @@ CLAUSE_STATUS = {
     "amended": _l("Amended"),
     "rejected": _l("Rejected"),
 }
+# what a rembug pusat said about a clause
+CENTRE_POSITION = {
+    "support": _l("Support (setuju)"),
+    "amend": _l("Proposes an amendment (usul ubah)"),
+    "oppose": _l("Oppose (tolak)"),
+}
+
 PROPOSED_BY = {
     "cooperative": _l("Cooperative"),
     "partner": _l("Partner"),
@@ -447,6 +454,7 @@ TABLES = {
     "party_role": PARTY_ROLE,
     "visibility": VISIBILITY,
     "clause_status": CLAUSE_STATUS,
+    "centre_position": CENTRE_POSITION,
     "proposed_by": PROPOSED_BY,
     "proposed_by_phrase": PROPOSED_BY_PHRASE,
     "obligation_kind": OBLIGATION_KIND,
