@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from govtrack.centres.models import CentrePosition
 from govtrack.extensions import db
-from tests.centres.test_positions import deliberation  # noqa: F401 (a fixture)
 from tests.conftest import ROSTER_TODAY, csrf_token
 
 
@@ -21,8 +20,8 @@ def _post(client, agreement, centre, clauses, present="3", **per_clause):
     return client.post(url, data=data)
 
 
-def test_an_officer_picks_one_of_their_centres_and_taps_a_position_per_clause(client, sign_in, deliberation):  # noqa: F811
-    a, (melati, mawar, kenanga), cl = deliberation["agreement"], deliberation["centres"], deliberation["clauses"]
+def test_an_officer_picks_one_of_their_centres_and_taps_a_position_per_clause(client, sign_in, deliberation):
+    a, (melati, _mawar, kenanga), cl = deliberation["agreement"], deliberation["centres"], deliberation["clauses"]
     sign_in(deliberation["officer"])
     html = client.get("/centres/positions").get_data(as_text=True)
     assert "Kredit modal kerja" in html
@@ -42,14 +41,14 @@ def test_an_officer_picks_one_of_their_centres_and_taps_a_position_per_clause(cl
     assert db.session.scalar(select(func.count()).select_from(CentrePosition)) == 2
 
 
-def test_errors_are_shown_beside_the_clause_and_nothing_is_written(client, sign_in, deliberation):  # noqa: F811
+def test_errors_are_shown_beside_the_clause_and_nothing_is_written(client, sign_in, deliberation):
     a, (melati, *_), cl = deliberation["agreement"], deliberation["centres"], deliberation["clauses"]
     sign_in("board")
     resp = _post(client, a, melati, cl, "4", c0=("support", ""), c1=("amend", ""))
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "Point 2: write the amendment the centre proposes." in html
-    assert 'id="errors-%d"' % cl[1].id in html
+    assert f'id="errors-{cl[1].id}"' in html
     assert 'value="support" autocomplete="off" checked' in html  # what was tapped is kept
     resp = _post(client, a, melati, cl, "9", c0=("support", ""))
     assert resp.status_code == 422 and "Between 1 and 4 (the centre&#39;s members)." in resp.get_data(as_text=True)
@@ -58,14 +57,14 @@ def test_errors_are_shown_beside_the_clause_and_nothing_is_written(client, sign_
     assert db.session.scalar(select(func.count()).select_from(CentrePosition)) == 0
 
 
-def test_a_member_or_manager_cannot_record(client, sign_in, deliberation):  # noqa: F811
+def test_a_member_or_manager_cannot_record(client, sign_in, deliberation):
     a = deliberation["agreement"]
     sign_in("member")
     assert client.get(f"/centres/positions/{a.id}").status_code == 403
     assert client.get("/centres/positions").status_code == 403
 
 
-def test_the_agreement_page_shows_what_the_centres_said(client, sign_in, api_as, deliberation):  # noqa: F811
+def test_the_agreement_page_shows_what_the_centres_said(client, sign_in, api_as, deliberation):
     a, (melati, mawar, _k), cl = deliberation["agreement"], deliberation["centres"], deliberation["clauses"]
     board = api_as("board")
     for centre, present in ((melati, 4), (mawar, 3)):

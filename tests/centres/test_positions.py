@@ -16,25 +16,6 @@ from govtrack.extensions import db
 from tests.conftest import ROSTER_TODAY
 
 
-@pytest.fixture
-def deliberation(make_agreement, make_centre, make_member, make_user):
-    """An agreement under deliberation with three clauses; three centres of 4, 3 and 2 members, the
-    first two attended by one field officer."""
-    officer = make_user("officer", name="Yusuf Petugas")
-    agreement = make_agreement("Kredit modal kerja", clauses=["Bunga 9 % per tahun.", "Tenor 24 bulan.",
-                                                               "Agunan kelompok."])
-    transition_agreement(actor="test", agreement=agreement, to="under_deliberation")
-    db.session.commit()
-    centres = []
-    for name, size, own in [("Rembug Melati", 4, True), ("Rembug Mawar", 3, True), ("Rembug Kenanga", 2, False)]:
-        centres.append(make_centre(name, officer=officer if own else None))
-        for i in range(size):
-            make_member(f"{name} {i}", group=name)
-    clauses = list(db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id)
-                                      .order_by(Clause.number)))
-    return {"agreement": agreement, "centres": centres, "clauses": clauses, "officer": officer}
-
-
 def body(centre, clauses, *items, present=3, date="2026-11-20"):
     return {"centre_id": centre.id, "date": date, "members_present": present,
             "positions": [{"clause_id": clauses[i].id, "position": p, **({"text": t} if t else {})}
