@@ -204,4 +204,4 @@ def record_positions(agreement_id: int):
         return _positions_page(agreement, centre, form=form, errors=errors, values=values, status=err.status)
     flash(ngettext("%(num)d position of %(centre)s recorded.", "%(num)d positions of %(centre)s recorded.",
                    len(given), centre=centre.name), "success")
-    return redirect(url_for("centres.positions_form", agreement_id=agreement.id))
+    return redirect(url_for("centres.positions_form", agreement_id=agreement.id, centre_id=centre.id))

@@ -32,7 +32,8 @@ def test_an_officer_picks_one_of_their_centres_and_taps_a_position_per_clause(cl
     assert "Of 4 members." in html
     resp = _post(client, a, melati, cl, "4", c0=("support", ""), c1=("amend", "Tenor 36 bulan."), c2=("", ""))
     assert resp.status_code == 302
-    html = client.get(resp.headers["Location"] + f"?centre_id={melati.id}").get_data(as_text=True)
+    assert resp.headers["Location"].endswith(f"/centres/positions/{a.id}?centre_id={melati.id}")
+    html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "2 positions of Rembug Melati recorded." in html
     assert "Recorded before: Support (setuju)" in html
     # another officer's centre is as missing as an unknown one
