@@ -10,7 +10,13 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from govtrack.agreements.models import Clause
-from govtrack.agreements.services import AgreementData, ClauseData, PartyData, create_agreement, transition_agreement
+from govtrack.agreements.services import (
+    AgreementData,
+    ClauseData,
+    PartyData,
+    create_agreement,
+    transition_agreement,
+)
 from govtrack.auth.services import create_user
 from govtrack.extensions import db
 from govtrack.members.services import MemberData, create_centre, create_member
