@@ -40,9 +40,10 @@ class CentrePosition(db.Model):
         CheckConstraint("deliberation >= 0", name="deliberation"),
         Index("uq_centre_positions_current", "clause_id", "centre_id", "deliberation", unique=True,
               sqlite_where=_CURRENT, postgresql_where=_CURRENT),
-        # the roll-up: one agreement's current positions, grouped by clause and position
-        Index("ix_centre_positions_rollup", "agreement_id", "deliberation", "clause_id", "position",
-              sqlite_where=_CURRENT, postgresql_where=_CURRENT),
+        # The roll-up: one agreement's current positions grouped by clause and position, and the
+        # proposals by text_key, read from this index alone (it holds every column they read).
+        Index("ix_centre_positions_rollup", "agreement_id", "deliberation", "clause_id", "position", "text_key",
+              "members_present", sqlite_where=_CURRENT, postgresql_where=_CURRENT),
         Index("ix_centre_positions_centre", "centre_id", "agreement_id"),
     )
 

@@ -48,8 +48,8 @@ def _current(agreement: Agreement):
 
 def rollup(agreement: Agreement) -> list[ClauseRollup]:
     """Per clause (by number): centres and members present per position, the proposed texts
-    (identical ones merged, most centres first) and the active centres not heard yet. Four
-    aggregate queries, answered from the partial index of current positions."""
+    (identical ones merged, most centres first) and the active centres not heard yet. Aggregate
+    queries answered from the partial index of current positions, whatever the number of centres."""
     clauses = list(db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id).order_by(Clause.number)))
     out = {c.id: ClauseRollup(c) for c in clauses}
     if not clauses:
@@ -59,26 +59,30 @@ def rollup(agreement: Agreement) -> list[ClauseRollup]:
         .where(*_current(agreement)).group_by(CentrePosition.clause_id, CentrePosition.position)
     ):
         out[clause_id].tallies[position] = Tally(centres, int(members or 0))
-    ranked = (
-        select(CentrePosition.clause_id, func.min(CentrePosition.text).label("text"), func.count().label("n"),
-               func.row_number().over(partition_by=CentrePosition.clause_id,
-                                      order_by=(func.count().desc(), func.min(CentrePosition.text))).label("rank"))
+    # Proposals: counted by text_key from the index alone; the texts of the most supported read
+    # by id afterwards (the first of each kind), at most TEXTS_SHOWN per clause.
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for clause_id, count, first_id in db.session.execute(
+        select(CentrePosition.clause_id, func.count(), func.min(CentrePosition.id))
         .where(*_current(agreement), CentrePosition.position == Position.amend.value)
         .group_by(CentrePosition.clause_id, CentrePosition.text_key)
-    ).subquery()
-    for clause_id, text, n in db.session.execute(
-        select(ranked.c.clause_id, ranked.c.text, ranked.c.n).where(ranked.c.rank <= TEXTS_SHOWN)
-        .order_by(ranked.c.clause_id, ranked.c.rank)
     ):
-        out[clause_id].texts.append(ProposedText(text, n))
+        groups.setdefault(clause_id, []).append((count, first_id))
+    shown = {cid: sorted(g, key=lambda x: (-x[0], x[1]))[:TEXTS_SHOWN] for cid, g in groups.items()}
+    wanted = [first_id for g in shown.values() for _, first_id in g]
+    texts = dict(db.session.execute(
+        select(CentrePosition.id, CentrePosition.text).where(CentrePosition.id.in_(wanted))).all()) if wanted else {}
+    for clause_id, g in shown.items():
+        out[clause_id].texts = [ProposedText(texts[first_id], count) for count, first_id in g]
+    # Not heard: the active centres without a current position. Inactive centres are few (their
+    # positions are subtracted), so the positions are never joined to the centres one by one.
     active = db.session.scalar(select(func.count()).select_from(Centre).where(Centre.active.is_(True))) or 0
-    for clause_id, heard in db.session.execute(
+    inactive_heard = dict(db.session.execute(
         select(CentrePosition.clause_id, func.count())
-        .join(Centre, Centre.id == CentrePosition.centre_id)
-        .where(*_current(agreement), Centre.active.is_(True)).group_by(CentrePosition.clause_id)
-    ):
-        out[clause_id].heard_active = heard
-    for r in out.values():
+        .where(*_current(agreement), CentrePosition.centre_id.in_(select(Centre.id).where(Centre.active.is_(False))))
+        .group_by(CentrePosition.clause_id)).all())
+    for clause_id, r in out.items():
+        r.heard_active = r.heard - inactive_heard.get(clause_id, 0)
         r.not_heard = max(0, active - r.heard_active)
     return [out[c.id] for c in clauses]
 

@@ -197,7 +197,7 @@ def _positions():
     op.create_index('uq_centre_positions_current', 'centre_positions', ['clause_id', 'centre_id', 'deliberation'],
                     unique=True, sqlite_where=current, postgresql_where=current)
     op.create_index('ix_centre_positions_rollup', 'centre_positions',
-                    ['agreement_id', 'deliberation', 'clause_id', 'position'],
+                    ['agreement_id', 'deliberation', 'clause_id', 'position', 'text_key', 'members_present'],
                     sqlite_where=current, postgresql_where=current)
     op.create_index('ix_centre_positions_centre', 'centre_positions', ['centre_id', 'agreement_id'])
 
