@@ -6,7 +6,7 @@
 Scales (L is the cooperative the project is planned for; S is about 1/100 of it, M 1/10, XS 1/1000):
 
     L: 280,000 members in 11,200 rembug pusat (centres) of 25, each with a chair and one of 280 field
-       officers, 2,000 partners, 20,000 agreements, 100,000 clauses, 100,000 obligation occurrences,
+       officers, 8,000 of them heard on the 5 points of an agreement under deliberation, 2,000 partners, 20,000 agreements, 100,000 clauses, 100,000 obligation occurrences,
        5,000 meetings, about 500,000 roll-call votes.
 
 The database is migrated with the real migrations (flask_migrate.upgrade to "heads") and must be
@@ -229,6 +229,8 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
     )
     from govtrack.auth.models import User
     from govtrack.auth.services import create_user, issue_token
+    from govtrack.centres.models import CentrePosition
+    from govtrack.centres.services import text_key
     from govtrack.extensions import db
     from govtrack.forums import rules
     from govtrack.forums.models import (
@@ -617,7 +619,8 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                 a["start_date"], a["end_date"] = start, start + dt.timedelta(days=rng.randrange(365, 365 * 4))
         say(f"planned {time.perf_counter() - started:.1f} s")
 
-        w.put(Agreement, [{k: v for k, v in a.items() if not k.startswith("_")} for a in agreements])
+        w.put(Agreement, [{**{k: v for k, v in a.items() if not k.startswith("_")},
+                           "deliberation": 0 if a["status"] == "draft" else 1} for a in agreements])
         w.put(AgreementParty, parties)
         w.put(AgreementDependency, deps)
         w.put(Clause, clauses)
@@ -712,6 +715,37 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         w.put(Occurrence, occurrences)
         w.put(Payment, payments)
         say(f"inserted {time.perf_counter() - started:.1f} s")
+
+        # --- the centres' positions on one agreement under deliberation (8,000 centres at L) ----
+        by_agreement: dict[int, list[int]] = {}
+        for c in clauses:
+            by_agreement.setdefault(c["agreement_id"], []).append(c["id"])
+        pending = sorted((a for a in agreements if a["status"] == "under_deliberation" and by_agreement.get(a["id"])),
+                         key=lambda a: (-min(len(by_agreement[a["id"]]), 5), a["id"]))
+        if not pending:  # small scales may have none: a draft is put under deliberation
+            pending = sorted((a for a in agreements if a["status"] == "draft" and by_agreement.get(a["id"])),
+                             key=lambda a: (-min(len(by_agreement[a["id"]]), 5), a["id"]))[:1]
+            for a in pending:
+                conn.execute(text("UPDATE agreements SET status = 'under_deliberation', deliberation = 1 WHERE id = :id"),
+                             {"id": a["id"]})
+        if pending:
+            target, heard = pending[0], min(n_centres, max(5, round(8_000 * f)))
+            texts = ["Margin 7 % per tahun.", "Tenor 36 bulan.", "Agunan cukup tanggung renteng.",
+                     "Angsuran mingguan di pertemuan rembug."]
+            positions, held_on = [], today - dt.timedelta(days=7)
+            for centre_id in range(1, heard + 1):
+                for clause_id in by_agreement[target["id"]][:5]:
+                    for superseded in ([True, False] if rng.random() < 0.05 else [False]):
+                        position = rng.choices(["support", "amend", "oppose"], [60, 25, 15])[0]
+                        body = rng.choice(texts) if position == "amend" else None
+                        positions.append({
+                            "agreement_id": target["id"], "deliberation": 1, "clause_id": clause_id,
+                            "centre_id": centre_id, "held_on": held_on, "members_present": rng.randint(12, 25),
+                            "position": position, "text": body, "text_key": text_key(body) if body else None,
+                            "recorded_by_id": officer_ids[(centre_id - 1) // CENTRES_PER_OFFICER % len(officer_ids)],
+                            "recorded_at": now, "superseded_at": now if superseded else None})
+            w.put(CentrePosition, positions)
+            say(f"positions of {heard} centres on agreement {target['id']}, {time.perf_counter() - started:.1f} s")
 
         say(f"audit trail {_audit_trail(conn, rng, max(500, round(500_000 * f)), users, n_members, n_agreements, len(obligations), moid, now)} events, {time.perf_counter() - started:.1f} s")
 
