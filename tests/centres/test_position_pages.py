@@ -78,3 +78,14 @@ def test_the_agreement_page_shows_what_the_centres_said(client, sign_in, api_as,
     assert "Usul ubah: 2 rembug pusat (7 anggota hadir)" in html
     assert "Bunga 7 %." in html and "1 rembug pusat aktif belum didengar" in html
     assert "Catat posisi rembug pusat" not in html  # a manager does not record
+
+
+def test_a_field_officers_home_lists_the_agreements_to_speak_to(client, sign_in, deliberation):
+    sign_in(deliberation["officer"])
+    html = client.get("/").get_data(as_text=True)
+    assert "Agreements your centres may speak to" in html
+    assert f'href="/centres/positions/{deliberation["agreement"].id}"' in html
+    assert 'href="/centres/positions">Centres\' positions' in html  # in the menu
+    board = client.application.test_client()
+    sign_in("board", client=board)
+    assert "Agreements your centres may speak to" not in board.get("/").get_data(as_text=True)
