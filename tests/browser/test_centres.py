@@ -106,3 +106,23 @@ def test_an_officer_records_the_centres_positions_on_a_phone_in_indonesian(seed,
     board.goto(f"/agreements/{data['agreement']}")
     expect(board.get_by_text("Usul ubah: 1 rembug pusat (11 anggota hadir)")).to_be_visible()
     expect(board.get_by_text("Margin 7 % per tahun.")).to_be_attached()
+
+
+def test_the_board_reads_the_centres_on_a_phone_in_indonesian(seed, new_page, live_server):
+    data = _deliberation(live_server, seed)
+    page = new_page(locale="id-ID", width=360, height=780, axe=True)
+    sign_in_through_the_form(page, seed.users["board"])
+    page.goto("/centres/?q=melati")
+    expect(page.get_by_role("heading", name="Rembug pusat", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="RP-00101")).to_be_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    screenshot(page, "centres-list-360-id")
+    page.get_by_role("link", name="RP-00101").click()
+    expect(page.get_by_role("heading", name="Rembug Pusat Melati RP-00101")).to_be_visible()
+    expect(page.get_by_text("12 aktif dari 12")).to_be_visible()
+    expect(page.get_by_text("Pak Yusuf (petugas)")).to_be_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    screenshot(page, "centres-detail-360-id")
+    assert data["centre"]
