@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from govtrack.api import exempt
 from govtrack.api.schemas import BoundedDate, IdArg, IdField, ListArgs, StrictSchema, list_schema
-from govtrack.auth.permissions import permission_required
+from govtrack.auth.permissions import can, permission_required
 from govtrack.centres import queries as position_queries
 from govtrack.centres import services as positions
 from govtrack.centres.models import POSITIONS
@@ -199,8 +199,9 @@ def rollup_json(agreement) -> dict:
 
 
 def _agreement(agreement_id: int):
+    """The agreement; to a field officer (who may not read agreements) only one under deliberation."""
     agreement = position_queries.get_agreement(agreement_id)
-    if agreement is None:
+    if agreement is None or (agreement.status != "under_deliberation" and not can(current_user, "agreements.view")):
         raise NotFound(_("No such agreement."))
     return agreement
 

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from govtrack.auth.permissions import permission_required
+from govtrack.auth.permissions import can, permission_required
 from govtrack.centres import queries as position_queries
 from govtrack.centres import services as positions
 from govtrack.centres.forms import CentreForm, PositionsForm
@@ -159,12 +159,18 @@ def _positions_page(agreement, centre, *, form=None, errors=None, values=None, s
     ), status
 
 
+def _agreement_or_404(agreement_id: int):
+    """The agreement; to a field officer (who may not read agreements) only one under deliberation."""
+    agreement = position_queries.get_agreement(agreement_id)
+    if agreement is None or (agreement.status != "under_deliberation" and not can(current_user, "agreements.view")):
+        abort(404)
+    return agreement
+
+
 @bp.get("/positions/<int:agreement_id>")
 @permission_required("positions.record")
 def positions_form(agreement_id: int):
-    agreement = position_queries.get_agreement(agreement_id)
-    if agreement is None:
-        abort(404)
+    agreement = _agreement_or_404(agreement_id)
     centre = _pick_centre(agreement)
     missing = bool(request.values.get("centre", "").strip()) and centre is None
     return _positions_page(agreement, centre, status=404 if missing else 200)
@@ -173,9 +179,7 @@ def positions_form(agreement_id: int):
 @bp.post("/positions/<int:agreement_id>")
 @permission_required("positions.record")
 def record_positions(agreement_id: int):
-    agreement = position_queries.get_agreement(agreement_id)
-    if agreement is None:
-        abort(404)
+    agreement = _agreement_or_404(agreement_id)
     centre = _pick_centre(agreement)
     if centre is None:
         abort(404)
@@ -199,8 +203,7 @@ def record_positions(agreement_id: int):
             parts = name.split(".")
             if parts[0] == "positions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(given):
                 errors.setdefault(given[int(parts[1])].id, []).extend(messages)
-        apply_domain_error(form, err, aliases={"date": "held_on", "positions": "members_present"}
-                           if not given else {"date": "held_on"})
+        apply_domain_error(form, err, aliases={"date": "held_on"})
         return _positions_page(agreement, centre, form=form, errors=errors, values=values, status=err.status)
     flash(ngettext("%(num)d position of %(centre)s recorded.", "%(num)d positions of %(centre)s recorded.",
                    len(given), centre=centre.name), "success")

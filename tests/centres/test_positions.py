@@ -136,3 +136,15 @@ def test_positions_only_while_under_deliberation_and_in_the_readers_language(api
     assert resp.status_code == 409
     assert resp.get_json()["error"]["message"] == "Posisi hanya dicatat selama perjanjian dalam musyawarah."
     assert board.get("/api/v1/agreements/999999/positions").status_code == 404
+
+
+def test_a_field_officer_sees_no_agreement_that_is_not_under_deliberation(api_as, client, sign_in, make_agreement,
+                                                                        deliberation):
+    internal = make_agreement("Rancangan internal", clauses=["Rahasia."])  # a draft
+    officer = api_as(deliberation["officer"])
+    assert officer.get(f"/api/v1/agreements/{internal.id}/positions").status_code == 404
+    assert api_as("manager").get(f"/api/v1/agreements/{internal.id}/positions").status_code == 200
+    sign_in(deliberation["officer"])
+    resp = client.get(f"/centres/positions/{internal.id}")
+    assert resp.status_code == 404 and "Rahasia." not in resp.get_data(as_text=True)
+    assert client.get(f"/centres/positions/{deliberation['agreement'].id}").status_code == 200
