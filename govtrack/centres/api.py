@@ -74,9 +74,14 @@ def serialise(centres) -> list[dict]:
     ]
 
 
+def _own_only() -> int | None:
+    """A field officer reads only the centres assigned to them (their id); others read every centre."""
+    return current_user.id if current_user.role == "officer" else None
+
+
 def _centre(centre_id: int):
     centre = members.get_centre(centre_id)
-    if centre is None:
+    if centre is None or _own_only() not in (None, centre.officer_id):
         raise NotFound(_("No such centre."))
     return centre
 
@@ -87,9 +92,12 @@ class Centres(MethodView):
     @blp.arguments(CentreQuery, location="query")
     @blp.response(200, CentreList)
     def get(self, args):
-        """The centres by name (keyset-paginated), searched and filtered."""
+        """The centres by name (keyset-paginated), searched and filtered; a field officer's own only."""
+        own = _own_only()
+        if own is not None and args["officer_id"] not in (None, own):
+            return {"items": [], "next": None}
         page = members.centre_page(q=args["q"], region=args["region"], active=args["active"],
-                                   officer_id=args["officer_id"], cursor=args["cursor"], limit=args["limit"])
+                                   officer_id=own or args["officer_id"], cursor=args["cursor"], limit=args["limit"])
         return {"items": serialise(page.items), "next": page.next}
 
     @permission_required("centres.edit")

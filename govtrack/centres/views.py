@@ -26,6 +26,11 @@ from govtrack.members import services
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
 
+def _own_only() -> int | None:
+    """A field officer reads only the centres assigned to them (their id); others read every centre."""
+    return current_user.id if current_user.role == "officer" else None
+
+
 def _bool_arg(name: str) -> bool | None:
     return {"yes": True, "no": False}.get(request.args.get(name, ""))
 
@@ -38,7 +43,7 @@ def index():
     active = _bool_arg("active")
     try:
         page = members.centre_page(q=q, region=region or None, active=active, cursor=request.args.get("cursor"),
-                                   limit=DEFAULT_LIMIT)
+                                   limit=DEFAULT_LIMIT, officer_id=_own_only())
     except ValidationFailed:
         abort(400)
     return render_template(
@@ -51,8 +56,8 @@ def index():
 @permission_required("centres.view")
 def detail(centre_id: int):
     centre = members.load_centre(centre_id)
-    if centre is None:
-        abort(404)
+    if centre is None or _own_only() not in (None, centre.officer_id):
+        abort(404)  # another officer's centre is as missing as an unknown one
     try:
         page = members.member_page(centre_id=centre.id, q=request.args.get("q", "").strip()[:200],
                                    cursor=request.args.get("cursor"), limit=DEFAULT_LIMIT)

@@ -119,17 +119,23 @@ def test_indonesian_pages_say_rembug_pusat(client, sign_in, make_centre):
 
 
 def test_who_may_see_and_edit_centres(client, sign_in, make_user, make_centre):
-    centre = make_centre("Rembug Melati")
+    officer = make_user("officer")
+    centre = make_centre("Rembug Melati", officer=officer)
+    other = make_centre("Rembug Mawar")
     for role, view, edit in [("admin", 200, 200), ("board", 200, 200), ("manager", 200, 200),
                              ("officer", 200, 403), ("member", 403, 403)]:
         client.get("/logout")
         client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
         c = client.application.test_client()
-        sign_in(role, client=c)
+        sign_in(officer if role == "officer" else role, client=c)
         assert c.get("/centres/").status_code == view, role
         assert c.get(f"/centres/{centre.id}").status_code == view, role
         assert c.get(f"/centres/{centre.id}/edit").status_code == edit, role
         assert c.get("/centres/new").status_code == edit, role
+        # a field officer reads only the centres assigned to them
+        assert c.get(f"/centres/{other.id}").status_code == (404 if role == "officer" else view), role
+        if view == 200:
+            assert ("Rembug Mawar" in c.get("/centres/").get_data(as_text=True)) == (role != "officer"), role
     anonymous = client.application.test_client()
     assert anonymous.get("/centres/").status_code == 302
 
@@ -185,13 +191,20 @@ def test_the_api_refuses_bad_centres_naming_the_field(api_as, make_user, make_me
     assert db.session.scalar(select(func.count()).select_from(Centre)) == 2  # Rembug Mawar (the member's) too
 
 
-def test_api_permissions(api_as, make_centre):
-    centre = make_centre("Rembug Melati")
+def test_api_permissions(api_as, make_user, make_centre):
+    officer = make_user("officer")
+    centre = make_centre("Rembug Melati", officer=officer)
+    other = make_centre("Rembug Mawar")
     assert api_as(None).get("/api/v1/centres").status_code == 401
     assert api_as("member").get("/api/v1/centres").status_code == 403
-    assert api_as("officer").get(f"/api/v1/centres/{centre.id}").status_code == 200
-    assert api_as("officer").patch(f"/api/v1/centres/{centre.id}", json={"name": "X"}).status_code == 403
-    assert api_as("officer").post("/api/v1/centres", json={"name": "X"}).status_code == 403
+    own = api_as(officer)
+    assert own.get(f"/api/v1/centres/{centre.id}").status_code == 200
+    assert own.get(f"/api/v1/centres/{other.id}").status_code == 404
+    assert [c["id"] for c in own.get("/api/v1/centres").get_json()["items"]] == [centre.id]
+    assert own.get(f"/api/v1/centres?officer_id={officer.id + 1}").get_json()["items"] == []
+    assert api_as("officer").get(f"/api/v1/centres/{centre.id}").status_code == 404  # another officer
+    assert own.patch(f"/api/v1/centres/{centre.id}", json={"name": "X"}).status_code == 403
+    assert own.post("/api/v1/centres", json={"name": "X"}).status_code == 403
 
 
 def test_members_api_names_the_centre_by_id(api_as, make_centre):
