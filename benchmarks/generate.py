@@ -5,8 +5,9 @@
 
 Scales (L is the cooperative the project is planned for; S is about 1/100 of it, M 1/10, XS 1/1000):
 
-    L: 280,000 members (rembug groups of 25), 2,000 partners, 20,000 agreements, 100,000 clauses,
-       100,000 obligation occurrences, 5,000 meetings, about 500,000 roll-call votes.
+    L: 280,000 members in 11,200 rembug pusat (centres) of 25, each with a chair and one of 280 field
+       officers, 8,000 of them heard on the 5 points of an agreement under deliberation, 2,000 partners, 20,000 agreements, 100,000 clauses, 100,000 obligation occurrences,
+       5,000 meetings, about 500,000 roll-call votes.
 
 The database is migrated with the real migrations (flask_migrate.upgrade to "heads") and must be
 empty (an SQLite file is replaced; a PostgreSQL schema is dropped and re-created). The rows go in
@@ -43,11 +44,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import bindparam, create_engine, func, insert, select, text  # noqa: E402
 
 SCALES = {"XS": 0.001, "S": 0.01, "M": 0.1, "L": 1.0}
 PASSWORD = "governance load-test passphrase"  # no part of the users' names (issue 11)
-ROLES = ("admin", "board", "manager", "member")
+ROLES = ("admin", "board", "manager", "member", "officer")
+CENTRE_SIZE = 25  # members per rembug pusat
+CENTRES_PER_OFFICER = 40  # a field officer attends some 8 centres a day
 CHUNK = 5000
 
 FIRST = ["Siti", "Nur", "Dewi", "Sri", "Ani", "Rina", "Wati", "Yuni", "Lestari", "Aminah", "Fatimah",
@@ -224,7 +227,10 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         Clause,
         ClauseVersion,
     )
+    from govtrack.auth.models import User
     from govtrack.auth.services import create_user, issue_token
+    from govtrack.centres.models import CentrePosition
+    from govtrack.centres.services import text_key
     from govtrack.extensions import db
     from govtrack.forums import rules
     from govtrack.forums.models import (
@@ -238,7 +244,7 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         MotionAmendment,
         Vote,
     )
-    from govtrack.members.models import Member, MemberInterest
+    from govtrack.members.models import Centre, Member, MemberInterest
     from govtrack.obligations.models import Obligation, Occurrence, Payment
     from govtrack.partners.models import Partner, PartnerContact
 
@@ -265,14 +271,25 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         conn = db.session.connection()
         w = Writer(conn)
 
-        # --- members (rembug groups of about 25) --------------------------------------------
+        # --- centres (rembug pusat of 25 members; chairs and officers once those exist) --------
+        n_centres = math.ceil(n_members / CENTRE_SIZE)
+        centres = []
+        for g in range(n_centres):
+            village = VILLAGES[g % len(VILLAGES)]
+            name = f"Rembug {village} {g:05d}"
+            centres.append({"id": g + 1, "code": f"RP-{g + 1:05d}", "name": name, "name_key": name.casefold(),
+                            "region": f"Kec. {village}, Kab. Bogor", "active": rng.random() > 0.01,
+                            "created_at": now, "updated_at": now})
+        w.put(Centre, centres)
+
+        # --- members (in their centres) -----------------------------------------------------
         members = []
         for i in range(1, n_members + 1):
-            g = (i - 1) // 25
+            g = (i - 1) // CENTRE_SIZE
             members.append({
                 "id": i, "number": f"K{i:07d}",
                 "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-                "group_name": f"Rembug {VILLAGES[g % len(VILLAGES)]} {g:05d}",
+                "centre_id": g + 1, "group_name": centres[g]["name"],
                 "joined_on": today - dt.timedelta(days=rng.randrange(30, 365 * 15)),
                 "active": rng.random() > 0.03, "investor": rng.random() < 0.02,
                 "created_at": now, "updated_at": now,
@@ -295,6 +312,24 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         manager_id = users["manager"]["id"]
         conn = db.session.connection()
         w.conn = conn
+
+        # --- field officers (the bench one and others with its password), chairs --------------
+        n_officers = max(2, math.ceil(n_centres / CENTRES_PER_OFFICER))
+        bench_officer = db.session.get(User, users["officer"]["id"])
+        w.put(User, [{"email": f"officer{k:04d}@bench.test", "name": f"Petugas {k:04d}", "role": "officer",
+                      "password_hash": bench_officer.password_hash, "active": True, "session_token": f"bench-{k}",
+                      "created_at": now} for k in range(1, n_officers)])
+        officer_ids = [bench_officer.id, *conn.execute(
+            select(User.id).where(User.role == "officer", User.id != bench_officer.id).order_by(User.id)).scalars()]
+        conn.execute(
+            Centre.__table__.update().where(Centre.__table__.c.id == bindparam("cid")).values(officer_id=bindparam("oid")),
+            [{"cid": c["id"], "oid": officer_ids[(c["id"] - 1) // CENTRES_PER_OFFICER % len(officer_ids)]}
+             for c in centres])
+        # the chair: the centre's first active member who is no investor (one statement)
+        conn.execute(text(
+            "UPDATE centres SET chair_member_id = (SELECT min(m.id) FROM members m WHERE m.centre_id = centres.id "
+            "AND m.active = true AND m.investor = false)"))
+        say(f"centres {n_centres}, officers {n_officers}, {time.perf_counter() - started:.1f} s")
 
         # --- partners and contacts ---------------------------------------------------------
         categories = [c for _, _, c, _ in KINDS] + ["local_government", "other"]
@@ -584,7 +619,8 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                 a["start_date"], a["end_date"] = start, start + dt.timedelta(days=rng.randrange(365, 365 * 4))
         say(f"planned {time.perf_counter() - started:.1f} s")
 
-        w.put(Agreement, [{k: v for k, v in a.items() if not k.startswith("_")} for a in agreements])
+        w.put(Agreement, [{**{k: v for k, v in a.items() if not k.startswith("_")},
+                           "deliberation": 0 if a["status"] == "draft" else 1} for a in agreements])
         w.put(AgreementParty, parties)
         w.put(AgreementDependency, deps)
         w.put(Clause, clauses)
@@ -679,6 +715,37 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
         w.put(Occurrence, occurrences)
         w.put(Payment, payments)
         say(f"inserted {time.perf_counter() - started:.1f} s")
+
+        # --- the centres' positions on one agreement under deliberation (8,000 centres at L) ----
+        by_agreement: dict[int, list[int]] = {}
+        for c in clauses:
+            by_agreement.setdefault(c["agreement_id"], []).append(c["id"])
+        pending = sorted((a for a in agreements if a["status"] == "under_deliberation" and by_agreement.get(a["id"])),
+                         key=lambda a: (-min(len(by_agreement[a["id"]]), 5), a["id"]))
+        if not pending:  # small scales may have none: a draft is put under deliberation
+            pending = sorted((a for a in agreements if a["status"] == "draft" and by_agreement.get(a["id"])),
+                             key=lambda a: (-min(len(by_agreement[a["id"]]), 5), a["id"]))[:1]
+            for a in pending:
+                conn.execute(text("UPDATE agreements SET status = 'under_deliberation', deliberation = 1 WHERE id = :id"),
+                             {"id": a["id"]})
+        if pending:
+            target, heard = pending[0], min(n_centres, max(5, round(8_000 * f)))
+            texts = ["Margin 7 % per tahun.", "Tenor 36 bulan.", "Agunan cukup tanggung renteng.",
+                     "Angsuran mingguan di pertemuan rembug."]
+            positions, held_on = [], today - dt.timedelta(days=7)
+            for centre_id in range(1, heard + 1):
+                for clause_id in by_agreement[target["id"]][:5]:
+                    for superseded in ([True, False] if rng.random() < 0.05 else [False]):
+                        position = rng.choices(["support", "amend", "oppose"], [60, 25, 15])[0]
+                        body = rng.choice(texts) if position == "amend" else None
+                        positions.append({
+                            "agreement_id": target["id"], "deliberation": 1, "clause_id": clause_id,
+                            "centre_id": centre_id, "held_on": held_on, "members_present": rng.randint(12, 25),
+                            "position": position, "text": body, "text_key": text_key(body) if body else None,
+                            "recorded_by_id": officer_ids[(centre_id - 1) // CENTRES_PER_OFFICER % len(officer_ids)],
+                            "recorded_at": now, "superseded_at": now if superseded else None})
+            w.put(CentrePosition, positions)
+            say(f"positions of {heard} centres on agreement {target['id']}, {time.perf_counter() - started:.1f} s")
 
         say(f"audit trail {_audit_trail(conn, rng, max(500, round(500_000 * f)), users, n_members, n_agreements, len(obligations), moid, now)} events, {time.perf_counter() - started:.1f} s")
 

@@ -22,18 +22,29 @@ from govtrack.demo import load_demo
 from govtrack.demo.core import DOMAIN
 from govtrack.errors import DomainError
 from govtrack.extensions import db
+from govtrack.members.queries import merged_origins
 from govtrack.notices.cli import notices_cli
 from govtrack.obligations.cli import obligations_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="The audit log.")
 demo_cli = AppGroup("demo", help="Demo data.")
+centres_cli = AppGroup("centres", help="Rembug pusat (centres).")
+
+
+@centres_cli.command("merged")
+def centres_merged():
+    """List the centres migration 0017 made from several spellings of a roster group."""
+    merged = merged_origins()
+    for centre, spellings in merged:
+        click.echo(f"{centre.code} {centre.name}: " + ", ".join(f"{name!r} ({count})" for name, count in spellings))
+    click.echo(f"{len(merged)} centre(s) merged from several spellings.")
 
 
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "board", "manager", "member"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "board", "manager", "member", "officer"]))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create a user. Without --password-stdin the account has no password yet."""
@@ -188,6 +199,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(centres_cli)
     app.cli.add_command(backup)
     app.cli.add_command(obligations_cli)
     app.cli.add_command(notices_cli)

@@ -31,6 +31,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Forbidden(DomainError):
+    """The user may do this kind of thing, but not to this object (403)."""
+
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(DomainError):
     """The object does not exist or is not visible to this user (404)."""
 

@@ -3,6 +3,7 @@
 from govtrack.agreements import models as agreements  # noqa: F401
 from govtrack.audit import models as audit  # noqa: F401
 from govtrack.auth import models as auth  # noqa: F401
+from govtrack.centres import models as centres  # noqa: F401
 from govtrack.core import ratelimit, versions  # noqa: F401  (ratelimit: its table, its storage scheme)
 from govtrack.forums import models as forums  # noqa: F401
 from govtrack.members import models as members  # noqa: F401

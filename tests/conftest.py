@@ -371,6 +371,20 @@ def create_decision(n: int, agreement=None, *, effect: str = "none", obligation_
 
 
 @pytest.fixture
+def make_centre(app_context) -> Callable:
+    """make_centre("Rembug Melati", code=, region=, officer=user) -> a centre, through the service."""
+    from govtrack.members.services import create_centre
+
+    def make(name: str, *, code: str | None = None, region: str | None = None, officer=None, active: bool = True):
+        centre = create_centre(actor="test", values={"name": name, "code": code, "region": region,
+                                                     "officer_id": officer.id if officer else None, "active": active})
+        db.session.commit()
+        return centre
+
+    return make
+
+
+@pytest.fixture
 def make_member(app_context) -> Callable:
     """make_member("Siti", number=, group="Rembug Melati", active=, investor=, joined_on=,
     interests=[partner, ...]) -> a member on the roster, put there through the members service."""

@@ -101,6 +101,9 @@ class Agreement(db.Model):
     end_date: Mapped[dt.date | None]
     summary: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.internal.value)
+    # How many times it has been put under deliberation: the rembug pusat's positions on its clauses
+    # belong to one deliberation (migration 0017_centres), and a new one starts without them.
+    deliberation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -360,6 +360,8 @@ def _check_move(agreement: Agreement, to: str) -> None:
 def _move(actor: Actor, agreement: Agreement, to: str, decision_ids: list[int]) -> Agreement:
     before = {"status": agreement.status}
     agreement.status = to
+    if to == AgreementStatus.under_deliberation:
+        agreement.deliberation = (agreement.deliberation or 0) + 1
     record("agreement.transition", actor=actor, object_type="agreement", object_id=agreement.id,
            before=before, after={"status": to, "decisions": decision_ids})
     return agreement

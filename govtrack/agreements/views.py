@@ -18,6 +18,7 @@ from govtrack.agreements.forms import (
 )
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
+from govtrack.centres.queries import rollup as position_rollup
 from govtrack.core import clock
 from govtrack.core.exports import Column, Kind, paged, table_response
 from govtrack.core.labels import label, labels
@@ -60,6 +61,9 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
         moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),
         doc_form=doc_form or DocumentForm(),
+        # what the rembug pusat said about each clause, once it has been under deliberation
+        rollup={r.clause.id: r for r in position_rollup(agreement)}
+        if agreement.status == "under_deliberation" or agreement.deliberation else {},
     ), status
 
 

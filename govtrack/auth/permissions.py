@@ -19,6 +19,7 @@ class Role(StrEnum):
     board = "board"
     manager = "manager"
     member = "member"
+    officer = "officer"  # a field officer (petugas lapangan): attends the rembug pusat assigned to them
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -33,6 +34,9 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "agreements.transition",
         "members.view",
         "members.edit",
+        "centres.view",
+        "centres.edit",
+        "positions.record",  # a field officer only for the centres assigned to them
         "forums.view",
         "forums.manage",
         "meetings.run",
@@ -48,6 +52,7 @@ _STAFF_READ = {
     "partners.view",
     "agreements.view",
     "members.view",
+    "centres.view",
     "forums.view",
     "decisions.view",
     "obligations.view",
@@ -59,13 +64,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: ALL_PERMISSIONS,
     Role.board: frozenset(
         _STAFF_READ
-        | {"members.edit", "forums.manage", "meetings.run", "agreements.transition"}
+        | {"members.edit", "centres.edit", "positions.record", "forums.manage", "meetings.run",
+           "agreements.transition"}
     ),
     Role.manager: frozenset(
         _STAFF_READ
-        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit"}
+        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit", "centres.edit"}
     ),
     Role.member: frozenset({"portal.view", "network.view"}),
+    Role.officer: frozenset({"portal.view", "centres.view", "positions.record"}),
 }
 
 

@@ -89,6 +89,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
     app.jinja_env.filters["datetime"] = format_when
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else "—"  # 11.000 / 11,000
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["labels"] = labels.labels

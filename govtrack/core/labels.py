@@ -88,6 +88,13 @@ CLAUSE_STATUS = {
     "amended": _l("Amended"),
     "rejected": _l("Rejected"),
 }
+# what a rembug pusat said about a clause
+CENTRE_POSITION = {
+    "support": _l("Support (setuju)"),
+    "amend": _l("Proposes an amendment (usul ubah)"),
+    "oppose": _l("Oppose (tolak)"),
+}
+
 PROPOSED_BY = {
     "cooperative": _l("Cooperative"),
     "partner": _l("Partner"),
@@ -228,6 +235,7 @@ USER_ROLE = {
     "board": _l("Board (pengurus)"),
     "manager": _l("Manager"),
     "member": _l("Member (anggota)"),
+    "officer": _l("Field officer (petugas lapangan)"),
 }
 
 # ---- notices ----
@@ -243,6 +251,7 @@ NOTICE_STATUS = {
 OBJECT_TYPE = {
     "agreement": _l("Agreement"),
     "approval_policy": _l("Approval policy"),
+    "centre": _l("Centre"),
     "clause": _l("Clause"),
     "decision": _l("Decision"),
     "forum": _l("Forum"),
@@ -261,6 +270,9 @@ AUDIT_ACTION = {
     "agreement.create": _l("Agreement created"),
     "agreement.transition": _l("Agreement status changed"),
     "agreement.update": _l("Agreement changed"),
+    "centre.create": _l("Centre added"),
+    "centre.positions": _l("Positions of a centre recorded"),
+    "centre.update": _l("Centre changed"),
     "clause.decide": _l("Clause decided"),
     "decision.create": _l("Decision recorded"),
     "document.remove": _l("Document removed"),
@@ -359,6 +371,14 @@ AUDIT_FIELD = {
     "forum_id": _l("Forum"),
     "fulfilled_on": _l("Fulfilled on"),
     "group": _l("Rembug group"),
+    "centre": _l("Centre"),
+    "centre_id": _l("Centre"),
+    "chair_member_id": _l("Chair (ketua)"),
+    "officer_id": _l("Field officer"),
+    "members_present": _l("Members present"),
+    "deliberation": _l("Deliberation"),
+    "date": _l("Date"),
+    "positions": _l("Positions"),
     "investor": _l("Investor"),
     "item": _l("Agenda item"),
     "items": _l("Items"),
@@ -446,6 +466,7 @@ TABLES = {
     "party_role": PARTY_ROLE,
     "visibility": VISIBILITY,
     "clause_status": CLAUSE_STATUS,
+    "centre_position": CENTRE_POSITION,
     "proposed_by": PROPOSED_BY,
     "proposed_by_phrase": PROPOSED_BY_PHRASE,
     "obligation_kind": OBLIGATION_KIND,

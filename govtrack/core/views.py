@@ -19,6 +19,7 @@ from sqlalchemy import text
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.models import User
 from govtrack.auth.permissions import can
+from govtrack.centres import queries as position_queries
 from govtrack.core import clock
 from govtrack.core.glossary import TERMS, glossary_url
 from govtrack.core.web import safe_next
@@ -39,6 +40,9 @@ def home():
         parts["board"] = home_queries.board(now=clock.now())
     if can(current_user, "obligations.edit"):
         parts["manager"] = home_queries.manager(user_id=current_user.id, today=clock.today())
+    if can(current_user, "positions.record") and not can(current_user, "meetings.run"):
+        # a field officer: the agreements their centres may speak to now
+        parts["officer"] = position_queries.under_deliberation(limit=20)
     if can(current_user, "portal.view") and not can(current_user, "agreements.view"):
         parts["member"] = home_queries.member(user=current_user, member_id=current_user.member_id, now=clock.now())
     return render_template("core/home.html", **parts, due_soon_days=due_soon_days())

@@ -9,6 +9,7 @@ LOADERS = [
     "govtrack.demo.core",
     "govtrack.demo.members",
     "govtrack.demo.forums",
+    "govtrack.demo.centres",
     "govtrack.demo.obligations",
 ]
 

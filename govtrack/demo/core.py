@@ -36,6 +36,7 @@ USERS = [
     ("board", "Bambang Hidayat"),
     ("manager", "Dewi Lestari"),
     ("member", "Agus Setiawan"),
+    ("officer", "Yusuf Maulana"),  # the field officer of three of the five centres
 ]
 
 # key, name, category, legal name, registration no, region, contacts [(name, position, email, phone)]

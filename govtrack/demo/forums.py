@@ -18,6 +18,7 @@ from govtrack.extensions import db
 from govtrack.forums import services
 from govtrack.forums.models import Choice
 from govtrack.members.models import Member, MemberInterest
+from govtrack.members.services import centre_for_group
 
 ACTOR = "demo"
 
@@ -39,7 +40,8 @@ def _members(ctx: dict) -> list[Member]:
     # Without the members loader (or with an empty roster), a small roster of our own.
     created = []
     for i, name in enumerate(FALLBACK_NAMES, start=1):
-        m = Member(number=f"DF-{i:04d}", name=name, group_name=f"Rembug {['Melati', 'Mawar', 'Kenanga'][i % 3]}")
+        centre = centre_for_group(actor="demo", name=f"Rembug {['Melati', 'Mawar', 'Kenanga'][i % 3]}")
+        m = Member(number=f"DF-{i:04d}", name=name, centre_id=centre.id, group_name=centre.name)
         db.session.add(m)
         created.append(m)
     db.session.flush()

@@ -1,7 +1,9 @@
-"""Demo data: the member roster (120 fictional members in five rembug groups), a login linked to a
-member, and a couple of declared conflicts of interest.
+"""Demo data: the member roster (120 fictional members in five rembug pusat, each with its region,
+its chair and, for three of them, the demo field officer), a login linked to a member, and a
+couple of declared conflicts of interest.
 
-Puts into ctx: "members" (list of Member, by number) and "member_groups" (list of group names).
+Puts into ctx: "members" (list of Member, by number), "member_groups" (list of group names) and
+"centres" (list of Centre, in the order of GROUPS).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import select
 
 from govtrack.extensions import db
 from govtrack.members import importer, services
-from govtrack.members.models import Member, MemberInterest
+from govtrack.members.models import Centre, Member, MemberInterest, centre_key
 
 GROUPS = [
     "Rembug Pusat Melati (Cibinong)",
@@ -34,6 +36,14 @@ LAST = [
     "Handayani", "Jubaedah", "Komariah", "Permana", "Hidayat", "Saputra", "Kusnadi", "Setiawan",
     "Sulastri", "Fatimah", "Hasanah", "Mulyani",
 ]
+REGIONS = [
+    "Kec. Cibinong, Kab. Bogor",
+    "Kec. Citeureup, Kab. Bogor",
+    "Kec. Bojonggede, Kab. Bogor",
+    "Kec. Cileungsi, Kab. Bogor",
+    "Kec. Gunung Putri, Kab. Bogor",
+]
+OFFICER_CENTRES = 3  # the first three centres are the demo field officer's
 PER_GROUP = 24
 INVESTORS = {7, 31, 58, 96}  # positions on the roster (modal penyertaan holders, no vote)
 INACTIVE = {12, 40, 44, 77, 101, 115}
@@ -62,6 +72,21 @@ def roster_csv(seed: int = 2026) -> bytes:
     return out.getvalue().encode()
 
 
+def _centres(ctx: dict, members: list[Member]) -> None:
+    """The import made a centre of each group: give each its region, its chair (its first active
+    member who is no investor) and, for the first three, the demo field officer."""
+    officer = (ctx.get("users") or {}).get("officer")
+    centres = []
+    for n, (group, region) in enumerate(zip(GROUPS, REGIONS, strict=True)):
+        centre = db.session.scalar(select(Centre).where(Centre.name_key == centre_key(group)))
+        chair = next(m for m in members if m.centre_id == centre.id and m.active and not m.investor)
+        changes = {"region": region, "chair_member_id": chair.id}
+        if officer is not None and n < OFFICER_CENTRES:
+            changes["officer_id"] = officer.id
+        centres.append(services.update_centre(actor="demo", centre=centre, changes=changes))
+    ctx["centres"] = centres
+
+
 def _partners(ctx: dict) -> list:
     partners = ctx.get("partners") or []
     if isinstance(partners, dict):
@@ -75,6 +100,7 @@ def load(ctx: dict) -> None:
     members = list(db.session.scalars(select(Member).where(Member.number.like("KSP-%")).order_by(Member.number)))
     ctx["members"] = members
     ctx["member_groups"] = list(GROUPS)
+    _centres(ctx, members)
 
     login = (ctx.get("users") or {}).get("member")
     if login is not None and login.member_id is None and services.linked_user(members[0]) is None:

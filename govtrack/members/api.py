@@ -16,6 +16,7 @@ from govtrack.api import exempt
 from govtrack.api.schemas import (
     BoundedAwareDateTime,
     BoundedDate,
+    IdArg,
     IdField,
     ListArgs,
     StrictSchema,
@@ -53,8 +54,11 @@ class MemberSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(1, services.NAME_MAX))
     group = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=services.GROUP_MAX),
-        metadata={"description": "The rembug group (rembug pusat)."},
+        metadata={"description": "The name of the member's centre (rembug pusat). Written, it names the centre "
+                                "by its name (case and spaces aside); a name no centre has makes a new centre. "
+                                "`centre_id` wins over it."},
     )
+    centre_id = IdField(allow_none=True, metadata={"description": "The member's centre (rembug pusat); null: none."})
     joined_on = BoundedDate(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
     investor = fields.Boolean(load_default=False, metadata={"description": "Investors have no vote."})
@@ -79,6 +83,7 @@ class MemberQuery(ListArgs):
                                 "typed begins a word of the name (`komariah` finds Sri Komariah)."},
     )
     group = fields.String(load_default=None, validate=validate.Length(max=services.GROUP_MAX))
+    centre_id = IdArg(load_default=None, metadata={"description": "The members of this centre, by name."})
     active = fields.Boolean(load_default=None)
     investor = fields.Boolean(load_default=None)
     contains = fields.Boolean(
@@ -130,6 +135,7 @@ def serialise(members) -> list[dict]:
             "number": m.number,
             "name": m.name,
             "group": m.group_name,
+            "centre_id": m.centre_id,
             "joined_on": m.joined_on,
             "active": m.active,
             "investor": m.investor,
@@ -155,7 +161,7 @@ class Members(MethodView):
         """Search the roster (keyset-paginated; no total count)."""
         page = queries.member_page(
             q=args["q"], group=args["group"], active=args["active"], investor=args["investor"],
-            contains=args["contains"], cursor=args["cursor"], limit=args["limit"],
+            contains=args["contains"], cursor=args["cursor"], limit=args["limit"], centre_id=args["centre_id"],
         )
         return {"items": serialise(page.items), "next": page.next}
 
@@ -202,7 +208,9 @@ class MemberItem(MethodView):
 @blp.doc(
     requestBody={
         "required": True,
-        "description": "CSV, UTF-8, first line `number,name,group,joined_on,active,investor`.",
+        "description": "CSV, UTF-8, first line `number,name,group,joined_on,active,investor`; the centre by its "
+                       "code in a column `centre` (or `centre_code`) instead of `group`: an unknown code is an error "
+                       "of its line.",
         "content": {"text/csv": {"schema": {"type": "string"}}},
     }
 )

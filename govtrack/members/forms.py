@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from govtrack.core.dates import DateInRange
 from govtrack.core.forms import Form
-from govtrack.members.services import GROUP_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
+from govtrack.members.services import CODE_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
 
 
 class MemberForm(Form):
@@ -19,9 +19,9 @@ class MemberForm(Form):
         description=_l("Letters, digits, '-', '/' and '.'; stored in capitals."),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
-    group = StringField(
-        _l("Rembug group"), validators=[Optional(), Length(max=GROUP_MAX)],
-        description=_l("The rembug pusat the member belongs to."),
+    centre = StringField(
+        _l("Centre (code)"), validators=[Optional(), Length(max=CODE_MAX)],
+        description=_l("The code of the centre the member belongs to, as on the list of centres (RP-00012)."),
     )
     joined_on = DateField(_l("Joined on"), validators=[Optional(), DateInRange()])
     active = BooleanField(_l("Active"), default=True)

@@ -35,7 +35,7 @@ from govtrack.auth.models import User
 from govtrack.core.paging import Page, decode_cursor, encode_cursor, keyset_page
 from govtrack.errors import ValidationFailed
 from govtrack.extensions import db
-from govtrack.members.models import Member, MemberInterest
+from govtrack.members.models import Centre, CentreOrigin, Member, MemberInterest, centre_key
 from govtrack.members.services import NUMBER_MAX, NUMBER_RE
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -155,16 +155,22 @@ def member_page(
     contains: bool = False,
     cursor: str | None = None,
     limit: int = 50,
+    centre_id: int | None = None,
 ) -> Page:
-    """One page of the roster matching the search (see the module docstring for the orders)."""
+    """One page of the roster matching the search (see the module docstring for the orders);
+    `centre_id` is a centre's members by name (its (centre_id, name) index), as `group` is."""
     stmt = select(Member)
     later = None  # a second statement whose rows merge with stmt's (a one-word name search)
     q = (q or "").strip()
     group = " ".join((group or "").split())
     order = _BY_NUMBER
-    if group:
+    if centre_id is not None:
+        stmt = stmt.where(Member.centre_id == centre_id)
+        order = _BY_GROUP
+    elif group:
         stmt = stmt.where(Member.group_name == group)
         order = _BY_GROUP
+    scoped = order is _BY_GROUP  # a group or centre is small: searched within, by name
     if q:
         if looks_like_number(q):
             stmt = stmt.where(_starts_with(Member.number, q.upper()))
@@ -174,7 +180,7 @@ def member_page(
                 stmt = stmt.where(LNAME.like("%" + _escape_like(needle) + "%", escape="\\"))
             elif len(needle) == 1 or not words:
                 stmt = stmt.where(_starts_with(LNAME, needle))
-            elif len(words) == 1 and not group:
+            elif len(words) == 1 and not scoped:
                 # One word: the names it begins (a range of the name index, as many as a page
                 # needs) and, apart, the names where a later word begins with it (the index of
                 # names, usually far fewer: a first name is rarely a second one). Each is read
@@ -184,7 +190,7 @@ def member_page(
                 stmt = stmt.where(_starts_with(LNAME, words[0]))
             else:
                 stmt = stmt.where(Member.id.in_(_name_matches(words).scalar_subquery()))
-            if not group:
+            if not scoped:
                 order = _BY_NAME
     statements = [stmt] if later is None else [stmt, later]
     for condition in (
@@ -271,3 +277,92 @@ def get_interest_with_partner(member_id: int, interest_id: int) -> MemberInteres
         .where(MemberInterest.id == interest_id, MemberInterest.member_id == member_id)
         .options(joinedload(MemberInterest.partner))
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Centres (rembug pusat): some 11,000 of them, so a search reads them in name order, a page at a time.
+
+
+def get_centre(centre_id: int) -> Centre | None:
+    return db.session.get(Centre, centre_id)
+
+
+def load_centre(centre_id: int) -> Centre | None:
+    """One centre with its chair and field officer."""
+    return db.session.scalar(
+        select(Centre).where(Centre.id == centre_id).options(joinedload(Centre.chair), joinedload(Centre.officer))
+    )
+
+
+def centre_by_code(code: str) -> Centre | None:
+    return db.session.scalar(select(Centre).where(Centre.code == code.strip().upper()))
+
+
+_BY_CENTRE_NAME = _Order((Centre.name_key, Centre.id), (str, int))
+
+
+def centre_page(*, q: str | None = None, region: str | None = None, active: bool | None = None,
+                officer_id: int | None = None, cursor: str | None = None, limit: int = 50) -> Page:
+    """Centres by name: `q` is the beginning of a code or any part of the name (folded as names
+    are for uniqueness), `region` exact; with chair and officer loaded."""
+    stmt = select(Centre).options(joinedload(Centre.chair), joinedload(Centre.officer))
+    q = " ".join((q or "").split())
+    if q:
+        key = centre_key(q)
+        stmt = stmt.where(or_(_starts_with(Centre.code, q.upper()),
+                              Centre.name_key.like("%" + _escape_like(key) + "%", escape="\\")))
+    if region:
+        stmt = stmt.where(Centre.region == " ".join(region.split()))
+    if active is not None:
+        stmt = stmt.where(Centre.active.is_(active))
+    if officer_id is not None:
+        stmt = stmt.where(Centre.officer_id == officer_id)
+    after = _after(_BY_CENTRE_NAME, cursor)
+    if after is not None:
+        stmt = stmt.where(after)
+    rows = list(db.session.scalars(stmt.order_by(*_BY_CENTRE_NAME.keys).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor([rows[-1].name_key, rows[-1].id]) if more and rows else None)
+
+
+def member_counts(centre_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(members, active members) of each of these centres, one grouped query on their index."""
+    ids = list(centre_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Member.centre_id, func.count(), func.count().filter(Member.active.is_(True)))
+        .where(Member.centre_id.in_(ids)).group_by(Member.centre_id))
+    return {centre_id: (total, active) for centre_id, total, active in rows}
+
+
+def regions(limit: int = 2000) -> list[str]:
+    """The regions centres are in, in order (for the filter)."""
+    return list(db.session.scalars(
+        select(Centre.region).where(Centre.region.is_not(None)).distinct().order_by(Centre.region).limit(limit)))
+
+
+def centre_choices_for_officer(officer_id: int) -> list[Centre]:
+    """The active centres a field officer attends, by name."""
+    return list(db.session.scalars(
+        select(Centre).where(Centre.officer_id == officer_id, Centre.active.is_(True)).order_by(Centre.name_key)))
+
+
+def officers() -> list[User]:
+    """The active field officers, for the centre form (logins are few)."""
+    return list(db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name, User.id)))
+
+
+def merged_origins() -> list[tuple[Centre, list[tuple[str, int]]]]:
+    """The centres migration 0017 made from more than one spelling of a group, with each spelling
+    and how many members wrote it."""
+    rows = db.session.execute(select(CentreOrigin.centre_id, CentreOrigin.group_name, CentreOrigin.members)
+                              .order_by(CentreOrigin.centre_id, CentreOrigin.group_name)).all()
+    spellings: dict[int, list[tuple[str, int]]] = {}
+    for centre_id, name, count in rows:
+        spellings.setdefault(centre_id, []).append((name, count))
+    merged = {cid: s for cid, s in spellings.items() if len(s) > 1}
+    centres = {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_(list(merged))))} if merged else {}
+    return [(centres[cid], merged[cid]) for cid in sorted(merged, key=lambda i: centres[i].code)]

@@ -51,12 +51,22 @@ def _bool_arg(name: str) -> bool | None:
     return {"yes": True, "no": False}.get(request.args.get(name, ""))
 
 
+def _centre_arg() -> int | None:
+    """The roster's centre filter (`centre`, a code): its id; 0 (no member has it) for an unknown code."""
+    code = request.args.get("centre", "").strip()[: services.CODE_MAX]
+    if not code:
+        return None
+    centre = queries.centre_by_code(code)
+    return centre.id if centre else 0
+
+
 def _search_args() -> dict:
     """The roster's search and filters as the page and its exports read them from the address."""
     return {
         "q": request.args.get("q", "").strip()[:200],
         "group": " ".join(request.args.get("group", "").split())[: services.GROUP_MAX],
         "active": _bool_arg("active"), "investor": _bool_arg("investor"),
+        "centre_id": _centre_arg(),
         # `contains` (any part of the name) is no longer offered on the page, where any word of the
         # name is found; it stays for links made before and matches the API's.
         "contains": request.args.get("contains") == "1",
@@ -78,7 +88,9 @@ def index():
         next_cursor=page.next,
         q=q,
         group=group,
-        group_size=queries.group_size(group) if group else None,
+        group_size=queries.group_size(group) if group and search["centre_id"] is None else None,
+        centre=queries.load_centre(search["centre_id"]) if search["centre_id"] else None,
+        centre_code=request.args.get("centre", "").strip()[: services.CODE_MAX],
         number_search=bool(q) and queries.looks_like_number(q),
     )
 
@@ -133,6 +145,7 @@ def _detail(member, *, interest_form=None, link_form=None, status: int = 200):
     return render_template(
         "members/detail.html",
         member=member,
+        centre=queries.get_centre(member.centre_id) if member.centre_id else None,
         user=user,
         interest_form=interest_form,
         link_form=link_form,
@@ -156,7 +169,8 @@ def _data(form: MemberForm) -> dict:
     return {
         "number": form.number.data,
         "name": form.name.data,
-        "group": form.group.data,
+        # a code names the centre; none takes the member out of any
+        **({"centre": form.centre.data.strip()} if (form.centre.data or "").strip() else {"centre_id": None}),
         "joined_on": form.joined_on.data,
         "active": form.active.data,
         "investor": form.investor.data,
@@ -186,8 +200,8 @@ def edit(member_id: int):
     if member is None:
         abort(404)
     form = MemberForm(obj=member)
-    if not form.is_submitted():
-        form.group.data = member.group_name
+    if not form.is_submitted() and member.centre_id:
+        form.centre.data = queries.get_centre(member.centre_id).code
     if form.validate_on_submit():
         try:
             services.update_member(actor=current_user, member=member, changes=_data(form))

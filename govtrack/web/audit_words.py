@@ -24,7 +24,7 @@ from govtrack.core.i18n import format_money, format_when
 from govtrack.core.labels import TABLES, label
 from govtrack.extensions import db
 from govtrack.forums.models import Decision, Forum, Meeting, Motion
-from govtrack.members.models import Member
+from govtrack.members.models import Centre, Member
 from govtrack.obligations.models import Obligation
 from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner
@@ -34,6 +34,7 @@ ID_FIELDS = {
     "agreement_id": "agreement", "clause_id": "clause", "decision_id": "decision", "forum_id": "forum",
     "meeting_id": "meeting", "member_id": "member", "motion_id": "motion", "obligation_id": "obligation",
     "partner_id": "partner", "responsible_id": "user", "user_id": "user", "corrects_motion_id": "motion",
+    "chair_member_id": "member", "officer_id": "user", "centre_id": "centre",
 }
 # Fields whose value is a stored code: its label table, by the event's object type where it differs.
 CODE_FIELDS = {
@@ -134,6 +135,11 @@ def _names(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     rows("decision", lambda ids: select(Decision.id, Decision.number).where(Decision.id.in_(ids)))
     rows("obligation", lambda ids: select(Obligation.id, Obligation.title).where(Obligation.id.in_(ids)))
     rows("user", lambda ids: select(User.id, User.name).where(User.id.in_(ids)))
+    ids = wanted.get("centre")
+    if ids:
+        for id_, code, name in db.session.execute(
+                select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(sorted(ids)))):
+            out[("centre", id_)] = f"{name} ({code})"
     ids = wanted.get("member")
     if ids:
         for id_, number, name in db.session.execute(

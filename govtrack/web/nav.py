@@ -14,6 +14,8 @@ NAV = [
     ("partners.index", _l("Partners"), "partners.view"),
     ("agreements.index", _l("Agreements"), "agreements.view"),
     ("members.index", _l("Members"), "members.view"),
+    ("centres.index", _l("Centres"), "centres.view"),
+    ("centres.positions_index", _l("Centres' positions"), "positions.record"),
     ("forums.meetings", _l("Meetings"), "forums.view"),
     ("forums.decisions", _l("Decisions"), "decisions.view"),
     ("obligations.dashboard", _l("Obligations"), "obligations.view"),

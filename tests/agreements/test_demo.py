@@ -21,7 +21,7 @@ def test_demo_loads_on_an_empty_database(app, app_context, runner, tmp_path, cli
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     roles = dict(db.session.execute(select(User.role, User.email)).all())
-    assert roles == {role: f"{role}@demo.koperasi.test" for role in ("admin", "board", "manager", "member")}
+    assert roles == {role: f"{role}@demo.koperasi.test" for role in ("admin", "board", "manager", "member", "officer")}
     logins = (tmp_path / "demo-logins.txt").read_text()
     assert all(email in logins for email in roles.values())
 

@@ -26,6 +26,7 @@ from govtrack.agreements.models import (
     Visibility,
 )
 from govtrack.auth.permissions import Role
+from govtrack.centres.models import Position
 from govtrack.core import labels
 from govtrack.core.labels import label
 from govtrack.extensions import db
@@ -58,6 +59,7 @@ ENUM_TABLES = [
     (PartyRole, ["party_role"]),
     (Visibility, ["visibility"]),
     (ClauseStatus, ["clause_status"]),
+    (Position, ["centre_position"]),
     (ProposedBy, ["proposed_by", "proposed_by_phrase"]),
     (ObligationKind, ["obligation_kind"]),
     (OwedBy, ["owed_by", "owed_direction", "owed_direction_short"]),

@@ -109,6 +109,10 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     voter = create_member(actor="test", data=MemberData(number="M-00002", name="Voter Two", group="G"),
                           today=TODAY)
     interest = declare_interest(actor="test", member=member, partner_id=partner.id, note=text("interest note"))
+    from govtrack.members.models import Centre
+    from govtrack.members.services import update_centre
+
+    update_centre(actor="test", centre=db.session.get(Centre, member.centre_id), changes={"region": text("region")})
     db.session.commit()
 
     forum = forums.create_forum(actor="test", data=forums.ForumData(
@@ -150,6 +154,7 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
         "payment_id": payment.id, "decision_id": decision.id, "version_id": version_id,
+        "centre_id": member.centre_id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
-from govtrack.members.models import Member
+from govtrack.members.models import Centre, Member
 from tests.members.conftest import csv_bytes
 
 GOOD = {"number": "ksp-001", "name": "Siti Rahmawati", "group": "Rembug Melati", "joined_on": "2019-04-12"}
@@ -26,8 +26,11 @@ def test_create_answers_201_with_the_member(api_as):
     body = resp.get_json()
     assert body == {
         "id": body["id"], "number": "KSP-001", "name": "Siti Rahmawati", "group": "Rembug Melati",
-        "joined_on": "2019-04-12", "active": True, "investor": False, "user_id": None,
+        "centre_id": body["centre_id"], "joined_on": "2019-04-12", "active": True, "investor": False, "user_id": None,
     }
+    # the group named no centre yet: it is one now, and the member is in it
+    centre = db.session.get(Centre, body["centre_id"])
+    assert (centre.name, centre.code) == ("Rembug Melati", "RP-00001")
 
 
 def test_create_errors_name_the_fields(api_as):

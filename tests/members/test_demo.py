@@ -19,6 +19,12 @@ def test_demo_roster_alone(app_context, app):
     assert 0 < db.session.scalar(select(func.count()).where(Member.investor.is_(True))) < 10
     assert 0 < db.session.scalar(select(func.count()).where(Member.active.is_(False))) < 10
     assert len({m.name for m in ctx["members"]}) == 120
+    # each group is a centre with its region and chair (one of its own active members)
+    centres = ctx["centres"]
+    assert [c.code for c in centres] == ["RP-00001", "RP-00002", "RP-00003", "RP-00004", "RP-00005"]
+    for centre in centres:
+        chair = db.session.get(Member, centre.chair_member_id)
+        assert centre.region.startswith("Kec. ") and chair.centre_id == centre.id and chair.active
 
 
 def test_demo_links_the_member_login_and_declares_interests(app, make_user, make_partner):

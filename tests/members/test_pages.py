@@ -86,28 +86,46 @@ def test_the_list_page_costs_a_fixed_number_of_queries(client, make_user, sign_i
     assert many.count == few.count
 
 
-def test_create_and_edit_through_the_forms(client, make_user, sign_in):
+def test_create_and_edit_through_the_forms(client, make_user, sign_in, make_centre):
+    anggrek, mawar = make_centre("Rembug Anggrek", code="RP-A"), make_centre("Rembug Mawar", code="RP-M")
     sign_in("board")
     token = csrf_token(client, "/members/new")
     resp = client.post(
         "/members/new",
-        data={"csrf_token": token, "number": "ksp-77", "name": "Rina Wati", "group": "Rembug Anggrek",
+        data={"csrf_token": token, "number": "ksp-77", "name": "Rina Wati", "centre": "rp-a",
               "joined_on": "2020-05-01", "active": "y"},
     )
     assert resp.status_code == 302
     member = db.session.scalar(select(Member).where(Member.number == "KSP-77"))
-    assert (member.name, member.group_name, member.active, member.investor) == ("Rina Wati", "Rembug Anggrek", True, False)
+    assert (member.name, member.centre_id, member.group_name, member.active, member.investor) == (
+        "Rina Wati", anggrek.id, "Rembug Anggrek", True, False)
     edit_url = f"/members/{member.id}/edit"
-    assert 'value="Rembug Anggrek"' in client.get(edit_url).get_data(as_text=True)
+    assert 'value="RP-A"' in client.get(edit_url).get_data(as_text=True)
     resp = client.post(
         edit_url,
         data={"csrf_token": csrf_token(client, edit_url), "number": "KSP-77", "name": "Rina Wati",
-              "group": "Rembug Mawar", "investor": "y"},
+              "centre": "RP-M", "investor": "y"},
     )
     assert resp.status_code == 302
     db.session.expire_all()
     member = db.session.get(Member, member.id)
-    assert (member.group_name, member.active, member.investor) == ("Rembug Mawar", False, True)
+    assert (member.centre_id, member.group_name, member.active, member.investor) == (mawar.id, "Rembug Mawar", False, True)
+    # an unknown code is an error beside the field, and changes nothing
+    resp = client.post(
+        edit_url,
+        data={"csrf_token": csrf_token(client, edit_url), "number": "KSP-77", "name": "Rina Wati",
+              "centre": "RP-ZZ", "investor": "y"},
+    )
+    assert resp.status_code == 422
+    assert "No centre has the code RP-ZZ." in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).centre_id == mawar.id
+    # no code: the member is in no centre
+    resp = client.post(edit_url, data={"csrf_token": csrf_token(client, edit_url), "number": "KSP-77",
+                                       "name": "Rina Wati", "centre": ""})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(Member, member.id).centre_id, db.session.get(Member, member.id).group_name) == (None, None)
 
 
 def test_form_errors_are_shown(client, make_user, sign_in, make_member):

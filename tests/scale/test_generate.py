@@ -22,13 +22,22 @@ def test_generate_xs_is_complete_and_consistent(tmp_path):
     assert counts["votes"] >= 250 and counts["decisions"] >= 1 and counts["obligation_payments"] >= 1
     assert counts["clause_versions"] > counts["clauses"]  # approving decisions made second versions
     users = json.loads((tmp_path / "xs.sqlite3.users.json").read_text())["users"]
-    assert set(users) == {"admin", "board", "manager", "member"} and all(u["token"] for u in users.values())
+    assert set(users) == {"admin", "board", "manager", "member", "officer"} and all(u["token"] for u in users.values())
+    assert counts["centres"] == 12 and counts["centre_positions"] >= 5 * 5  # centres of 25; 5 heard on 5 points
 
     con = sqlite3.connect(tmp_path / "xs.sqlite3")
     try:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         q = con.execute
+        # every member in a centre whose name it carries; every chair a member of their own centre
+        assert q("SELECT count(*) FROM members m LEFT JOIN centres c ON c.id = m.centre_id "
+                 "WHERE c.id IS NULL OR c.name <> m.group_name").fetchone() == (0,)
+        assert q("SELECT count(*) FROM centres c JOIN members m ON m.id = c.chair_member_id "
+                 "WHERE m.centre_id <> c.id").fetchone() == (0,)
+        # positions only on an agreement under deliberation
+        assert q("SELECT count(*) FROM centre_positions p JOIN agreements a ON a.id = p.agreement_id "
+                 "WHERE a.status <> 'under_deliberation'").fetchone() == (0,)
         # every opened meeting has its roll of voters, and each closed motion counted it
         assert q("SELECT count(*) FROM meetings m WHERE m.status IN ('open', 'closed') AND NOT EXISTS "
                  "(SELECT 1 FROM meeting_voters v WHERE v.meeting_id = m.id)").fetchone() == (0,)

@@ -1,0 +1,119 @@
+"""Benchmark: the roll-up of the rembug pusat's positions on an agreement's clauses (issue 15).
+
+Takes a database made by generate.py (it is migrated to the head first, so on one made before
+0017_centres this also times turning its 280,000 members' groups into centres), puts one agreement
+with 5 clauses under deliberation, records positions of --centres centres on each clause (some
+superseded by a later one, as history), then times the roll-up: the query function alone and the
+API's GET /api/v1/agreements/{id}/positions, each --runs times. Writes to the database: use a copy.
+
+    cp /work/bench/scale-L.sqlite3 /tmp/l.sqlite3
+    .venv/bin/python benchmarks/positions.py --database-url sqlite:////tmp/l.sqlite3 --centres 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+TEXTS = ["Margin 7 % per tahun.", "Margin 8 % per tahun.", "Tenor 36 bulan.", "Agunan cukup tanggung renteng.",
+         "Angsuran mingguan di pertemuan rembug.", "Plafon per anggota Rp 5.000.000."]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--centres", type=int, default=8000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from benchmarks.generate import make_app
+    from govtrack.agreements.models import Agreement, Clause
+    from govtrack.auth.models import User
+    from govtrack.auth.services import issue_token
+    from govtrack.centres.models import CentrePosition
+    from govtrack.centres.queries import rollup
+    from govtrack.centres.services import text_key
+    from govtrack.extensions import db
+    from govtrack.members.models import Centre
+
+    app = make_app(args.database_url, Path(tempfile.mkdtemp(prefix="gt-positions-")))
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        print(f"migrated to the head in {time.perf_counter() - started:.1f} s", flush=True)
+        centres = db.session.scalar(select(func.count()).select_from(Centre))
+        # an agreement with at least 5 clauses, under deliberation (set directly: a benchmark's setup)
+        agreement_id = db.session.scalar(
+            select(Clause.agreement_id).group_by(Clause.agreement_id).having(func.count() >= 5)
+            .order_by(Clause.agreement_id).limit(1))
+        agreement = db.session.get(Agreement, agreement_id)
+        agreement.status, agreement.deliberation = "under_deliberation", max(agreement.deliberation, 1)
+        clauses = list(db.session.scalars(select(Clause.id).where(Clause.agreement_id == agreement_id)
+                                          .order_by(Clause.number).limit(5)))
+        db.session.execute(CentrePosition.__table__.delete().where(CentrePosition.agreement_id == agreement_id))
+        rng = random.Random(15)
+        ids = list(db.session.scalars(select(Centre.id).where(Centre.active.is_(True)).order_by(Centre.id)
+                                      .limit(args.centres)))
+        now = dt.datetime.now(dt.UTC)
+        rows = []
+        for centre_id in ids:
+            for clause_id in clauses:
+                for superseded in ([True, False] if rng.random() < 0.1 else [False]):
+                    position = rng.choices(["support", "amend", "oppose"], [60, 25, 15])[0]
+                    body = rng.choice(TEXTS) if position == "amend" else None
+                    rows.append({"agreement_id": agreement_id, "deliberation": agreement.deliberation,
+                                 "clause_id": clause_id, "centre_id": centre_id, "held_on": now.date(),
+                                 "members_present": rng.randint(12, 25), "position": position, "text": body,
+                                 "text_key": text_key(body) if body else None, "recorded_at": now,
+                                 "superseded_at": now if superseded else None})
+        for i in range(0, len(rows), 5000):
+            db.session.execute(insert(CentrePosition), rows[i:i + 5000])
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE centre_positions"))
+        else:
+            db.session.execute(text("ANALYZE"))
+        board = db.session.scalar(select(User).where(User.role == "board").order_by(User.id).limit(1))
+        token = issue_token(actor="bench", user=board)
+        db.session.commit()
+        print(f"{centres} centres; {len(ids)} gave positions on {len(clauses)} clauses: {len(rows)} rows "
+              f"(the superseded kept)", flush=True)
+
+        def timed(fn) -> list[float]:
+            fn()  # warm
+            out = []
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                fn()
+                out.append((time.perf_counter() - t) * 1000)
+                db.session.rollback()
+            return out
+
+        fn_ms = timed(lambda: rollup(db.session.get(Agreement, agreement_id)))
+    client = app.test_client()
+    url = f"/api/v1/agreements/{agreement_id}/positions"
+
+    def api():
+        resp = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 200, resp.status_code
+
+    with app.app_context():
+        api_ms = timed(api)
+    for name, ms in (("rollup() query function", fn_ms), (f"GET {url}", api_ms)):
+        print(f"{name}: median {statistics.median(ms):.1f} ms, max {max(ms):.1f} ms ({args.runs} runs)")
+
+
+if __name__ == "__main__":
+    main()
