@@ -68,6 +68,8 @@ class ProposedBy(StrEnum):
     partner = "partner"
 
 
+WATER_SECTORS = ("14030", "14031", "14032")
+
 # Statuses in which an agreement may be shown outside the staff (to members or the public).
 PUBLISHED_STATUSES = (AgreementStatus.approved, AgreementStatus.active, AgreementStatus.completed)
 
@@ -101,6 +103,9 @@ class Agreement(db.Model):
     end_date: Mapped[dt.date | None]
     summary: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.internal.value)
+    # What it finances, as an OECD DAC purpose code of water and sanitation (14030, 14031, 14032;
+    # see WATER_SECTORS): its IATI `sector`. None: not said (exported as 14030, both).
+    sector: Mapped[str | None] = mapped_column(String(5))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

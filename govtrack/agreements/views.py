@@ -150,6 +150,7 @@ def _form_data(agreement: Agreement) -> dict:
         "end_date": agreement.end_date,
         "summary": agreement.summary,
         "visibility": agreement.visibility,
+        "sector": agreement.sector or "",
         "depends_on": [str(d.id) for d in agreement.dependencies],
         "parties": [{"partner_id": str(p.partner_id), "role": p.role} for p in agreement.parties],
         "clauses": [
@@ -170,6 +171,7 @@ def _scalars(form: AgreementForm) -> dict:
         "end_date": form.end_date.data,
         "summary": form.summary.data or None,
         "visibility": form.visibility.data,
+        "sector": form.sector.data or None,
     }
 
 
@@ -233,14 +235,15 @@ def edit(agreement_id: int):
 
 
 def _publish(agreement: Agreement):
-    """After the draft stage only visibility and summary change here; terms change by decision."""
+    """After the draft stage only visibility, summary and sector change here; terms change by decision."""
     form = PublishForm(obj=agreement)
     status = None
     if form.validate_on_submit():
         try:
             services.update_agreement(
                 actor=current_user, agreement=agreement,
-                changes={"visibility": form.visibility.data, "summary": form.summary.data or None},
+                changes={"visibility": form.visibility.data, "summary": form.summary.data or None,
+                         "sector": form.sector.data or None},
             )
             db.session.commit()
         except DomainError as err:

@@ -82,6 +82,13 @@ VISIBILITY = {
     "members": _l("Members"),
     "public": _l("Public"),
 }
+# The OECD DAC purpose codes of water and sanitation (IATI's sector vocabulary 1): what an
+# agreement finances, exported with it as open data.
+WATER_SECTOR = {
+    "14030": _l("Drinking water and sanitation (basic)"),
+    "14031": _l("Drinking water supply (basic)"),
+    "14032": _l("Sanitation (basic)"),
+}
 CLAUSE_STATUS = {
     "proposed": _l("Proposed"),
     "accepted": _l("Accepted"),
@@ -445,6 +452,7 @@ TABLES = {
     "agreement_move": AGREEMENT_MOVE,
     "party_role": PARTY_ROLE,
     "visibility": VISIBILITY,
+    "water_sector": WATER_SECTOR,
     "clause_status": CLAUSE_STATUS,
     "proposed_by": PROPOSED_BY,
     "proposed_by_phrase": PROPOSED_BY_PHRASE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app
+from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -29,7 +29,7 @@ from govtrack.core.web import external_url
 from govtrack.errors import NotFound
 from govtrack.forums.queries import DecisionSummary, published_decisions
 from govtrack.partners.models import PartnerCategory
-from govtrack.portal import ocds, queries
+from govtrack.portal import iati, ocds, queries
 
 blp = exempt(
     Blueprint(
@@ -216,3 +216,17 @@ def ocds_package():
         body = (json.dumps(package, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         cache.put(key, body)
     return Response(body, mimetype="application/json")
+
+
+@blp.route("/iati.xml", methods=["GET"])
+@blp.doc(security=[])
+@blp.response(200, description=(
+    "IATI 2.03 `iati-activities` (https://iatistandard.org/en/iati-standard/203/): one activity per "
+    "agreement published to the public with a funder or lender, with its participating organisations, "
+    "status, dates, country, locations, sector, budget, transactions (commitment and funds received) "
+    "and public documents. Streamed; validates against the IATI 2.03 activities schema."
+))
+def iati_activities():
+    """Published funder and lender agreements as IATI 2.03 activities (XML, streamed)."""
+    body = iati.activities_xml(cooperative=current_app.config["ORG_NAME"])
+    return Response(stream_with_context(body), mimetype="application/xml")
