@@ -409,6 +409,7 @@ AUDIT_FIELD = {
     "role": _l("Role"),
     "rows": _l("Rows"),
     "rrule": _l("Schedule"),
+    "sector": _l("Water and sanitation sector"),
     "sha256": _l("Content hash (SHA-256)"),
     "size": _l("Size (bytes)"),
     "start_date": _l("Start date"),

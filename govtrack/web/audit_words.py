@@ -44,6 +44,7 @@ CODE_FIELDS = {
     "outcome": "motion_outcome", "method": "vote_method", "threshold": "threshold",
     "minutes_status": "minutes_status", "owed_by": "owed_direction", "role": "user_role",
     "reason": {"user": "sign_in_failure"},
+    "sector": {"agreement": "water_sector"},
 }
 MONEY_FIELDS = {"amount", "value_amount", "paid_amount", "payment"}
 MAX_TEXT = 160

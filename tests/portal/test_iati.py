@@ -154,7 +154,8 @@ def test_the_export_reads_in_batches(client, app_context, make_partner, make_agr
     assert sum("FROM agreements" in s and "agreement_parties.role IN" in s for s in q.statements) == 4, q.statements
 
 
-def test_the_sector_is_chosen_on_the_form_and_in_the_api(client, sign_in, make_partner, make_agreement, api_as):
+def test_the_sector_is_chosen_on_the_form_and_in_the_api(app, client, sign_in, make_partner, make_agreement,
+                                                         api_as):
     funder = make_partner("Funder")
     agreement = make_agreement("Grant", parties=[(funder, "funder")], status="active", visibility="public")
     sign_in("manager")
@@ -183,3 +184,9 @@ def test_the_sector_is_chosen_on_the_form_and_in_the_api(client, sign_in, make_p
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement.update")
                                .order_by(AuditEvent.id.desc())).first()
     assert json.loads(event.after)["sector"] == "14031" and json.loads(event.before)["sector"] == "14032"
+    auditor = app.test_client()
+    sign_in("admin", client=auditor)
+    audit = auditor.get(f"/admin/audit/?object_type=agreement&object_id={agreement.id}", headers={"Accept-Language": "id"})
+    assert audit.status_code == 200
+    assert "Sektor air dan sanitasi" in audit.get_data(as_text=True)
+    assert "Sanitasi (dasar)" in audit.get_data(as_text=True) and "Penyediaan air minum (dasar)" in audit.get_data(as_text=True)
