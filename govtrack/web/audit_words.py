@@ -34,12 +34,15 @@ ID_FIELDS = {
     "agreement_id": "agreement", "clause_id": "clause", "decision_id": "decision", "forum_id": "forum",
     "meeting_id": "meeting", "member_id": "member", "motion_id": "motion", "obligation_id": "obligation",
     "partner_id": "partner", "responsible_id": "user", "user_id": "user", "corrects_motion_id": "motion",
+    "result_id": "result", "indicator_id": "indicator", "corrects_id": "actual",
 }
 # Fields whose value is a stored code: its label table, by the event's object type where it differs.
 CODE_FIELDS = {
     "status": {"agreement": "agreement_status", "clause": "clause_status", "meeting": "meeting_status",
-               "motion": "motion_status"},
-    "kind": {"agreement": "agreement_kind", "forum": "forum_kind", "obligation": "obligation_kind"},
+               "motion": "motion_status", "actual": "actual_status"},
+    "kind": {"agreement": "agreement_kind", "forum": "forum_kind", "obligation": "obligation_kind",
+             "result": "result_kind"},
+    "measure": "indicator_measure",
     "category": "partner_category", "visibility": "visibility", "effect": "motion_effect",
     "outcome": "motion_outcome", "method": "vote_method", "threshold": "threshold",
     "minutes_status": "minutes_status", "owed_by": "owed_direction", "role": "user_role",
