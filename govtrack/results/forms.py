@@ -59,13 +59,36 @@ class IndicatorForm(Form):
     baseline_value = FigureField(_l("Baseline value"), validators=[Optional()])
 
 
-class TargetForm(Form):
+HUNDRED = Decimal(100)
+
+
+class _FigureOfPeriod(Form):
+    """A figure over a period: the checks a form can make alone, so that they show together with the
+    others (the service checks them again, and the agreement's dates)."""
+
+    def __init__(self, *args, percentage: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.percentage = percentage
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        start, end = self.period_start.data, self.period_end.data
+        if start and end and not self.period_end.errors and end < start:
+            self.period_end.errors = [*self.period_end.errors, _l("The period ends before it starts.")]
+            ok = False
+        if self.percentage and self.value.data is not None and self.value.data > HUNDRED:
+            self.value.errors = [*self.value.errors, _l("A percentage is from 0 to 100.")]
+            ok = False
+        return ok
+
+
+class TargetForm(_FigureOfPeriod):
     period_start = DateField(_l("Period from"), validators=[DataRequired(), DateInRange()], description=PERIOD_HELP)
     period_end = DateField(_l("Period to"), validators=[DataRequired(), DateInRange()])
     value = FigureField(_l("Target"), validators=[DataRequired()])
 
 
-class ActualForm(Form):
+class ActualForm(_FigureOfPeriod):
     """An actual for a period, in total or for a combination of dimensions, with its evidence."""
 
     period_start = DateField(_l("Period from"), validators=[DataRequired(), DateInRange()], description=PERIOD_HELP)
@@ -88,9 +111,15 @@ class ActualForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     corrects_id = HiddenField()
 
-    def validate_dimension_value(self, field) -> None:
-        if bool((self.dimension_name.data or "").strip()) != bool((field.data or "").strip()):
-            raise ValueError(_l("Give both the name and the value of the other dimension, or neither."))
+    def validate(self, extra_validators=None) -> bool:
+        """The other dimension's name and value come together. Checked here rather than in
+        validate_<field>: Optional() ends a field's checks when it is empty."""
+        ok = super().validate(extra_validators)  # the period and the percentage too
+        if bool((self.dimension_name.data or "").strip()) != bool((self.dimension_value.data or "").strip()):
+            self.dimension_value.errors = [*self.dimension_value.errors, _l(
+                "Give both the name and the value of the other dimension, or neither.")]
+            ok = False
+        return ok
 
     def dimensions(self) -> dict[str, str]:
         dims: dict[str, str] = {}

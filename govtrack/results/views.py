@@ -183,7 +183,7 @@ def edit_indicator(agreement_id: int, indicator_id: int):
 def new_target(agreement_id: int, indicator_id: int):
     agreement = _agreement(agreement_id)
     indicator = _indicator(agreement, indicator_id)
-    form = TargetForm()
+    form = TargetForm(percentage=indicator.measure == "percentage")
     err = None
     if form.validate_on_submit():
         try:
@@ -217,8 +217,8 @@ def remove_target(agreement_id: int, indicator_id: int, target_id: int):
     return _back(agreement_id, f"#indicator-{indicator_id}")
 
 
-def _actual_form(agreement: Agreement, **kwargs) -> ActualForm:
-    form = ActualForm(**kwargs)
+def _actual_form(agreement: Agreement, indicator: Indicator, **kwargs) -> ActualForm:
+    form = ActualForm(percentage=indicator.measure == "percentage", **kwargs)
     form.documents.choices = [(d.id, d.original_name) for d in agreement.documents if not d.removed]
     return form
 
@@ -259,7 +259,7 @@ def new_actual(agreement_id: int, indicator_id: int):
         prefill = {"period_start": corrects.period_start, "period_end": corrects.period_end,
                    "sex": dims.get("sex", ""), "region": dims.get("region", ""), "dimension_name": other[0],
                    "dimension_value": other[1], "corrects_id": str(corrects.id)}
-    form = _actual_form(agreement, data=prefill)
+    form = _actual_form(agreement, indicator, data=prefill)
     err = None
     if form.validate_on_submit():
         try:
@@ -289,7 +289,7 @@ def edit_actual(agreement_id: int, actual_id: int):
         return _back(agreement_id, f"#actual-{actual_id}")
     dims = {d.name: d.value for d in actual.dimensions}
     other = next(((k, v) for k, v in dims.items() if k not in ("sex", "region")), ("", ""))
-    form = _actual_form(agreement, data={
+    form = _actual_form(agreement, actual.indicator, data={
         "period_start": actual.period_start, "period_end": actual.period_end, "value": actual.value,
         "sex": dims.get("sex", ""), "region": dims.get("region", ""), "dimension_name": other[0],
         "dimension_value": other[1], "documents": [d.id for d in actual.documents], "note": actual.note})
