@@ -14,7 +14,6 @@ from govtrack.extensions import db
 from govtrack.results.models import Actual, Indicator, Result
 from tests.agreements.conftest import MINIMAL_PDF, field_errors
 from tests.conftest import csrf_token
-from tests.results.conftest import Q1
 
 ID = {"Accept-Language": "id"}
 
