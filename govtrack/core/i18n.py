@@ -94,6 +94,13 @@ def format_percent_of(value: Decimal | None) -> str:
     return format_percent(Decimal(value) / 100, format="#,##0.0%")
 
 
+def format_period(start: dt.date, end: dt.date) -> str:
+    """A period, short: "1 Jan – 31 Mar 2026" within a year (in the reader's language), else both dates."""
+    if start.year == end.year:
+        return f"{format_date(start, 'd MMM')} – {format_date(end, 'medium')}"
+    return f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -103,6 +110,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["figure"] = format_figure
     app.jinja_env.filters["percent"] = format_percent_of
+    app.jinja_env.globals["period"] = format_period
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
     app.jinja_env.filters["datetime"] = format_when
     app.jinja_env.globals["get_locale"] = get_locale
