@@ -9,3 +9,4 @@ from govtrack.members import models as members  # noqa: F401
 from govtrack.notices import models as notices  # noqa: F401
 from govtrack.obligations import models as obligations  # noqa: F401
 from govtrack.partners import models as partners  # noqa: F401
+from govtrack.results import models as results  # noqa: F401

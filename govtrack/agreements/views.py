@@ -32,6 +32,7 @@ from govtrack.forums.queries import (
     next_step_words,
 )
 from govtrack.partners.queries import partner_choices, partner_name
+from govtrack.results.queries import result_count
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -60,6 +61,7 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
         moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),
         doc_form=doc_form or DocumentForm(),
+        results_count=result_count(agreement.id),
     ), status
 
 

@@ -39,6 +39,8 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "decisions.view",
         "obligations.view",
         "obligations.edit",
+        "results.edit",  # results frameworks: results, indicators, targets; actuals entered and submitted
+        "results.verify",  # verify a submitted actual (someone other than who entered it)
         "network.view",
         "portal.view",
     }
@@ -59,11 +61,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: ALL_PERMISSIONS,
     Role.board: frozenset(
         _STAFF_READ
-        | {"members.edit", "forums.manage", "meetings.run", "agreements.transition"}
+        | {"members.edit", "forums.manage", "meetings.run", "agreements.transition", "results.verify"}
     ),
     Role.manager: frozenset(
         _STAFF_READ
-        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit"}
+        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit", "results.edit"}
     ),
     Role.member: frozenset({"portal.view", "network.view"}),
 }

@@ -1,7 +1,7 @@
 """sector: what an agreement finances, as an OECD DAC purpose code of water and sanitation
 
 Revision ID: 0019_sector
-Revises: 0016_smaller
+Revises: 0018_results
 Create Date: 2026-11-30 15:30:00
 
 `agreements.sector` (14030 drinking water and sanitation, 14031 drinking water, 14032 sanitation;
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0019_sector"
-down_revision = "0016_smaller"
+down_revision = "0018_results"
 branch_labels = None
 depends_on = None
 
