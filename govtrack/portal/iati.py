@@ -14,7 +14,10 @@ approved, active or completed), restricted to agreements with a party in the rol
 - `budget` (the agreement's value over its period), `transaction`s: the incoming commitment (the
   value, on the start date) and incoming funds (each payment received on a disbursement the
   partner owes, reversed ones left out);
-- `document-link`s to its public documents (category A11, contract) and to its public page (A12).
+- `document-link`s to its public documents (category A11, contract) and to its public page (A12);
+- its `result`s (output 1, outcome 2) with their indicators: baseline, and per period the target and
+  the verified actuals only (a draft or submitted figure is not the funder's yet; a verified
+  correction stands for what it corrected), the total and each split by its `dimension`s.
 
 The activities are written one at a time (a batch of agreements read at once), so the memory of an
 export stays flat however many agreements there are; the response streams them.
@@ -30,6 +33,7 @@ from decimal import Decimal
 from flask import current_app
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from govtrack.agreements.models import Agreement, AgreementParty, Document
 from govtrack.core import clock
@@ -38,9 +42,14 @@ from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
 from govtrack.partners.models import Partner
 from govtrack.portal.queries import portal_clause
+from govtrack.results.models import Actual, ActualStatus, Indicator, Result
+from govtrack.results.queries import counting
 
 BATCH = 500
 FUNDING_ROLES = ("funder", "lender")
+# Result kind -> IATI ResultType (1 output, 2 outcome); measure -> IndicatorMeasure (1 unit, 2 percentage).
+RESULT_TYPE = {"output": "1", "outcome": "2"}
+MEASURE = {"number": "1", "percentage": "2"}
 # Agreement status (published ones) -> IATI ActivityStatus: 1 pipeline, 2 implementation, 4 closed.
 ACTIVITY_STATUS = {"approved": "1", "active": "2", "completed": "4"}
 DEFAULT_SECTOR = "14030"  # basic drinking water supply and basic sanitation
@@ -99,12 +108,21 @@ def _load(agreement_ids: list[int]):
         .order_by(Payment.paid_on, Payment.id)
     ):
         funds[obligation.agreement_id].append((payment, obligation))
-    return parties, documents, funds
+    results = defaultdict(list)
+    for result in db.session.scalars(
+        select(Result).where(Result.agreement_id.in_(agreement_ids)).order_by(Result.id)
+        .options(selectinload(Result.indicators).options(
+            selectinload(Indicator.targets),
+            selectinload(Indicator.actuals.and_(Actual.status == ActualStatus.verified.value))
+            .selectinload(Actual.dimensions)))
+    ):
+        results[result.agreement_id].append(result)
+    return parties, documents, funds, results
 
 
 def activity(agreement: Agreement, loaded, *, cooperative: str, language: str) -> etree._Element:
     """One `iati-activity` (see the module's docstring); elements in the order the schema requires."""
-    parties_of, documents_of, funds_of = loaded
+    parties_of, documents_of, funds_of, results_of = loaded
     updated = agreement.updated_at if agreement.updated_at.tzinfo else agreement.updated_at.replace(tzinfo=dt.UTC)
     act = etree.Element("iati-activity", {
         "last-updated-datetime": updated.isoformat(timespec="seconds"),
@@ -168,7 +186,44 @@ def activity(agreement: Agreement, loaded, *, cooperative: str, language: str) -
                             url=external_url("portal.agreement", agreement_id=agreement.id))
     _narrative(page, "title", agreement.title)
     etree.SubElement(page, "category", code="A12")
+    for result in results_of[agreement.id]:
+        _result(act, result)
     return act
+
+
+def _result(act, result: Result) -> None:
+    """One `result`: its indicators with baseline and, per period, target and verified actuals."""
+    el = etree.SubElement(act, "result", type=RESULT_TYPE[result.kind], **{"aggregation-status": "0"})
+    _narrative(el, "title", result.title)
+    for indicator in result.indicators:
+        ind = etree.SubElement(el, "indicator", measure=MEASURE[indicator.measure],
+                               ascending="1" if indicator.ascending else "0")
+        _narrative(ind, "title", f"{indicator.title} ({indicator.unit})")
+        if indicator.baseline_year is not None:
+            baseline = {"year": str(indicator.baseline_year)}
+            if indicator.baseline_value is not None:
+                baseline["value"] = _number(indicator.baseline_value)
+            etree.SubElement(ind, "baseline", **baseline)
+        figures = counting(list(indicator.actuals))  # verified only: see _load
+        targets = {(t.period_start, t.period_end): t.value for t in indicator.targets}
+        for start, end in sorted(set(targets) | {(s, e) for s, e, _k in figures}):
+            period = etree.SubElement(ind, "period")
+            etree.SubElement(period, "period-start", **{"iso-date": start.isoformat()})
+            etree.SubElement(period, "period-end", **{"iso-date": end.isoformat()})
+            if (start, end) in targets:
+                etree.SubElement(period, "target", value=_number(targets[(start, end)]))
+            for (s, e, dims), actual in sorted(figures.items(), key=lambda kv: kv[0][2]):
+                if (s, e) != (start, end):
+                    continue
+                out = etree.SubElement(period, "actual", value=_number(actual.value))
+                for name, value in dims:
+                    etree.SubElement(out, "dimension", name=name, value=value)
+
+
+def _number(value: Decimal) -> str:
+    """A figure as IATI's decimal: 500, 12.5 (no trailing zeros of the stored two decimals)."""
+    text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _transaction(act, code: str, date: dt.date, amount: Decimal, currency: str, provider, cooperative: str,

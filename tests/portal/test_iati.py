@@ -66,6 +66,9 @@ def test_the_demo_activities_validate_with_the_public_grant(client, app_context)
     assert [code for code, _ in txs[1:]] == ["1"] * (len(txs) - 1) and len(txs) >= 2  # tranches received
     links = {link.find("category").get("code") for link in grant.iter("document-link")}
     assert "A12" in links
+    # The demo grant's results framework: an output and an outcome, with verified actuals split by sex.
+    assert [r.get("type") for r in grant.iter("result")] == ["1", "2"]
+    assert any(d.get("name") == "sex" for d in grant.iter("dimension"))
 
 
 def _random_world(rng, make_partner, make_agreement) -> dict[int, bool]:
@@ -190,3 +193,45 @@ def test_the_sector_is_chosen_on_the_form_and_in_the_api(app, client, sign_in, m
     assert audit.status_code == 200
     assert "Sektor air dan sanitasi" in audit.get_data(as_text=True)
     assert "Sanitasi (dasar)" in audit.get_data(as_text=True) and "Penyediaan air minum (dasar)" in audit.get_data(as_text=True)
+
+
+def test_results_carry_only_verified_actuals_and_corrections_stand_for_what_they_correct(
+    client, app_context, make_partner, make_agreement, make_user
+):
+    from govtrack.results import services as results
+
+    agreement = make_agreement("Grant", parties=[(make_partner("Funder"), "funder")], status="active",
+                               visibility="public", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    q1, q2 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31)), (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    result = results.create_result(actor="test", agreement=agreement, kind="outcome", title="Toilets", indicators=[
+        results.IndicatorData(title="Toilets built", unit="toilets", baseline_year=2025, baseline_value="0",
+                              targets=[results.TargetData(*q1, "20"), results.TargetData(*q2, "50")])])
+    from govtrack.results.models import Indicator
+
+    indicator = db.session.scalar(select(Indicator).where(Indicator.result_id == result.id))
+    clerk, checker = make_user("manager"), make_user("board")
+    today = dt.date(2026, 11, 30)
+
+    def actual(period, value, dims=None, corrects=None, verify=True):
+        a = results.record_actual(actor=clerk, indicator=indicator, agreement=agreement, today=today,
+                                  data=results.ActualData(*period, value, dimensions=dims or {}, corrects_id=corrects))
+        results.submit_actual(actor=clerk, actual=a)
+        if verify:
+            results.verify_actual(actor=checker, actual=a)
+        db.session.commit()
+        return a
+
+    wrong = actual(q1, "18")
+    actual(q1, "22", corrects=wrong.id)                     # the verified correction stands for 18
+    actual(q1, "9", {"sex": "female"})
+    actual(q2, "47", verify=False)                           # submitted, not verified: not the funder's yet
+    act = _activities(_doc(client))[f"XX-GOVTRACK-{agreement.id}"]
+    (res,) = act.iter("result")
+    assert res.get("type") == "2"
+    (ind,) = res.iter("indicator")
+    assert ind.find("baseline").attrib == {"year": "2025", "value": "0"}
+    periods = [(p.find("period-start").get("iso-date"), p.find("target").get("value"),
+                [(a.get("value"), [(d.get("name"), d.get("value")) for d in a.iter("dimension")]) for a in p.iter("actual")])
+               for p in ind.iter("period")]
+    assert periods == [("2026-01-01", "20", [("22", []), ("9", [("sex", "female")])]),
+                       ("2026-04-01", "50", [])]
