@@ -49,7 +49,7 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "INSTANCE_PATH": instance,
                       "CACHE_DIR": os.path.join(instance, "cache"), "SECRET_KEY": "bench", "AUDIT_KEY": "bench"})
     client = app.test_client()
-    print(f"database: {args.database_url.split('@')[-1]}  load: {open('/proc/loadavg').read().split()[:3]}")
+    print(f"database: {args.database_url.split('@')[-1]}  load: {os.getloadavg()}")
     for url in ("/api/v1/public/iati.xml", "/api/v1/public/ocds.json"):
         for i in range(args.n):
             wall, cpu, size, count = request(client, url)
