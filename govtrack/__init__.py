@@ -12,7 +12,7 @@ from flask import Flask
 # blueprint `blp`). The order is the order of registration.
 AREAS = [
     "core", "auth", "audit", "partners", "agreements", "members", "results", "forums", "obligations",
-    "network", "portal", "search",
+    "network", "portal", "reports", "search",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
