@@ -53,6 +53,7 @@ def test_claimable_exactly_when_a_verified_actual_reaches_the_value(tranche, act
     assert not _claimable(ob)
     actual_of(indicator, 100, period=Q2)  # the edge: equal
     assert _claimable(ob)
+    assert ob_queries.tranches([ob.id])[ob.id].state(today=dt.date(2027, 1, 1)) == "claimable"
 
 
 def test_an_unverified_actual_does_not_count_nor_a_split_nor_one_after_the_date(tranche, actual_of):
@@ -62,8 +63,8 @@ def test_an_unverified_actual_does_not_count_nor_a_split_nor_one_after_the_date(
     actual_of(indicator, 150, period=(dt.date(2026, 7, 1), dt.date(2026, 9, 30)))  # ends after the date
     state = ob_queries.tranches([ob.id])[ob.id]
     assert not state.claimable and state.conditions[0].reached is None
-    assert state.state(due_on=dt.date(2026, 7, 15), today=dt.date(2026, 6, 1)) == "waiting"
-    assert state.state(due_on=dt.date(2026, 7, 15), today=dt.date(2026, 7, 1)) == "late"  # its date passed
+    assert state.state(today=BY) == "waiting"  # the condition's last day
+    assert state.state(today=BY + dt.timedelta(days=1)) == "late"  # its date passed unmet
 
 
 def test_a_verified_correction_counts_instead_of_what_it_corrected(tranche, actual_of):

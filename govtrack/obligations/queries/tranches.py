@@ -3,9 +3,9 @@ verified actual (a total, not a split) of its indicator over a period ending by 
 reaches at least its value; the tranche is claimable once every condition is met, or once a carried
 decision waived its conditions. Its state for people, as of `today`:
 
-- `claimable` (dapat ditagih): every condition met (or waived), and not yet past its due date;
-- `late` (terlambat): a condition's date passed unmet, or it is claimable and past its due date
-  without having been received;
+- `claimable` (dapat ditagih): every condition met (or waived); whether the partner pays on time
+  is the occurrence's own status (overdue past its due date);
+- `late` (terlambat): not claimable, and a condition's date passed unmet (the milestone is late);
 - `waiting` (menunggu syarat): otherwise.
 """
 
@@ -42,9 +42,9 @@ class Tranche:
     def claimable(self) -> bool:
         return self.waived_by is not None or all(c.met for c in self.conditions)
 
-    def state(self, *, due_on: dt.date | None, today: dt.date) -> str:
+    def state(self, *, today: dt.date) -> str:
         if self.claimable:
-            return LATE if due_on is not None and due_on < today else CLAIMABLE
+            return CLAIMABLE
         if any(not c.met and c.condition.by_date < today for c in self.conditions):
             return LATE
         return WAITING
@@ -108,5 +108,5 @@ def open_tranches(*, today: dt.date, limit: int = 50) -> list[TrancheRow]:
         ob = o.obligation
         out.append(TrancheRow(o.id, ob.id, ob.title, ob.agreement_id, ob.agreement.title,
                               ob.partner.name if ob.partner else None, o.due_on, o.amount, ob.currency,
-                              t.state(due_on=o.due_on, today=today), t))
+                              t.state(today=today), t))
     return out
