@@ -267,6 +267,12 @@ RESULT_DIMENSION = {
     "sex": _l("Sex of the household head"),
     "region": _l("Region"),
 }
+# A tranche (a disbursement that waits for results) as the obligation page and the dashboard say it.
+TRANCHE_STATE = {
+    "waiting": _l("Waiting for conditions"),
+    "claimable": _l("Claimable"),
+    "late": _l("Late"),
+}
 HOUSEHOLD_HEAD_SEX = {
     "female": _l("Female"),
     "male": _l("Male"),
@@ -335,6 +341,8 @@ AUDIT_ACTION = {
     "motion.votes": _l("Votes recorded"),
     "motion.withdraw": _l("Motion withdrawn"),
     "obligation.agreement_end": _l("Series ended with its agreement"),
+    "obligation.conditions": _l("Tranche conditions set"),
+    "obligation.conditions_waive": _l("Tranche conditions waived"),
     "obligation.create": _l("Obligation created"),
     "obligation.fulfilment_correct": _l("Fulfilment corrected"),
     "obligation.fulfilment_reverse": _l("Fulfilment reversed"),
@@ -387,6 +395,7 @@ AUDIT_FIELD = {
     "clause_ids": _l("Clauses"),
     "clauses": _l("Clauses"),
     "code": _l("Code"),
+    "conditions": _l("Conditions"),
     "corrects_id": _l("Corrects actual"),
     "corrects_motion_id": _l("Corrects motion"),
     "counts": _l("Count"),
@@ -541,6 +550,7 @@ TABLES = {
     "actual_status": ACTUAL_STATUS,
     "result_dimension": RESULT_DIMENSION,
     "household_head_sex": HOUSEHOLD_HEAD_SEX,
+    "tranche_state": TRANCHE_STATE,
 }
 
 

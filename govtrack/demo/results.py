@@ -1,7 +1,8 @@
 """Demo data: the results framework of the sanitation grant (PKS/2026/001): toilets built (split by
 the sex of the household head and by district), households with safe sanitation (a percentage), and
 households still defecating in the open (lower is better); actuals for the agreement's first two
-quarters entered by the manager and verified by the board, and the third waiting for verification."""
+quarters entered by the manager and verified by the board, and the third waiting for verification;
+the grant's second tranche claimable on those results, its third waiting for the rest."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import logging
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from govtrack.agreements.services import add_document
 from govtrack.core import clock
 from govtrack.extensions import db
+from govtrack.obligations.models import Obligation
+from govtrack.obligations.services import ConditionData, set_conditions
 from govtrack.results import queries, services
 
 log = logging.getLogger(__name__)
@@ -87,3 +91,18 @@ def load(ctx: dict) -> None:
     actual("JAMBAN", q[2], "84", verify=False)
     db.session.flush()
     ctx["results"] = [output, outcome]
+    _tranches(agreement, by_code, q)
+
+
+def _tranches(agreement, by_code: dict, q: list[tuple[dt.date, dt.date]]) -> None:
+    """The grant's second tranche waits for 45 toilets by the end of the second quarter (met by the
+    verified 47: claimable); the third for all 120 and 60 % of households by the grant's end."""
+    tranches = {o.title: o for o in db.session.scalars(
+        select(Obligation).where(Obligation.agreement_id == agreement.id, Obligation.kind == "disbursement"))}
+    plans = {"Tahap hibah 2": [("JAMBAN", "45", q[1][1])],
+             "Tahap hibah 3": [("JAMBAN", "120", agreement.end_date or q[3][1]), ("AKSES", "60", agreement.end_date
+                                                                                  or q[3][1])]}
+    for title, conditions in plans.items():
+        if title in tranches:
+            set_conditions(actor=ACTOR, obligation=tranches[title], conditions=[
+                ConditionData(by_code[code].id, Decimal(value), by) for code, value, by in conditions])

@@ -56,6 +56,12 @@ def get_actual(actual_id: int) -> Actual | None:
     )
 
 
+def indicators_of(agreement_id: int) -> list[Indicator]:
+    """The agreement's indicators, in the order they were added."""
+    return list(db.session.scalars(select(Indicator).where(Indicator.agreement_id == agreement_id)
+                                   .order_by(Indicator.id)))
+
+
 def indicators_by_key(agreement_id: int) -> tuple[dict[int, Indicator], dict[str, Indicator]]:
     """The agreement's indicators by id and by code (an import names them either way)."""
     rows = db.session.scalars(select(Indicator).where(Indicator.agreement_id == agreement_id)).all()
@@ -124,13 +130,19 @@ def period_rows(indicator: Indicator) -> list[PeriodRow]:
     return rows
 
 
-def verified_total(indicator_id: int, *, by: dt.date) -> Decimal | None:
-    """The highest verified total (no dimensions) of the indicator over a period ending by `by`,
-    corrections counted instead of what they corrected. None without one."""
+def verified_totals(indicator_ids: list[int]) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """For each indicator, the verified totals (no dimensions) that count, as (period_end, value):
+    a verified correction counts instead of what it corrected; a draft or submitted one not at all."""
+    out: dict[int, list[tuple[dt.date, Decimal]]] = {i: [] for i in indicator_ids}
+    if not indicator_ids:
+        return out
     actuals = db.session.scalars(
-        select(Actual).where(Actual.indicator_id == indicator_id, Actual.status == ActualStatus.verified.value)
+        select(Actual).where(Actual.indicator_id.in_(sorted(set(indicator_ids))),
+                             Actual.status == ActualStatus.verified.value)
         .options(selectinload(Actual.dimensions))
     ).all()
     gone = superseded_ids(list(actuals))
-    values = [a.value for a in actuals if a.id not in gone and not a.dimensions and a.period_end <= by]
-    return max(values) if values else None
+    for a in actuals:
+        if a.id not in gone and not a.dimensions:
+            out[a.indicator_id].append((a.period_end, a.value))
+    return out
