@@ -71,6 +71,21 @@ class ReportRowSchema(StrictSchema):
     status = fields.String(required=True)
 
 
+class ReportConditionSchema(StrictSchema):
+    indicator_id = fields.Integer(required=True)
+    indicator = fields.String(required=True)
+    at_least = fields.Decimal(as_string=True, required=True)
+    by = fields.Date(required=True)
+    reached = fields.Decimal(as_string=True, allow_none=True)
+    met = fields.Boolean(required=True)
+
+
+class ReportTrancheSchema(ReportRowSchema):
+    claim_state = fields.String(allow_none=True, metadata={
+        "description": "waiting, claimable or late for an open tranche with conditions; else null"})
+    conditions = fields.List(fields.Nested(ReportConditionSchema), required=True)
+
+
 class ReportDecisionSchema(StrictSchema):
     id = fields.Integer(required=True)
     number = fields.String(required=True)
@@ -91,7 +106,7 @@ class ReportSchema(StrictSchema):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     indicators = fields.List(fields.Nested(ReportIndicatorSchema), required=True)
-    tranches = fields.List(fields.Nested(ReportRowSchema), required=True)
+    tranches = fields.List(fields.Nested(ReportTrancheSchema), required=True)
     received = fields.Raw(required=True, metadata={"description": '`{"amount", "currency"}`: tranches received'})
     obligations = fields.List(fields.Nested(ReportRowSchema), required=True)
     decisions = fields.List(fields.Nested(ReportDecisionSchema), required=True)

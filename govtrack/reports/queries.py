@@ -5,7 +5,9 @@
   of its periods that overlaps the report's, the target, the actual that counts (a verified one, or
   else the newest not yet verified, marked so), percent achieved, and the splits by dimensions;
 - `tranches`: every disbursement the funders owe under the agreement (the whole schedule: a
-  funder reads what is still to come), with what was received and its status;
+  funder reads what is still to come), with what was received and its status, and for a tranche
+  waiting for results its conditions (indicator, at least, by, reached, met) and whether it can be
+  claimed (`claim_state`: waiting, claimable, late);
 - `obligations`: what fell due in the period, both ways;
 - `decisions`: the forums' decisions about the agreement, oldest first (those after the period too:
   a funder reads what the cooperative decided since);
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from govtrack.agreements.models import Agreement, AgreementParty
 from govtrack.extensions import db
 from govtrack.forums.queries import published_decisions
-from govtrack.obligations.queries import Filters, export_rows
+from govtrack.obligations.queries import Filters, export_rows, tranches
 from govtrack.partners.models import Partner
 from govtrack.reports.models import ReportNarrative
 from govtrack.results.queries import period_rows, results_of
@@ -85,8 +87,18 @@ def funder_report(agreement: Agreement, *, start: dt.date, end: dt.date, today: 
         .where(AgreementParty.agreement_id == agreement.id, AgreementParty.role.in_(FUNDING_ROLES))
         .order_by(AgreementParty.id)
     ))
-    tranches = [_row(r) for r in export_rows(filters=Filters(agreement_id=agreement.id, direction="partner"),
-                                             today=today) if r.kind == "disbursement"]
+    owed = [_row(r) for r in export_rows(filters=Filters(agreement_id=agreement.id, direction="partner"),
+                                         today=today) if r.kind == "disbursement"]
+    conditioned = tranches([t["obligation_id"] for t in owed])
+    for t in owed:
+        found = conditioned.get(t["obligation_id"])
+        open_ = t["status"] not in ("fulfilled", "waived")
+        t["claim_state"] = found.state(today=today) if found is not None and open_ else None
+        t["conditions"] = [
+            {"indicator_id": c.condition.indicator_id, "indicator": c.condition.indicator.title,
+             "at_least": c.condition.at_least, "by": c.condition.by_date, "reached": c.reached, "met": c.met}
+            for c in (found.conditions if found is not None else [])
+        ]
     in_period = [_row(r) for r in export_rows(
         filters=Filters(agreement_id=agreement.id, due_from=start, due_before=end + dt.timedelta(days=1)),
         today=today)]
@@ -98,7 +110,7 @@ def funder_report(agreement: Agreement, *, start: dt.date, end: dt.date, today: 
     narrative = db.session.scalar(select(ReportNarrative).where(
         ReportNarrative.agreement_id == agreement.id, ReportNarrative.period_start == start,
         ReportNarrative.period_end == end))
-    received = sum((t["paid_amount"] or Decimal(0) for t in tranches), Decimal(0))
+    received = sum((t["paid_amount"] or Decimal(0) for t in owed), Decimal(0))
     return {
         "agreement": {
             "id": agreement.id, "title": agreement.title, "reference": agreement.reference, "kind": agreement.kind,
@@ -108,7 +120,7 @@ def funder_report(agreement: Agreement, *, start: dt.date, end: dt.date, today: 
         "period_start": start,
         "period_end": end,
         "indicators": _indicators(agreement.id, start, end),
-        "tranches": tranches,
+        "tranches": owed,
         "received": received,
         "obligations": in_period,
         "decisions": decisions,

@@ -41,6 +41,15 @@ def _obligation_rows(rows):
                r["amount"], r["paid_amount"], r["fulfilled_on"], label("occurrence_status", r["status"])]
 
 
+def _tranche_rows(rows):
+    for r, base in zip(rows, _obligation_rows(rows), strict=True):
+        conditions = "; ".join(
+            _("%(indicator)s at least %(value)s by %(date)s", indicator=c["indicator"], value=c["at_least"],
+              date=c["by"].isoformat()) + (f" ✓ {c['reached']}" if c["met"] else f" ({c['reached'] or '—'})")
+            for c in r["conditions"])
+        yield [*base, label("tranche_state", r["claim_state"]) if r["claim_state"] else "", conditions]
+
+
 def report_workbook(report: dict) -> bytes:
     """The workbook's bytes (a report is a few hundred rows at most: written in memory)."""
     indicators = [
@@ -69,7 +78,8 @@ def report_workbook(report: dict) -> bytes:
     write_workbook(out, [
         (_("Report"), summary, summary_rows),
         (_("Indicators"), indicators, _indicator_rows(report)),
-        (_("Tranches"), obligations, _obligation_rows(report["tranches"])),
+        (_("Tranches"), [*obligations, Column(_("Claim")), Column(_("Conditions"), width=50)],
+         _tranche_rows(report["tranches"])),
         (_("Obligations of the period"), obligations, _obligation_rows(report["obligations"])),
         (_("Decisions"), decisions, ([d["date"], d["number"], d["forum"],
                                       label("decision_effect", d["effect"]) if d["effect"] else "", d["text"] or ""]

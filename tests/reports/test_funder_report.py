@@ -17,7 +17,7 @@ from govtrack.audit.models import AuditEvent
 from govtrack.core import clock
 from govtrack.extensions import db
 from govtrack.obligations.models import EvidenceFile, Occurrence
-from govtrack.obligations.services import ObligationData, create_obligation, fulfil
+from govtrack.obligations.services import ConditionData, ObligationData, create_obligation, fulfil, set_conditions
 from govtrack.reports.models import ReportNarrative
 from govtrack.reports.queries import default_period
 from govtrack.results import services as results
@@ -64,6 +64,9 @@ def grant(app, app_context, make_partner, make_agreement, make_user, monkeypatch
             agreement_id=agreement.id, owed_by="cooperative", partner_id=funder.id, kind="report",
             title="Laporan triwulanan", due_date=dt.date(2026, 12, 15)))
         fulfil(actor="test", obligation=tranches, on=dt.date(2026, 2, 14))
+        # The later tranches wait for 50 toilets verified by the end of June (only 22 are).
+        set_conditions(actor="test", obligation=tranches, conditions=[
+            ConditionData(indicator_id=indicator.id, at_least=Decimal("50"), by_date=dt.date(2026, 6, 30))])
     db.session.commit()
     return {"agreement": agreement, "funder": funder, "indicator": indicator, "report": report}
 
@@ -91,6 +94,7 @@ def test_the_page_shows_the_figures_entered_in_indonesian(client, sign_in, grant
     assert "1 Apr – 30 Jun 2026 50 47 Diajukan" in text        # submitted, not verified: marked
     assert "Diterima sejauh ini: Rp 400.000.000." in text
     assert "Laporan triwulanan" in text and "Disusun oleh (manajer)" in text
+    assert "Jamban sehat paling sedikit 50 pada 30 Jun 2026: belum (22 terverifikasi)" in text
     assert "Penuhi “Laporan triwulanan” jatuh tempo 15 Des 2026 dengan laporan ini" in text
 
 
@@ -106,6 +110,11 @@ def test_the_api_answers_the_same_figures(api_as, grant):
     assert ind["periods"][0]["splits"] == [{"dimensions": {"sex": "female"}, "value": "9.00", "status": "verified"}]
     assert body["received"] == {"amount": "400000000.00", "currency": "IDR"}
     assert [t["status"] for t in body["tranches"]] == ["fulfilled", "overdue", "overdue"]
+    # A received tranche has no claim state; the open ones are late: June passed with 22 of 50 verified.
+    assert [t["claim_state"] for t in body["tranches"]] == [None, "late", "late"]
+    assert body["tranches"][1]["conditions"] == [{"indicator_id": grant["indicator"].id, "indicator": "Jamban sehat",
+                                                  "at_least": "50.00", "by": "2026-06-30", "reached": "22.00",
+                                                  "met": False}]
     assert body["agreement"]["funders"] == ["Yayasan Air Bersih"]
     # Only the period's obligations: the tranches of February and June; the report is due in December.
     assert [(o["title"], o["due_on"]) for o in body["obligations"]] == [
