@@ -17,7 +17,13 @@ from govtrack.audit.models import AuditEvent
 from govtrack.core import clock
 from govtrack.extensions import db
 from govtrack.obligations.models import EvidenceFile, Occurrence
-from govtrack.obligations.services import ConditionData, ObligationData, create_obligation, fulfil, set_conditions
+from govtrack.obligations.services import (
+    ConditionData,
+    ObligationData,
+    create_obligation,
+    fulfil,
+    set_conditions,
+)
 from govtrack.reports.models import ReportNarrative
 from govtrack.reports.queries import default_period
 from govtrack.results import services as results
