@@ -45,7 +45,7 @@ from govtrack.portal.queries import portal_clause
 from govtrack.results.models import Actual, ActualStatus, Indicator, Result
 from govtrack.results.queries import counting
 
-BATCH = 500
+BATCH = 100  # agreements read at once; with their results frameworks about 0.15 MiB each
 FUNDING_ROLES = ("funder", "lender")
 # Result kind -> IATI ResultType (1 output, 2 outcome); measure -> IndicatorMeasure (1 unit, 2 percentage).
 RESULT_TYPE = {"output": "1", "outcome": "2"}
