@@ -145,7 +145,23 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     from govtrack.obligations.models import Payment
 
     payment = db.session.scalar(select(Payment).where(Payment.occurrence_id == occurrences[0].id))
+    from govtrack.results import services as results
+
+    result = results.create_result(actor="test", agreement=draft, kind="output", title=text("result title"), indicators=[
+        results.IndicatorData(title=text("indicator title"), unit=text("unit"), code="K1", baseline_year=2025,
+                              baseline_value=Decimal(1),
+                              targets=[results.TargetData(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(10))])])
+    db.session.flush()
+    from govtrack.results.models import Indicator, Target
+
+    indicator = db.session.scalar(select(Indicator).where(Indicator.result_id == result.id))
+    target = db.session.scalar(select(Target).where(Target.indicator_id == indicator.id))
+    actual = results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
+        dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(5), {"region": text("dimension value")},
+        document_ids=[draft_doc.id], note=text("actual note")))
+    db.session.commit()
     ids = {
+        "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
