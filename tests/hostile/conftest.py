@@ -128,7 +128,8 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     db.session.commit()
 
     ob = create_obligation(actor="test", data=ObligationData(
-        agreement_id=active.id, owed_by="partner", partner_id=partner.id, kind="repayment",
+        # A disbursement: its page offers the form of a tranche's conditions too.
+        agreement_id=active.id, owed_by="partner", partner_id=partner.id, kind="disbursement",
         title=text("obligation title"), amount=Decimal("1000000"), rrule="FREQ=MONTHLY;BYMONTHDAY=15",
         starts_on=dt.date(2027, 1, 15), responsible_id=admin.id), today=TODAY)
     db.session.commit()
@@ -159,6 +160,9 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     actual = results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
         dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(5), {"region": text("dimension value")},
         document_ids=[draft_doc.id], note=text("actual note")))
+    results.submit_actual(actor="test", actual=actual)  # its page offers the verification form
+    results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
+        dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(3), {"sex": "female"}))  # a draft: the submit button
     db.session.commit()
     ids = {
         "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
