@@ -13,6 +13,12 @@ from playwright.sync_api import expect
 
 from govtrack.agreements.queries import load_agreement
 from govtrack.extensions import db
+from govtrack.obligations.services import (
+    ConditionData,
+    ObligationData,
+    create_obligation,
+    set_conditions,
+)
 from govtrack.results import queries, services
 from tests.browser.conftest import describe, run_axe, screenshot, sign_in_through_the_form
 
@@ -119,8 +125,6 @@ def test_a_tranche_waits_for_its_conditions_and_becomes_claimable(seed, new_page
     """The second tranche of the grant waits for 2,000 connections by 30 June 2026; the page says
     how far the verified actuals are, the manager lowers the condition to what was verified, and
     the tranche becomes claimable."""
-    from govtrack.obligations.services import ConditionData, ObligationData, create_obligation, set_conditions
-
     sr_id = _framework(live_server, seed)
     with live_server.app.app_context():
         ob = create_obligation(actor="test", today=dt.date(2026, 1, 1), data=ObligationData(
