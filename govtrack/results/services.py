@@ -470,6 +470,9 @@ def update_actual(*, actor: Actor, actual: Actual, agreement: Agreement, data: A
     actual.period_start, actual.period_end, actual.value, actual.note = (
         data.period_start, data.period_end, value, note)
     actual.status, actual.submitted_at = ActualStatus.draft.value, None
+    # The old rows go first: a flush inserts before it deletes, and a name kept would meet itself.
+    actual.dimensions = []
+    db.session.flush()
     actual.dimensions = [ActualDimension(name=k, value=v) for k, v in sorted(dims.items())]
     actual.documents = documents
     db.session.flush()

@@ -13,6 +13,12 @@ from playwright.sync_api import expect
 
 from govtrack.agreements.queries import load_agreement
 from govtrack.extensions import db
+from govtrack.obligations.services import (
+    ConditionData,
+    ObligationData,
+    create_obligation,
+    set_conditions,
+)
 from govtrack.results import queries, services
 from tests.browser.conftest import describe, run_axe, screenshot, sign_in_through_the_form
 
@@ -113,3 +119,40 @@ def test_a_manager_reads_the_framework_and_records_an_actual_on_a_phone(seed, ne
         axe_page.goto(path)
         violations = run_axe(axe_page)
         assert not violations, f"{path}: {describe(violations)}"
+
+
+def test_a_tranche_waits_for_its_conditions_and_becomes_claimable(seed, new_page, live_server):
+    """The second tranche of the grant waits for 2,000 connections by 30 June 2026; the page says
+    how far the verified actuals are, the manager lowers the condition to what was verified, and
+    the tranche becomes claimable."""
+    sr_id = _framework(live_server, seed)
+    with live_server.app.app_context():
+        ob = create_obligation(actor="test", today=dt.date(2026, 1, 1), data=ObligationData(
+            agreement_id=seed.agreements["public"], owed_by="partner", partner_id=seed.partners["yayasan"],
+            kind="disbursement", title="Tahap hibah 2", amount=Decimal("500000000"), due_date=dt.date(2027, 1, 15)))
+        set_conditions(actor="test", obligation=ob, conditions=[ConditionData(sr_id, Decimal(2000), dt.date(2026, 6, 30))])
+        db.session.commit()
+        ob_id = ob.id
+        db.session.remove()
+    page = new_page(locale="id-ID", width=360, axe=True)
+    sign_in_through_the_form(page, seed.users["manager"])
+    page.goto(f"/obligations/{ob_id}")
+    section = page.locator("#conditions")
+    expect(section).to_contain_text("Terlambat")  # 30 June 2026 passed with 1.250,5 verified
+    expect(section).to_contain_text("Sambungan rumah baru: paling sedikit 2.000 paling lambat 30 Jun 2026")
+    expect(section).to_contain_text("belum terpenuhi (terverifikasi: 1.250,5)")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    section.get_by_role("link", name="Ubah syarat").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Syarat pencairan Tahap hibah 2")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    page.locator("#rows-0-at_least").fill("1.250")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".alert-success")).to_contain_text("Syarat Tahap hibah 2 disimpan.")
+    expect(page.locator("#conditions")).to_contain_text("Dapat ditagih")
+    page.goto("/obligations/")
+    expect(page.get_by_role("region", name="Tahap pencairan yang menunggu hasil")
+           .get_by_role("listitem").first).to_contain_text("Dapat ditagih")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "results-tranche-dashboard-360-id")

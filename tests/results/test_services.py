@@ -166,8 +166,15 @@ def test_editing_a_submitted_actual_returns_it_to_draft(framework, actual_of):
     services.update_actual(actor="test", actual=actual, agreement=agreement, today=TODAY,
                            data=services.ActualData(*Q1, Decimal(91), {"region": "Kab. Bogor"}))
     db.session.commit()
+    # The same dimension again, with another value (found by schemathesis: a unique-key clash).
+    services.update_actual(actor="test", actual=queries.get_actual(actual.id), agreement=agreement, today=TODAY,
+                           data=services.ActualData(*Q1, Decimal(91), {"region": "Kab. Bogor", "sex": "male"}))
+    db.session.commit()
+    assert {d.name: d.value for d in queries.get_actual(actual.id).dimensions} == {"region": "Kab. Bogor",
+                                                                                  "sex": "male"}
     assert actual.status == "draft" and actual.submitted_at is None and actual.value == Decimal("91.00")
-    change = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "actual.update"))
+    change = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "actual.update")
+                               .order_by(AuditEvent.id))
     assert '"value":"90.00"' in change.before and '"region":"Kab. Bogor"' in change.after
 
 
