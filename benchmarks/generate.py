@@ -215,6 +215,62 @@ def _audit_trail(conn, rng: random.Random, n: int, users: dict, n_members: int, 
     return n
 
 
+# Each framework: (kind, result, indicator, unit, measure, ascending, baseline, final target, code).
+RESULT_PLANS = [
+    ("output", "Sambungan air dan jamban sehat terbangun", "Unit terbangun dan diserahterimakan", "unit",
+     "number", True, Decimal(0), Decimal(400), "UNIT"),
+    ("outcome", "Keluarga anggota dengan akses air dan sanitasi layak", "Rumah tangga dengan akses layak",
+     "% rumah tangga", "percentage", True, Decimal(40), Decimal(70), "AKSES"),
+]
+FRAMED_KINDS = ("grant", "loan", "credit_line", "technical_assistance")
+
+
+def _put_results(w: Writer, agreements: list[dict], wanted: int, users: dict, today: dt.date,
+                 now: dt.datetime) -> int:
+    """Results frameworks on up to `wanted` funder and lender agreements under way: two results,
+    one indicator each with four quarterly targets, and the first two quarters' actuals (a total
+    and its split by the sex of the household head, with the district), entered and verified."""
+    from govtrack.results.models import Actual, ActualDimension, Indicator, Result, Target
+
+    framed = [a for a in agreements if a["kind"] in FRAMED_KINDS
+              and a["status"] in ("active", "completed", "suspended")][:wanted]
+    results, indicators, targets, actuals, dims = [], [], [], [], []
+    manager_id, board_id = users["manager"]["id"], users["board"]["id"]
+    for a in framed:
+        quarters = [(add_months(a["start_date"], 3 * q), add_months(a["start_date"], 3 * (q + 1)) - dt.timedelta(days=1))
+                    for q in range(4)]
+        quarters = [q for q in quarters if q[1] <= a["end_date"]]
+        for kind, title, ind_title, unit, measure, ascending, base, goal, code in RESULT_PLANS:
+            rid, iid = len(results) + 1, len(indicators) + 1
+            results.append({"id": rid, "agreement_id": a["id"], "kind": kind, "title": title, "created_at": now})
+            indicators.append({"id": iid, "result_id": rid, "agreement_id": a["id"], "code": code, "title": ind_title,
+                               "unit": unit, "measure": measure, "ascending": ascending,
+                               "baseline_year": a["start_date"].year - 1, "baseline_value": base})
+            for k, (start, end) in enumerate(quarters):
+                targets.append({"id": len(targets) + 1, "indicator_id": iid, "period_start": start, "period_end": end,
+                                "value": (base + (goal - base) * (k + 1) / 4).quantize(Decimal("0.01"))})
+            for k, (start, end) in enumerate(quarters[:2]):
+                if end > today:
+                    break
+                total = (base + (goal - base) * (k + 1) / 4 * Decimal(a["id"] % 7 + 8) / 10).quantize(Decimal(1))
+                total = min(total, Decimal(100)) if measure == "percentage" else total
+                female = (total * Decimal("0.45")).quantize(Decimal(1))
+                for value, split in ((total, ()), (female, (("region", "Kab. Bogor"), ("sex", "female"))),
+                                     (total - female, (("region", "Kab. Bogor"), ("sex", "male")))):
+                    acid = len(actuals) + 1
+                    actuals.append({"id": acid, "indicator_id": iid, "period_start": start, "period_end": end,
+                                    "value": value, "status": "verified", "note": None, "corrects_id": None,
+                                    "created_by_id": manager_id, "created_at": now, "submitted_at": now,
+                                    "verified_at": now, "verified_by_id": board_id})
+                    dims.extend({"id": len(dims) + 1, "actual_id": acid, "name": n, "value": v} for n, v in split)
+    w.put(Result, results)
+    w.put(Indicator, indicators)
+    w.put(Target, targets)
+    w.put(Actual, actuals)
+    w.put(ActualDimension, dims)
+    return len(framed)
+
+
 def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = None,
              instance: Path | None = None, quiet: bool = False) -> dict:
     """Build the database at `url`; return {"counts": {...}, "seconds": s, "users": {...}}."""
@@ -746,6 +802,9 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                             "recorded_at": now, "superseded_at": now if superseded else None})
             w.put(CentrePosition, positions)
             say(f"positions of {heard} centres on agreement {target['id']}, {time.perf_counter() - started:.1f} s")
+        # --- results frameworks (issue 16) on funder and lender agreements under way ---------
+        n_frameworks = _put_results(w, agreements, max(2, round(2_000 * f)), users, today, now)
+        say(f"results frameworks on {n_frameworks} agreements, {time.perf_counter() - started:.1f} s")
 
         say(f"audit trail {_audit_trail(conn, rng, max(500, round(500_000 * f)), users, n_members, n_agreements, len(obligations), moid, now)} events, {time.perf_counter() - started:.1f} s")
 

@@ -11,8 +11,8 @@ from flask import Flask
 # Each area is a package with views.py (a blueprint `bp`) and, optionally, api.py (a flask-smorest
 # blueprint `blp`). The order is the order of registration.
 AREAS = [
-    "core", "auth", "audit", "partners", "agreements", "members", "centres", "forums", "obligations",
-    "network", "portal", "search",
+    "core", "auth", "audit", "partners", "agreements", "members", "results", "centres", "forums", "obligations",
+    "network", "portal", "reports", "search",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

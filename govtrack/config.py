@@ -42,6 +42,12 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "UPLOAD_DIR": env.get("GOVTRACK_UPLOAD_DIR") or str(instance_path / "uploads"),
         "CACHE_DIR": env.get("GOVTRACK_CACHE_DIR") or str(instance_path / "cache" / "app"),
         "MAX_UPLOAD_BYTES": int(env.get("GOVTRACK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        # The cooperative's name in open-data exports (the publisher of the OCDS package), and the
+        # OCDS ocid prefix registered for it (the default is OCDS's prefix for tests and examples).
+        "ORG_NAME": env.get("GOVTRACK_ORG_NAME", "Koperasi"),
+        "OCDS_PREFIX": env.get("GOVTRACK_OCDS_PREFIX", "ocds-213czf"),
+        # Its IATI organisation identifier (registration agency prefix and number): set your own.
+        "IATI_ORG_REF": env.get("GOVTRACK_IATI_ORG_REF", "XX-GOVTRACK"),
         "REDIS_URL": env.get("GOVTRACK_REDIS_URL") or None,
         # Never memory://: each worker would count for itself (govtrack/core/ratelimit.py).
         "RATELIMIT_STORAGE_URI": env.get("GOVTRACK_REDIS_URL") or "govtrack+db://",

@@ -10,3 +10,5 @@ from govtrack.members import models as members  # noqa: F401
 from govtrack.notices import models as notices  # noqa: F401
 from govtrack.obligations import models as obligations  # noqa: F401
 from govtrack.partners import models as partners  # noqa: F401
+from govtrack.reports import models as reports  # noqa: F401
+from govtrack.results import models as results  # noqa: F401

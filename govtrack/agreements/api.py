@@ -12,6 +12,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from govtrack.agreements import queries, services
 from govtrack.agreements.models import (
+    WATER_SECTORS,
     AgreementKind,
     AgreementStatus,
     ClauseStatus,
@@ -104,6 +105,9 @@ class AgreementSchema(StrictSchema):
     end_date = BoundedDate(allow_none=True)
     summary = fields.String(allow_none=True, validate=validate.Length(max=50000))
     visibility = fields.String(load_default="internal", validate=validate.OneOf(_values(Visibility)))
+    sector = fields.String(allow_none=True, validate=validate.OneOf(WATER_SECTORS), metadata={"description": (
+        "What it finances, as an OECD DAC purpose code (IATI sector): 14030 drinking water and sanitation, "
+        "14031 drinking water, 14032 sanitation; null: not said. May change at any stage.")})
     depends_on = fields.List(IdField(), load_default=list)
     clauses = fields.List(fields.Nested(ClauseSchema), load_default=list)
     decisions = fields.List(fields.Integer(), dump_only=True)
@@ -166,6 +170,7 @@ def serialise(agreements, *, with_documents: bool = False, clauses: dict | None 
                 "end_date": a.end_date,
                 "summary": a.summary,
                 "visibility": a.visibility,
+                "sector": a.sector,
                 "depends_on": deps[a.id],
                 "clauses": clauses[a.id] if clauses is not None else a.clauses,
                 "decisions": decisions.get(a.id, []),
@@ -266,7 +271,7 @@ class AgreementItem(MethodView):
     @blp.arguments(AgreementPatchSchema)
     @blp.response(200, AgreementSchema)
     def patch(self, data, agreement_id):
-        """Edit an agreement: terms while draft; visibility and summary at any time."""
+        """Edit an agreement: terms while draft; visibility, summary and sector at any time."""
         agreement = _load_visible(agreement_id)
         if not data:
             raise ValidationFailed("Nothing to change.", fields={"body": ["Give at least one field."]})

@@ -40,6 +40,12 @@ PARTY_ROWS = 3
 CLAUSE_ROWS = 3
 
 
+def sector_choices() -> list[SelectChoice]:
+    """The water and sanitation sectors, each with its DAC code (what funders read in IATI)."""
+    return [SelectChoice("", _l("Not said (exported as 14030)")),
+            *(SelectChoice(c.value, f"{c.value} — {c.label}") for c in choices("water_sector"))]
+
+
 
 
 class AgreementFilterForm(Form):
@@ -126,6 +132,10 @@ class AgreementForm(Form):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
     visibility = SelectField(_l("Visibility"), choices=choices("visibility"), default=Visibility.internal.value,
                              validators=[DataRequired()])
+    sector = SelectField(
+        _l("Water and sanitation sector"), validators=[Optional()],
+        description=_l("What it finances, as published in the open data (IATI): water, sanitation or both."),
+    )
     depends_on = SelectMultipleField(
         _l("Depends on"), choices=[], validators=[Optional()],
         description=_l("Agreements this one needs, e.g. the grant that funds a construction contract."),
@@ -138,6 +148,7 @@ class AgreementForm(Form):
             row.form.partner_id.choices = _partner_options(partners)
         self._partners = partners
         self.depends_on.choices = [SelectChoice(str(i), label) for i, label in agreements]
+        self.sector.choices = sector_choices()
 
     def set_rows(self) -> None:
         """Enough empty rows to add parties and clauses without JavaScript."""
@@ -180,10 +191,18 @@ class AgreementForm(Form):
 
 
 class PublishForm(Form):
-    """What may change after the draft stage without a decision: visibility and summary."""
+    """What may change after the draft stage without a decision: visibility, summary and sector."""
 
     visibility = SelectField(_l("Visibility"), choices=choices("visibility"), validators=[DataRequired()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=50000)])
+    sector = SelectField(
+        _l("Water and sanitation sector"), validators=[Optional()],
+        description=_l("What it finances, as published in the open data (IATI): water, sanitation or both."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = sector_choices()
 
 
 class TransitionForm(Form):

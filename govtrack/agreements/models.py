@@ -68,6 +68,8 @@ class ProposedBy(StrEnum):
     partner = "partner"
 
 
+WATER_SECTORS = ("14030", "14031", "14032")
+
 # Statuses in which an agreement may be shown outside the staff (to members or the public).
 PUBLISHED_STATUSES = (AgreementStatus.approved, AgreementStatus.active, AgreementStatus.completed)
 
@@ -104,6 +106,9 @@ class Agreement(db.Model):
     # How many times it has been put under deliberation: the rembug pusat's positions on its clauses
     # belong to one deliberation (migration 0017_centres), and a new one starts without them.
     deliberation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What it finances, as an OECD DAC purpose code of water and sanitation (14030, 14031, 14032;
+    # see WATER_SECTORS): its IATI `sector`. None: not said (exported as 14030, both).
+    sector: Mapped[str | None] = mapped_column(String(5))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

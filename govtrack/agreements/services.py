@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from govtrack.agreements import rules
 from govtrack.agreements.models import (
+    WATER_SECTORS,
     Agreement,
     AgreementDependency,
     AgreementKind,
@@ -67,6 +68,7 @@ class AgreementData:
     end_date: dt.date | None = None
     summary: str | None = None
     visibility: str = Visibility.internal.value
+    sector: str | None = None
     depends_on: list[int] = field(default_factory=list)
     clauses: list[ClauseData] = field(default_factory=list)
 
@@ -80,8 +82,10 @@ up, so the receivers are connected once, by name, in create_app()."""
 
 SCALARS = (
     "title", "reference", "kind", "value_amount", "value_currency", "start_date", "end_date",
-    "summary", "visibility",
+    "summary", "visibility", "sector",
 )
+# What may change at any stage without a decision: how the agreement is shown and classified.
+NOT_TERMS = {"visibility", "summary", "sector"}
 
 
 def snapshot(agreement: Agreement) -> dict:
@@ -116,6 +120,8 @@ def _validate_scalars(values: dict) -> None:
         errors["kind"] = [_l("Not a known kind of agreement.")]
     if "visibility" in values and values["visibility"] not in {v.value for v in Visibility}:
         errors["visibility"] = [_l("Must be internal, members or public.")]
+    if values.get("sector") is not None and values["sector"] not in WATER_SECTORS:
+        errors["sector"] = [_l("Must be 14030, 14031 or 14032 (water and sanitation).")]
     if values.get("value_amount") is not None:
         try:
             values["value_amount"] = check_amount(values["value_amount"])
@@ -294,11 +300,11 @@ def update_agreement(
     clauses: list[ClauseData] | None = None,
     depends_on: list[int] | None = None,
 ) -> Agreement:
-    """Edit an agreement. Terms (everything but visibility and summary) change only while draft."""
+    """Edit an agreement. Terms (everything but visibility, summary and sector) change only while draft."""
     unknown = set(changes) - set(SCALARS)
     if unknown:
         raise _invalid({k: [_l("Unknown field.")] for k in unknown})
-    terms_touched = (set(changes) - {"visibility", "summary"}) or parties is not None or clauses is not None
+    terms_touched = (set(changes) - NOT_TERMS) or parties is not None or clauses is not None
     if terms_touched and agreement.status != AgreementStatus.draft:
         raise Conflict(
             str(_l("Only a draft can be edited; after that, terms change only by a forum decision.")),

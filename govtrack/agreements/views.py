@@ -33,6 +33,7 @@ from govtrack.forums.queries import (
     next_step_words,
 )
 from govtrack.partners.queries import partner_choices, partner_name
+from govtrack.results.queries import result_count
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -64,6 +65,7 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
         # what the rembug pusat said about each clause, once it has been under deliberation
         rollup={r.clause.id: r for r in position_rollup(agreement)}
         if agreement.status == "under_deliberation" or agreement.deliberation else {},
+        results_count=result_count(agreement.id),
     ), status
 
 
@@ -154,6 +156,7 @@ def _form_data(agreement: Agreement) -> dict:
         "end_date": agreement.end_date,
         "summary": agreement.summary,
         "visibility": agreement.visibility,
+        "sector": agreement.sector or "",
         "depends_on": [str(d.id) for d in agreement.dependencies],
         "parties": [{"partner_id": str(p.partner_id), "role": p.role} for p in agreement.parties],
         "clauses": [
@@ -174,6 +177,7 @@ def _scalars(form: AgreementForm) -> dict:
         "end_date": form.end_date.data,
         "summary": form.summary.data or None,
         "visibility": form.visibility.data,
+        "sector": form.sector.data or None,
     }
 
 
@@ -237,14 +241,15 @@ def edit(agreement_id: int):
 
 
 def _publish(agreement: Agreement):
-    """After the draft stage only visibility and summary change here; terms change by decision."""
+    """After the draft stage only visibility, summary and sector change here; terms change by decision."""
     form = PublishForm(obj=agreement)
     status = None
     if form.validate_on_submit():
         try:
             services.update_agreement(
                 actor=current_user, agreement=agreement,
-                changes={"visibility": form.visibility.data, "summary": form.summary.data or None},
+                changes={"visibility": form.visibility.data, "summary": form.summary.data or None,
+                         "sector": form.sector.data or None},
             )
             db.session.commit()
         except DomainError as err:

@@ -43,6 +43,8 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "decisions.view",
         "obligations.view",
         "obligations.edit",
+        "results.edit",  # results frameworks: results, indicators, targets; actuals entered and submitted
+        "results.verify",  # verify a submitted actual (someone other than who entered it)
         "network.view",
         "portal.view",
     }
@@ -65,11 +67,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.board: frozenset(
         _STAFF_READ
         | {"members.edit", "centres.edit", "positions.record", "forums.manage", "meetings.run",
-           "agreements.transition"}
+           "agreements.transition", "results.verify"}
     ),
     Role.manager: frozenset(
         _STAFF_READ
-        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit", "centres.edit"}
+        | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit", "centres.edit",
+           "results.edit"}
     ),
     Role.member: frozenset({"portal.view", "network.view"}),
     Role.officer: frozenset({"portal.view", "centres.view", "positions.record"}),

@@ -57,6 +57,7 @@ class Kind(StrEnum):
     money = "money"  # Decimal; its currency is in another column (`Column.currency`)
     integer = "integer"
     datetime = "datetime"  # an aware time, written on the cooperative's wall clock
+    number = "number"  # a Decimal figure (an indicator's value, a percentage), no currency
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ class _Formats:
         self.text = book.add_format({})
         self.quoted = book.add_format({"quote_prefix": True})
         self.integer = book.add_format({"num_format": "0"})
+        self.whole = book.add_format({"num_format": "#,##0"})
+        self.decimal = book.add_format({"num_format": "#,##0.0#"})
         self._money: dict[str, object] = {}
 
     def money(self, num_format: str):
@@ -200,6 +203,10 @@ def _write_cell(sheet, formats: _Formats, r: int, c: int, value, column: Column,
     if kind is Kind.integer and isinstance(value, int) and not isinstance(value, bool):
         sheet.write_number(r, c, value, formats.integer)
         return
+    if kind is Kind.number and isinstance(value, Decimal) and value.is_finite() and excel_exact(value):
+        whole = value == value.to_integral_value()
+        sheet.write_number(r, c, float(value), formats.whole if whole else formats.decimal)
+        return
     if kind is Kind.datetime and isinstance(value, dt.datetime):
         sheet.write_datetime(r, c, _wall(value).replace(tzinfo=None), formats.datetime)
         return
@@ -212,20 +219,18 @@ def _sheet_name(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1"
 
 
-def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_name: str,
-               extra_sheets: Iterable[tuple[str, Sequence[Sequence]]]
-               | Callable[[], Iterable[tuple[str, Sequence[Sequence]]]] = ()) -> int:
-    """Write a workbook to the binary file `out`: the table's sheet, then any small extra sheets
-    (name, rows of text; a callable is called once the table is written); answers the number of
-    data rows."""
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
+def _workbook(out) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
                                      "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
-    sheet = book.add_worksheet(_sheet_name(sheet_name))
-    formats = _Formats(book)
+
+
+def _table_sheet(book, formats: _Formats, name: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+    """One sheet of typed cells under a bold, frozen header row; answers the number of rows."""
+    sheet = book.add_worksheet(_sheet_name(name))
     for c, column in enumerate(columns):
         width = column.width or {Kind.date: 12, Kind.month: 16, Kind.money: 18, Kind.integer: 10,
-                                 Kind.datetime: 17}.get(
+                                 Kind.datetime: 17, Kind.number: 12}.get(
             column.kind, max(12, min(40, len(column.title) + 2)))
         sheet.set_column(c, c, width)
         sheet.write_string(0, c, column.title, formats.header)
@@ -236,6 +241,27 @@ def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, shee
             _write_cell(sheet, formats, n, c, value, column, row)
     if n:
         sheet.autofilter(0, 0, n, len(columns) - 1)
+    return n
+
+
+def write_workbook(out, tables: Iterable[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> None:
+    """A workbook of several typed tables, one sheet each (name, columns, rows), as write_xlsx writes one."""
+    book = _workbook(out)
+    formats = _Formats(book)
+    for name, columns, rows in tables:
+        _table_sheet(book, formats, name, columns, rows)
+    book.close()
+
+
+def write_xlsx(out, columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_name: str,
+               extra_sheets: Iterable[tuple[str, Sequence[Sequence]]]
+               | Callable[[], Iterable[tuple[str, Sequence[Sequence]]]] = ()) -> int:
+    """Write a workbook to the binary file `out`: the table's sheet, then any small extra sheets
+    (name, rows of text; a callable is called once the table is written); answers the number of
+    data rows."""
+    book = _workbook(out)
+    formats = _Formats(book)
+    n = _table_sheet(book, formats, sheet_name, columns, rows)
     for name, extra_rows in (extra_sheets() if callable(extra_sheets) else extra_sheets):
         extra = book.add_worksheet(_sheet_name(name))
         extra.set_column(0, 0, 28)

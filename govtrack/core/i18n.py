@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 from govtrack.core import clock, labels
@@ -80,6 +80,27 @@ def format_when(value: dt.datetime | None, style: str = "full") -> str:
     return f"{babel_format_datetime(wall, pattern, locale=locale)} {clock.abbreviation(wall)}"
 
 
+def format_figure(value: Decimal | int | None) -> str:
+    """A count or measure in the reader's language (1.250 and 87,5 in Indonesian), "—" for none."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.##")
+
+
+def format_percent_of(value: Decimal | None) -> str:
+    """A percentage given as its number (87.5 is 87,5 % in Indonesian) with one decimal, "—" for none."""
+    if value is None:
+        return "—"
+    return format_percent(Decimal(value) / 100, format="#,##0.0%")
+
+
+def format_period(start: dt.date, end: dt.date) -> str:
+    """A period, short: "1 Jan – 31 Mar 2026" within a year (in the reader's language), else both dates."""
+    if start.year == end.year:
+        return f"{format_date(start, 'd MMM')} – {format_date(end, 'medium')}"
+    return f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -87,6 +108,9 @@ def init_i18n(app: Flask) -> None:
         default_translation_directories=str(app.root_path + "/translations"),
     )
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["figure"] = format_figure
+    app.jinja_env.filters["percent"] = format_percent_of
+    app.jinja_env.globals["period"] = format_period
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else "—"
     app.jinja_env.filters["datetime"] = format_when
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else "—"  # 11.000 / 11,000

@@ -82,6 +82,13 @@ VISIBILITY = {
     "members": _l("Members"),
     "public": _l("Public"),
 }
+# The OECD DAC purpose codes of water and sanitation (IATI's sector vocabulary 1): what an
+# agreement finances, exported with it as open data.
+WATER_SECTOR = {
+    "14030": _l("Drinking water and sanitation (basic)"),
+    "14031": _l("Drinking water supply (basic)"),
+    "14032": _l("Sanitation (basic)"),
+}
 CLAUSE_STATUS = {
     "proposed": _l("Proposed"),
     "accepted": _l("Accepted"),
@@ -248,25 +255,64 @@ NOTICE_STATUS = {
 # ---- the audit log ----
 
 # What an audit event is about (its object_type).
+# ---- results ----
+
+RESULT_KIND = {
+    "output": _l("Output"),
+    "outcome": _l("Outcome"),
+}
+INDICATOR_MEASURE = {
+    "number": _l("Number"),
+    "percentage": _l("Percentage"),
+}
+ACTUAL_STATUS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "verified": _l("Verified"),
+}
+# The dimensions an actual is split by that every funder asks for; others keep the cooperative's words.
+RESULT_DIMENSION = {
+    "sex": _l("Sex of the household head"),
+    "region": _l("Region"),
+}
+# A tranche (a disbursement that waits for results) as the obligation page and the dashboard say it.
+TRANCHE_STATE = {
+    "waiting": _l("Waiting for conditions"),
+    "claimable": _l("Claimable"),
+    "late": _l("Late"),
+}
+HOUSEHOLD_HEAD_SEX = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+}
+
 OBJECT_TYPE = {
+    "actual": _l("Actual"),
     "agreement": _l("Agreement"),
     "approval_policy": _l("Approval policy"),
     "centre": _l("Centre"),
     "clause": _l("Clause"),
     "decision": _l("Decision"),
     "forum": _l("Forum"),
+    "indicator": _l("Indicator"),
     "meeting": _l("Meeting"),
     "member": _l("Member"),
     "motion": _l("Motion"),
     "obligation": _l("Obligation"),
     "partner": _l("Partner"),
     "request": _l("Request"),
+    "result": _l("Result"),
     "user": _l("User"),
 }
 # What was done (an audit event's action). tests/audit/test_audit_words.py checks that every action
 # the code records has its words here.
 AUDIT_ACTION = {
     "access.denied": _l("Access refused"),
+    "actual.create": _l("Actual recorded"),
+    "actual.import": _l("Actuals imported"),
+    "actual.submit": _l("Actual submitted for verification"),
+    "actual.update": _l("Actual changed"),
+    "actual.verify": _l("Actual verified"),
     "agreement.create": _l("Agreement created"),
     "agreement.transition": _l("Agreement status changed"),
     "agreement.update": _l("Agreement changed"),
@@ -279,6 +325,8 @@ AUDIT_ACTION = {
     "document.replace": _l("Document replaced by a new file"),
     "document.upload": _l("Document uploaded"),
     "forum.create": _l("Forum created"),
+    "indicator.create": _l("Indicator added"),
+    "indicator.update": _l("Indicator changed"),
     "forum.update": _l("Forum changed"),
     "meeting.agenda_add": _l("Agenda item added"),
     "meeting.attendance": _l("Attendance recorded"),
@@ -305,6 +353,8 @@ AUDIT_ACTION = {
     "motion.votes": _l("Votes recorded"),
     "motion.withdraw": _l("Motion withdrawn"),
     "obligation.agreement_end": _l("Series ended with its agreement"),
+    "obligation.conditions": _l("Tranche conditions set"),
+    "obligation.conditions_waive": _l("Tranche conditions waived"),
     "obligation.create": _l("Obligation created"),
     "obligation.fulfilment_correct": _l("Fulfilment corrected"),
     "obligation.fulfilment_reverse": _l("Fulfilment reversed"),
@@ -317,6 +367,10 @@ AUDIT_ACTION = {
     "partner.create": _l("Partner added"),
     "partner.update": _l("Partner changed"),
     "policy.update": _l("Approval policy changed"),
+    "result.create": _l("Result added"),
+    "result.update": _l("Result changed"),
+    "target.add": _l("Target added"),
+    "target.remove": _l("Target removed"),
     "user.create": _l("User created"),
     "user.password_change": _l("Password changed"),
     "user.password_set": _l("Password set"),
@@ -337,18 +391,24 @@ SIGN_IN_FAILURE = {
 # key with spaces (tests/audit/test_audit_words.py checks the demo's events have words for all).
 AUDIT_FIELD = {
     "active": _l("Active"),
+    "actuals": _l("Actuals"),
     "added": _l("Added"),
     "address": _l("Address"),
     "agreement_id": _l("Agreement"),
     "all_members": _l("Every member votes"),
     "amendments": _l("Amended clauses"),
     "amount": _l("Amount"),
+    "ascending": _l("Higher is better"),
+    "baseline_value": _l("Baseline value"),
+    "baseline_year": _l("Baseline year"),
     "category": _l("Category"),
     "changed": _l("Changed"),
     "clause_id": _l("Clause"),
     "clause_ids": _l("Clauses"),
     "clauses": _l("Clauses"),
     "code": _l("Code"),
+    "conditions": _l("Conditions"),
+    "corrects_id": _l("Corrects actual"),
     "corrects_motion_id": _l("Corrects motion"),
     "counts": _l("Count"),
     "created": _l("Created"),
@@ -358,7 +418,9 @@ AUDIT_FIELD = {
     "decision_id": _l("Decision"),
     "decisions": _l("Decisions"),
     "depends_on": _l("Depends on"),
+    "dimensions": _l("Dimensions"),
     "document": _l("Document"),
+    "documents": _l("Documents"),
     "due_date": _l("Due date"),
     "effect": _l("Effect"),
     "effects": _l("Effects"),
@@ -379,6 +441,7 @@ AUDIT_FIELD = {
     "deliberation": _l("Deliberation"),
     "date": _l("Date"),
     "positions": _l("Positions"),
+    "indicator_id": _l("Indicator"),
     "investor": _l("Investor"),
     "item": _l("Agenda item"),
     "items": _l("Items"),
@@ -386,6 +449,7 @@ AUDIT_FIELD = {
     "kind": _l("Kind"),
     "legal_name": _l("Legal name"),
     "location": _l("Place"),
+    "measure": _l("Measure"),
     "meeting_id": _l("Meeting"),
     "member_id": _l("Member"),
     "method": _l("Method"),
@@ -406,22 +470,26 @@ AUDIT_FIELD = {
     "parties": _l("Parties"),
     "partner_id": _l("Partner"),
     "payment": _l("Payment"),
+    "period_end": _l("Period to"),
+    "period_start": _l("Period from"),
     "permission": _l("Permission"),
     "position": _l("Position"),
     "proxy_limit": _l("Proxy limit"),
     "quorum": _l("Quorum"),
     "reason": _l("Reason"),
-    "reversed": _l("Reversed"),
-    "rule": _l("Decision rule"),
     "reference": _l("Reference"),
     "region": _l("Region"),
     "registration_no": _l("Registration number"),
     "removed": _l("Removed"),
     "responsible_id": _l("Responsible"),
+    "result_id": _l("Result"),
+    "reversed": _l("Reversed"),
     "revoked": _l("Revoked"),
     "role": _l("Role"),
     "rows": _l("Rows"),
     "rrule": _l("Schedule"),
+    "rule": _l("Decision rule"),
+    "sector": _l("Water and sanitation sector"),
     "sha256": _l("Content hash (SHA-256)"),
     "size": _l("Size (bytes)"),
     "start_date": _l("Start date"),
@@ -430,6 +498,7 @@ AUDIT_FIELD = {
     "status": _l("Status"),
     "summary": _l("Summary"),
     "tally": _l("Tally"),
+    "targets": _l("Targets"),
     "text": _l("Text"),
     "threshold": _l("Threshold"),
     "title": _l("Title"),
@@ -438,8 +507,10 @@ AUDIT_FIELD = {
     "tokens_revoked": _l("API tokens revoked"),
     "unchanged": _l("Unchanged"),
     "under_deliberation": _l("Under deliberation"),
+    "unit": _l("Unit"),
     "updated": _l("Updated"),
     "user_id": _l("Login"),
+    "value": _l("Value"),
     "value_amount": _l("Value"),
     "value_currency": _l("Currency"),
     "visibility": _l("Visibility"),
@@ -465,6 +536,7 @@ TABLES = {
     "agreement_move": AGREEMENT_MOVE,
     "party_role": PARTY_ROLE,
     "visibility": VISIBILITY,
+    "water_sector": WATER_SECTOR,
     "clause_status": CLAUSE_STATUS,
     "centre_position": CENTRE_POSITION,
     "proposed_by": PROPOSED_BY,
@@ -494,6 +566,12 @@ TABLES = {
     "audit_field": AUDIT_FIELD,
     "sign_in_failure": SIGN_IN_FAILURE,
     "search_kind": SEARCH_KIND,
+    "result_kind": RESULT_KIND,
+    "indicator_measure": INDICATOR_MEASURE,
+    "actual_status": ACTUAL_STATUS,
+    "result_dimension": RESULT_DIMENSION,
+    "household_head_sex": HOUSEHOLD_HEAD_SEX,
+    "tranche_state": TRANCHE_STATE,
 }
 
 

@@ -11,6 +11,7 @@ LOADERS = [
     "govtrack.demo.forums",
     "govtrack.demo.centres",
     "govtrack.demo.obligations",
+    "govtrack.demo.results",
 ]
 
 

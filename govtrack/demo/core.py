@@ -109,7 +109,7 @@ AGREEMENTS = [
        "cooperative")],
      "active"),
     ("jamban_cibinong", "Pembangunan 120 Jamban Sehat Cibinong", "PKS/2026/002", "construction",
-     [("cv_tirta", "contractor")], "980000000", (2026, 3, 1), (2026, 12, 31), "members",
+     [("cv_tirta", "contractor")], "980000000", (2026, 3, 1), (2026, 12, 31), "public",
      ["hibah_cibinong"],
      [("Kontraktor membangun 120 unit jamban sehat sesuai gambar kerja yang disetujui.", "cooperative"),
       ("Pembayaran dilakukan per termin setelah pemeriksaan bersama oleh rembug pusat setempat.",

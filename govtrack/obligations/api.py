@@ -89,6 +89,22 @@ class ScheduleSchema(StrictSchema):
                         metadata={"description": "How many occurrences (instead of until)."})
 
 
+class ConditionSchema(StrictSchema):
+    """A condition of a tranche: the indicator (of the same agreement) reaches at least `at_least`
+    by a verified total over a period that ends by `by`."""
+
+    indicator_id = IdField(required=True)
+    at_least = AmountField(required=True, metadata={"description": "The value to reach (a decimal string)."})
+    by = BoundedDate(required=True)
+    reached = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The highest verified total of the indicator over a period ending by `by`."})
+    met = fields.Boolean(dump_only=True)
+
+
+class ConditionsSchema(StrictSchema):
+    conditions = fields.List(fields.Nested(ConditionSchema), required=True, validate=validate.Length(max=10))
+
+
 class ObligationSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     agreement_id = IdField(required=True)
@@ -127,6 +143,12 @@ class ObligationSchema(StrictSchema):
     next_due = fields.Date(dump_only=True, allow_none=True)
     generated_until = fields.Date(dump_only=True, allow_none=True)
     waived_decision_id = fields.Integer(dump_only=True, allow_none=True)
+    conditions = fields.List(fields.Nested(ConditionSchema), dump_only=True, metadata={
+        "description": "A disbursement owed by a partner may wait for results (PUT …/conditions)."})
+    claimable = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "With conditions: true once a verified actual meets every one (or a carried decision "
+                       "waived them); null without conditions."})
+    conditions_waived_decision_id = fields.Integer(dump_only=True, allow_none=True)
     occurrences = fields.List(fields.Nested(OccurrenceSchema), dump_only=True)
 
     @validates_schema
@@ -217,9 +239,18 @@ def _occurrence(o, today: dt.date, currency: str, days: int, *, full: bool) -> d
     return out
 
 
+def _conditions(tranche) -> list[dict]:
+    if tranche is None:
+        return []
+    return [{"indicator_id": c.condition.indicator_id, "at_least": f"{c.condition.at_least:.2f}",
+             "by": c.condition.by_date, "reached": f"{c.reached:.2f}" if c.reached is not None else None,
+             "met": c.met} for c in tranche.conditions]
+
+
 def serialise(obligations, *, today: dt.date, full: bool = False) -> list[dict]:
     statuses = queries.obligation_statuses([o.id for o in obligations], today)
     days = queries.due_soon_days()
+    tranches = queries.tranches([o.id for o in obligations])
     return [
         {
             "id": ob.id,
@@ -238,6 +269,9 @@ def serialise(obligations, *, today: dt.date, full: bool = False) -> list[dict]:
             "next_due": statuses[ob.id]["next_due"],
             "generated_until": ob.generated_until,
             "waived_decision_id": ob.waived_decision_id,
+            "conditions": _conditions(tranches.get(ob.id)),
+            "claimable": tranches[ob.id].claimable if ob.id in tranches else None,
+            "conditions_waived_decision_id": ob.conditions_waived_decision_id,
             "occurrences": [_occurrence(o, today, ob.currency, days, full=full) for o in ob.occurrences],
         }
         for ob in obligations
@@ -324,6 +358,22 @@ def _fulfil_input() -> tuple[dict, object]:
                                fields={k: v if isinstance(v, list) else [str(v)]
                                        for k, v in err.messages.items()}) from None
     return data, file
+
+
+@blp.route("/<int:obligation_id>/conditions", methods=["PUT"])
+@permission_required("obligations.edit")
+@blp.arguments(ConditionsSchema)
+@blp.response(200, ObligationSchema)
+def put_conditions(data, obligation_id):
+    """Replace a tranche's conditions (a disbursement owed by a partner; each an indicator of the
+    same agreement). Until it is claimable, fulfilling it is refused with 409 `not_claimable`."""
+    ob = _load(obligation_id)
+    services.set_conditions(actor=current_user, obligation=ob, conditions=[
+        services.ConditionData(indicator_id=c["indicator_id"], at_least=c["at_least"], by_date=c["by"])
+        for c in data["conditions"]])
+    db.session.commit()
+    db.session.expire_all()
+    return serialise([_load(obligation_id)], today=clock.today(), full=True)[0]
 
 
 @blp.route("/<int:obligation_id>/fulfil", methods=["POST"])

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from govtrack.core.dates import DateInRange
-from govtrack.core.forms import Form
+from govtrack.core.forms import Form, SubForm
 from govtrack.core.labels import choices
 from govtrack.core.money import MoneyField
 
@@ -87,6 +96,24 @@ class CorrectFulfilmentForm(Form):
     amount = MoneyField(_l("Amount paid"), positive=True, validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     reason = TextAreaField(_l("Why is it corrected?"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ConditionRow(SubForm):
+    """One condition of a tranche: an indicator of the agreement reaches a value by a date."""
+
+    indicator_id = SelectField(_l("Indicator"), coerce=int, validators=[Optional()])
+    at_least = MoneyField(_l("Reaches at least"), validators=[Optional()])
+    by_date = DateField(_l("By"), validators=[Optional(), DateInRange()])
+
+
+class ConditionsForm(Form):
+    """The conditions of a tranche; a row with no indicator is no condition."""
+
+    rows = FieldList(FormField(ConditionRow), min_entries=3, max_entries=10)
+
+    def conditions(self) -> list[tuple[int | None, object, object]]:
+        return [(r.indicator_id.data or None, r.at_least.data, r.by_date.data) for r in self.rows
+                if r.indicator_id.data or r.at_least.data is not None or r.by_date.data]
 
 
 class ReverseFulfilmentForm(Form):

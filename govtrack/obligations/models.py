@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtrack.core.clock import utcnow
 from govtrack.core.uploads import StoredFileMixin
-from govtrack.db import ZERO
+from govtrack.db import ZERO, Money
 from govtrack.extensions import db
 from govtrack.partners.models import _in
 
@@ -79,6 +79,10 @@ class Obligation(db.Model):
     # create_all() adds it after the three tables exist (the migrations already do); it changes
     # nothing in an existing database.
     waived_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", use_alter=True), index=True)
+    # Set when a carried decision waived the conditions of a tranche (a disbursement owed by a
+    # partner): it may then be received before its conditions are met. use_alter as above.
+    conditions_waived_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", use_alter=True), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     occurrences: Mapped[list[Occurrence]] = relationship(
@@ -88,6 +92,27 @@ class Obligation(db.Model):
     agreement = relationship("Agreement", lazy="raise")
     partner = relationship("Partner", lazy="raise")
     responsible = relationship("User", lazy="raise")
+    conditions: Mapped[list[TrancheCondition]] = relationship(
+        back_populates="obligation", lazy="raise", order_by="TrancheCondition.id", cascade="all, delete-orphan",
+    )
+
+
+class TrancheCondition(db.Model):
+    """What a tranche (a disbursement owed by a partner) waits for: an indicator of its agreement
+    reaches at least `at_least` by a verified actual over a period that ends by `by_date`. The
+    tranche is claimable once every condition is met."""
+
+    __tablename__ = "obligation_conditions"
+    __table_args__ = (UniqueConstraint("obligation_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    at_least: Mapped[Decimal] = mapped_column(Money)
+    by_date: Mapped[dt.date]
+
+    obligation: Mapped[Obligation] = relationship(back_populates="conditions", lazy="raise")
+    indicator = relationship("Indicator", lazy="raise")
 
 
 class Occurrence(db.Model):

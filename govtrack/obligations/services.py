@@ -35,7 +35,11 @@ from govtrack.obligations.models import (
     OwedBy,
     Payment,
     ReminderLog,
+    TrancheCondition,
 )
+from govtrack.obligations.queries.tranches import tranches as tranche_states
+from govtrack.results.models import Measure
+from govtrack.results.queries import get_indicator
 
 
 @dataclass
@@ -298,6 +302,7 @@ def fulfil(
     remaining amount is paid (or, for an obligation with no amount, it is marked done). An
     evidence file is checked before anything is written."""
     occ = _open_occurrence(obligation, occurrence_id)
+    _check_claimable(obligation)
     if on is None:
         raise _invalid({"date": [_l("Required.")]})
     if amount is not None:
@@ -494,8 +499,91 @@ def waive_obligation(*, actor: Actor, obligation: Obligation, decision: WaiverDe
             code="decision_required",
             fields={"decision_id": [str(_l("No carried waive_obligation decision for this obligation."))]},
         )
+    tranche = tranche_states([obligation.id]).get(obligation.id)
+    if tranche is not None and not tranche.claimable and occurrence_id is None:
+        # A tranche whose conditions are not met: the decision waives its conditions, so that it
+        # may be received; the money stays owed.
+        _lock_obligation(obligation)
+        obligation.conditions_waived_decision_id = decision.id
+        db.session.flush()
+        record("obligation.conditions_waive", actor=actor, object_type="obligation", object_id=obligation.id,
+               after={"decision_id": decision.id, "reason": reason.strip()})
+        return 0
     return _apply_waiver(actor=actor, obligation=obligation, decision_id=decision.id,
                          reason=reason.strip(), occurrence_id=occurrence_id)
+
+
+# ---- tranches: disbursements that wait for results ----
+
+@dataclass
+class ConditionData:
+    indicator_id: int | None
+    at_least: Decimal | str | None
+    by_date: dt.date | None
+
+
+def _check_claimable(obligation: Obligation) -> None:
+    """A tranche is received only once claimable (its conditions met, or waived by a decision)."""
+    tranche = tranche_states([obligation.id]).get(obligation.id)
+    if tranche is None or tranche.claimable:
+        return
+    unmet = "; ".join(
+        str(_l("%(indicator)s at least %(value)s by %(day)s (reached: %(reached)s)",
+               indicator=c.condition.indicator.title, value=c.condition.at_least, day=c.condition.by_date.isoformat(),
+               reached=c.reached if c.reached is not None else "—"))
+        for c in tranche.conditions if not c.met)
+    raise Conflict(str(_l("This tranche is not claimable yet: %(unmet)s. Only a carried forum decision can waive "
+                          "its conditions.", unmet=unmet)), code="not_claimable")
+
+
+def set_conditions(*, actor: Actor, obligation: Obligation, conditions: list[ConditionData]) -> list[TrancheCondition]:
+    """Replace the conditions of a tranche: a disbursement owed by a partner, each condition an
+    indicator of the same agreement, a value (0-100 for a percentage) and a date. No conditions:
+    an ordinary disbursement again."""
+    errors: dict[str, list] = {}
+    if conditions and (obligation.kind != "disbursement" or obligation.owed_by != "partner"):
+        raise _invalid({"conditions": [_l("Only a disbursement owed by a partner waits for conditions.")]})
+    rows, seen = [], set()
+    for i, c in enumerate(conditions):
+        indicator = get_indicator(c.indicator_id) if c.indicator_id else None
+        if indicator is None or indicator.agreement_id != obligation.agreement_id:
+            errors[f"conditions.{i}.indicator_id"] = [_l("Choose an indicator of this obligation's agreement.")]
+        elif indicator.id in seen:
+            errors[f"conditions.{i}.indicator_id"] = [_l("This indicator is named twice.")]
+        else:
+            seen.add(indicator.id)
+        value = None
+        try:
+            value = check_amount(c.at_least) if c.at_least is not None else None
+        except AmountError as err:
+            errors[f"conditions.{i}.at_least"] = [err.message]
+        if value is None and f"conditions.{i}.at_least" not in errors:
+            errors[f"conditions.{i}.at_least"] = [_l("Required.")]
+        elif value is not None and indicator is not None and indicator.measure == Measure.percentage.value \
+                and value > 100:
+            errors[f"conditions.{i}.at_least"] = [_l("A percentage is from 0 to 100.")]
+        if c.by_date is None:
+            errors[f"conditions.{i}.by_date"] = [_l("Required.")]
+        rows.append((indicator, value, c.by_date))
+    if errors:
+        raise _invalid(errors)
+    _lock_obligation(obligation)
+    earlier = db.session.scalars(
+        select(TrancheCondition).where(TrancheCondition.obligation_id == obligation.id).order_by(TrancheCondition.id)
+    ).all()
+    before = [[c.indicator_id, c.at_least, c.by_date] for c in earlier]
+    for c in earlier:  # through the session, which may hold them (a reused id must not meet a stale one)
+        db.session.delete(c)
+    db.session.flush()
+    made = []
+    for indicator, value, by_date in rows:
+        made.append(TrancheCondition(obligation_id=obligation.id, indicator_id=indicator.id, at_least=value,
+                                     by_date=by_date))
+        db.session.add(made[-1])
+    db.session.flush()
+    record("obligation.conditions", actor=actor, object_type="obligation", object_id=obligation.id,
+           before={"conditions": before}, after={"conditions": [[c.indicator_id, c.at_least, c.by_date] for c in made]})
+    return made
 
 
 # ---- calendar feeds ----

@@ -40,6 +40,7 @@ from govtrack.extensions import db
 from govtrack.forums.queries import decision_numbers
 from govtrack.obligations import calendar, charts, queries, recurrence, services
 from govtrack.obligations.forms import (
+    ConditionsForm,
     CorrectFulfilmentForm,
     FulfilForm,
     ObligationForm,
@@ -49,6 +50,7 @@ from govtrack.obligations.models import OccurrenceStatus, OwedBy
 from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner, PartnerCategory
 from govtrack.partners.queries import partner_name
+from govtrack.results.queries import indicators_of
 
 log = logging.getLogger(__name__)
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
@@ -152,6 +154,7 @@ def dashboard():
     return render_template(
         "obligations/dashboard.html", data=data, filters=filters, today=today, form=ConfirmForm(),
         export_args=export_args, due_dates=_due_dates(data.rows), **_filter_context(filters),
+        tranche_rows=queries.open_tranches(today=today),
     )
 
 
@@ -268,10 +271,63 @@ def detail(obligation_id: int):
     today = clock.today()
     days = queries.due_soon_days()
     statuses = {o.id: queries.status_of(o.due_on, o.fulfilled_on, o.waived, today, days) for o in ob.occurrences}
+    tranche = queries.tranches([ob.id]).get(ob.id)
     return render_template("obligations/detail.html", ob=ob, statuses=statuses, today=today, form=ConfirmForm(),
-                           schedule=describe_rule(ob.rrule, ob.starts_on),
+                           schedule=describe_rule(ob.rrule, ob.starts_on), tranche=tranche,
+                           may_have_conditions=ob.kind == "disbursement" and ob.owed_by == "partner",
                            decision_numbers=decision_numbers(
-                               [ob.waived_decision_id] + [o.waived_decision_id for o in ob.occurrences]))
+                               [ob.waived_decision_id, ob.conditions_waived_decision_id]
+                               + [o.waived_decision_id for o in ob.occurrences]))
+
+
+def _place_row_errors(form: ConditionsForm, err: DomainError) -> None:
+    """The service names a condition by its index among those given (`conditions.1.at_least`):
+    show it beside that row's field; what no field shows goes into the flash message."""
+    given = [r for r in form.rows if r.indicator_id.data or r.at_least.data is not None or r.by_date.data]
+    unplaced = []
+    for name, messages in err.fields.items():
+        parts = name.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(given):
+            field = getattr(given[int(parts[1])], parts[2], None)
+            if field is not None:
+                field.errors = [*field.errors, *messages]
+                continue
+        unplaced.extend(messages)
+    flash(" ".join([err.message, *unplaced]), "danger")
+
+
+@bp.route("/<int:obligation_id>/conditions", methods=["GET", "POST"])
+@permission_required("obligations.edit")
+def conditions(obligation_id: int):
+    """The conditions of a tranche: which indicators of the agreement must reach what, by when."""
+    ob = queries.load_obligation(obligation_id)
+    if ob is None:
+        abort(404)
+    tranche = queries.tranches([ob.id]).get(ob.id)
+    existing = [{"indicator_id": c.condition.indicator_id, "at_least": c.condition.at_least,
+                 "by_date": c.condition.by_date} for c in (tranche.conditions if tranche else [])]
+    form = ConditionsForm(data={"rows": existing + [{}] * max(0, 3 - len(existing))} if request.method == "GET"
+                          else None)
+    indicators = [(0, "—")] + [(i.id, f"{i.title} ({i.unit})") for i in indicators_of(ob.agreement_id)]
+    for row in form.rows:
+        row.indicator_id.choices = indicators
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.set_conditions(actor=current_user, obligation=ob, conditions=[
+                services.ConditionData(indicator_id=i, at_least=v, by_date=d) for i, v, d in form.conditions()])
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            _place_row_errors(form, err)
+            status = err.status
+        else:
+            flash(_("The conditions of %(t)s are saved.", t=ob.title), "success")
+            return redirect(url_for("obligations.detail", obligation_id=obligation_id))
+    elif form.errors:
+        status = 400 if "csrf_token" in form.errors else 422
+    return render_template("obligations/conditions.html", form=form, ob=ob,
+                           may_have_conditions=ob.kind == "disbursement" and ob.owed_by == "partner"), status
 
 
 def _back(default: str) -> str:

@@ -6,6 +6,9 @@ whoever asks, so that what it returns can be cached and shared without leaking a
 
 from __future__ import annotations
 
+import json
+
+from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -21,11 +24,12 @@ from govtrack.api.schemas import (
     list_schema,
     money_out,
 )
+from govtrack.core.cache import get_cache
 from govtrack.core.web import external_url
 from govtrack.errors import NotFound
 from govtrack.forums.queries import DecisionSummary, published_decisions
 from govtrack.partners.models import PartnerCategory
-from govtrack.portal import queries
+from govtrack.portal import iati, ocds, queries
 
 blp = exempt(
     Blueprint(
@@ -191,3 +195,38 @@ class PublicAgreement(MethodView):
         if agreement is None:
             raise NotFound("No such agreement.")
         return public_view([agreement])[0]
+
+
+@blp.route("/ocds.json", methods=["GET"])
+@blp.doc(security=[])
+@blp.response(200, description=(
+    "An OCDS 1.1 release package (https://standard.open-contracting.org/1.1/): one release per "
+    "agreement published to the public with a construction partner, with its parties, award, "
+    "contract (value, period, documents, amendments decided by the forums) and implementation "
+    "(milestones, payments). Validates against the OCDS 1.1 release-package schema."
+))
+def ocds_package():
+    """Published construction agreements as open contracting data (OCDS 1.1 release package)."""
+    cooperative = current_app.config["ORG_NAME"]
+    cache = get_cache()
+    key = ocds.cache_key(cooperative=cooperative)
+    body = cache.get(key)
+    if body is None:
+        package = ocds.release_package(cooperative=cooperative)
+        body = (json.dumps(package, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        cache.put(key, body)
+    return Response(body, mimetype="application/json")
+
+
+@blp.route("/iati.xml", methods=["GET"])
+@blp.doc(security=[])
+@blp.response(200, description=(
+    "IATI 2.03 `iati-activities` (https://iatistandard.org/en/iati-standard/203/): one activity per "
+    "agreement published to the public with a funder or lender, with its participating organisations, "
+    "status, dates, country, locations, sector, budget, transactions (commitment and funds received) "
+    "and public documents. Streamed; validates against the IATI 2.03 activities schema."
+))
+def iati_activities():
+    """Published funder and lender agreements as IATI 2.03 activities (XML, streamed)."""
+    body = iati.activities_xml(cooperative=current_app.config["ORG_NAME"])
+    return Response(stream_with_context(body), mimetype="application/xml")

@@ -12,6 +12,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from govtrack.agreements.models import Agreement, Clause
 from govtrack.audit.models import AuditEvent
 from govtrack.auth.models import User
-from govtrack.core.i18n import format_money, format_when
+from govtrack.core.i18n import format_figure, format_money, format_period, format_when
 from govtrack.core.labels import TABLES, label
 from govtrack.extensions import db
 from govtrack.forums.models import Decision, Forum, Meeting, Motion
@@ -28,6 +29,7 @@ from govtrack.members.models import Centre, Member
 from govtrack.obligations.models import Obligation
 from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner
+from govtrack.results.models import Actual, Indicator, Result
 
 # Fields whose value is the id of an object of this type.
 ID_FIELDS = {
@@ -35,18 +37,23 @@ ID_FIELDS = {
     "meeting_id": "meeting", "member_id": "member", "motion_id": "motion", "obligation_id": "obligation",
     "partner_id": "partner", "responsible_id": "user", "user_id": "user", "corrects_motion_id": "motion",
     "chair_member_id": "member", "officer_id": "user", "centre_id": "centre",
+    "result_id": "result", "indicator_id": "indicator", "corrects_id": "actual",
 }
 # Fields whose value is a stored code: its label table, by the event's object type where it differs.
 CODE_FIELDS = {
     "status": {"agreement": "agreement_status", "clause": "clause_status", "meeting": "meeting_status",
-               "motion": "motion_status"},
-    "kind": {"agreement": "agreement_kind", "forum": "forum_kind", "obligation": "obligation_kind"},
+               "motion": "motion_status", "actual": "actual_status"},
+    "kind": {"agreement": "agreement_kind", "forum": "forum_kind", "obligation": "obligation_kind",
+             "result": "result_kind"},
+    "measure": "indicator_measure",
     "category": "partner_category", "visibility": "visibility", "effect": "motion_effect",
     "outcome": "motion_outcome", "method": "vote_method", "threshold": "threshold",
     "minutes_status": "minutes_status", "owed_by": "owed_direction", "role": "user_role",
     "reason": {"user": "sign_in_failure"},
+    "sector": {"agreement": "water_sector"},
 }
 MONEY_FIELDS = {"amount", "value_amount", "paid_amount", "payment"}
+FIGURE_FIELDS = {"value", "baseline_value"}  # an indicator's figures: numbers, not money
 MAX_TEXT = 160
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -140,6 +147,14 @@ def _names(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
         for id_, code, name in db.session.execute(
                 select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(sorted(ids)))):
             out[("centre", id_)] = f"{name} ({code})"
+    rows("result", lambda ids: select(Result.id, Result.title).where(Result.id.in_(ids)))
+    rows("indicator", lambda ids: select(Indicator.id, Indicator.title).where(Indicator.id.in_(ids)))
+    ids = wanted.get("actual")
+    if ids:
+        for id_, title, start, end in db.session.execute(
+                select(Actual.id, Indicator.title, Actual.period_start, Actual.period_end)
+                .join(Indicator, Indicator.id == Actual.indicator_id).where(Actual.id.in_(sorted(ids)))):
+            out[("actual", id_)] = f"{title}, {format_period(start, end)}"
     ids = wanted.get("member")
     if ids:
         for id_, number, name in db.session.execute(
@@ -207,6 +222,11 @@ def _value(key: str, value, object_type: str, names: dict, currency: str) -> str
         return _("%(n)d items", n=len(value))
     if key == "rrule" and isinstance(value, str):
         return describe_rule(value)
+    if key in FIGURE_FIELDS and isinstance(value, str):
+        try:
+            return format_figure(Decimal(value))
+        except ArithmeticError:
+            return value
     if key in MONEY_FIELDS and isinstance(value, str):
         try:
             return format_money(value, currency)

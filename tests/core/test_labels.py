@@ -47,6 +47,7 @@ from govtrack.notices.models import NoticeStatus
 from govtrack.obligations import queries, reminders
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory
+from govtrack.results.models import ActualStatus, Measure, ResultKind
 from tests.conftest import csrf_token
 
 CATALOG = Path(__file__).resolve().parents[2] / "govtrack/translations/id/LC_MESSAGES/messages.po"
@@ -76,6 +77,9 @@ ENUM_TABLES = [
     (Outcome, ["motion_outcome"]),
     (Role, ["user_role"]),
     (NoticeStatus, ["notice_status"]),
+    (ResultKind, ["result_kind"]),
+    (Measure, ["indicator_measure"]),
+    (ActualStatus, ["actual_status"]),
 ]
 
 

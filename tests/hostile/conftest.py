@@ -132,7 +132,8 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     db.session.commit()
 
     ob = create_obligation(actor="test", data=ObligationData(
-        agreement_id=active.id, owed_by="partner", partner_id=partner.id, kind="repayment",
+        # A disbursement: its page offers the form of a tranche's conditions too.
+        agreement_id=active.id, owed_by="partner", partner_id=partner.id, kind="disbursement",
         title=text("obligation title"), amount=Decimal("1000000"), rrule="FREQ=MONTHLY;BYMONTHDAY=15",
         starts_on=dt.date(2027, 1, 15), responsible_id=admin.id), today=TODAY)
     db.session.commit()
@@ -149,7 +150,26 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     from govtrack.obligations.models import Payment
 
     payment = db.session.scalar(select(Payment).where(Payment.occurrence_id == occurrences[0].id))
+    from govtrack.results import services as results
+
+    result = results.create_result(actor="test", agreement=draft, kind="output", title=text("result title"), indicators=[
+        results.IndicatorData(title=text("indicator title"), unit=text("unit"), code="K1", baseline_year=2025,
+                              baseline_value=Decimal(1),
+                              targets=[results.TargetData(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(10))])])
+    db.session.flush()
+    from govtrack.results.models import Indicator, Target
+
+    indicator = db.session.scalar(select(Indicator).where(Indicator.result_id == result.id))
+    target = db.session.scalar(select(Target).where(Target.indicator_id == indicator.id))
+    actual = results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
+        dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(5), {"region": text("dimension value")},
+        document_ids=[draft_doc.id], note=text("actual note")))
+    results.submit_actual(actor="test", actual=actual)  # its page offers the verification form
+    results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
+        dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(3), {"sex": "female"}))  # a draft: the submit button
+    db.session.commit()
     ids = {
+        "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,

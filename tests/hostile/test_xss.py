@@ -31,7 +31,8 @@ MINUTES = f"""# Minutes {{{{7*7}}}}
 SHOWN = ["partner name", "partner notes", "contact name", "draft title", "active title", "summary", "public summary",
          "clause one", "public clause", "member name", "forum name", "meeting title", "location", "motion title",
          "motion text", "obligation title", "obligation note", "document name", "evidence name", "user name",
-         "interest note", "agenda title", "region"]
+         "interest note", "agenda title", "region", "result title", "indicator title", "unit", "actual note",
+         "dimension value"]
 
 
 def payload(kind: str) -> str:
@@ -39,6 +40,8 @@ def payload(kind: str) -> str:
         return MINUTES
     if kind == "phone":  # a column of 50 characters
         return "phone \"><img src=x onerror=alert(1)>"
+    if kind in {"unit", "dimension value"}:  # an indicator's unit has 60 characters, a dimension's value 120
+        return f"{kind} \"><img src=x onerror=alert(1)>{{{{7*7}}}}"
     if kind in {"document name", "evidence name"}:
         # No "/": upload names lose everything up to the last slash (tested in test_uploads).
         return f"{kind} \"><img src=x onerror=alert(1)>{{{{7*7}}}}"

@@ -47,8 +47,18 @@ from govtrack.obligations.queries.occurrences import (
     status_of,
 )
 from govtrack.obligations.queries.scorecard import Side, partner_scorecard
+from govtrack.obligations.queries.tranches import (
+    CLAIMABLE,
+    LATE,
+    WAITING,
+    Tranche,
+    TrancheRow,
+    open_tranches,
+    tranches,
+)
 
 __all__ = [
+    "CLAIMABLE", "LATE", "WAITING", "Tranche", "TrancheRow", "open_tranches", "tranches",
     "DASHBOARD_DAYS",
     "DASHBOARD_ROWS",
     "DASHBOARD_TABLES",

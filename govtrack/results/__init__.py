@@ -1,0 +1,1 @@
+"""Results frameworks of agreements: results, indicators, targets and verified actuals."""
