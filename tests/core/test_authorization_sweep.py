@@ -20,6 +20,8 @@ ANONYMOUS_OK = {
     "core.healthz", "core.set_language", "core.glossary", "auth.login", "api-docs.openapi_json",
     "portal.index", "portal.agreement", "portal.decisions", "portal.atom_feed",
     "public_api.PublicAgreements", "public_api.PublicAgreement",
+    # open data: only what the public may read (tests/portal/test_ocds.py, test_iati.py)
+    "public_api.ocds_package", "public_api.iati_activities",
 }
 # Endpoints a signed-in member may reach, besides the anonymous ones.
 MEMBER_OK = ANONYMOUS_OK | {
