@@ -313,6 +313,7 @@ AUDIT_ACTION = {
     "actual.submit": _l("Actual submitted for verification"),
     "actual.update": _l("Actual changed"),
     "actual.verify": _l("Actual verified"),
+    "report.narrative": _l("Funder report narrative written"),
     "agreement.create": _l("Agreement created"),
     "agreement.transition": _l("Agreement status changed"),
     "agreement.update": _l("Agreement changed"),

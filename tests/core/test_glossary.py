@@ -24,7 +24,7 @@ def test_the_glossary_explains_each_word_in_both_languages_to_anyone(client):
     ]:
         entry = re.search(rf'<dt id="{key}"[^>]*>(.*?)</dd>', html, re.S)
         assert entry, key
-        assert name_id in entry[1] and f'lang="en">(English: {name_en})' in entry[1], key
+        assert name_id in entry[1] and f'lang="en" translate="no">(English: {name_en})' in entry[1], key
         assert f'href="#{key}"' in html, key  # the list of words at the top
     # The explanations are in Indonesian for an Indonesian reader ...
     assert "Jumlah paling sedikit pemilik hak suara yang harus hadir" in html
@@ -33,7 +33,7 @@ def test_the_glossary_explains_each_word_in_both_languages_to_anyone(client):
     # ... and in English for an English one, naming the Indonesian word.
     html = client.get("/glossary", headers=EN).get_data(as_text=True)
     assert "The least number of eligible voters who must be present" in html
-    assert 'lang="id">(Bahasa Indonesia: Titik rawan tunggal)' in html
+    assert 'lang="id" translate="no">(Bahasa Indonesia: Titik rawan tunggal)' in html
 
 
 def test_every_page_links_the_glossary_in_its_footer(client, sign_in):

@@ -136,11 +136,11 @@ def test_the_hard_words_are_explained_on_the_page_and_in_the_glossary(client, si
     assert "Perantara adalah mitra yang dilalui banyak ikatan terkuat antara mitra-mitra lain" in text
     glossary = client.get("/glossary", headers=ID).get_data(as_text=True)
     entry = re.search(r'<dt id="effective-sources"[^>]*>(.*?)</dd>', glossary, re.S)[1]
-    assert "Jumlah sumber efektif" in entry and 'lang="en">(English: Effective number of sources)' in entry
+    assert "Jumlah sumber efektif" in entry and 'lang="en" translate="no">(English: Effective number of sources)' in entry
     assert "10.000 dibagi HHI-nya" in entry and "10.000 ÷ 6.800 = 1,5" in entry
     english = client.get("/glossary", headers=EN).get_data(as_text=True)
     assert "How many partners of equal size would give a flow the same concentration" in english
-    assert 'lang="id">(Bahasa Indonesia: Jumlah sumber efektif)' in english
+    assert 'lang="id" translate="no">(Bahasa Indonesia: Jumlah sumber efektif)' in english
 
 
 def test_a_chosen_status_is_said_in_the_summary(client, sign_in, scenario):
