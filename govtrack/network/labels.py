@@ -17,14 +17,17 @@ def picture_texts(as_of: dt.date, filters: dict) -> dict:
         parts.append(label("partner_category_plural", filters["category"]))
     if filters.get("flow"):
         parts.append(label("network_flow", filters["flow"]))
-    if filters.get("status"):
-        parts.append(label("agreement_status", filters["status"]))
+    statuses = filters.get("status")
+    if statuses:
+        # One status or several (the network's filter takes several): each named, in their order.
+        names = [label("agreement_status", s) for s in ([statuses] if isinstance(statuses, str) else statuses)]
+        parts.append(", ".join(names))
     title = _("Who the cooperative depends on, %(date)s", date=as_of.isoformat())
     if parts:
         title += " · " + ", ".join(parts)
     return {
         "title": title,
-        "empty": _("No agreements in force on this date."),
+        "empty": _("No agreements with these statuses on this date."),
         "cooperative": _("Cooperative"),
         "categories": labels("partner_category_plural"),
         "flows": labels("network_flow"),

@@ -13,16 +13,18 @@ the network, and any committed change to those tables is seen by the next reques
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from govtrack.agreements.models import (
     Agreement,
@@ -45,9 +47,16 @@ from govtrack.partners.models import Partner
 
 # Agreements "in force" are active or suspended: a suspended agreement still binds the cooperative
 # and still has to be replaced if the partner goes, so leaving it out would understate the
-# dependence. Approved-but-unsigned agreements are not in force yet (filter ?status=approved to see
-# the pipeline).
+# dependence. By default the network also holds what the cooperative is about to depend on: the
+# agreements under deliberation and those approved but not yet signed (a board deciding on one more
+# credit line must see the loans already in the pipeline). Any set of statuses can be chosen
+# (`status` repeated); each counts on the dates it covers (start date on or before the day asked
+# for, end date on or after it).
+STATUS_ORDER: tuple[str, ...] = tuple(s.value for s in AgreementStatus)
 IN_FORCE_STATUSES: tuple[str, ...] = (AgreementStatus.active.value, AgreementStatus.suspended.value)
+DEFAULT_STATUSES: tuple[str, ...] = (
+    *IN_FORCE_STATUSES, AgreementStatus.under_deliberation.value, AgreementStatus.approved.value,
+)
 
 # Every cached answer (metrics, the page's summary, the API body, the pictures, an impact) is keyed
 # by the data versions of the tables the network is read from (the meetings and forums for the date
@@ -59,7 +68,7 @@ TABLES: tuple[str, ...] = (
     Meeting.__tablename__, Forum.__tablename__,
 )
 versions.track(*TABLES)
-METRICS_VERSION = 2  # bump when what is cached changes shape or meaning, so old entries are not reused
+METRICS_VERSION = 3  # bump when what is cached changes shape or meaning, so old entries are not reused
 PICKER_SIZE = 15  # the largest partners offered in the what-if picker (the rest: by name search)
 SEARCH_LIMIT = 20  # partners listed for a name search
 PAGE_LIST = 25  # rows of each list on the page (single points, bridges, projects, autonomy)
@@ -116,14 +125,48 @@ class NetworkData:
     filters: dict = field(default_factory=dict)
 
 
-def in_force_condition(as_of: dt.date, status: str | None = None):
-    """SQL: the agreements in force on `as_of` (or, with `status`, in that status on those dates)."""
-    statuses = [status] if status else list(IN_FORCE_STATUSES)
+def statuses_for(status: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The agreement statuses a network is read with, in their usual order and each once: one
+    status, several, or none (DEFAULT_STATUSES). Callers validate the values first (the form, the
+    API's schema); an unknown one here is a programming error."""
+    if not status:
+        return DEFAULT_STATUSES
+    chosen = {status} if isinstance(status, str) else set(status)
+    unknown = chosen - set(STATUS_ORDER)
+    if unknown:
+        raise ValueError(f"unknown agreement status: {sorted(unknown)}")
+    return tuple(s for s in STATUS_ORDER if s in chosen)
+
+
+def in_force_condition(as_of: dt.date, status: str | Iterable[str] | None = None, *, until: dt.date | None = None):
+    """SQL: the agreements in one of these statuses (default: DEFAULT_STATUSES) on `as_of`, or,
+    with `until`, on any day from `as_of` to `until`."""
+    last = until or as_of
     return (
-        Agreement.status.in_(statuses)
-        & ((Agreement.start_date.is_(None)) | (Agreement.start_date <= as_of))
+        Agreement.status.in_(statuses_for(status))
+        & ((Agreement.start_date.is_(None)) | (Agreement.start_date <= last))
         & ((Agreement.end_date.is_(None)) | (Agreement.end_date >= as_of))
     )
+
+
+def _covers(a: AgreementRow, day: dt.date) -> bool:
+    return (a.start_date is None or a.start_date <= day) and (a.end_date is None or a.end_date >= day)
+
+
+@contextlib.contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the network is read and measured. Reading and
+    measuring it allocates a few hundred thousand objects that reference counting frees (rows,
+    tuples, the graphs' lists), and each allocation burst set off full collections that walked
+    every object of the process: a third of a cold answer's time at scale L. Collection resumes
+    (if it was on) when the block ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def network_data(
@@ -132,14 +175,33 @@ def network_data(
     as_of: dt.date,
     category: str | None = None,
     flow: str | None = None,
-    status: str | None = None,
+    status: str | Iterable[str] | None = None,
 ) -> NetworkData:
-    """The rows of the network `user` may see on `as_of` (four queries, whatever the size)."""
-    cond = in_force_condition(as_of, status)
+    """The rows of the network `user` may see on `as_of` (four queries, whatever the size), with
+    the agreements in `status` (one or several; default DEFAULT_STATUSES)."""
+    return networks_at(user=user, dates=[as_of], clauses_on=as_of, category=category, flow=flow, status=status)[as_of]
+
+
+def networks_at(
+    *,
+    user,
+    dates: list[dt.date],
+    clauses_on: dt.date | None,
+    category: str | None = None,
+    flow: str | None = None,
+    status: str | Iterable[str] | None = None,
+) -> dict[dt.date, NetworkData]:
+    """network_data on each of `dates` from one reading of the database: the agreements in force
+    on any day from the first to the last date, split by date here (the page compares today with
+    the last members' meeting: one read, not two). The clauses (for autonomy) are read for
+    `clauses_on` only, None: for no date."""
+    statuses = statuses_for(status)
+    first, last = min(dates), max(dates)
+    cond = in_force_condition(first, statuses, until=last)
     vis = visibility_clause(user)
     if vis is not None:
         cond = cond & vis
-    agreements = [
+    everything = [
         AgreementRow(
             id=r.id, title=r.title, kind=r.kind, status=r.status,
             value=Decimal(r.value_amount or 0), currency=r.value_currency, reference=r.reference,
@@ -153,7 +215,6 @@ def network_data(
         )
     ]
     visible_ids = select(Agreement.id).where(cond)
-    kinds = {a.id: a.kind for a in agreements}
     party_rows = db.session.execute(
         select(
             AgreementParty.agreement_id, AgreementParty.partner_id, AgreementParty.role,
@@ -163,63 +224,76 @@ def network_data(
         .where(AgreementParty.agreement_id.in_(visible_ids))
         .order_by(AgreementParty.agreement_id, AgreementParty.id)
     ).all()
-    partners: dict[int, PartnerRow] = {}
-    parties: list[PartyRow] = []
-    for agreement_id, partner_id, role, name, cat, region in party_rows:
-        if category and cat != category:
+    dep_rows = db.session.execute(
+        select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+        .where(AgreementDependency.agreement_id.in_(visible_ids))
+        .order_by(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+    ).all()
+    clause_rows = _clause_rows(visible_ids, as_of=clauses_on) if clauses_on is not None else []
+    kinds = {a.id: a.kind for a in everything}
+    out: dict[dt.date, NetworkData] = {}
+    for day in dates:
+        if day in out:
             continue
-        if flow and graph.flow_for(kinds[agreement_id], role) != flow:
-            continue
-        partners.setdefault(partner_id, PartnerRow(id=partner_id, name=name, category=cat, region=region))
-        parties.append(PartyRow(agreement_id=agreement_id, partner_id=partner_id, role=role))
-    if category or flow:
-        # Keep only the agreements that still have a party in the picture.
-        kept = {p.agreement_id for p in parties}
-        agreements = [a for a in agreements if a.id in kept]
-    kept_ids = {a.id for a in agreements}
-    deps = [
-        (a, b)
-        for a, b in db.session.execute(
-            select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
-            .where(AgreementDependency.agreement_id.in_(visible_ids))
-            .order_by(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
+        agreements = [a for a in everything if _covers(a, day)] if first != last else everything
+        ids = {a.id for a in agreements}
+        partners: dict[int, PartnerRow] = {}
+        parties: list[PartyRow] = []
+        for agreement_id, partner_id, role, name, cat, region in party_rows:
+            if agreement_id not in ids:
+                continue
+            if category and cat != category:
+                continue
+            if flow and graph.flow_for(kinds[agreement_id], role) != flow:
+                continue
+            partners.setdefault(partner_id, PartnerRow(id=partner_id, name=name, category=cat, region=region))
+            parties.append(PartyRow(agreement_id=agreement_id, partner_id=partner_id, role=role))
+        if category or flow:
+            # Keep only the agreements that still have a party in the picture.
+            kept = {p.agreement_id for p in parties}
+            agreements = [a for a in agreements if a.id in kept]
+            ids = {a.id for a in agreements}
+        out[day] = NetworkData(
+            as_of=day,
+            partners=sorted(partners.values(), key=lambda p: p.id),
+            agreements=agreements,
+            parties=parties,
+            dependencies=[(a, b) for a, b in dep_rows if a in ids and b in ids],
+            clauses=[c for c in clause_rows if c.agreement_id in ids] if day == clauses_on else [],
+            filters={"category": category, "flow": flow, "status": statuses},
         )
-        if a in kept_ids and b in kept_ids
-    ]
-    return NetworkData(
-        as_of=as_of,
-        partners=sorted(partners.values(), key=lambda p: p.id),
-        agreements=agreements,
-        parties=parties,
-        dependencies=deps,
-        clauses=partner_clauses(visible_ids, as_of=as_of, kept_ids=kept_ids),
-        filters={"category": category, "flow": flow, "status": status},
-    )
+    return out
 
 
-def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[ClauseRow]:
+def _clause_rows(visible_ids, *, as_of: dt.date) -> list[ClauseRow]:
     """Clauses proposed by the partner side, each with its status at the end of `as_of`: the
     latest kept version written by then (every decision writes a version, with its decision id)."""
     # The end of the cooperative's day, not of UTC's: a decision at 06:00 WIB belongs to its own day.
     end = clock.day_start(as_of + dt.timedelta(days=1))
+    # Whether each version was written by then is asked of the database (one boolean a row rather
+    # than a time zone-aware datetime to build and compare in Python for each of 20,000 versions).
+    written = case((ClauseVersion.created_at.is_(None) | (ClauseVersion.created_at < end), True), else_=False)
     rows = db.session.execute(
         select(
             Clause.agreement_id, Clause.id, Clause.status, ClauseVersion.version,
-            ClauseVersion.status, ClauseVersion.decision_id, ClauseVersion.created_at,
+            ClauseVersion.status, ClauseVersion.decision_id, written,
         )
         .outerjoin(ClauseVersion, ClauseVersion.clause_id == Clause.id)
         .where(Clause.proposed_by == ProposedBy.partner.value, Clause.agreement_id.in_(visible_ids))
         .order_by(Clause.id, ClauseVersion.version)
     ).all()
     latest: dict[int, ClauseRow] = {}
-    for agreement_id, clause_id, current, version, v_status, decision_id, created_at in rows:
-        if agreement_id not in kept_ids:
-            continue
+    for agreement_id, clause_id, current, version, v_status, decision_id, by_then in rows:
         if version is None:
             latest[clause_id] = ClauseRow(agreement_id, clause_id, current, None)
-        elif created_at is None or created_at < end:
+        elif by_then:
             latest[clause_id] = ClauseRow(agreement_id, clause_id, v_status, decision_id)
     return list(latest.values())
+
+
+def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[ClauseRow]:
+    """_clause_rows of the agreements in `kept_ids`."""
+    return [c for c in _clause_rows(visible_ids, as_of=as_of) if c.agreement_id in kept_ids]
 
 
 def default_as_of() -> dt.date:
@@ -268,18 +342,40 @@ def _loader(user, as_of: dt.date, filters: dict) -> Callable[[], NetworkData]:
     return functools.cache(lambda: network_data(user=user, as_of=as_of, **filters))
 
 
-def _filters(category: str | None = None, flow: str | None = None, status: str | None = None) -> dict:
-    return {"category": category, "flow": flow, "status": status}
+def _loaders(user, as_of: dt.date, then: dt.date | None, filters: dict) -> tuple[Callable, Callable]:
+    """(load on `as_of`, load on `then`), both from one reading of the database, made at most once
+    and only when something is not in the cache."""
+    dates = [as_of] if then is None else [as_of, then]
+    both = functools.cache(lambda: networks_at(user=user, dates=dates, clauses_on=as_of, **filters))
+    return (lambda: both()[as_of]), (lambda: both()[then])
+
+
+def filters_for(category: str | None = None, flow: str | None = None, status=None) -> dict:
+    """The network's filters as every cache key names them: `status` as the tuple of statuses it
+    means (statuses_for), so that the same statuses chosen in another order, or the default
+    chosen by name, find the same cached answers."""
+    return {"category": category, "flow": flow, "status": statuses_for(status)}
+
+
+_filters = filters_for
 
 
 def measured(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
     """graph.compute_metrics of the network on `as_of`, cached for these data versions."""
+    filters = filters_for(**filters)
     return remember_json(scope.key("metrics", as_of=as_of, **filters), lambda: graph.compute_metrics(load()))
+
+
+def _basis(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
+    """graph.comparison_basis of the network on `as_of` (what a comparison with that date reads),
+    cached for these data versions."""
+    return remember_json(scope.key("basis", as_of=as_of, **filters), lambda: graph.comparison_basis(load()))
 
 
 def partners_in(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> list[dict]:
     """The partners in the network on `as_of`, largest (by the value of their flows) first:
     `[{"id", "name", "value"}]`, cached for these data versions."""
+    filters = filters_for(**filters)
 
     def compute() -> list[dict]:
         data = load()
@@ -293,40 +389,53 @@ def partners_in(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[
 def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
     """Every metric of the network `user` may see on `as_of` (from the cache while the data that
     network is read from has not changed)."""
-    filters = _filters(**filters)
-    return measured(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
+    filters = filters_for(**filters)
+    with quiet_gc():
+        return measured(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
+
+
+def _comparison(scope: Scope, *, user, as_of: dt.date, then: dt.date, filters: dict, after: dict,
+                load: Callable[[], NetworkData]) -> dict:
+    """graph.compare_metrics of the network on `then` with `after` (the metrics on `as_of`)."""
+    return graph.compare_metrics(_basis(scope, as_of=then, filters=filters, load=load), after)
 
 
 def compare(*, user, as_of: dt.date, since: dt.date, after: dict | None = None, **filters) -> dict:
     """The metrics on `as_of` against those on `since` (e.g. the last members' meeting). `after`:
     the metrics on `as_of` when the caller has them already."""
-    before = metrics_at(user=user, as_of=since, **filters)
-    if after is None:
-        after = metrics_at(user=user, as_of=as_of, **filters)
-    return graph.compare_metrics(before, after)
+    filters = filters_for(**filters)
+    scope = scope_for(user)
+    with quiet_gc():
+        load_now, load_then = _loaders(user, as_of, since, filters)
+        if after is None:
+            after = measured(scope, as_of=as_of, filters=filters, load=load_now)
+        return _comparison(scope, user=user, as_of=as_of, then=since, filters=filters, after=after, load=load_then)
 
 
 def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) -> dict:
     """What the network page shows, cached as one entry for these data versions, this visibility
     and these arguments: the metrics on `as_of`, the comparison with `since` (default: the last
-    members' meeting), that meeting's date, and the largest partners for the what-if picker;
-    `cache_key` names the entry (what is derived from it can be cached under it)."""
-    filters = _filters(**filters)
+    members' meeting), that meeting's date, the largest partners for the what-if picker and the
+    agreement statuses the network holds (`statuses`, also in the metrics' totals); `cache_key`
+    names the entry (what is derived from it can be cached under it)."""
+    filters = filters_for(**filters)
     scope = scope_for(user)
 
     def compute() -> dict:
-        load = _loader(user, as_of, filters)
-        metrics = measured(scope, as_of=as_of, filters=filters, load=load)
         last = last_members_meeting_date()
         then = since or last
-        comparison = None
-        if then is not None:
-            before = measured(scope, as_of=then, filters=filters, load=_loader(user, then, filters))
-            comparison = graph.compare_metrics(before, metrics)
-        partners = partners_in(scope, as_of=as_of, filters=filters, load=load)
+        with quiet_gc():
+            load_now, load_then = _loaders(user, as_of, then, filters)
+            metrics = measured(scope, as_of=as_of, filters=filters, load=load_now)
+            comparison = None
+            if then is not None:
+                comparison = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters, after=metrics,
+                                         load=load_then)
+            partners = partners_in(scope, as_of=as_of, filters=filters, load=load_now)
         return {
             "metrics": page_metrics(metrics), "comparison": comparison, "last_meeting": last.isoformat() if last else None,
             "largest": partners[:PICKER_SIZE], "partners_total": len(partners),
+            "statuses": list(filters["status"]),
         }
 
     key = scope.key("page", as_of=as_of, since=since, **filters)
@@ -363,23 +472,40 @@ def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agree
     """The body of /api/v1/network: the node-link graph with its metrics and comparison, turned
     into bytes by `serialize`, and cached as those bytes for these data versions, this visibility
     and these arguments (a warm request neither loads the network nor encodes it)."""
-    filters = _filters(**filters)
+    filters = filters_for(**filters)
     scope = scope_for(user)
     key = scope.key("api", as_of=as_of, since=since, agreements=include_agreements, **filters)
     cache = get_cache()
     body = cache.get(key)
     if body is not None:
         return body
-    load = _loader(user, as_of, filters)
-    out = nx.node_link_data(graph.build_graph(load(), include_agreements=include_agreements), edges="edges")
-    out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load)
     then = since or last_members_meeting_date()
-    out["comparison"] = None
-    if then is not None:
-        before = measured(scope, as_of=then, filters=filters, load=_loader(user, then, filters))
-        out["comparison"] = graph.compare_metrics(before, out["metrics"])
-    body = serialize(out)
+    with quiet_gc():
+        load_now, load_then = _loaders(user, as_of, then, filters)
+        out = nx.node_link_data(graph.build_graph(load_now(), include_agreements=include_agreements), edges="edges")
+        out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load_now)
+        out["comparison"] = None
+        if then is not None:
+            out["comparison"] = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters,
+                                            after=out["metrics"], load=load_then)
+        body = serialize(out)
     cache.put(key, body)
+    return body
+
+
+def export_answer(*, user, as_of: dt.date, include_agreements: bool, fmt: str,
+                  write: Callable[[NetworkData], bytes], **filters) -> bytes:
+    """A download of the network (GraphML, GEXF: `write` turns the network into its bytes),
+    cached as those bytes for these data versions, this visibility and these arguments, like the
+    API's body: a second download reads no row of the network."""
+    filters = filters_for(**filters)
+    key = scope_for(user).key("export", ext=fmt, as_of=as_of, agreements=include_agreements, **filters)
+    cache = get_cache()
+    body = cache.get(key)
+    if body is None:
+        with quiet_gc():
+            body = write(network_data(user=user, as_of=as_of, **filters))
+        cache.put(key, body)
     return body
 
 
@@ -387,27 +513,29 @@ def impact_of(*, user, as_of: dt.date, partner_id: int, **filters) -> dict | Non
     """What would be at risk if `partner_id` left (graph.impact, with `partner_name`), or None
     when that partner is not in the network `user` may see; cached like the metrics. The open
     obligations of the failing agreements change daily: the caller adds them."""
-    filters = _filters(**filters)
+    filters = filters_for(**filters)
     scope = scope_for(user)
     load = _loader(user, as_of, filters)
-    # Only a partner in this network is measured (and cached): any other id answers None at once.
-    partner = next((p for p in partners_in(scope, as_of=as_of, filters=filters, load=load) if p["id"] == partner_id), None)
-    if partner is None:
-        return None
+    with quiet_gc():
+        # Only a partner in this network is measured (and cached): any other id answers None at once.
+        partner = next((p for p in partners_in(scope, as_of=as_of, filters=filters, load=load) if p["id"] == partner_id), None)
+        if partner is None:
+            return None
 
-    def compute() -> dict:
-        return {**graph.impact(load(), partner_id), "partner_name": partner["name"]}
+        def compute() -> dict:
+            return {**graph.impact(load(), partner_id), "partner_name": partner["name"]}
 
-    return remember_json(scope.key("impact", as_of=as_of, partner=partner_id, **filters), compute)
+        return remember_json(scope.key("impact", as_of=as_of, partner=partner_id, **filters), compute)
 
 
 def partners_named(*, user, as_of: dt.date, text: str, limit: int = SEARCH_LIMIT, **filters) -> tuple[list[dict], int]:
     """The partners in the network `user` may see whose name contains `text` (any case), largest
     first: (up to `limit` of them, how many in all). Only the network's own partners are searched,
     so a member cannot find a partner of an agreement not published to members."""
-    filters = _filters(**filters)
+    filters = filters_for(**filters)
     needle = text.strip().casefold()
-    everyone = partners_in(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
+    with quiet_gc():
+        everyone = partners_in(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
     found = [p for p in everyone if needle in p["name"].casefold()]
     return found[:limit], len(found)
 
