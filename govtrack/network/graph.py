@@ -107,7 +107,17 @@ def _money(value: Decimal) -> str:
 
 
 def _party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
-    """(agreement id, partner id, flow, value share) for every party, value split per flow."""
+    """(agreement id, partner id, flow, value share) for every party, value split per flow;
+    computed once per NetworkData (kept in its `derived`), as most measures start from it."""
+    derived = getattr(data, "derived", None)
+    if derived is None:
+        return _compute_party_values(data)
+    if "party_values" not in derived:
+        derived["party_values"] = _compute_party_values(data)
+    return derived["party_values"]
+
+
+def _compute_party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
     agreements = {a.id: a for a in data.agreements}
     by_flow: dict[tuple[int, str], list[int]] = defaultdict(list)
     for p in data.parties:
@@ -466,26 +476,93 @@ def funding_graph(data: NetworkData, pv: list | None = None) -> nx.DiGraph:
     return g
 
 
+def _immediate_dominators(succ: list[list[int]], root: int = 0) -> list[int]:
+    """The immediate dominator of each node reachable from `root` (-1: unreachable; the root is
+    its own), by Cooper, Harvey and Kennedy's iteration over reverse postorder: the dominator tree
+    is unique, so this is what networkx.immediate_dominators finds, on lists."""
+    n = len(succ)
+    seen = [False] * n
+    seen[root] = True
+    postorder: list[int] = []
+    stack = [(root, iter(succ[root]))]
+    while stack:
+        v, following = stack[-1]
+        for w in following:
+            if not seen[w]:
+                seen[w] = True
+                stack.append((w, iter(succ[w])))
+                break
+        else:
+            stack.pop()
+            postorder.append(v)
+    number = [-1] * n
+    for i, v in enumerate(postorder):
+        number[v] = i
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for v in postorder:
+        for w in succ[v]:
+            preds[w].append(v)
+    idom = [-1] * n
+    idom[root] = root
+    order = postorder[::-1][1:]
+    changed = True
+    while changed:
+        changed = False
+        for v in order:
+            new = -1
+            for p in preds[v]:
+                if idom[p] == -1:
+                    continue
+                if new == -1:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while number[a] < number[b]:
+                        a = idom[a]
+                    while number[b] < number[a]:
+                        b = idom[b]
+                new = a
+            if idom[v] != new:
+                idom[v] = new
+                changed = True
+    return idom
+
+
 def project_funding_dominators(data: NetworkData, pv: list | None = None) -> list[dict]:
-    """For each construction or supply agreement, the partners every funding path passes through."""
+    """For each construction or supply agreement, the partners every funding path passes through
+    (its dominators in funding_graph that are partners, nearest first)."""
     projects = [a for a in data.agreements if a.kind in PROJECT_KINDS]
     if not projects:
         return []
-    fg = funding_graph(data, pv)
-    idom = nx.immediate_dominators(fg, "source")
+    # funding_graph on numbers: 0 the source, then the agreements, then the funding partners.
+    agreement_at = {a.id: 1 + i for i, a in enumerate(data.agreements)}
+    partner_at: dict[int, int] = {}
+    succ: list[set[int]] = [set() for _ in range(1 + len(data.agreements))]
+    for agreement_id, pid, flow, _share in (pv if pv is not None else _party_values(data)):
+        if flow in FUNDING_FLOWS:
+            at = partner_at.get(pid)
+            if at is None:
+                at = partner_at[pid] = len(succ)
+                succ.append(set())
+            succ[0].add(at)
+            succ[at].add(agreement_at[agreement_id])
+    for a, b in data.dependencies:
+        succ[agreement_at[b]].add(agreement_at[a])
+    idom = _immediate_dominators([sorted(s) for s in succ])
+    partner_of = {at: pid for pid, at in partner_at.items()}
     names = {p.id: p.name for p in data.partners}
     out = []
     for a in projects:
-        node = agreement_node(a.id)
-        if node not in idom:
+        cur = agreement_at[a.id]
+        if idom[cur] == -1:
             out.append({"agreement_id": a.id, "title": a.title, "funded": False, "partners": []})
             continue
         partners = []
-        cur = node
-        while cur != "source":
+        while cur != 0:
             cur = idom[cur]
-            if cur.startswith("partner:"):
-                pid = int(cur.split(":", 1)[1])
+            if cur in partner_of:
+                pid = partner_of[cur]
                 partners.append({"id": pid, "name": names.get(pid, "")})
         out.append({"agreement_id": a.id, "title": a.title, "funded": True, "partners": partners})
     out.sort(key=lambda r: (not r["partners"], r["agreement_id"]))
@@ -563,8 +640,13 @@ def betweenness(ties: dict[int, dict[int, float]], *, k: int | None, seed: int |
     sources = random.Random(seed).sample(range(n), k) if k is not None else range(n)
     score = [0.0] * n
     inf = math.inf
+    push, pop = heappush, heappop
     for s in sources:
-        # Dijkstra from s, counting shortest paths (sigma) and keeping predecessors (pred).
+        # Dijkstra from s, counting shortest paths (sigma) and keeping predecessors (pred). As in
+        # networkx, s counts its own path twice (sigma[s] = 2) and a node's first predecessor is
+        # the one whose push came first; `done` is not asked of a neighbour: every length is
+        # positive, so a done neighbour is never nearer by this way (networkx's first test fails
+        # for it, as `vw < seen[w]` does here).
         order: list[int] = []
         pred: dict[int, list[int]] = {s: []}
         sigma = [0.0] * n
@@ -575,27 +657,27 @@ def betweenness(ties: dict[int, dict[int, float]], *, k: int | None, seed: int |
         c = 0
         heap = [(0, c, s, s)]
         while heap:
-            dist, _, before, v = heappop(heap)
+            dist, _, before, v = pop(heap)
             if done[v]:
                 continue
             sigma[v] += sigma[before]
             order.append(v)
             done[v] = True
+            paths = sigma[v]
             for w, length in adj[v]:
                 vw = dist + length
-                if not done[w] and vw < seen[w]:
+                if vw < seen[w]:
                     seen[w] = vw
                     c += 1
-                    heappush(heap, (vw, c, v, w))
+                    push(heap, (vw, c, v, w))
                     sigma[w] = 0.0
                     pred[w] = [v]
                 elif vw == seen[w]:
-                    sigma[w] += sigma[v]
+                    sigma[w] += paths
                     pred[w].append(v)
         # Accumulate dependencies from the farthest node back.
-        delta = dict.fromkeys(order, 0)
-        while order:
-            w = order.pop()
+        delta = [0.0] * n
+        for w in reversed(order):
             coeff = (1 + delta[w]) / sigma[w]
             for v in pred[w]:
                 delta[v] += sigma[v] * coeff

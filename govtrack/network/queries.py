@@ -22,9 +22,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import networkx as nx
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from govtrack.agreements.models import (
     Agreement,
@@ -74,16 +76,17 @@ SEARCH_LIMIT = 20  # partners listed for a name search
 PAGE_LIST = 25  # rows of each list on the page (single points, bridges, projects, autonomy)
 
 
-@dataclass(frozen=True)
-class PartnerRow:
+# The rows are named tuples (immutable, built by C code): the network reads tens of thousands of
+# them per answer, and frozen dataclasses, which set each field through object.__setattr__, took a
+# tenth of a cold answer to build.
+class PartnerRow(NamedTuple):
     id: int
     name: str
     category: str
     region: str | None = None
 
 
-@dataclass(frozen=True)
-class AgreementRow:
+class AgreementRow(NamedTuple):
     id: int
     title: str
     kind: str
@@ -95,15 +98,13 @@ class AgreementRow:
     end_date: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class PartyRow:
+class PartyRow(NamedTuple):
     agreement_id: int
     partner_id: int
     role: str
 
 
-@dataclass(frozen=True)
-class ClauseRow:
+class ClauseRow(NamedTuple):
     """A clause the partner side proposed, with its status as of the date asked for."""
 
     agreement_id: int
@@ -123,6 +124,9 @@ class NetworkData:
     dependencies: list[tuple[int, int]] = field(default_factory=list)  # (agreement, needs)
     clauses: list[ClauseRow] = field(default_factory=list)
     filters: dict = field(default_factory=dict)
+    # What graph.py derives from these rows and several measures share (the party values): kept
+    # with the rows, and never copied by dataclasses.replace (a changed copy derives its own).
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def statuses_for(status: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -201,13 +205,12 @@ def networks_at(
     vis = visibility_clause(user)
     if vis is not None:
         cond = cond & vis
+    # Plain rows through the connection (no ORM entities to load), made into named tuples.
+    conn = db.session.connection()
+    zero = Decimal("0.00")
     everything = [
-        AgreementRow(
-            id=r.id, title=r.title, kind=r.kind, status=r.status,
-            value=Decimal(r.value_amount or 0), currency=r.value_currency, reference=r.reference,
-            start_date=r.start_date, end_date=r.end_date,
-        )
-        for r in db.session.execute(
+        AgreementRow(i, title, kind, st, value if value is not None else zero, currency, ref, start, end)
+        for i, title, kind, st, value, currency, ref, start, end in conn.execute(
             select(
                 Agreement.id, Agreement.title, Agreement.kind, Agreement.status, Agreement.value_amount,
                 Agreement.value_currency, Agreement.reference, Agreement.start_date, Agreement.end_date,
@@ -215,7 +218,7 @@ def networks_at(
         )
     ]
     visible_ids = select(Agreement.id).where(cond)
-    party_rows = db.session.execute(
+    party_rows = conn.execute(
         select(
             AgreementParty.agreement_id, AgreementParty.partner_id, AgreementParty.role,
             Partner.name, Partner.category, Partner.region,
@@ -224,7 +227,7 @@ def networks_at(
         .where(AgreementParty.agreement_id.in_(visible_ids))
         .order_by(AgreementParty.agreement_id, AgreementParty.id)
     ).all()
-    dep_rows = db.session.execute(
+    dep_rows = conn.execute(
         select(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
         .where(AgreementDependency.agreement_id.in_(visible_ids))
         .order_by(AgreementDependency.agreement_id, AgreementDependency.depends_on_id)
@@ -246,8 +249,9 @@ def networks_at(
                 continue
             if flow and graph.flow_for(kinds[agreement_id], role) != flow:
                 continue
-            partners.setdefault(partner_id, PartnerRow(id=partner_id, name=name, category=cat, region=region))
-            parties.append(PartyRow(agreement_id=agreement_id, partner_id=partner_id, role=role))
+            if partner_id not in partners:
+                partners[partner_id] = PartnerRow(partner_id, name, cat, region)
+            parties.append(PartyRow(agreement_id, partner_id, role))
         if category or flow:
             # Keep only the agreements that still have a party in the picture.
             kept = {p.agreement_id for p in parties}
@@ -267,28 +271,34 @@ def networks_at(
 
 def _clause_rows(visible_ids, *, as_of: dt.date) -> list[ClauseRow]:
     """Clauses proposed by the partner side, each with its status at the end of `as_of`: the
-    latest kept version written by then (every decision writes a version, with its decision id)."""
+    latest kept version written by then (every decision writes a version, with its decision id);
+    a clause without any version, its own status; a clause whose versions all came later, none."""
     # The end of the cooperative's day, not of UTC's: a decision at 06:00 WIB belongs to its own day.
     end = clock.day_start(as_of + dt.timedelta(days=1))
-    # Whether each version was written by then is asked of the database (one boolean a row rather
-    # than a time zone-aware datetime to build and compare in Python for each of 20,000 versions).
-    written = case((ClauseVersion.created_at.is_(None) | (ClauseVersion.created_at < end), True), else_=False)
-    rows = db.session.execute(
-        select(
-            Clause.agreement_id, Clause.id, Clause.status, ClauseVersion.version,
-            ClauseVersion.status, ClauseVersion.decision_id, written,
-        )
-        .outerjoin(ClauseVersion, ClauseVersion.clause_id == Clause.id)
+    later = aliased(ClauseVersion)
+    # The database picks each clause's latest version written by then (one row a clause, none of
+    # them a time zone-aware datetime to build and compare here).
+    latest = (
+        select(func.max(later.version))
+        .where(later.clause_id == Clause.id, later.created_at.is_(None) | (later.created_at < end))
+        .scalar_subquery()
+    )
+    other = aliased(ClauseVersion)
+    has_versions = select(other.id).where(other.clause_id == Clause.id).exists()
+    rows = db.session.connection().execute(
+        select(Clause.agreement_id, Clause.id, Clause.status, ClauseVersion.status, ClauseVersion.decision_id,
+               ClauseVersion.id.is_(None) & ~has_versions)
+        .outerjoin(ClauseVersion, (ClauseVersion.clause_id == Clause.id) & (ClauseVersion.version == latest))
         .where(Clause.proposed_by == ProposedBy.partner.value, Clause.agreement_id.in_(visible_ids))
-        .order_by(Clause.id, ClauseVersion.version)
-    ).all()
-    latest: dict[int, ClauseRow] = {}
-    for agreement_id, clause_id, current, version, v_status, decision_id, by_then in rows:
-        if version is None:
-            latest[clause_id] = ClauseRow(agreement_id, clause_id, current, None)
-        elif by_then:
-            latest[clause_id] = ClauseRow(agreement_id, clause_id, v_status, decision_id)
-    return list(latest.values())
+        .order_by(Clause.id)
+    )
+    out = []
+    for agreement_id, clause_id, current, v_status, decision_id, unversioned in rows:
+        if v_status is not None:
+            out.append(ClauseRow(agreement_id, clause_id, v_status, decision_id))
+        elif unversioned:
+            out.append(ClauseRow(agreement_id, clause_id, current, None))
+    return out
 
 
 def partner_clauses(visible_ids, *, as_of: dt.date, kept_ids: set[int]) -> list[ClauseRow]:
