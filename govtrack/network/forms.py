@@ -50,9 +50,10 @@ class NetworkFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.category.choices = [SelectChoice("", _l("All")), *choices("partner_category_plural")]
         self.flow.choices = [SelectChoice("", _l("All")), *(SelectChoice(f, NETWORK_FLOW[f]) for f in FLOWS)]
+        by_code = {c.value: c.label for c in choices("agreement_status")}
         self.status.choices = [
-            SelectChoice(c.value, _l("%(status)s (default)", status=c.label) if c.value in DEFAULT_STATUSES else c.label)
-            for c in choices("agreement_status")
+            SelectChoice(code, _l("%(status)s (default)", status=by_code[code]) if code in DEFAULT_STATUSES else by_code[code])
+            for code in STATUS_ORDER
         ]
         if not self.status.data:
             self.status.data = list(DEFAULT_STATUSES)  # what the page shows when none is chosen, ticked

@@ -444,18 +444,22 @@ def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None, pv: 
         nodes, adj = _structure(data, pv)
     pieces, cut_edges = _cuts(adj)
     points = _points(nodes, pieces)
-    bridges = []
+    # The bridges between two ties (not to a leaf), each pair in (type, id) order and the pairs in
+    # that order; only the listed ones are described.
+    keyed = []
     for u, v in cut_edges:
         if len(adj[u]) > 1 and len(adj[v]) > 1:
-            pair = [{"type": nodes[x][0], "id": nodes[x][1], "name": nodes[x][2]} for x in (u, v)]
-            bridges.append(sorted(pair, key=lambda d: (d["type"], d["id"])))
-    bridges.sort(key=lambda pair: [(d["type"], d["id"]) for d in pair])
+            ku, kv = nodes[u][:2], nodes[v][:2]
+            keyed.append((ku, kv, u, v) if ku <= kv else (kv, ku, v, u))
+    keyed.sort()
+    bridges = [[{"type": nodes[x][0], "id": nodes[x][1], "name": nodes[x][2]} for x in (u, v)]
+               for _ku, _kv, u, v in keyed[:LIST_LIMIT]]
     return {
         "articulation_points": points[:LIST_LIMIT],
         "articulation_points_total": len(points),
-        "bridges": bridges[:LIST_LIMIT],
+        "bridges": bridges,
         "bridges_total": len(cut_edges),
-        "bridges_to_single_ties": len(cut_edges) - len(bridges),
+        "bridges_to_single_ties": len(cut_edges) - len(keyed),
         "projects": projects[:LIST_LIMIT],
         "projects_total": len(projects),
     }

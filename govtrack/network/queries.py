@@ -54,10 +54,15 @@ from govtrack.partners.models import Partner
 # credit line must see the loans already in the pipeline). Any set of statuses can be chosen
 # (`status` repeated); each counts on the dates it covers (start date on or before the day asked
 # for, end date on or after it).
-STATUS_ORDER: tuple[str, ...] = tuple(s.value for s in AgreementStatus)
 IN_FORCE_STATUSES: tuple[str, ...] = (AgreementStatus.active.value, AgreementStatus.suspended.value)
 DEFAULT_STATUSES: tuple[str, ...] = (
     *IN_FORCE_STATUSES, AgreementStatus.under_deliberation.value, AgreementStatus.approved.value,
+)
+# The order statuses are listed in (the filter's checkboxes, `totals.statuses`): what binds the
+# cooperative now, what it is about to depend on, then what is over.
+STATUS_ORDER: tuple[str, ...] = (
+    *DEFAULT_STATUSES, AgreementStatus.draft.value, AgreementStatus.completed.value,
+    AgreementStatus.terminated.value, AgreementStatus.rejected.value,
 )
 
 # Every cached answer (metrics, the page's summary, the API body, the pictures, an impact) is keyed
