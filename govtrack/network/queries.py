@@ -220,7 +220,7 @@ def networks_at(
                 Agreement.id, Agreement.title, Agreement.kind, Agreement.status, Agreement.value_amount,
                 Agreement.value_currency, Agreement.reference, Agreement.start_date, Agreement.end_date,
             ).where(cond).order_by(Agreement.id)
-        )
+        ).all()
     ]
     visible_ids = select(Agreement.id).where(cond)
     party_rows = conn.execute(
@@ -296,7 +296,7 @@ def _clause_rows(visible_ids, *, as_of: dt.date) -> list[ClauseRow]:
         .outerjoin(ClauseVersion, (ClauseVersion.clause_id == Clause.id) & (ClauseVersion.version == latest))
         .where(Clause.proposed_by == ProposedBy.partner.value, Clause.agreement_id.in_(visible_ids))
         .order_by(Clause.id)
-    )
+    ).all()
     out = []
     for agreement_id, clause_id, current, v_status, decision_id, unversioned in rows:
         if v_status is not None:
@@ -382,9 +382,10 @@ def measured(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], 
 
 
 def _basis(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
-    """graph.comparison_basis of the network on `as_of` (what a comparison with that date reads),
-    cached for these data versions."""
-    return remember_json(scope.key("basis", as_of=as_of, **filters), lambda: graph.comparison_basis(load()))
+    """graph.comparison_basis of the network on `as_of` (what a comparison with that date reads).
+    Not cached on its own: the answers that compare (the page's summary, the API's body) are, and
+    it takes less to compute from the rows read anyway than to write and read back."""
+    return graph.comparison_basis(load())
 
 
 def partners_in(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> list[dict]:
