@@ -167,7 +167,8 @@ def quiet_gc() -> Iterator[None]:
     measuring it allocates a few hundred thousand objects that reference counting frees (rows,
     tuples, the graphs' lists), and each allocation burst set off full collections that walked
     every object of the process: a third of a cold answer's time at scale L. Collection resumes
-    (if it was on) when the block ends."""
+    (if it was on) when the block ends; let what was read die inside the block (compute in a
+    function called in it), or the first collection after it walks all of it."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -433,22 +434,27 @@ def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) ->
     filters = filters_for(**filters)
     scope = scope_for(user)
 
-    def compute() -> dict:
-        last = last_members_meeting_date()
+    def measure(last: dt.date | None) -> dict:
         then = since or last
-        with quiet_gc():
-            load_now, load_then = _loaders(user, as_of, then, filters)
-            metrics = measured(scope, as_of=as_of, filters=filters, load=load_now)
-            comparison = None
-            if then is not None:
-                comparison = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters, after=metrics,
-                                         load=load_then)
-            partners = partners_in(scope, as_of=as_of, filters=filters, load=load_now)
+        load_now, load_then = _loaders(user, as_of, then, filters)
+        metrics = measured(scope, as_of=as_of, filters=filters, load=load_now)
+        comparison = None
+        if then is not None:
+            comparison = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters, after=metrics,
+                                     load=load_then)
+        partners = partners_in(scope, as_of=as_of, filters=filters, load=load_now)
         return {
             "metrics": page_metrics(metrics), "comparison": comparison, "last_meeting": last.isoformat() if last else None,
             "largest": partners[:PICKER_SIZE], "partners_total": len(partners),
             "statuses": list(filters["status"]),
         }
+
+    def compute() -> dict:
+        last = last_members_meeting_date()
+        with quiet_gc():
+            # The rows and the whole metrics die when measure returns, before collection resumes:
+            # the collector then has only the page's short answer to look at, not 100,000 rows.
+            return measure(last)
 
     key = scope.key("page", as_of=as_of, since=since, **filters)
     return {**remember_json(key, compute), "cache_key": key}
@@ -492,7 +498,8 @@ def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agree
     if body is not None:
         return body
     then = since or last_members_meeting_date()
-    with quiet_gc():
+
+    def build() -> bytes:
         load_now, load_then = _loaders(user, as_of, then, filters)
         out = nx.node_link_data(graph.build_graph(load_now(), include_agreements=include_agreements), edges="edges")
         out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load_now)
@@ -500,7 +507,10 @@ def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agree
         if then is not None:
             out["comparison"] = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters,
                                             after=out["metrics"], load=load_then)
-        body = serialize(out)
+        return serialize(out)
+
+    with quiet_gc():
+        body = build()  # what it read and built is freed when it returns, before collection resumes
     cache.put(key, body)
     return body
 
