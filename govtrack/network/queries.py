@@ -4,11 +4,15 @@ govtrack.network.graph can turn them into a graph without a database or a reques
 Who sees what: the agreements are filtered with govtrack.agreements.queries.visibility_clause, so a
 member sees only agreements published to members, and only the partners that are party to those.
 
-Reading and measuring the whole network takes seconds at a few thousand partners, so every answer
-built from it (the metrics, the page's summary, the API's body, an impact, the pictures' names) is
-cached under a key made of the data versions of the tables it is read from (TABLES, one query),
-what the user may see and the request's own arguments (Scope.key): a warm request reads no rows of
-the network, and any committed change to those tables is seen by the next request.
+Reading and measuring the whole network takes a few hundred milliseconds at 2,000 partners and
+20,000 agreements, so every answer built from it (the metrics, the page's summary, the API's body,
+an impact, the pictures' names, the GraphML and GEXF downloads) is cached under a key made of the
+data versions of the tables it is read from (TABLES, one query), what the user may see and the
+request's own arguments (Scope.key; the statuses as the tuple statuses_for gives, so the same set
+is the same key): a warm request reads no rows of the network, and any committed change to those
+tables is seen by the next request. A cold answer reads the network once for both of its dates
+(networks_at: today and the date it compares with) and pauses cyclic garbage collection while it
+reads and measures (quiet_gc).
 """
 
 from __future__ import annotations
@@ -407,9 +411,8 @@ def metrics_at(*, user, as_of: dt.date, **filters) -> dict:
         return measured(scope_for(user), as_of=as_of, filters=filters, load=_loader(user, as_of, filters))
 
 
-def _comparison(scope: Scope, *, user, as_of: dt.date, then: dt.date, filters: dict, after: dict,
-                load: Callable[[], NetworkData]) -> dict:
-    """graph.compare_metrics of the network on `then` with `after` (the metrics on `as_of`)."""
+def _comparison(scope: Scope, *, then: dt.date, filters: dict, after: dict, load: Callable[[], NetworkData]) -> dict:
+    """graph.compare_metrics of the network on `then` (`load`) with `after` (the later metrics)."""
     return graph.compare_metrics(_basis(scope, as_of=then, filters=filters, load=load), after)
 
 
@@ -422,7 +425,7 @@ def compare(*, user, as_of: dt.date, since: dt.date, after: dict | None = None, 
         load_now, load_then = _loaders(user, as_of, since, filters)
         if after is None:
             after = measured(scope, as_of=as_of, filters=filters, load=load_now)
-        return _comparison(scope, user=user, as_of=as_of, then=since, filters=filters, after=after, load=load_then)
+        return _comparison(scope, then=since, filters=filters, after=after, load=load_then)
 
 
 def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) -> dict:
@@ -440,8 +443,7 @@ def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) ->
         metrics = measured(scope, as_of=as_of, filters=filters, load=load_now)
         comparison = None
         if then is not None:
-            comparison = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters, after=metrics,
-                                     load=load_then)
+            comparison = _comparison(scope, then=then, filters=filters, after=metrics, load=load_then)
         partners = partners_in(scope, as_of=as_of, filters=filters, load=load_now)
         return {
             "metrics": page_metrics(metrics), "comparison": comparison, "last_meeting": last.isoformat() if last else None,
@@ -505,8 +507,7 @@ def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agree
         out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load_now)
         out["comparison"] = None
         if then is not None:
-            out["comparison"] = _comparison(scope, user=user, as_of=as_of, then=then, filters=filters,
-                                            after=out["metrics"], load=load_then)
+            out["comparison"] = _comparison(scope, then=then, filters=filters, after=out["metrics"], load=load_then)
         return serialize(out)
 
     with quiet_gc():
