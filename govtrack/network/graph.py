@@ -157,12 +157,14 @@ def build_graph(
     for agreement_id, pid, _flow, share in party_values:
         totals[pid] += share
         counts[pid].add(agreement_id)
-    for p in data.partners:
-        g.add_node(
-            partner_node(p.id), kind="partner", partner_id=p.id, name=p.name, label=p.name,
-            category=p.category, region=p.region or "", value=float(totals[p.id]),
-            amount=_money(totals[p.id]), agreements=len(counts[p.id]), url=f"/partners/{p.id}",
-        )
+    g.add_nodes_from(
+        (partner_node(p.id), {
+            "kind": "partner", "partner_id": p.id, "name": p.name, "label": p.name, "category": p.category,
+            "region": p.region or "", "value": float(totals[p.id]), "amount": _money(totals[p.id]),
+            "agreements": len(counts[p.id]), "url": f"/partners/{p.id}",
+        })
+        for p in data.partners
+    )
     if include_agreements:
         for a in data.agreements:
             g.add_node(
@@ -199,14 +201,14 @@ def build_graph(
         for agreement_id, pid, flow, share in party_values:
             edge_values[(pid, flow)] += share
             edge_ids[(pid, flow)].append(agreement_id)
-        for (pid, flow), value in sorted(edge_values.items()):
-            ids = edge_ids[(pid, flow)]
-            if partner_node(pid) not in g:
-                continue
-            g.add_edge(
-                partner_node(pid), COOPERATIVE, key=flow, flow=flow, value=float(value),
-                amount=_money(value), agreements=sorted(set(ids)),
-            )
+        g.add_edges_from(
+            (partner_node(pid), COOPERATIVE, flow, {
+                "flow": flow, "value": float(value), "amount": _money(value),
+                "agreements": sorted(set(edge_ids[(pid, flow)])),
+            })
+            for (pid, flow), value in sorted(edge_values.items())
+            if partner_node(pid) in g
+        )
     return g
 
 

@@ -81,6 +81,7 @@ versions.track(*TABLES)
 METRICS_VERSION = 3  # bump when what is cached changes shape or meaning, so old entries are not reused
 PICKER_SIZE = 15  # the largest partners offered in the what-if picker (the rest: by name search)
 SEARCH_LIMIT = 20  # partners listed for a name search
+_SPLICE = "__govtrack_metrics__"  # where network_answer puts the metrics' cached JSON in the API's body
 PAGE_LIST = 25  # rows of each list on the page (single points, bridges, projects, autonomy)
 
 
@@ -378,8 +379,26 @@ _filters = filters_for
 
 def measured(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
     """graph.compute_metrics of the network on `as_of`, cached for these data versions."""
+    return _measured_json(scope, as_of=as_of, filters=filters, load=load)[0]
+
+
+def _measured_json(scope: Scope, *, as_of: dt.date, filters: dict,
+                   load: Callable[[], NetworkData]) -> tuple[dict, bytes]:
+    """measured, with the JSON it is cached as (what remember_json would store): the API's body
+    puts those bytes in as they are rather than encoding the same 900 kB again at scale L."""
     filters = filters_for(**filters)
-    return remember_json(scope.key("metrics", as_of=as_of, **filters), lambda: graph.compute_metrics(load()))
+    key = scope.key("metrics", as_of=as_of, **filters)
+    cache = get_cache()
+    raw = cache.get(key)
+    if raw is not None:
+        try:
+            return json.loads(raw), raw
+        except ValueError:  # a damaged entry is recomputed
+            pass
+    value = graph.compute_metrics(load())
+    raw = json.dumps(value, separators=(",", ":"), default=str).encode()
+    cache.put(key, raw)
+    return value, raw
 
 
 def _basis(scope: Scope, *, as_of: dt.date, filters: dict, load: Callable[[], NetworkData]) -> dict:
@@ -504,10 +523,18 @@ def network_answer(*, user, as_of: dt.date, since: dt.date | None, include_agree
     def build() -> bytes:
         load_now, load_then = _loaders(user, as_of, then, filters)
         out = nx.node_link_data(graph.build_graph(load_now(), include_agreements=include_agreements), edges="edges")
-        out["metrics"] = measured(scope, as_of=as_of, filters=filters, load=load_now)
+        metrics, metrics_json = _measured_json(scope, as_of=as_of, filters=filters, load=load_now)
         out["comparison"] = None
         if then is not None:
-            out["comparison"] = _comparison(scope, then=then, filters=filters, after=out["metrics"], load=load_then)
+            out["comparison"] = _comparison(scope, then=then, filters=filters, after=metrics, load=load_then)
+        # The metrics go in as the JSON they are cached as: `serialize` writes a placeholder, which
+        # is then replaced (a string inside the body cannot hold it: its quotes would be escaped).
+        out["metrics"] = {_SPLICE: _SPLICE}
+        body = serialize(out)
+        marker = b'"metrics":{"%s":"%s"}' % (_SPLICE.encode(), _SPLICE.encode())
+        if body.count(marker) == 1:
+            return body.replace(marker, b'"metrics":' + metrics_json)
+        out["metrics"] = metrics  # serialize spelt it otherwise: encode the metrics with the rest
         return serialize(out)
 
     with quiet_gc():

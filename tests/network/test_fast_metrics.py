@@ -211,3 +211,29 @@ def test_the_page_and_the_api_show_the_old_numbers(app, client, sign_in, api_as,
     assert metrics == expected
     assert without_statuses(body["comparison"]) == \
         reference_graph.compare_metrics(reference_graph.compute_metrics(old_then), expected)
+
+
+def test_the_apis_body_carries_the_cached_metrics_and_a_name_like_the_placeholder_stays_a_name(
+        api_as, make_partner, make_agreement):
+    odd = '"metrics":{"__govtrack_metrics__":"__govtrack_metrics__"}'
+    funder = make_partner(odd)
+    make_agreement("Hibah", kind="grant", parties=[(funder, "funder")], status="active",
+                   value_amount=Decimal("1000"), start_date=DAY)
+    api = api_as("manager")
+    cold = api.get(f"/api/v1/network?as_of={DAY.isoformat()}")
+    body = cold.get_json()  # valid JSON
+    assert odd in {n.get("name") for n in body["nodes"]}
+    assert body["metrics"]["concentration"]["flows"]["funding"]["sources"][0]["name"] == odd
+    assert body["metrics"]["totals"]["agreements"] == 1
+    assert api.get(f"/api/v1/network?as_of={DAY.isoformat()}").data == cold.data
+
+
+@pytest.mark.parametrize("agreements", [False, True])
+def test_the_graph_is_built_as_before(agreements):
+    import networkx as nx
+
+    for seed in range(40):
+        rng = random.Random(7000 + seed)
+        data = random_network(rng, partners=rng.randrange(1, 30), agreements=rng.randrange(0, 60))
+        assert nx.node_link_data(graph.build_graph(data, include_agreements=agreements), edges="edges") == \
+            nx.node_link_data(reference_graph.build_graph(data, include_agreements=agreements), edges="edges")
