@@ -9,8 +9,8 @@ is taken around the request in the same process (server side: no network, no bro
 counted with a before_cursor_execute listener. Roles that are refused a page (403, or a redirect to
 the login) are left out. The network answers are cached (files under the instance folder), keyed
 by the data versions of the tables they are read from (govtrack.core.versions), what the user may
-see and the request's arguments: "cold" is the first request after that cache is emptied (3 runs,
-each emptying it again: the whole network is read and measured, seconds at L); "warm" a request
+see and the request's arguments: "cold" is the first request after that cache is emptied (5 runs,
+each emptying it again: the whole network is read and measured); "warm" a request
 while none of those tables has changed since (the ordinary warm-ups and n runs), the state a
 network page is in between two edits of agreements, partners or meetings.
 Targets at L: median <= 30 ms, p95 <= 60 ms, queries(L) == queries(S), L <= 1.5 x S.
@@ -42,6 +42,7 @@ from benchmarks.harness import percentile, print_table  # noqa: E402
 CLOCK = "cpu"  # or "wall"; see --clock
 ROLES = ("admin", "board", "manager", "member", "anonymous")
 WARMUP = 3
+COLD_RUNS = 5  # cold network answers per (page, role), each after emptying the cache
 ONLY = None
 
 
@@ -201,7 +202,7 @@ def measure(url: str, n: int) -> list[dict]:
             assert status == 200, (label, role, status, path)
             if label in COLD:
                 times, walls, queries = [], [], []
-                for _ in range(3):
+                for _ in range(COLD_RUNS):
                     shutil.rmtree(cache_dir, ignore_errors=True)
                     _, (ms, wall), q = get(role, path, api)
                     times.append(ms)

@@ -7,10 +7,10 @@ import io
 
 import networkx as nx
 from flask import Response, current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from govtrack.agreements.models import AgreementStatus
 from govtrack.api import exempt
@@ -30,13 +30,30 @@ blp = exempt(Blueprint("network_api", __name__, url_prefix="/api/v1", descriptio
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
+STATUSES = [s.value for s in AgreementStatus]
+
+
+def _known_statuses(values: list[str]) -> None:
+    """Every `status` must be an agreement status; the refusal names the wrong ones, in the
+    reader's language (marshmallow's own messages are English only)."""
+    wrong = [v for v in values if v not in STATUSES]
+    if wrong:
+        raise ValidationError(gettext("Not an agreement status: %(values)s. Choose from: %(choices)s.",
+                                      values=", ".join(wrong), choices=", ".join(STATUSES)))
+
+
 class NetworkQuery(StrictSchema):
     as_of = BoundedDate(load_default=None, metadata={"description": "Default: today."})
     category = fields.String(load_default=None, validate=validate.OneOf([c.value for c in PartnerCategory]))
     flow = fields.String(load_default=None, validate=validate.OneOf(list(graph.FLOWS)))
-    status = fields.String(
-        load_default=None, validate=validate.OneOf([s.value for s in AgreementStatus]),
-        metadata={"description": "Default: agreements in force (active or suspended)."},
+    status = fields.List(
+        fields.String(metadata={"enum": STATUSES}), load_default=None, validate=_known_statuses,
+        metadata={"description": (
+            "Agreement statuses to include; repeat the argument for several "
+            "(`?status=active&status=suspended` is the agreements in force). Default, when none is given: "
+            "in force (active, suspended), under deliberation and approved. The metrics' `totals.statuses` "
+            "says which statuses the answer holds."
+        )},
     )
     agreements = fields.Boolean(load_default=False, metadata={"description": "Agreement nodes too."})
 
@@ -93,7 +110,7 @@ def exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _filters(args: dict) -> dict:
-    return {"category": args.get("category"), "flow": args.get("flow"), "status": args.get("status")}
+    return queries.filters_for(category=args.get("category"), flow=args.get("flow"), status=args.get("status"))
 
 
 def picture(args: dict, fmt: str) -> Response:
@@ -101,7 +118,7 @@ def picture(args: dict, fmt: str) -> Response:
     versions name the picture's own key (a digest of the whole graph, see render.picture_key)."""
     as_of = args.get("as_of") or queries.default_as_of()
     include_agreements = args.get("agreements", False)
-    texts = picture_texts(as_of, args)
+    texts = picture_texts(as_of, _filters(args))
     locale = str(get_locale() or "")
     cache = get_cache()
     ref = queries.scope_for(current_user).key(
@@ -111,7 +128,8 @@ def picture(args: dict, fmt: str) -> Response:
     name = cache.get(ref)
     body = cache.get(name.decode()) if name else None
     if body is None:
-        data = queries.network_data(user=current_user, as_of=as_of, **_filters(args))
+        with queries.quiet_gc():
+            data = queries.network_data(user=current_user, as_of=as_of, **_filters(args))
         g = graph.build_graph(data, include_agreements=include_agreements, cooperative_name=texts["cooperative"])
         # Ring the risks the page lists, as the map does (the metrics' cache entry, shared with the page).
         mark_risks(g, queries.measured(queries.scope_for(current_user), as_of=as_of, filters=_filters(args),
@@ -179,18 +197,25 @@ def network_svg(args):
     return picture(args, "svg")
 
 
+EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
+
+
 def _export(args: dict, fmt: str) -> Response:
-    data = queries.load_for(current_user, args)
-    g = exportable(graph.build_graph(data, include_agreements=args.get("agreements", False)))
-    buf = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(g, buf)
-        mimetype = "application/graphml+xml"
-    else:
-        nx.write_gexf(g, buf)
-        mimetype = "application/gexf+xml"
-    resp = Response(buf.getvalue(), mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="network-{data.as_of.isoformat()}.{fmt}"'
+    """GraphML or GEXF of the network, cached like the API's body (queries.export_answer): a
+    second download while the network's tables are unchanged reads none of its rows."""
+    as_of = args.get("as_of") or queries.default_as_of()
+    include_agreements = args.get("agreements", False)
+
+    def write(data: queries.NetworkData) -> bytes:
+        g = exportable(graph.build_graph(data, include_agreements=include_agreements))
+        buf = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, buf)
+        return buf.getvalue()
+
+    body = queries.export_answer(user=current_user, as_of=as_of, include_agreements=include_agreements, fmt=fmt,
+                                 write=write, **_filters(args))
+    resp = Response(body, mimetype=EXPORT_TYPES[fmt])
+    resp.headers["Content-Disposition"] = f'attachment; filename="network-{as_of.isoformat()}.{fmt}"'
     return resp
 
 

@@ -51,8 +51,11 @@ Metrics
 from __future__ import annotations
 
 import dataclasses
+import math
+import random
 from collections import defaultdict
 from decimal import Decimal
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -104,7 +107,17 @@ def _money(value: Decimal) -> str:
 
 
 def _party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
-    """(agreement id, partner id, flow, value share) for every party, value split per flow."""
+    """(agreement id, partner id, flow, value share) for every party, value split per flow;
+    computed once per NetworkData (kept in its `derived`), as most measures start from it."""
+    derived = getattr(data, "derived", None)
+    if derived is None:
+        return _compute_party_values(data)
+    if "party_values" not in derived:
+        derived["party_values"] = _compute_party_values(data)
+    return derived["party_values"]
+
+
+def _compute_party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
     agreements = {a.id: a for a in data.agreements}
     by_flow: dict[tuple[int, str], list[int]] = defaultdict(list)
     for p in data.parties:
@@ -121,10 +134,10 @@ def _party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
     return out
 
 
-def partner_values(data: NetworkData) -> dict[int, Decimal]:
+def partner_values(data: NetworkData, pv: list | None = None) -> dict[int, Decimal]:
     """The value of each partner's flows (its share of every agreement it is party to)."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    for _agreement_id, pid, _flow, share in _party_values(data):
+    for _agreement_id, pid, _flow, share in (pv if pv is not None else _party_values(data)):
         totals[pid] += share
     return dict(totals)
 
@@ -144,12 +157,14 @@ def build_graph(
     for agreement_id, pid, _flow, share in party_values:
         totals[pid] += share
         counts[pid].add(agreement_id)
-    for p in data.partners:
-        g.add_node(
-            partner_node(p.id), kind="partner", partner_id=p.id, name=p.name, label=p.name,
-            category=p.category, region=p.region or "", value=float(totals[p.id]),
-            amount=_money(totals[p.id]), agreements=len(counts[p.id]), url=f"/partners/{p.id}",
-        )
+    g.add_nodes_from(
+        (partner_node(p.id), {
+            "kind": "partner", "partner_id": p.id, "name": p.name, "label": p.name, "category": p.category,
+            "region": p.region or "", "value": float(totals[p.id]), "amount": _money(totals[p.id]),
+            "agreements": len(counts[p.id]), "url": f"/partners/{p.id}",
+        })
+        for p in data.partners
+    )
     if include_agreements:
         for a in data.agreements:
             g.add_node(
@@ -179,17 +194,21 @@ def build_graph(
                 amount="0.00", agreements=[a, b],
             )
     else:
-        edges: dict[tuple[int, str], tuple[Decimal, list[int]]] = {}
+        # One edge per partner and flow: its value and agreements (appended, not copied: a partner
+        # with thousands of agreements made copying each time quadratic).
+        edge_values: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        edge_ids: dict[tuple[int, str], list[int]] = defaultdict(list)
         for agreement_id, pid, flow, share in party_values:
-            value, ids = edges.get((pid, flow), (Decimal(0), []))
-            edges[(pid, flow)] = (value + share, [*ids, agreement_id])
-        for (pid, flow), (value, ids) in sorted(edges.items()):
-            if partner_node(pid) not in g:
-                continue
-            g.add_edge(
-                partner_node(pid), COOPERATIVE, key=flow, flow=flow, value=float(value),
-                amount=_money(value), agreements=sorted(set(ids)),
-            )
+            edge_values[(pid, flow)] += share
+            edge_ids[(pid, flow)].append(agreement_id)
+        g.add_edges_from(
+            (partner_node(pid), COOPERATIVE, flow, {
+                "flow": flow, "value": float(value), "amount": _money(value),
+                "agreements": sorted(set(edge_ids[(pid, flow)])),
+            })
+            for (pid, flow), value in sorted(edge_values.items())
+            if partner_node(pid) in g
+        )
     return g
 
 
@@ -240,13 +259,13 @@ def hhi_level(hhi: float | None) -> str:
     return "low"
 
 
-def concentrations(data: NetworkData) -> dict:
+def concentrations(data: NetworkData, pv: list | None = None) -> dict:
     """Concentration per flow (sources: partners bringing it) and per partner category."""
     by_flow: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     flow_counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     by_partner: dict[int, Decimal] = defaultdict(Decimal)
     partner_counts: dict[int, set[int]] = defaultdict(set)
-    for agreement_id, pid, flow, share in _party_values(data):
+    for agreement_id, pid, flow, share in (pv if pv is not None else _party_values(data)):
         by_flow[flow][pid] += share
         flow_counts[flow][pid] += 1
         by_partner[pid] += share
@@ -272,9 +291,17 @@ def concentrations(data: NetworkData) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # Structure: single points of failure and brokers
+#
+# Computed on plain adjacency lists of small integers (one depth-first search for articulation
+# points, their pieces and bridges; Brandes' algorithm for betweenness), not on networkx graphs:
+# at 2,000 partners and 20,000 agreements networkx's several searches over dict-of-dict views
+# took most of a second. The answers are the same, number for number (tests/network/
+# test_fast_metrics.py compares them with the networkx computation on random networks);
+# structure_graph and partner_graph still build the networkx graphs, for whoever wants to draw
+# or explore them.
 
 
-def structure_graph(data: NetworkData) -> nx.Graph:
+def structure_graph(data: NetworkData, pv: list | None = None) -> nx.Graph:
     """Undirected partner-agreement graph (no cooperative node), distance = 1 / value."""
     g = nx.Graph()
     agreements = {a.id: a for a in data.agreements}
@@ -282,7 +309,7 @@ def structure_graph(data: NetworkData) -> nx.Graph:
         g.add_node(partner_node(p.id))
     for a in data.agreements:
         g.add_node(agreement_node(a.id))
-    for agreement_id, pid, _flow, share in _party_values(data):
+    for agreement_id, pid, _flow, share in (pv if pv is not None else _party_values(data)):
         u, v = partner_node(pid), agreement_node(agreement_id)
         if u in g:
             value = float(share) + (g[u][v]["value"] if g.has_edge(u, v) else 0.0)
@@ -293,39 +320,62 @@ def structure_graph(data: NetworkData) -> nx.Graph:
     return g
 
 
+def _cuts(adj: list[set[int]]) -> tuple[dict[int, list[int]], list[tuple[int, int]]]:
+    """Articulation points with the sizes of the pieces removing each leaves, and the bridges, of
+    the simple undirected graph `adj` (node -> neighbours), in one iterative depth-first search
+    (Hopcroft-Tarjan): a child c of v whose subtree reaches no higher than v (low[c] >= disc[v])
+    is a piece of size[c] cut off by v; a non-root v also leaves the rest of its component."""
+    n = len(adj)
+    disc = [-1] * n
+    low = [0] * n
+    size = [1] * n
+    pieces: dict[int, list[int]] = {}
+    bridges: list[tuple[int, int]] = []
+    clock = 0
+    for root in range(n):
+        if disc[root] != -1:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        separated: dict[int, list[int]] = {}
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            v, parent, neighbours = stack[-1]
+            for w in neighbours:
+                if disc[w] == -1:
+                    disc[w] = low[w] = clock
+                    clock += 1
+                    stack.append((w, v, iter(adj[w])))
+                    break
+                if w != parent and disc[w] < low[v]:
+                    low[v] = disc[w]
+            else:
+                stack.pop()
+                if parent != -1:
+                    size[parent] += size[v]
+                    if low[v] < low[parent]:
+                        low[parent] = low[v]
+                    if low[v] >= disc[parent]:
+                        separated.setdefault(parent, []).append(size[v])
+                        if low[v] > disc[parent]:
+                            bridges.append((parent, v))
+        whole = size[root]
+        for v, sizes in separated.items():
+            if v == root:
+                if len(sizes) >= 2:
+                    pieces[v] = sizes
+            else:
+                pieces[v] = [*sizes, whole - 1 - sum(sizes)]
+    return pieces, bridges
+
+
 def cut_vertex_pieces(sg: nx.Graph) -> dict[str, list[int]]:
-    """For each articulation point, the sizes of the pieces its removal leaves, in linear time
-    (subtree sizes in the block-cut tree, instead of one search per articulation point)."""
-    blocks = [b for b in nx.biconnected_components(sg)]
-    cuts = set(nx.articulation_points(sg))
-    tree = nx.Graph()
-    weight: dict = {}
-    for i, block in enumerate(blocks):
-        weight[("block", i)] = sum(1 for n in block if n not in cuts)
-        tree.add_node(("block", i))
-        for n in block:
-            if n in cuts:
-                tree.add_edge(("block", i), n)
-    for c in cuts:
-        weight[c] = 1
-    out: dict[str, list[int]] = {}
-    for comp in nx.connected_components(tree):
-        root = next(iter(comp))
-        total = sum(weight[n] for n in comp)
-        order = list(nx.dfs_preorder_nodes(tree, root))
-        parent = {root: None}
-        for u, v in nx.dfs_edges(tree, root):
-            parent[v] = u
-        size = {n: weight[n] for n in comp}
-        for n in reversed(order):
-            if parent[n] is not None:
-                size[parent[n]] += size[n]
-        for c in comp & cuts:
-            pieces = [size[child] for child in tree[c] if parent.get(child) == c]
-            if parent[c] is not None:
-                pieces.append(total - size[c])
-            out[c] = [p for p in pieces if p > 0]
-    return out
+    """For each articulation point of `sg`, the sizes of the pieces its removal leaves."""
+    nodes = list(sg)
+    index = {n: i for i, n in enumerate(nodes)}
+    adj = [{index[w] for w in sg[n] if w != n} for n in nodes]
+    pieces, _bridges = _cuts(adj)
+    return {nodes[i]: sizes for i, sizes in pieces.items()}
 
 
 def _describe(node: str, data_index: dict) -> dict:
@@ -340,73 +390,218 @@ def _index(data: NetworkData) -> dict[str, str]:
     return index
 
 
-def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None) -> dict:
-    """Articulation points and bridges (non-trivial ones listed), and funding dominators per project."""
-    sg = sg if sg is not None else structure_graph(data)
-    projects = project_funding_dominators(data)
-    index = _index(data)
+def _structure(data: NetworkData, pv: list) -> tuple[list[tuple[str, int, str]], list[set[int]]]:
+    """The partner-agreement graph of structure_graph as (type, id, name) per node and adjacency
+    sets of node numbers (partners first, then agreements, as structure_graph adds them)."""
+    nodes = [("partner", p.id, p.name) for p in data.partners]
+    nodes += [("agreement", a.id, a.title) for a in data.agreements]
+    partner_at = {p.id: i for i, p in enumerate(data.partners)}
+    offset = len(data.partners)
+    agreement_at = {a.id: offset + i for i, a in enumerate(data.agreements)}
+    adj: list[set[int]] = [set() for _ in nodes]
+    for agreement_id, pid, _flow, _share in pv:
+        u = partner_at.get(pid)
+        if u is not None:
+            v = agreement_at[agreement_id]
+            adj[u].add(v)
+            adj[v].add(u)
+    for a, b in data.dependencies:
+        u, v = agreement_at[a], agreement_at[b]
+        if u != v:
+            adj[u].add(v)
+            adj[v].add(u)
+    return nodes, adj
+
+
+def _points(nodes: list[tuple[str, int, str]], pieces: dict[int, list[int]]) -> list[dict]:
     points = []
-    for node, parts in cut_vertex_pieces(sg).items():
-        parts = sorted(parts, reverse=True)
-        points.append({**_describe(node, index), "pieces": len(parts), "cut_off": sum(parts[1:])})
+    for i, parts in pieces.items():
+        parts = sorted((p for p in parts if p > 0), reverse=True)
+        kind, ident, name = nodes[i]
+        points.append({"type": kind, "id": ident, "name": name, "pieces": len(parts), "cut_off": sum(parts[1:])})
     points.sort(key=lambda p: (p["type"] != "partner", -p["cut_off"], p["id"]))
-    bridges = []
-    total_bridges = 0
-    for u, v in nx.bridges(sg):
-        total_bridges += 1
-        if sg.degree(u) > 1 and sg.degree(v) > 1:
-            bridges.append(sorted([_describe(u, index), _describe(v, index)], key=lambda d: (d["type"], d["id"])))
-    bridges.sort(key=lambda pair: [(d["type"], d["id"]) for d in pair])
+    return points
+
+
+def articulation_points(data: NetworkData, pv: list | None = None) -> tuple[list[dict], int]:
+    """The first LIST_LIMIT articulation points (as single_points_of_failure lists them) and how
+    many there are: all that comparing two dates needs (graph.compare_metrics)."""
+    nodes, adj = _structure(data, pv if pv is not None else _party_values(data))
+    pieces, _bridges = _cuts(adj)
+    points = _points(nodes, pieces)
+    return points[:LIST_LIMIT], len(points)
+
+
+def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None, pv: list | None = None) -> dict:
+    """Articulation points and bridges (non-trivial ones listed), and funding dominators per project."""
+    pv = pv if pv is not None else _party_values(data)
+    projects = project_funding_dominators(data, pv)
+    if sg is not None:
+        index = _index(data)
+        nodes = [(*n.split(":", 1), "") for n in sg]
+        nodes = [(kind, int(raw), index[f"{kind}:{raw}"]) for kind, raw, _ in nodes]
+        numbers = {n: i for i, n in enumerate(sg)}
+        adj = [{numbers[w] for w in sg[n] if w != n} for n in sg]
+    else:
+        nodes, adj = _structure(data, pv)
+    pieces, cut_edges = _cuts(adj)
+    points = _points(nodes, pieces)
+    # The bridges between two ties (not to a leaf), each pair in (type, id) order and the pairs in
+    # that order; only the listed ones are described.
+    keyed = []
+    for u, v in cut_edges:
+        if len(adj[u]) > 1 and len(adj[v]) > 1:
+            ku, kv = nodes[u][:2], nodes[v][:2]
+            keyed.append((ku, kv, u, v) if ku <= kv else (kv, ku, v, u))
+    keyed.sort()
+    bridges = [[{"type": nodes[x][0], "id": nodes[x][1], "name": nodes[x][2]} for x in (u, v)]
+               for _ku, _kv, u, v in keyed[:LIST_LIMIT]]
     return {
         "articulation_points": points[:LIST_LIMIT],
         "articulation_points_total": len(points),
-        "bridges": bridges[:LIST_LIMIT],
-        "bridges_total": total_bridges,
-        "bridges_to_single_ties": total_bridges - len(bridges),
+        "bridges": bridges,
+        "bridges_total": len(cut_edges),
+        "bridges_to_single_ties": len(cut_edges) - len(keyed),
         "projects": projects[:LIST_LIMIT],
         "projects_total": len(projects),
     }
 
 
-def funding_graph(data: NetworkData) -> nx.DiGraph:
+def funding_graph(data: NetworkData, pv: list | None = None) -> nx.DiGraph:
     """source -> funding partner -> agreement -> agreement that depends on it."""
     g = nx.DiGraph()
     g.add_node("source")
-    for a in data.agreements:
-        g.add_node(agreement_node(a.id))
-    for agreement_id, pid, flow, _share in _party_values(data):
+    g.add_nodes_from(agreement_node(a.id) for a in data.agreements)
+    edges = []
+    for agreement_id, pid, flow, _share in (pv if pv is not None else _party_values(data)):
         if flow in FUNDING_FLOWS:
-            g.add_edge("source", partner_node(pid))
-            g.add_edge(partner_node(pid), agreement_node(agreement_id))
-    for a, b in data.dependencies:
-        g.add_edge(agreement_node(b), agreement_node(a))
+            edges.append(("source", partner_node(pid)))
+            edges.append((partner_node(pid), agreement_node(agreement_id)))
+    edges.extend((agreement_node(b), agreement_node(a)) for a, b in data.dependencies)
+    g.add_edges_from(edges)
     return g
 
 
-def project_funding_dominators(data: NetworkData) -> list[dict]:
-    """For each construction or supply agreement, the partners every funding path passes through."""
+def _immediate_dominators(succ: list[list[int]], root: int = 0) -> list[int]:
+    """The immediate dominator of each node reachable from `root` (-1: unreachable; the root is
+    its own), by Cooper, Harvey and Kennedy's iteration over reverse postorder: the dominator tree
+    is unique, so this is what networkx.immediate_dominators finds, on lists."""
+    n = len(succ)
+    seen = [False] * n
+    seen[root] = True
+    postorder: list[int] = []
+    stack = [(root, iter(succ[root]))]
+    while stack:
+        v, following = stack[-1]
+        for w in following:
+            if not seen[w]:
+                seen[w] = True
+                stack.append((w, iter(succ[w])))
+                break
+        else:
+            stack.pop()
+            postorder.append(v)
+    number = [-1] * n
+    for i, v in enumerate(postorder):
+        number[v] = i
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for v in postorder:
+        for w in succ[v]:
+            preds[w].append(v)
+    idom = [-1] * n
+    idom[root] = root
+    order = postorder[::-1][1:]
+    changed = True
+    while changed:
+        changed = False
+        for v in order:
+            new = -1
+            for p in preds[v]:
+                if idom[p] == -1:
+                    continue
+                if new == -1:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while number[a] < number[b]:
+                        a = idom[a]
+                    while number[b] < number[a]:
+                        b = idom[b]
+                new = a
+            if idom[v] != new:
+                idom[v] = new
+                changed = True
+    return idom
+
+
+def project_funding_dominators(data: NetworkData, pv: list | None = None) -> list[dict]:
+    """For each construction or supply agreement, the partners every funding path passes through
+    (its dominators in funding_graph that are partners, nearest first)."""
     projects = [a for a in data.agreements if a.kind in PROJECT_KINDS]
     if not projects:
         return []
-    fg = funding_graph(data)
-    idom = nx.immediate_dominators(fg, "source")
+    # funding_graph on numbers: 0 the source, then the agreements, then the funding partners.
+    agreement_at = {a.id: 1 + i for i, a in enumerate(data.agreements)}
+    partner_at: dict[int, int] = {}
+    succ: list[set[int]] = [set() for _ in range(1 + len(data.agreements))]
+    for agreement_id, pid, flow, _share in (pv if pv is not None else _party_values(data)):
+        if flow in FUNDING_FLOWS:
+            at = partner_at.get(pid)
+            if at is None:
+                at = partner_at[pid] = len(succ)
+                succ.append(set())
+            succ[0].add(at)
+            succ[at].add(agreement_at[agreement_id])
+    for a, b in data.dependencies:
+        succ[agreement_at[b]].add(agreement_at[a])
+    idom = _immediate_dominators([sorted(s) for s in succ])
+    partner_of = {at: pid for pid, at in partner_at.items()}
     names = {p.id: p.name for p in data.partners}
     out = []
     for a in projects:
-        node = agreement_node(a.id)
-        if node not in idom:
+        cur = agreement_at[a.id]
+        if idom[cur] == -1:
             out.append({"agreement_id": a.id, "title": a.title, "funded": False, "partners": []})
             continue
         partners = []
-        cur = node
-        while cur != "source":
+        while cur != 0:
             cur = idom[cur]
-            if cur.startswith("partner:"):
-                pid = int(cur.split(":", 1)[1])
+            if cur in partner_of:
+                pid = partner_of[cur]
                 partners.append({"id": pid, "name": names.get(pid, "")})
         out.append({"agreement_id": a.id, "title": a.title, "funded": True, "partners": partners})
     out.sort(key=lambda r: (not r["partners"], r["agreement_id"]))
     return out
+
+
+def _partner_ties(data: NetworkData) -> dict[int, dict[int, float]]:
+    """Partners tied to each other (see partner_graph): partner -> {partner: tie value}, each
+    neighbour in the order networkx would hold it (the order of the tie's first appearance)."""
+    agreements = {a.id: a for a in data.agreements}
+    parties: dict[int, set[int]] = defaultdict(set)
+    for p in data.parties:
+        parties[p.agreement_id].add(p.partner_id)
+    ties: dict[int, dict[int, float]] = {p.id: {} for p in data.partners}
+
+    def tie(p: int, q: int, value: float) -> None:
+        if p != q:
+            row = ties.setdefault(p, {})
+            total = value + row.get(q, 0.0)
+            row[q] = total
+            ties.setdefault(q, {})[p] = total
+
+    for agreement_id, ids in parties.items():
+        ordered = sorted(ids)
+        for i, p in enumerate(ordered):
+            for q in ordered[i + 1:]:
+                tie(p, q, float(agreements[agreement_id].value))
+    for a, b in data.dependencies:
+        value = float(min(agreements[a].value, agreements[b].value))
+        for p in parties.get(a, ()):
+            for q in parties.get(b, ()):
+                tie(p, q, value)
+    return ties
 
 
 def partner_graph(data: NetworkData) -> nx.Graph:
@@ -437,14 +632,86 @@ def partner_graph(data: NetworkData) -> nx.Graph:
     return g
 
 
+def betweenness(ties: dict[int, dict[int, float]], *, k: int | None, seed: int | None) -> dict[int, float]:
+    """networkx.betweenness_centrality(partner graph, k, weight="distance", seed) (normalized,
+    without endpoints), computed the same way step for step (Brandes' algorithm: Dijkstra from
+    each source with the same tie-breaking, then the same accumulation and rescaling, so the
+    floating-point results are identical) on lists instead of networkx's views."""
+    nodes = list(ties)
+    n = len(nodes)
+    at = {node: i for i, node in enumerate(nodes)}
+    adj = [[(at[q], 1.0 / max(value, 1.0)) for q, value in ties[p].items()] for p in nodes]
+    if k is not None and k == n:
+        k = None
+    sources = random.Random(seed).sample(range(n), k) if k is not None else range(n)
+    score = [0.0] * n
+    inf = math.inf
+    push, pop = heappush, heappop
+    for s in sources:
+        # Dijkstra from s, counting shortest paths (sigma) and keeping predecessors (pred). As in
+        # networkx, s counts its own path twice (sigma[s] = 2) and a node's first predecessor is
+        # the one whose push came first; `done` is not asked of a neighbour: every length is
+        # positive, so a done neighbour is never nearer by this way (networkx's first test fails
+        # for it, as `vw < seen[w]` does here).
+        order: list[int] = []
+        pred: dict[int, list[int]] = {s: []}
+        sigma = [0.0] * n
+        sigma[s] = 1.0
+        done = [False] * n
+        seen = [inf] * n
+        seen[s] = 0
+        c = 0
+        heap = [(0, c, s, s)]
+        while heap:
+            dist, _, before, v = pop(heap)
+            if done[v]:
+                continue
+            sigma[v] += sigma[before]
+            order.append(v)
+            done[v] = True
+            paths = sigma[v]
+            for w, length in adj[v]:
+                vw = dist + length
+                if vw < seen[w]:
+                    seen[w] = vw
+                    c += 1
+                    push(heap, (vw, c, v, w))
+                    sigma[w] = 0.0
+                    pred[w] = [v]
+                elif vw == seen[w]:
+                    sigma[w] += paths
+                    pred[w].append(v)
+        # Accumulate dependencies from the farthest node back.
+        delta = [0.0] * n
+        for w in reversed(order):
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in pred[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                score[w] += delta[w]
+    # Rescale as networkx 3.6 does (normalized, endpoints excluded, undirected).
+    big_n = n - 1
+    if big_n >= 2:
+        if k is None:
+            scale = 1 / (big_n * (big_n - 1))
+            if scale != 1:
+                score = [x * scale for x in score]
+        else:
+            scale_source = 1 / ((k - 1) * (big_n - 1)) if k > 1 else math.nan
+            scale_other = 1 / (k * (big_n - 1))
+            sampled = set(sources)
+            score = [x * (scale_source if i in sampled else scale_other) for i, x in enumerate(score)]
+    return {nodes[i]: x for i, x in enumerate(score)}
+
+
 def brokers(data: NetworkData, *, top: int = 10) -> list[dict]:
     """The partners most often on the strongest paths between other partners (betweenness
     centrality of the partner graph, distance = 1 / value; sampled, seeded, above 500 partners)."""
-    pg = partner_graph(data)
-    if pg.number_of_edges() < 2:
+    ties = _partner_ties(data)
+    if sum(len(row) for row in ties.values()) // 2 < 2:
         return []
-    k = BETWEENNESS_SAMPLES if pg.number_of_nodes() > BETWEENNESS_SAMPLE_ABOVE else None
-    scores = nx.betweenness_centrality(pg, k=k, weight="distance", seed=SEED if k else None)
+    k = BETWEENNESS_SAMPLES if len(ties) > BETWEENNESS_SAMPLE_ABOVE else None
+    scores = betweenness(ties, k=k, seed=SEED if k else None)
     names = {p.id: p for p in data.partners}
     ranked = sorted(((n, s) for n, s in scores.items() if s > 0), key=lambda ns: (-ns[1], ns[0]))
     return [
@@ -494,28 +761,58 @@ def autonomy(data: NetworkData) -> list[dict]:
 # All metrics, change over time, impact
 
 
-def totals(data: NetworkData) -> dict:
+def totals(data: NetworkData, pv: list | None = None) -> dict:
+    """How many partners and agreements, their value, the value of each flow, and the agreement
+    statuses the network was read with (`statuses`, and how many agreements of each)."""
     per_flow: dict[str, Decimal] = defaultdict(Decimal)
-    for _a, _p, flow, share in _party_values(data):
+    for _a, _p, flow, share in (pv if pv is not None else _party_values(data)):
         per_flow[flow] += share
     return {
         "partners": len(data.partners),
         "agreements": len(data.agreements),
         "value": _money(sum((a.value for a in data.agreements), Decimal(0))),
         "flows": {f: _money(per_flow[f]) for f in FLOWS if f in per_flow},
+        **statuses_of(data),
     }
+
+
+def statuses_of(data: NetworkData) -> dict:
+    """`statuses`: the agreement statuses the network was read with (in the order given, e.g.
+    active, suspended, under deliberation, approved), so that a page never calls a network that
+    holds agreements under deliberation "in force"; `by_status`: how many agreements of each."""
+    chosen = list((data.filters or {}).get("status") or ())
+    counts: dict[str, int] = defaultdict(int)
+    for a in data.agreements:
+        counts[a.status] += 1
+    order = chosen + sorted(s for s in counts if s not in chosen)
+    return {"statuses": chosen, "by_status": {s: counts[s] for s in order}}
 
 
 def compute_metrics(data: NetworkData) -> dict:
     """Every metric of the network (JSON-safe)."""
-    sg = structure_graph(data)
+    pv = _party_values(data)
     return {
         "as_of": data.as_of.isoformat(),
-        "totals": totals(data),
-        "concentration": concentrations(data),
-        "single_points_of_failure": single_points_of_failure(data, sg),
+        "totals": totals(data, pv),
+        "concentration": concentrations(data, pv),
+        "single_points_of_failure": single_points_of_failure(data, pv=pv),
         "brokers": brokers(data),
         "autonomy": autonomy(data),
+    }
+
+
+def comparison_basis(data: NetworkData) -> dict:
+    """The part of compute_metrics that compare_metrics reads of the earlier date (totals,
+    concentration, articulation points), without what only the later date shows (bridges,
+    projects, brokers, autonomy): compare_metrics(comparison_basis(d), m) equals
+    compare_metrics(compute_metrics(d), m)."""
+    pv = _party_values(data)
+    points, total = articulation_points(data, pv)
+    return {
+        "as_of": data.as_of.isoformat(),
+        "totals": totals(data, pv),
+        "concentration": concentrations(data, pv),
+        "single_points_of_failure": {"articulation_points": points, "articulation_points_total": total},
     }
 
 

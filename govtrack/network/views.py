@@ -37,6 +37,15 @@ def agreement_url(agreement_id: int) -> str:
     return _link("agreements.detail", f"/agreements/{agreement_id}", agreement_id=agreement_id)
 
 
+class QueryArgs(dict):
+    """The page's filters for links and hidden fields: `url_for(..., **args)` repeats a list's
+    values (`status=active&status=approved`), and `.items()` gives one (name, value) pair per value,
+    so a form's hidden inputs carry each status as the filter form sent it."""
+
+    def items(self):
+        return [(k, item) for k, v in super().items() for item in (v if isinstance(v, list | tuple) else [v])]
+
+
 def money(amount: str | None) -> str:
     return format_decimal(Decimal(amount or 0), format="#,##0")
 
@@ -47,8 +56,10 @@ def index():
     form = NetworkFilterForm(formdata=request.args)
     valid = form.validate() if request.args else True
     args = {name: getattr(form, name).data or None for name in FILTERS} if valid else {}
+    if args.get("status") and tuple(args["status"]) == queries.DEFAULT_STATUSES:
+        args["status"] = None  # the default: links need not spell it out
     as_of = args.get("as_of") or queries.default_as_of()
-    filters = {k: args.get(k) for k in ("category", "flow", "status")}
+    filters = queries.filters_for(**{k: args.get(k) for k in ("category", "flow", "status")})
     # One cached entry (while none of the network's tables changes): metrics, comparison, the last
     # members' meeting and the largest partners; the network itself is not loaded.
     summary = queries.summary(user=current_user, as_of=as_of, since=form.since.data if valid else None, **filters)
@@ -77,9 +88,11 @@ def index():
     if impact is not None:
         what_if.partner_id.data = impact["partner_id"]
 
+    # What the links carry: the filters as the query string spells them (several statuses: `status`
+    # repeated).
     shown = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
     shown.setdefault("as_of", as_of.isoformat())
-    keep = dict(shown)  # what the what-if forms and the search results carry along
+    keep = QueryArgs(shown)  # what the what-if forms and the search results carry along
     if request.args.get("since"):
         keep["since"] = request.args.get("since")
     return render_template(
@@ -92,6 +105,7 @@ def index():
         last_meeting=last_meeting,
         largest_shown=len(summary["largest"]),
         partners_total=summary["partners_total"],
+        statuses=summary["statuses"],
         impact=impact,
         matches=matches,
         keep=keep,
@@ -122,9 +136,11 @@ def map_filters() -> tuple[dt.date, dict, dict]:
     form = NetworkFilterForm(formdata=request.args)
     valid = form.validate() if request.args else True
     args = {name: getattr(form, name).data or None for name in MAP_FILTERS} if valid else {}
+    if args.get("status") and tuple(args["status"]) == queries.DEFAULT_STATUSES:
+        args["status"] = None  # the default, as the page reads it
     as_of = args.get("as_of") or queries.default_as_of()
     # As the queries name them in cache keys, so that the map shares the page's cached metrics.
-    filters = queries._filters(**{k: args.get(k) for k in ("category", "flow", "status")})
+    filters = queries.filters_for(**{k: args.get(k) for k in ("category", "flow", "status")})
     link_args = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in args.items() if v}
     return as_of, filters, link_args
 

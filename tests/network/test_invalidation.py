@@ -187,14 +187,14 @@ def test_a_warm_request_reads_the_same_whatever_the_size(client, sign_in, api_as
         make_agreement(f"more {i}", parties=[(make_partner(), "funder"), (make_partner(), "lender")],
                        status="active", clauses=["x", "y"])
     loads = []
-    real = queries.network_data
-    monkeypatch.setattr(queries, "network_data", lambda **kw: loads.append(1) or real(**kw))
+    real = queries.networks_at
+    monkeypatch.setattr(queries, "networks_at", lambda **kw: loads.append(1) or real(**kw))
     big = _warm_queries(count_queries, get)
     assert big == small
-    assert len(loads) <= 2  # the first request after the change (as_of, and the members' meeting date)
+    assert len(loads) == 1  # the first request after the change: both dates (as_of, the comparison's) in one read
     with count_queries():
         get()
-    assert len(loads) <= 2  # ... and never again while nothing changes
+    assert len(loads) == 1  # ... and never again while nothing changes
 
 
 def test_the_what_if_picker_offers_the_largest_and_finds_the_rest_by_name(client, sign_in, make_user, make_partner,

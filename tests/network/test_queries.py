@@ -30,13 +30,22 @@ def test_as_of_excludes_agreements_not_yet_in_force_or_ended(make_user, make_par
     make_agreement("starts tomorrow", parties=[(p, "funder")], status="active", start_date=day + dt.timedelta(days=1))
     make_agreement("ended yesterday", parties=[(p, "funder")], status="active",
                    start_date=day - dt.timedelta(days=30), end_date=day - dt.timedelta(days=1))
-    make_agreement("approved, not signed", parties=[(p, "funder")], status="approved", start_date=day)
+    approved = make_agreement("approved, not signed", parties=[(p, "funder")], status="approved", start_date=day)
+    deliberated = make_agreement("under deliberation", parties=[(p, "funder")], status="under_deliberation",
+                                 start_date=day - dt.timedelta(days=5))
+    make_agreement("deliberated, starts tomorrow", parties=[(p, "funder")], status="under_deliberation",
+                   start_date=day + dt.timedelta(days=1))
     make_agreement("draft", parties=[(p, "funder")], start_date=day)
     make_agreement("completed", parties=[(p, "funder")], status="completed", start_date=day)
+    in_force = {starts_today.id, ends_today.id, open_ended.id, suspended.id}
+    assert _ids(queries.network_data(user=manager, as_of=day, status=["suspended", "active"])) == in_force
+    # The default: in force, under deliberation and approved, each on the dates it covers.
     data = queries.network_data(user=manager, as_of=day)
-    assert _ids(data) == {starts_today.id, ends_today.id, open_ended.id, suspended.id}
-    approved = queries.network_data(user=manager, as_of=day, status="approved")
-    assert [a.title for a in approved.agreements] == ["approved, not signed"]
+    assert _ids(data) == in_force | {approved.id, deliberated.id}
+    assert data.filters["status"] == ("active", "suspended", "under_deliberation", "approved")
+    only = queries.network_data(user=manager, as_of=day, status="approved")
+    assert [a.title for a in only.agreements] == ["approved, not signed"]
+    assert [a.title for a in queries.network_data(user=manager, as_of=day, status=["draft"]).agreements] == ["draft"]
 
 
 def test_member_sees_only_the_network_published_to_members(make_user, scenario):

@@ -1,0 +1,617 @@
+"""The dependency network as a graph, and its metrics: pure functions of plain rows
+(govtrack.network.queries.NetworkData), so they are tested without a database or a request.
+
+Nodes
+  ``cooperative``            the cooperative itself, at the centre of everything;
+  ``partner:<id>``           each partner with an agreement in the picture (name, category, region,
+                             value of its flows, number of agreements);
+  ``agreement:<id>``         optionally, each agreement (title, kind, status, value).
+
+Flows (edge ``flow``, also the edge key), from the agreement's kind and the partner's role in it:
+  grant + funder                                   -> ``funding``
+  loan or credit_line + lender                     -> ``liquidity``
+  guarantee + guarantor                            -> ``guarantee``
+  supply or construction + supplier or contractor  -> ``supply``
+  permit + regulator                               -> ``regulation``
+  any other kind and role                          -> ``cooperation``
+
+Weights: an agreement counts when it is in force on the date asked for (``as_of``): status active
+or suspended (a suspended agreement still binds the cooperative and must be replaced if the partner
+goes), start date on or before ``as_of`` (or none) and end date on or after it (or none). Each flow
+of an agreement carries its whole value; when several parties share one flow of one agreement
+(two co-funders of one grant) the value is divided equally among them, so that flow totals are
+right. Without agreement nodes an edge runs partner -> cooperative per flow; with them
+partner -> agreement -> cooperative, and agreement -> agreement for each ``depends_on`` link
+(flow ``depends_on``, from the agreement to the one it needs).
+
+Metrics
+  concentration   per flow and per partner category: each source's share of the value (of the
+                  number of agreements when the value is zero, e.g. permits), the
+                  Herfindahl-Hirschman index (sum of squared percentage shares, 0-10,000) and the
+                  effective number of sources (10,000 / HHI). Above 2,500 is highly concentrated,
+                  1,500-2,500 moderately, below 1,500 not concentrated.
+  single points   articulation points and bridges of the partner-agreement graph (partners,
+  of failure      agreements and dependency links; the cooperative is left out because it is party
+                  to everything and would trivially hold it all together), and for each project
+                  (construction or supply agreement) the partners every path of its funding passes
+                  through: the dominators of the project in the graph funding source -> funding
+                  partner -> agreement -> agreement that depends on it.
+  brokers         betweenness centrality of the partner graph (two partners are tied when they are
+                  parties to one agreement, or to two agreements one of which needs the other),
+                  distance = 1 / value (a large agreement is a short, strong tie); above 500
+                  partners it is estimated from 64 seeded sample sources, so that a few thousand
+                  partners take seconds, not minutes.
+  autonomy        for each partner, the clauses proposed by the partner side of its agreements and
+                  what the forums made of them: accepted as proposed, amended, rejected, pending.
+  impact          what fails if a partner leaves: its agreements, and every agreement that needs
+                  one of them through ``depends_on`` (transitively); value at risk per flow and the
+                  concentration afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from govtrack.network.queries import NetworkData
+
+COOPERATIVE = "cooperative"
+FLOWS: tuple[str, ...] = ("funding", "liquidity", "guarantee", "supply", "regulation", "cooperation")
+FUNDING_FLOWS = frozenset({"funding", "liquidity", "guarantee"})
+PROJECT_KINDS = frozenset({"construction", "supply"})
+DEPENDS_ON = "depends_on"
+
+_FLOW_RULES: dict[tuple[str, str], str] = {
+    ("grant", "funder"): "funding",
+    ("loan", "lender"): "liquidity",
+    ("credit_line", "lender"): "liquidity",
+    ("guarantee", "guarantor"): "guarantee",
+    ("supply", "supplier"): "supply",
+    ("supply", "contractor"): "supply",
+    ("construction", "supplier"): "supply",
+    ("construction", "contractor"): "supply",
+    ("permit", "regulator"): "regulation",
+}
+
+HIGH_HHI = 2500.0
+MODERATE_HHI = 1500.0
+BETWEENNESS_SAMPLE_ABOVE = 500
+BETWEENNESS_SAMPLES = 64
+SEED = 20240601
+LIST_LIMIT = 100
+
+
+def flow_for(kind: str, role: str) -> str:
+    """The flow a partner in `role` brings through an agreement of `kind`."""
+    return _FLOW_RULES.get((kind, role), "cooperation")
+
+
+def partner_node(partner_id: int) -> str:
+    return f"partner:{partner_id}"
+
+
+def agreement_node(agreement_id: int) -> str:
+    return f"agreement:{agreement_id}"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _party_values(data: NetworkData) -> list[tuple[int, int, str, Decimal]]:
+    """(agreement id, partner id, flow, value share) for every party, value split per flow."""
+    agreements = {a.id: a for a in data.agreements}
+    by_flow: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for p in data.parties:
+        a = agreements.get(p.agreement_id)
+        if a is None:
+            continue
+        flow = flow_for(a.kind, p.role)
+        if p.partner_id not in by_flow[(a.id, flow)]:
+            by_flow[(a.id, flow)].append(p.partner_id)
+    out = []
+    for (agreement_id, flow), partner_ids in by_flow.items():
+        share = agreements[agreement_id].value / len(partner_ids)
+        out.extend((agreement_id, pid, flow, share) for pid in partner_ids)
+    return out
+
+
+def partner_values(data: NetworkData) -> dict[int, Decimal]:
+    """The value of each partner's flows (its share of every agreement it is party to)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for _agreement_id, pid, _flow, share in _party_values(data):
+        totals[pid] += share
+    return dict(totals)
+
+
+def build_graph(
+    data: NetworkData, *, include_agreements: bool = False, cooperative_name: str = "Cooperative"
+) -> nx.MultiDiGraph:
+    """The network as a directed multigraph (one edge per flow); attributes are GraphML-safe."""
+    g = nx.MultiDiGraph(as_of=data.as_of.isoformat())
+    g.add_node(
+        COOPERATIVE, kind="cooperative", name=cooperative_name, label=cooperative_name,
+        category="cooperative", value=0.0, amount="0.00", agreements=len(data.agreements), url="",
+    )
+    party_values = _party_values(data)
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    counts: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, pid, _flow, share in party_values:
+        totals[pid] += share
+        counts[pid].add(agreement_id)
+    for p in data.partners:
+        g.add_node(
+            partner_node(p.id), kind="partner", partner_id=p.id, name=p.name, label=p.name,
+            category=p.category, region=p.region or "", value=float(totals[p.id]),
+            amount=_money(totals[p.id]), agreements=len(counts[p.id]), url=f"/partners/{p.id}",
+        )
+    if include_agreements:
+        for a in data.agreements:
+            g.add_node(
+                agreement_node(a.id), kind="agreement", agreement_id=a.id, name=a.title,
+                label=a.title, category="agreement", agreement_kind=a.kind, status=a.status,
+                reference=a.reference or "", value=float(a.value), amount=_money(a.value),
+                currency=a.currency, start_date=a.start_date.isoformat() if a.start_date else "",
+                end_date=a.end_date.isoformat() if a.end_date else "", url=f"/agreements/{a.id}",
+            )
+        to_coop: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        for agreement_id, pid, flow, share in party_values:
+            if partner_node(pid) not in g:
+                continue
+            g.add_edge(
+                partner_node(pid), agreement_node(agreement_id), key=flow, flow=flow,
+                value=float(share), amount=_money(share), agreements=[agreement_id],
+            )
+            to_coop[(agreement_id, flow)] += share
+        for (agreement_id, flow), value in sorted(to_coop.items()):
+            g.add_edge(
+                agreement_node(agreement_id), COOPERATIVE, key=flow, flow=flow, value=float(value),
+                amount=_money(value), agreements=[agreement_id],
+            )
+        for a, b in data.dependencies:
+            g.add_edge(
+                agreement_node(a), agreement_node(b), key=DEPENDS_ON, flow=DEPENDS_ON, value=0.0,
+                amount="0.00", agreements=[a, b],
+            )
+    else:
+        edges: dict[tuple[int, str], tuple[Decimal, list[int]]] = {}
+        for agreement_id, pid, flow, share in party_values:
+            value, ids = edges.get((pid, flow), (Decimal(0), []))
+            edges[(pid, flow)] = (value + share, [*ids, agreement_id])
+        for (pid, flow), (value, ids) in sorted(edges.items()):
+            if partner_node(pid) not in g:
+                continue
+            g.add_edge(
+                partner_node(pid), COOPERATIVE, key=flow, flow=flow, value=float(value),
+                amount=_money(value), agreements=sorted(set(ids)),
+            )
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# Concentration
+
+
+def concentration(values: dict[int, Decimal], counts: dict[int, int] | None = None) -> dict:
+    """Shares, HHI (0-10,000) and effective number of sources from each source's value.
+
+    When every value is zero (permits often have none) the shares are of the number of
+    agreements instead, and `basis` says so."""
+    total = sum(values.values(), Decimal(0))
+    basis = "value"
+    weights = dict(values)
+    if total == 0 and counts:
+        basis = "agreements"
+        weights = {k: Decimal(counts.get(k, 0)) for k in values}
+        total = sum(weights.values(), Decimal(0))
+    if total == 0:
+        return {"basis": basis, "total": _money(Decimal(0)), "sources": [], "hhi": None,
+                "effective": None, "level": "none"}
+    shares = sorted(
+        ((k, float(v) * 100.0 / float(total)) for k, v in weights.items() if v > 0),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    hhi = sum(s * s for _, s in shares)
+    return {
+        "basis": basis,
+        "total": _money(sum(values.values(), Decimal(0))),
+        "sources": [
+            {"partner_id": k, "value": _money(values[k]), "share": round(s, 2)} for k, s in shares
+        ],
+        "hhi": round(hhi, 1),
+        "effective": round(10000.0 / hhi, 2) if hhi else None,
+        "level": hhi_level(hhi),
+    }
+
+
+def hhi_level(hhi: float | None) -> str:
+    """`high` above 2,500, `moderate` from 1,500 to 2,500, `low` below, `none` without sources."""
+    if hhi is None:
+        return "none"
+    if hhi > HIGH_HHI:
+        return "high"
+    if hhi >= MODERATE_HHI:
+        return "moderate"
+    return "low"
+
+
+def concentrations(data: NetworkData) -> dict:
+    """Concentration per flow (sources: partners bringing it) and per partner category."""
+    by_flow: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    flow_counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_partner: dict[int, Decimal] = defaultdict(Decimal)
+    partner_counts: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, pid, flow, share in _party_values(data):
+        by_flow[flow][pid] += share
+        flow_counts[flow][pid] += 1
+        by_partner[pid] += share
+        partner_counts[pid].add(agreement_id)
+    categories: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    names = {p.id: p for p in data.partners}
+    for pid, value in by_partner.items():
+        if pid in names:
+            categories[names[pid].category][pid] = value
+    flows = {
+        flow: concentration(dict(by_flow[flow]), dict(flow_counts[flow]))
+        for flow in FLOWS if flow in by_flow
+    }
+    cats = {
+        cat: concentration(vals, {k: len(partner_counts[k]) for k in vals})
+        for cat, vals in sorted(categories.items())
+    }
+    for block in (*flows.values(), *cats.values()):
+        for s in block["sources"]:
+            s["name"] = names[s["partner_id"]].name if s["partner_id"] in names else ""
+    return {"flows": flows, "categories": cats}
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure: single points of failure and brokers
+
+
+def structure_graph(data: NetworkData) -> nx.Graph:
+    """Undirected partner-agreement graph (no cooperative node), distance = 1 / value."""
+    g = nx.Graph()
+    agreements = {a.id: a for a in data.agreements}
+    for p in data.partners:
+        g.add_node(partner_node(p.id))
+    for a in data.agreements:
+        g.add_node(agreement_node(a.id))
+    for agreement_id, pid, _flow, share in _party_values(data):
+        u, v = partner_node(pid), agreement_node(agreement_id)
+        if u in g:
+            value = float(share) + (g[u][v]["value"] if g.has_edge(u, v) else 0.0)
+            g.add_edge(u, v, value=value, distance=1.0 / max(value, 1.0))
+    for a, b in data.dependencies:
+        value = float(min(agreements[a].value, agreements[b].value))
+        g.add_edge(agreement_node(a), agreement_node(b), value=value, distance=1.0 / max(value, 1.0))
+    return g
+
+
+def cut_vertex_pieces(sg: nx.Graph) -> dict[str, list[int]]:
+    """For each articulation point, the sizes of the pieces its removal leaves, in linear time
+    (subtree sizes in the block-cut tree, instead of one search per articulation point)."""
+    blocks = [b for b in nx.biconnected_components(sg)]
+    cuts = set(nx.articulation_points(sg))
+    tree = nx.Graph()
+    weight: dict = {}
+    for i, block in enumerate(blocks):
+        weight[("block", i)] = sum(1 for n in block if n not in cuts)
+        tree.add_node(("block", i))
+        for n in block:
+            if n in cuts:
+                tree.add_edge(("block", i), n)
+    for c in cuts:
+        weight[c] = 1
+    out: dict[str, list[int]] = {}
+    for comp in nx.connected_components(tree):
+        root = next(iter(comp))
+        total = sum(weight[n] for n in comp)
+        order = list(nx.dfs_preorder_nodes(tree, root))
+        parent = {root: None}
+        for u, v in nx.dfs_edges(tree, root):
+            parent[v] = u
+        size = {n: weight[n] for n in comp}
+        for n in reversed(order):
+            if parent[n] is not None:
+                size[parent[n]] += size[n]
+        for c in comp & cuts:
+            pieces = [size[child] for child in tree[c] if parent.get(child) == c]
+            if parent[c] is not None:
+                pieces.append(total - size[c])
+            out[c] = [p for p in pieces if p > 0]
+    return out
+
+
+def _describe(node: str, data_index: dict) -> dict:
+    kind, _, raw = node.partition(":")
+    item = data_index[node]
+    return {"type": kind, "id": int(raw), "name": item}
+
+
+def _index(data: NetworkData) -> dict[str, str]:
+    index = {partner_node(p.id): p.name for p in data.partners}
+    index.update({agreement_node(a.id): a.title for a in data.agreements})
+    return index
+
+
+def single_points_of_failure(data: NetworkData, sg: nx.Graph | None = None) -> dict:
+    """Articulation points and bridges (non-trivial ones listed), and funding dominators per project."""
+    sg = sg if sg is not None else structure_graph(data)
+    projects = project_funding_dominators(data)
+    index = _index(data)
+    points = []
+    for node, parts in cut_vertex_pieces(sg).items():
+        parts = sorted(parts, reverse=True)
+        points.append({**_describe(node, index), "pieces": len(parts), "cut_off": sum(parts[1:])})
+    points.sort(key=lambda p: (p["type"] != "partner", -p["cut_off"], p["id"]))
+    bridges = []
+    total_bridges = 0
+    for u, v in nx.bridges(sg):
+        total_bridges += 1
+        if sg.degree(u) > 1 and sg.degree(v) > 1:
+            bridges.append(sorted([_describe(u, index), _describe(v, index)], key=lambda d: (d["type"], d["id"])))
+    bridges.sort(key=lambda pair: [(d["type"], d["id"]) for d in pair])
+    return {
+        "articulation_points": points[:LIST_LIMIT],
+        "articulation_points_total": len(points),
+        "bridges": bridges[:LIST_LIMIT],
+        "bridges_total": total_bridges,
+        "bridges_to_single_ties": total_bridges - len(bridges),
+        "projects": projects[:LIST_LIMIT],
+        "projects_total": len(projects),
+    }
+
+
+def funding_graph(data: NetworkData) -> nx.DiGraph:
+    """source -> funding partner -> agreement -> agreement that depends on it."""
+    g = nx.DiGraph()
+    g.add_node("source")
+    for a in data.agreements:
+        g.add_node(agreement_node(a.id))
+    for agreement_id, pid, flow, _share in _party_values(data):
+        if flow in FUNDING_FLOWS:
+            g.add_edge("source", partner_node(pid))
+            g.add_edge(partner_node(pid), agreement_node(agreement_id))
+    for a, b in data.dependencies:
+        g.add_edge(agreement_node(b), agreement_node(a))
+    return g
+
+
+def project_funding_dominators(data: NetworkData) -> list[dict]:
+    """For each construction or supply agreement, the partners every funding path passes through."""
+    projects = [a for a in data.agreements if a.kind in PROJECT_KINDS]
+    if not projects:
+        return []
+    fg = funding_graph(data)
+    idom = nx.immediate_dominators(fg, "source")
+    names = {p.id: p.name for p in data.partners}
+    out = []
+    for a in projects:
+        node = agreement_node(a.id)
+        if node not in idom:
+            out.append({"agreement_id": a.id, "title": a.title, "funded": False, "partners": []})
+            continue
+        partners = []
+        cur = node
+        while cur != "source":
+            cur = idom[cur]
+            if cur.startswith("partner:"):
+                pid = int(cur.split(":", 1)[1])
+                partners.append({"id": pid, "name": names.get(pid, "")})
+        out.append({"agreement_id": a.id, "title": a.title, "funded": True, "partners": partners})
+    out.sort(key=lambda r: (not r["partners"], r["agreement_id"]))
+    return out
+
+
+def partner_graph(data: NetworkData) -> nx.Graph:
+    """Partners tied to each other: parties to the same agreement, or to two agreements one of
+    which needs the other. Tie value: the agreements' value; distance = 1 / value."""
+    agreements = {a.id: a for a in data.agreements}
+    parties: dict[int, set[int]] = defaultdict(set)
+    for p in data.parties:
+        parties[p.agreement_id].add(p.partner_id)
+    g = nx.Graph()
+    g.add_nodes_from(p.id for p in data.partners)
+
+    def tie(p: int, q: int, value: float) -> None:
+        if p != q:
+            total = value + (g[p][q]["value"] if g.has_edge(p, q) else 0.0)
+            g.add_edge(p, q, value=total, distance=1.0 / max(total, 1.0))
+
+    for agreement_id, ids in parties.items():
+        ordered = sorted(ids)
+        for i, p in enumerate(ordered):
+            for q in ordered[i + 1:]:
+                tie(p, q, float(agreements[agreement_id].value))
+    for a, b in data.dependencies:
+        value = float(min(agreements[a].value, agreements[b].value))
+        for p in parties.get(a, ()):
+            for q in parties.get(b, ()):
+                tie(p, q, value)
+    return g
+
+
+def brokers(data: NetworkData, *, top: int = 10) -> list[dict]:
+    """The partners most often on the strongest paths between other partners (betweenness
+    centrality of the partner graph, distance = 1 / value; sampled, seeded, above 500 partners)."""
+    pg = partner_graph(data)
+    if pg.number_of_edges() < 2:
+        return []
+    k = BETWEENNESS_SAMPLES if pg.number_of_nodes() > BETWEENNESS_SAMPLE_ABOVE else None
+    scores = nx.betweenness_centrality(pg, k=k, weight="distance", seed=SEED if k else None)
+    names = {p.id: p for p in data.partners}
+    ranked = sorted(((n, s) for n, s in scores.items() if s > 0), key=lambda ns: (-ns[1], ns[0]))
+    return [
+        {"partner_id": n, "name": names[n].name, "category": names[n].category,
+         "betweenness": round(s, 4)}
+        for n, s in ranked[:top]
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Autonomy
+
+
+def autonomy(data: NetworkData) -> list[dict]:
+    """Per partner: what the forums made of the clauses its side proposed."""
+    parties_of: dict[int, set[int]] = defaultdict(set)
+    for p in data.parties:
+        parties_of[p.agreement_id].add(p.partner_id)
+    counts: dict[int, dict] = {}
+    for c in data.clauses:
+        for pid in parties_of.get(c.agreement_id, ()):
+            row = counts.setdefault(
+                pid, {"accepted": 0, "amended": 0, "rejected": 0, "proposed": 0, "decisions": set()}
+            )
+            row[c.status if c.status in row else "proposed"] += 1
+            if c.decision_id is not None:
+                row["decisions"].add(c.decision_id)
+    names = {p.id: p for p in data.partners}
+    out = []
+    for pid, row in counts.items():
+        if pid not in names:
+            continue
+        decided = row["accepted"] + row["amended"] + row["rejected"]
+        out.append({
+            "partner_id": pid, "name": names[pid].name,
+            "accepted": row["accepted"], "amended": row["amended"], "rejected": row["rejected"],
+            "pending": row["proposed"], "decided": decided,
+            # The share of the partner's decided proposals the forums changed or refused.
+            "changed_share": round(100.0 * (row["amended"] + row["rejected"]) / decided, 1) if decided else None,
+            "decisions": sorted(row["decisions"]),
+        })
+    out.sort(key=lambda r: (-r["decided"], r["partner_id"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# All metrics, change over time, impact
+
+
+def totals(data: NetworkData) -> dict:
+    per_flow: dict[str, Decimal] = defaultdict(Decimal)
+    for _a, _p, flow, share in _party_values(data):
+        per_flow[flow] += share
+    return {
+        "partners": len(data.partners),
+        "agreements": len(data.agreements),
+        "value": _money(sum((a.value for a in data.agreements), Decimal(0))),
+        "flows": {f: _money(per_flow[f]) for f in FLOWS if f in per_flow},
+    }
+
+
+def compute_metrics(data: NetworkData) -> dict:
+    """Every metric of the network (JSON-safe)."""
+    sg = structure_graph(data)
+    return {
+        "as_of": data.as_of.isoformat(),
+        "totals": totals(data),
+        "concentration": concentrations(data),
+        "single_points_of_failure": single_points_of_failure(data, sg),
+        "brokers": brokers(data),
+        "autonomy": autonomy(data),
+    }
+
+
+def _hhi_changes(before: dict, after: dict) -> dict:
+    out = {}
+    for group in ("flows", "categories"):
+        out[group] = {}
+        for name in sorted(set(before[group]) | set(after[group])):
+            b, a = before[group].get(name), after[group].get(name)
+            hb, ha = (b or {}).get("hhi"), (a or {}).get("hhi")
+            eb, ea = (b or {}).get("effective"), (a or {}).get("effective")
+            out[group][name] = {
+                "hhi_before": hb, "hhi_after": ha,
+                "hhi_change": round(ha - hb, 1) if ha is not None and hb is not None else None,
+                "effective_before": eb, "effective_after": ea,
+                "level_before": (b or {}).get("level", "none"), "level_after": (a or {}).get("level", "none"),
+                "total_before": (b or {}).get("total", "0.00"), "total_after": (a or {}).get("total", "0.00"),
+            }
+    return out
+
+
+def compare_metrics(before: dict, after: dict) -> dict:
+    """What changed between two metric sets (`before` at the earlier date)."""
+    def ids(m: dict, key: str) -> set:
+        return {(p["type"], p["id"]) for p in m["single_points_of_failure"][key]}
+
+    b_partners = {s["partner_id"] for c in before["concentration"]["categories"].values() for s in c["sources"]}
+    a_partners = {s["partner_id"] for c in after["concentration"]["categories"].values() for s in c["sources"]}
+    b_points, a_points = ids(before, "articulation_points"), ids(after, "articulation_points")
+    return {
+        "since": before["as_of"],
+        "as_of": after["as_of"],
+        "totals": {"before": before["totals"], "after": after["totals"]},
+        "concentration": _hhi_changes(before["concentration"], after["concentration"]),
+        "partners_added": sorted(a_partners - b_partners),
+        "partners_gone": sorted(b_partners - a_partners),
+        "new_single_points": sorted([{"type": t, "id": i} for t, i in a_points - b_points], key=lambda d: (d["type"], d["id"])),
+        "resolved_single_points": sorted([{"type": t, "id": i} for t, i in b_points - a_points], key=lambda d: (d["type"], d["id"])),
+    }
+
+
+def failing_agreements(data: NetworkData, partner_id: int) -> tuple[list[int], list[int]]:
+    """(agreements the partner is party to, agreements that need one of them, transitively)."""
+    direct = sorted({p.agreement_id for p in data.parties if p.partner_id == partner_id})
+    needed_by: dict[int, list[int]] = defaultdict(list)
+    for a, b in data.dependencies:
+        needed_by[b].append(a)
+    failed = set(direct)
+    stack = list(direct)
+    while stack:
+        for dependent in needed_by.get(stack.pop(), ()):
+            if dependent not in failed:
+                failed.add(dependent)
+                stack.append(dependent)
+    return direct, sorted(failed - set(direct))
+
+
+def without_agreements(data: NetworkData, agreement_ids: set[int]) -> NetworkData:
+    """The same network with these agreements gone (and partners left with none)."""
+    parties = [p for p in data.parties if p.agreement_id not in agreement_ids]
+    left = {p.partner_id for p in parties}
+    return dataclasses.replace(
+        data,
+        agreements=[a for a in data.agreements if a.id not in agreement_ids],
+        parties=parties,
+        partners=[p for p in data.partners if p.id in left],
+        dependencies=[(a, b) for a, b in data.dependencies if a not in agreement_ids and b not in agreement_ids],
+        clauses=[c for c in data.clauses if c.agreement_id not in agreement_ids],
+    )
+
+
+def impact(data: NetworkData, partner_id: int) -> dict:
+    """What would be at risk if `partner_id` left (obligations are added by the caller)."""
+    direct, indirect = failing_agreements(data, partner_id)
+    failed = set(direct) | set(indirect)
+    at_risk: dict[str, Decimal] = defaultdict(Decimal)
+    for agreement_id, _pid, flow, share in _party_values(data):
+        if agreement_id in failed:
+            at_risk[flow] += share
+    agreements = {a.id: a for a in data.agreements}
+    after = without_agreements(data, failed)
+
+    def describe(ids: list[int]) -> list[dict]:
+        return [
+            {"id": i, "title": agreements[i].title, "kind": agreements[i].kind,
+             "value": _money(agreements[i].value), "currency": agreements[i].currency}
+            for i in ids
+        ]
+
+    return {
+        "partner_id": partner_id,
+        "as_of": data.as_of.isoformat(),
+        "direct": describe(direct),
+        "through_dependencies": describe(indirect),
+        "value_at_risk": {f: _money(at_risk[f]) for f in FLOWS if f in at_risk},
+        "value_at_risk_total": _money(sum((agreements[i].value for i in failed), Decimal(0))),
+        "concentration": _hhi_changes(concentrations(data), concentrations(after)),
+    }
+
