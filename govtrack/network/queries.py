@@ -464,6 +464,12 @@ def summary(*, user, as_of: dt.date, since: dt.date | None = None, **filters) ->
         if then is not None:
             comparison = _comparison(scope, then=then, filters=filters, after=metrics, load=load_then)
         partners = partners_in(scope, as_of=as_of, filters=filters, load=load_now)
+        if partners:
+            # The page's summary says what the largest partner's leaving would take down: measured
+            # now, from the rows already read, into the entry impact_of reads (no second load).
+            top = partners[0]
+            remember_json(scope.key("impact", as_of=as_of, partner=top["id"], **filters),
+                          lambda: {**graph.impact(load_now(), top["id"]), "partner_name": top["name"]})
         return {
             "metrics": page_metrics(metrics), "comparison": comparison, "last_meeting": last.isoformat() if last else None,
             "largest": partners[:PICKER_SIZE], "partners_total": len(partners),

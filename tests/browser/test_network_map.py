@@ -141,7 +141,7 @@ def test_the_filters_change_the_map(new_page, seed, works):
     page.goto("/network/?as_of=2024-01-01")
     page.wait_for_selector("#network-map[data-state=ready]", state="attached")
     assert page.get_attribute("#network-map", "data-partners") == "0"
-    assert "No agreements in force on this date." in page.locator("#network-map").inner_text()
+    assert "No agreement with the chosen statuses on this date." in page.locator("#network-map").inner_text()
 
 
 def test_a_members_map_holds_nothing_internal(new_page, seed, works):

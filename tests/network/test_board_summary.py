@@ -45,7 +45,7 @@ def test_the_summary_comes_first_and_says_what_a_board_must_know_in_indonesian(c
     assert main.index('id="board-h"') < main.index("<form") < main.index('id="picture-h"') < main.index('id="conc-h"')
     assert summary(page) == (
         "Ringkasan untuk pengurus "
-        "4 mitra dan 4 perjanjian yang berlaku, dengan nilai seluruhnya Rp 5.000.000. "
+        "4 mitra dan 4 perjanjian (4 aktif), dengan nilai seluruhnya Rp 5.000.000. "
         "Sangat terpusat: Pendanaan (hibah) pada Yayasan Air Bersih (75%) dan Dana Sanitasi (25%); "
         "Pengadaan dan pekerjaan pada CV Tirta Bangun (80%) dan PT Pipa Nusantara (20%). "
         "Titik rawan tunggal: Yayasan Air Bersih, satu-satunya mitra yang dilalui semua dana Works dan Pipes; "
@@ -70,7 +70,7 @@ def test_the_summary_in_english_with_english_numbers(client, sign_in, report_due
     text = summary(client.get(f"/network/?{Q}", headers=EN).get_data(as_text=True))
     assert text == (
         "Summary for the board "
-        "5 partners and 5 agreements in force, worth IDR 10,000,000 in all. "
+        "5 partners and 5 agreements (5 active), worth IDR 10,000,000 in all. "
         "Highly concentrated: Funding (grants) on Yayasan Air Bersih (75%) and Dana Sanitasi (25%); "
         "Liquidity (loans, credit lines) on Bank Rahasia Internal (100%); "
         "Supply and works on CV Tirta Bangun (80%) and PT Pipa Nusantara (20%). "
@@ -146,9 +146,9 @@ def test_the_hard_words_are_explained_on_the_page_and_in_the_glossary(client, si
 def test_a_chosen_status_is_said_in_the_summary(client, sign_in, scenario):
     sign_in("board")
     text = summary(client.get(f"/network/?{Q}&status=active", headers=ID).get_data(as_text=True))
-    assert text.startswith("Ringkasan untuk pengurus 5 mitra dan 5 perjanjian berstatus Aktif, dengan nilai")
+    assert text.startswith("Ringkasan untuk pengurus 5 mitra dan 5 perjanjian (5 aktif), dengan nilai")
     text = summary(client.get(f"/network/?{Q}&status=draft", headers=EN).get_data(as_text=True))
-    assert "0 partners and 0 agreements with the status Draft, worth IDR 0 in all." in text
+    assert "No agreement with the chosen statuses on this date." in text
     assert "No flow is concentrated." in text and "No single point of failure" in text
     assert "Largest exposure" not in text
 
@@ -162,7 +162,7 @@ def test_the_summary_is_on_the_page_of_an_invalid_filter_too(client, sign_in, sc
 def test_as_of_outside_the_agreements_gives_an_empty_summary(client, sign_in, scenario):
     sign_in("board")
     text = summary(client.get("/network/?as_of=2020-01-01", headers=EN).get_data(as_text=True))
-    assert "0 partners and 0 agreements in force, worth IDR 0 in all." in text
+    assert "No agreement with the chosen statuses on this date." in text
     assert AS_OF.year == 2026
 
 
