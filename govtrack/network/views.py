@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date, format_decimal, format_percent
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -22,19 +22,25 @@ bp = Blueprint("network", __name__, url_prefix="/network")
 FILTERS = ("as_of", "category", "flow", "status")
 
 
-def _link(endpoint: str, path: str, **kw) -> str:
-    """The page of a partner or agreement (its endpoint when that area has one, else its path)."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **kw)
-    return f"{request.script_root}{path}"
+def _prefix(endpoint: str, key: str, path: str) -> str:
+    """The address of an object's page without its id, built once per request: the page links to
+    hundreds of partners and agreements, and building each address through the URL map cost more
+    than the rest of a warm page."""
+    cache = g.setdefault("network_link_prefixes", {})
+    if endpoint not in cache:
+        if endpoint in current_app.view_functions:
+            cache[endpoint] = url_for(endpoint, **{key: 0})[:-1]
+        else:
+            cache[endpoint] = f"{request.script_root}{path}"
+    return cache[endpoint]
 
 
 def partner_url(partner_id: int) -> str:
-    return _link("partners.detail", f"/partners/{partner_id}", partner_id=partner_id)
+    return f"{_prefix('partners.detail', 'partner_id', '/partners/')}{int(partner_id)}"
 
 
 def agreement_url(agreement_id: int) -> str:
-    return _link("agreements.detail", f"/agreements/{agreement_id}", agreement_id=agreement_id)
+    return f"{_prefix('agreements.detail', 'agreement_id', '/agreements/')}{int(agreement_id)}"
 
 
 class QueryArgs(dict):
@@ -95,6 +101,11 @@ def index():
     keep = QueryArgs(shown)  # what the what-if forms and the search results carry along
     if request.args.get("since"):
         keep["since"] = request.args.get("since")
+    # The network's JSON and its twins differ only by the path's extension: one address built
+    # through the URL map (each url_for with a list of statuses costs about a millisecond).
+    json_url = url_for("network_api.network", **shown)
+    path, mark, query = json_url.partition("?")
+    exports = {"json_url": json_url, **{f"{ext}_url": f"{path}.{ext}{mark}{query}" for ext in ("png", "svg", "graphml", "gexf")}}
     return render_template(
         "network/index.html",
         form=form,
@@ -109,11 +120,7 @@ def index():
         impact=impact,
         matches=matches,
         keep=keep,
-        png_url=url_for("network_api.network_png", **shown),
-        svg_url=url_for("network_api.network_svg", **shown),
-        graphml_url=url_for("network_api.network_graphml", **shown),
-        gexf_url=url_for("network_api.network_gexf", **shown),
-        json_url=url_for("network_api.network", **shown),
+        **exports,
         partner_url=partner_url,
         agreement_url=agreement_url,
         money=money,
@@ -157,11 +164,13 @@ def _flow_bar(flow: str, c: dict) -> dict:
 
 
 @bp.app_template_global()
-def network_map() -> dict:
+def network_map(metrics: dict | None = None) -> dict:
     """What templates/network/_map.html needs: the map's JSON and panel addresses for the page's
-    filters, its colours and shapes, and the concentration per flow (the page's cached metrics)."""
+    filters, its colours and shapes, and the concentration per flow (`metrics`: the page's, which
+    carry it; else the cached metrics, read whole)."""
     as_of, filters, link_args = map_filters()
-    metrics = queries.metrics_at(user=current_user, as_of=as_of, **filters)
+    if metrics is None:
+        metrics = queries.metrics_at(user=current_user, as_of=as_of, **filters)
     return {
         "src": url_for("network_api.network_map", **link_args),
         # The script puts the partner's id in place of the 0.
