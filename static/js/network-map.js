@@ -226,6 +226,7 @@
     });
     if (!rows.length) {
       var none = document.createElement('li');
+      none.className = 'map-risk-none';  // not numbered: "1. —" read as a first item
       none.textContent = '—';
       items.appendChild(none);
     }
