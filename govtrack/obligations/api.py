@@ -99,6 +99,11 @@ class ConditionSchema(StrictSchema):
     reached = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The highest verified total of the indicator over a period ending by `by`."})
     met = fields.Boolean(dump_only=True)
+    projected = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Not yet met: where the trend of the verified totals (least squares) leads by `by`; "
+                       "null when met or with fewer than two verified periods."})
+    on_track = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "Whether `projected` reaches `at_least` (null without a projection)."})
 
 
 class ConditionsSchema(StrictSchema):
@@ -244,7 +249,8 @@ def _conditions(tranche) -> list[dict]:
         return []
     return [{"indicator_id": c.condition.indicator_id, "at_least": f"{c.condition.at_least:.2f}",
              "by": c.condition.by_date, "reached": f"{c.reached:.2f}" if c.reached is not None else None,
-             "met": c.met} for c in tranche.conditions]
+             "met": c.met, "projected": f"{c.projected:.2f}" if c.projected is not None else None,
+             "on_track": c.on_track} for c in tranche.conditions]
 
 
 def serialise(obligations, *, today: dt.date, full: bool = False) -> list[dict]:

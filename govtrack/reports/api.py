@@ -78,6 +78,9 @@ class ReportConditionSchema(StrictSchema):
     by = fields.Date(required=True)
     reached = fields.Decimal(as_string=True, allow_none=True)
     met = fields.Boolean(required=True)
+    projected = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "Not yet met: where the trend of the verified totals leads by `by`."})
+    on_track = fields.Boolean(allow_none=True)
 
 
 class ReportTrancheSchema(ReportRowSchema):

@@ -96,7 +96,8 @@ def funder_report(agreement: Agreement, *, start: dt.date, end: dt.date, today: 
         t["claim_state"] = found.state(today=today) if found is not None and open_ else None
         t["conditions"] = [
             {"indicator_id": c.condition.indicator_id, "indicator": c.condition.indicator.title,
-             "at_least": c.condition.at_least, "by": c.condition.by_date, "reached": c.reached, "met": c.met}
+             "at_least": c.condition.at_least, "by": c.condition.by_date, "reached": c.reached, "met": c.met,
+             "projected": c.projected, "on_track": c.on_track}
             for c in (found.conditions if found is not None else [])
         ]
     in_period = [_row(r) for r in export_rows(

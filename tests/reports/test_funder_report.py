@@ -120,7 +120,7 @@ def test_the_api_answers_the_same_figures(api_as, grant):
     assert [t["claim_state"] for t in body["tranches"]] == [None, "late", "late"]
     assert body["tranches"][1]["conditions"] == [{"indicator_id": grant["indicator"].id, "indicator": "Jamban sehat",
                                                   "at_least": "50.00", "by": "2026-06-30", "reached": "22.00",
-                                                  "met": False}]
+                                                  "met": False, "projected": None, "on_track": None}]
     assert body["agreement"]["funders"] == ["Yayasan Air Bersih"]
     # Only the period's obligations: the tranches of February and June; the report is due in December.
     assert [(o["title"], o["due_on"]) for o in body["obligations"]] == [

@@ -168,7 +168,7 @@ def test_the_api_sets_conditions_and_shows_claimable(api_as, tranche, actual_of)
     body = manager.get(f"/api/v1/obligations/{ob.id}").get_json()
     assert body["claimable"] is False
     assert body["conditions"] == [{"indicator_id": indicator.id, "at_least": "100.00", "by": "2026-06-30",
-                                   "reached": None, "met": False}]
+                                   "reached": None, "met": False, "projected": None, "on_track": None}]
     resp = manager.post(f"/api/v1/obligations/{ob.id}/fulfil", json={"date": "2026-07-16"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "not_claimable"
     resp = manager.put(f"/api/v1/obligations/{ob.id}/conditions",
@@ -177,3 +177,45 @@ def test_the_api_sets_conditions_and_shows_claimable(api_as, tranche, actual_of)
     actual_of(indicator, 50, period=Q1)
     assert manager.get(f"/api/v1/obligations/{ob.id}").get_json()["claimable"] is True
     assert api_as("board").put(f"/api/v1/obligations/{ob.id}/conditions", json={"conditions": []}).status_code == 403
+
+
+def test_the_trend_of_the_verified_totals_projects_whether_a_condition_will_be_met(tranche, actual_of):
+    """A straight line through the verified totals (least squares) to the condition's date, checked
+    against the line computed here by hand; none from a single figure, none once met."""
+    from govtrack.obligations.queries.tranches import projection
+
+    _agreement, indicator, ob = tranche(at_least="100", by=dt.date(2026, 12, 31))
+    actual_of(indicator, 20, period=Q1)
+    assert ob_queries.tranches([ob.id])[ob.id].conditions[0].projected is None  # one point draws no line
+    q2 = actual_of(indicator, 50, period=Q2)
+    actual_of(indicator, 10, period=Q1, dims={"sex": "female"})  # a split is no total: not a point
+    (c,) = ob_queries.tranches([ob.id])[ob.id].conditions
+    x1, x2, x = Q1[1].toordinal(), Q2[1].toordinal(), dt.date(2026, 12, 31).toordinal()
+    expected = Decimal(20) + Decimal(30) * Decimal(x - x1) / Decimal(x2 - x1)  # two points: the line through them
+    assert c.projected == expected.quantize(Decimal("0.01"))
+    assert c.projected < 120 and c.on_track == (c.projected >= 100)
+    assert projection([(Q1[1], Decimal(1)), (Q1[1], Decimal(3))], dt.date(2027, 1, 1)) is None  # one date
+    # Three points: the least-squares line, computed here as the textbook formulas give it.
+    points = [(dt.date(2026, 3, 31), Decimal(10)), (dt.date(2026, 6, 30), Decimal(40)), (dt.date(2026, 9, 30), Decimal(50))]
+    xs = [Decimal(d.toordinal()) for d, _ in points]
+    ys = [v for _, v in points]
+    mx, my = sum(xs) / 3, sum(ys) / 3
+    b = sum((a - mx) * (y - my) for a, y in zip(xs, ys, strict=True)) / sum((a - mx) ** 2 for a in xs)
+    day = dt.date(2026, 12, 31)
+    assert projection(points, day) == (my + b * (Decimal(day.toordinal()) - mx)).quantize(Decimal("0.01"))
+    actual_of(indicator, 100, period=Q2, corrects_id=q2.id)  # Q2 corrected to 100: met, no projection needed
+    (c,) = ob_queries.tranches([ob.id])[ob.id].conditions
+    assert c.met and c.projected is None and c.on_track is None
+
+
+def test_the_projection_is_on_the_page_and_in_the_api(client, sign_in, api_as, tranche, actual_of):
+    # 20 by March, 50 by June: the line reaches 110.66 by December, short of 120.
+    _agreement, indicator, ob = tranche(at_least="120", by=dt.date(2026, 12, 31))
+    actual_of(indicator, 20, period=Q1)
+    actual_of(indicator, 50, period=Q2)
+    sign_in("manager")
+    page = client.get(f"/obligations/{ob.id}", headers=ID).get_data(as_text=True)
+    assert "tren angka terverifikasi mengarah ke 110,66 pada tanggal itu" in page and "tidak sesuai jalur" in page
+    body = api_as("manager").get(f"/api/v1/obligations/{ob.id}").get_json()
+    (cond,) = body["conditions"]
+    assert cond["on_track"] is False and cond["projected"] == "110.66"

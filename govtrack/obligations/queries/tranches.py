@@ -7,6 +7,10 @@ decision waived its conditions. Its state for people, as of `today`:
   is the occurrence's own status (overdue past its due date);
 - `late` (terlambat): not claimable, and a condition's date passed unmet (the milestone is late);
 - `waiting` (menunggu syarat): otherwise.
+
+For a condition not yet met, `projected` is where the trend of the verified totals (a straight line
+through them) leads by its date, and `on_track` whether that reaches it: the funder's officer asks
+not only "is it claimable" but "will it be".
 """
 
 from __future__ import annotations
@@ -30,6 +34,27 @@ class ConditionState:
     condition: TrancheCondition
     reached: Decimal | None  # the highest verified total by the condition's date
     met: bool
+    # Where the trend of the verified totals leads by the condition's date (a straight line through
+    # them, least squares); None when met, or with fewer than two verified periods to draw it from.
+    projected: Decimal | None = None
+
+    @property
+    def on_track(self) -> bool | None:
+        """Whether the trend reaches the condition by its date (None: no projection)."""
+        return None if self.projected is None else self.projected >= self.condition.at_least
+
+
+def projection(points: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal | None:
+    """The value on `day` of the least-squares line through (period end, verified total) points:
+    None with fewer than two distinct dates. Rounded to two decimals, as figures are kept."""
+    if len({d for d, _v in points}) < 2:
+        return None
+    xs = [Decimal(d.toordinal()) for d, _v in points]
+    ys = [Decimal(v) for _d, v in points]
+    n = Decimal(len(points))
+    mx, my = sum(xs) / n, sum(ys) / n
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return (my + slope * (Decimal(day.toordinal()) - mx)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -68,8 +93,10 @@ def tranches(obligation_ids: list[int]) -> dict[int, Tranche]:
     for c in conditions:
         values = [v for end, v in totals[c.indicator_id] if end <= c.by_date]
         reached = max(values) if values else None
+        met = reached is not None and reached >= c.at_least
+        projected = None if met else projection(totals[c.indicator_id], c.by_date)
         tranche = out.setdefault(c.obligation_id, Tranche(c.obligation_id, waived_by=waived.get(c.obligation_id)))
-        tranche.conditions.append(ConditionState(c, reached, reached is not None and reached >= c.at_least))
+        tranche.conditions.append(ConditionState(c, reached, met, projected))
     return out
 
 
