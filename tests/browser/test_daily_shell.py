@@ -183,7 +183,7 @@ def test_the_glossary_explains_the_words_the_network_page_uses(seed, new_page):
         page = new_page(locale="id-ID", axe=True, width=width, height=720)
         sign_in_through_the_form(page, seed.users["board"])
         page.goto("/network/")
-        page.get_by_role("link", name="Titik rawan tunggal").click()
+        page.locator("#spof-h").get_by_role("link", name="Titik rawan tunggal", exact=True).click()
         assert page.url.endswith("/glossary#single-point-of-failure"), page.url
         entry = page.locator("#single-point-of-failure")
         expect(entry).to_be_in_viewport()

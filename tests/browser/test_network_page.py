@@ -43,7 +43,7 @@ def test_a_board_member_reads_the_summary_first_on_a_phone_in_indonesian(seed, n
     # The board's network (staff): the public grant, the members' credit line, the internal permit.
     points = summary.locator("li")
     expect(points.nth(0)).to_have_text(
-        "3 mitra dan 3 perjanjian yang berlaku, dengan nilai seluruhnya Rp 4.000.000.000.")
+        "3 mitra dan 3 perjanjian (3 aktif), dengan nilai seluruhnya Rp 4.000.000.000.")
     expect(points.nth(1)).to_contain_text("Sangat terpusat:")
     expect(points.nth(1)).to_contain_text("Likuiditas (pinjaman, fasilitas kredit) pada Bank Syariah Makmur (100%)")
     expect(points.nth(3)).to_have_text(
