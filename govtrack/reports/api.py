@@ -16,6 +16,17 @@ blp = Blueprint("reports_api", __name__, url_prefix="/api/v1/agreements",
                 description="The funder's report of an agreement over a period.")
 
 
+class DecimalText(fields.Field):
+    """A figure answered as a decimal string ("1250.00", "87.5"), exactly as it is kept."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "example": "1250.00", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
 class ReportQuery(StrictSchema):
     period_start = BoundedDate(load_default=None, metadata={"description": "Default: the last whole quarter."})
     period_end = BoundedDate(load_default=None)
@@ -28,17 +39,17 @@ class ReportQuery(StrictSchema):
 
 class SplitSchema(StrictSchema):
     dimensions = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    value = fields.Decimal(as_string=True, required=True)
+    value = DecimalText(required=True)
     status = fields.String(required=True)
 
 
 class ReportPeriodSchema(StrictSchema):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    target = fields.Decimal(as_string=True, allow_none=True)
-    actual = fields.Decimal(as_string=True, allow_none=True)
+    target = DecimalText(allow_none=True)
+    actual = DecimalText(allow_none=True)
     actual_status = fields.String(allow_none=True)
-    percent = fields.Decimal(as_string=True, allow_none=True, metadata={
+    percent = DecimalText(allow_none=True, metadata={
         "description": "Percent of the way from the baseline to the target the actual covered."})
     splits = fields.List(fields.Nested(SplitSchema), required=True)
 
@@ -53,7 +64,7 @@ class ReportIndicatorSchema(StrictSchema):
     measure = fields.String(required=True)
     ascending = fields.Boolean(required=True)
     baseline_year = fields.Integer(allow_none=True)
-    baseline_value = fields.Decimal(as_string=True, allow_none=True)
+    baseline_value = DecimalText(allow_none=True)
     periods = fields.List(fields.Nested(ReportPeriodSchema), required=True)
 
 
@@ -74,11 +85,11 @@ class ReportRowSchema(StrictSchema):
 class ReportConditionSchema(StrictSchema):
     indicator_id = fields.Integer(required=True)
     indicator = fields.String(required=True)
-    at_least = fields.Decimal(as_string=True, required=True)
+    at_least = DecimalText(required=True)
     by = fields.Date(required=True)
-    reached = fields.Decimal(as_string=True, allow_none=True)
+    reached = DecimalText(allow_none=True)
     met = fields.Boolean(required=True)
-    projected = fields.Decimal(as_string=True, allow_none=True, metadata={
+    projected = DecimalText(allow_none=True, metadata={
         "description": "Not yet met: where the trend of the verified totals leads by `by`."})
     on_track = fields.Boolean(allow_none=True)
 
