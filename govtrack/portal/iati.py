@@ -35,13 +35,12 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from govtrack.agreements.models import Agreement, AgreementParty, Document
+from govtrack.agreements.models import Agreement, AgreementParty
 from govtrack.core import clock
 from govtrack.core.web import external_url
 from govtrack.extensions import db
 from govtrack.obligations.models import Obligation, Occurrence, Payment
-from govtrack.partners.models import Partner
-from govtrack.portal.queries import portal_clause
+from govtrack.portal.queries import parties_and_documents, portal_clause
 from govtrack.results.models import Actual, ActualStatus, Indicator, Result
 from govtrack.results.queries import counting
 
@@ -84,20 +83,7 @@ def _amount(value: Decimal) -> str:
 
 def _load(agreement_ids: list[int]):
     """Parties, documents and incoming funds of these agreements, one query each."""
-    parties = defaultdict(list)
-    for agreement_id, role, partner in db.session.execute(
-        select(AgreementParty.agreement_id, AgreementParty.role, Partner)
-        .join(Partner, Partner.id == AgreementParty.partner_id)
-        .where(AgreementParty.agreement_id.in_(agreement_ids))
-        .order_by(AgreementParty.agreement_id, AgreementParty.id)
-    ):
-        parties[agreement_id].append((role, partner))
-    documents = defaultdict(list)
-    for doc in db.session.scalars(
-        select(Document).where(Document.agreement_id.in_(agreement_ids), Document.removed_at.is_(None))
-        .order_by(Document.id)
-    ):
-        documents[doc.agreement_id].append(doc)
+    parties, documents = parties_and_documents(agreement_ids)
     funds = defaultdict(list)
     for payment, obligation in db.session.execute(
         select(Payment, Obligation)

@@ -38,7 +38,6 @@ from govtrack.agreements.models import (
     AgreementParty,
     Clause,
     ClauseVersion,
-    Document,
 )
 from govtrack.core import clock, versions
 from govtrack.core.web import external_url
@@ -46,7 +45,7 @@ from govtrack.extensions import db
 from govtrack.forums.models import Decision, Forum
 from govtrack.obligations.models import Obligation, Occurrence, Payment
 from govtrack.partners.models import Partner
-from govtrack.portal.queries import portal_clause
+from govtrack.portal.queries import parties_and_documents, portal_clause
 
 # The tables a package is read from: its cache key carries their data versions.
 TABLES = ("agreements", "agreement_parties", "partners", "clauses", "clause_versions", "documents",
@@ -118,20 +117,7 @@ def _milestone_status(occ: Occurrence, today: dt.date) -> str:
 
 def _load(agreement_ids: list[int]):
     """Everything the releases of these agreements need, in one query per table."""
-    parties = defaultdict(list)
-    for agreement_id, role, partner in db.session.execute(
-        select(AgreementParty.agreement_id, AgreementParty.role, Partner)
-        .join(Partner, Partner.id == AgreementParty.partner_id)
-        .where(AgreementParty.agreement_id.in_(agreement_ids))
-        .order_by(AgreementParty.agreement_id, AgreementParty.id)
-    ):
-        parties[agreement_id].append((role, partner))
-    documents = defaultdict(list)
-    for doc in db.session.scalars(
-        select(Document).where(Document.agreement_id.in_(agreement_ids), Document.removed_at.is_(None))
-        .order_by(Document.id)
-    ):
-        documents[doc.agreement_id].append(doc)
+    parties, documents = parties_and_documents(agreement_ids)
     amendments = defaultdict(list)
     for version, number, agreement_id, decision, forum_name in db.session.execute(
         select(ClauseVersion, Clause.number, Clause.agreement_id, Decision, Forum.name)

@@ -18,6 +18,7 @@ from govtrack.agreements.models import (
     Agreement,
     AgreementParty,
     Clause,
+    Document,
     Visibility,
 )
 from govtrack.agreements.queries import can_see, visibility_clause
@@ -183,3 +184,23 @@ def upcoming_meetings(user, *, since: dt.datetime, limit: int = 50) -> list[tupl
                                       clause_numbers=[c.number for c in item.clauses] if shown else []))
         out.append((meeting, items))
     return out
+
+
+def parties_and_documents(agreement_ids: list[int]) -> tuple[dict, dict]:
+    """For the open-data exports: each agreement's parties as (role, Partner), in their order, and
+    its documents still served (not removed), one query each; every id asked is a key."""
+    parties: dict[int, list] = {i: [] for i in agreement_ids}
+    for agreement_id, role, partner in db.session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.role, Partner)
+        .join(Partner, Partner.id == AgreementParty.partner_id)
+        .where(AgreementParty.agreement_id.in_(agreement_ids))
+        .order_by(AgreementParty.agreement_id, AgreementParty.id)
+    ):
+        parties[agreement_id].append((role, partner))
+    documents: dict[int, list] = {i: [] for i in agreement_ids}
+    for doc in db.session.scalars(
+        select(Document).where(Document.agreement_id.in_(agreement_ids), Document.removed_at.is_(None))
+        .order_by(Document.id)
+    ):
+        documents[doc.agreement_id].append(doc)
+    return parties, documents
