@@ -319,7 +319,10 @@ def sign_in_through_the_form(page, user, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.fill("#email", user.email)
     page.fill("#password", password)
-    page.locator("main button[type=submit]").click()
+    # Wait for the answer to the post itself: wait_for_load_state alone could return while it was
+    # still on its way, and its session cookie then arrived after a test had cleared the cookies.
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, "sign-in failed"
 
