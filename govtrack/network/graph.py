@@ -296,28 +296,8 @@ def concentrations(data: NetworkData, pv: list | None = None) -> dict:
 # points, their pieces and bridges; Brandes' algorithm for betweenness), not on networkx graphs:
 # at 2,000 partners and 20,000 agreements networkx's several searches over dict-of-dict views
 # took most of a second. The answers are the same, number for number (tests/network/
-# test_fast_metrics.py compares them with the networkx computation on random networks);
-# structure_graph and partner_graph still build the networkx graphs, for whoever wants to draw
-# or explore them.
-
-
-def structure_graph(data: NetworkData, pv: list | None = None) -> nx.Graph:
-    """Undirected partner-agreement graph (no cooperative node), distance = 1 / value."""
-    g = nx.Graph()
-    agreements = {a.id: a for a in data.agreements}
-    for p in data.partners:
-        g.add_node(partner_node(p.id))
-    for a in data.agreements:
-        g.add_node(agreement_node(a.id))
-    for agreement_id, pid, _flow, share in (pv if pv is not None else _party_values(data)):
-        u, v = partner_node(pid), agreement_node(agreement_id)
-        if u in g:
-            value = float(share) + (g[u][v]["value"] if g.has_edge(u, v) else 0.0)
-            g.add_edge(u, v, value=value, distance=1.0 / max(value, 1.0))
-    for a, b in data.dependencies:
-        value = float(min(agreements[a].value, agreements[b].value))
-        g.add_edge(agreement_node(a), agreement_node(b), value=value, distance=1.0 / max(value, 1.0))
-    return g
+# test_fast_metrics.py compares them with the networkx computation on random networks, kept in
+# tests/network/reference_graph.py).
 
 
 def _cuts(adj: list[set[int]]) -> tuple[dict[int, list[int]], list[tuple[int, int]]]:
@@ -391,8 +371,8 @@ def _index(data: NetworkData) -> dict[str, str]:
 
 
 def _structure(data: NetworkData, pv: list) -> tuple[list[tuple[str, int, str]], list[set[int]]]:
-    """The partner-agreement graph of structure_graph as (type, id, name) per node and adjacency
-    sets of node numbers (partners first, then agreements, as structure_graph adds them)."""
+    """The undirected partner-agreement graph (no cooperative node) as (type, id, name) per node and
+    adjacency sets of node numbers (partners first, then agreements)."""
     nodes = [("partner", p.id, p.name) for p in data.partners]
     nodes += [("agreement", a.id, a.title) for a in data.agreements]
     partner_at = {p.id: i for i, p in enumerate(data.partners)}
@@ -576,7 +556,8 @@ def project_funding_dominators(data: NetworkData, pv: list | None = None) -> lis
 
 
 def _partner_ties(data: NetworkData) -> dict[int, dict[int, float]]:
-    """Partners tied to each other (see partner_graph): partner -> {partner: tie value}, each
+    """Partners tied to each other: parties to the same agreement, or to two agreements one of which
+    needs the other (tie value: the agreements' value): partner -> {partner: tie value}, each
     neighbour in the order networkx would hold it (the order of the tie's first appearance)."""
     agreements = {a.id: a for a in data.agreements}
     parties: dict[int, set[int]] = defaultdict(set)
@@ -602,34 +583,6 @@ def _partner_ties(data: NetworkData) -> dict[int, dict[int, float]]:
             for q in parties.get(b, ()):
                 tie(p, q, value)
     return ties
-
-
-def partner_graph(data: NetworkData) -> nx.Graph:
-    """Partners tied to each other: parties to the same agreement, or to two agreements one of
-    which needs the other. Tie value: the agreements' value; distance = 1 / value."""
-    agreements = {a.id: a for a in data.agreements}
-    parties: dict[int, set[int]] = defaultdict(set)
-    for p in data.parties:
-        parties[p.agreement_id].add(p.partner_id)
-    g = nx.Graph()
-    g.add_nodes_from(p.id for p in data.partners)
-
-    def tie(p: int, q: int, value: float) -> None:
-        if p != q:
-            total = value + (g[p][q]["value"] if g.has_edge(p, q) else 0.0)
-            g.add_edge(p, q, value=total, distance=1.0 / max(total, 1.0))
-
-    for agreement_id, ids in parties.items():
-        ordered = sorted(ids)
-        for i, p in enumerate(ordered):
-            for q in ordered[i + 1:]:
-                tie(p, q, float(agreements[agreement_id].value))
-    for a, b in data.dependencies:
-        value = float(min(agreements[a].value, agreements[b].value))
-        for p in parties.get(a, ()):
-            for q in parties.get(b, ()):
-                tie(p, q, value)
-    return g
 
 
 def betweenness(ties: dict[int, dict[int, float]], *, k: int | None, seed: int | None) -> dict[int, float]:
