@@ -32,6 +32,7 @@ from govtrack.surveys.models import (
     PopulationKind,
     QuestionKind,
     Survey,
+    SurveyEvidence,
     SurveyMember,
     SurveyQuestion,
     SurveyResponse,
@@ -514,3 +515,66 @@ def correct_response(*, actor: Actor, response: SurveyResponse, survey: Survey, 
     record("survey.response.correct", actor=actor, object_type="survey", object_id=survey.id,
            before=before, after={"member_id": response.member_id, "answers": values, "key": response.key})
     return response
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+NOTE_MAX = 2000
+
+
+def attach_evidence(*, actor: Actor, survey: Survey, question_key: str | None = None, region: str | None = None,
+                    agenda_item_id: int | None = None, motion_id: int | None = None, clause_id: int | None = None,
+                    note: str | None = None) -> SurveyEvidence:
+    """Attach the survey's result (whole, or one question; everywhere, or one region of its sample)
+    as "bukti kebutuhan anggota" to one agenda item, motion or clause (the caller has loaded it and
+    checked the user may change it). The same evidence twice on the same target is refused."""
+    errors: dict[str, list[str]] = {}
+    targets = [t for t in (agenda_item_id, motion_id, clause_id) if t is not None]
+    if len(targets) != 1:
+        errors["target"] = [str(_l("Attach the evidence to one agenda item, motion or clause."))]
+    question_key = (question_key or "").strip() or None
+    region = _text(region) or None
+    if question_key is not None and question_key not in {q.key for q in questions_of(survey)}:
+        errors["question_key"] = [str(_l("“%(key)s” is not a question of this survey.", key=question_key[:40]))]
+    if region is not None:
+        regions = set(db.session.scalars(
+            select(Centre.region).join(SurveyMember, SurveyMember.centre_id == Centre.id)
+            .where(SurveyMember.survey_id == survey.id, Centre.region == region).limit(1)))
+        if region not in regions:
+            errors["region"] = [str(_l("No member of this survey's sample is in the region “%(name)s”.", name=region[:120]))]
+    note = (note or "").strip() or None
+    if note and len(note) > NOTE_MAX:
+        errors["note"] = [str(_l("At most %(n)d characters.", n=NOTE_MAX))]
+    if errors:
+        raise _invalid(errors)
+    same = select(SurveyEvidence.id).where(
+        SurveyEvidence.survey_id == survey.id,
+        _is(SurveyEvidence.question_key, question_key), _is(SurveyEvidence.region, region),
+        _is(SurveyEvidence.agenda_item_id, agenda_item_id), _is(SurveyEvidence.motion_id, motion_id),
+        _is(SurveyEvidence.clause_id, clause_id))
+    if db.session.scalar(same.limit(1)) is not None:
+        raise Conflict(str(_l("This evidence is attached already.")), code="duplicate")
+    evidence = SurveyEvidence(survey_id=survey.id, question_key=question_key, region=region,
+                              agenda_item_id=agenda_item_id, motion_id=motion_id, clause_id=clause_id, note=note,
+                              created_by_id=acting_user_id(actor))
+    db.session.add(evidence)
+    db.session.flush()
+    record("survey.evidence", actor=actor, object_type="survey", object_id=survey.id, after={
+        "evidence_id": evidence.id, "question_key": question_key, "region": region, "agenda_item_id": agenda_item_id,
+        "motion_id": motion_id, "clause_id": clause_id, "note": note})
+    return evidence
+
+
+def _is(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def remove_evidence(*, actor: Actor, evidence: SurveyEvidence) -> None:
+    before = {"evidence_id": evidence.id, "question_key": evidence.question_key, "region": evidence.region,
+              "agenda_item_id": evidence.agenda_item_id, "motion_id": evidence.motion_id,
+              "clause_id": evidence.clause_id, "note": evidence.note}
+    survey_id = evidence.survey_id
+    db.session.delete(evidence)
+    db.session.flush()
+    record("survey.evidence.remove", actor=actor, object_type="survey", object_id=survey_id, before=before)

@@ -156,3 +156,21 @@ def test_the_batch_api_stores_a_batch_once(roster, make_survey, api_as):
     assert again.get_json() == {"created": 0, "duplicates": 4}
     assert api_as("member").post(f"/api/v1/surveys/{survey.id}/responses", json=body).status_code == 403
     assert api.post("/api/v1/surveys/9999/responses", json=body).status_code == 404
+
+
+def test_evidence_is_attached_once_to_one_target(roster, make_survey, make_agreement, in_request):
+    from govtrack.errors import Conflict
+
+    survey = make_survey()
+    agreement = make_agreement("Kredit air", clauses=["Bunga 9 %."])
+    from govtrack.agreements.models import Clause
+
+    clause = db.session.scalar(select(Clause).where(Clause.agreement_id == agreement.id))
+    e = services.attach_evidence(actor="test", survey=survey, question_key="sumber", region="Bojong", clause_id=clause.id)
+    assert (e.question_key, e.region, e.clause_id) == ("sumber", "Bojong", clause.id)
+    with pytest.raises(Conflict):
+        services.attach_evidence(actor="test", survey=survey, question_key="sumber", region="Bojong", clause_id=clause.id)
+    with pytest.raises(ValidationFailed) as err:
+        services.attach_evidence(actor="test", survey=survey, question_key="nope", region="Mars")
+    assert {"target", "question_key", "region"} <= set(err.value.fields)
+    assert [x.id for x in queries.evidence_for(clause_ids=[clause.id])] == [e.id]
