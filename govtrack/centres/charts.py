@@ -9,6 +9,7 @@ import io
 from flask_babel import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from govtrack.centres.models import POSITIONS
 from govtrack.centres.queries import ClauseRollup
@@ -18,10 +19,22 @@ from govtrack.core.labels import label
 COLOURS = {"support": "#009E73", "amend": "#E69F00", "oppose": "#D55E00", "not_heard": "#BBBBBB"}
 
 
+WIDTH, DPI = 4.2, 160  # inches: 672 px, drawn for a phone's width (a desktop shows it at that size)
+
+
+def chart_size(clauses: int) -> tuple[int, int]:
+    """The picture's size in pixels for `clauses` bars (the page reserves it before it arrives)."""
+    return round(WIDTH * DPI), round(_height(clauses) * DPI)
+
+
+def _height(clauses: int) -> float:
+    return 1.25 + 0.4375 * max(1, clauses)  # 200 px and 70 px per bar: whole pixels
+
+
 def rollup_chart(rows: list[ClauseRollup]) -> bytes:
     """Horizontal stacked bars, one per clause (point 1 on top), in centres; PNG."""
     n = max(1, len(rows))
-    fig = Figure(figsize=(7.5, 1.4 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(WIDTH, _height(n)), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ys = list(range(n))
@@ -36,9 +49,12 @@ def rollup_chart(rows: list[ClauseRollup]) -> bytes:
     ax.set_yticks(ys)
     ax.set_yticklabels(names)
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # centres come whole
     ax.set_xlabel(_("Centres"))
     ax.grid(axis="x", alpha=0.3)
-    fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.xaxis.label.set_size(8)
+    fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96)
+    fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()

@@ -239,3 +239,18 @@ def test_the_api_counts_not_heard_by_region(api_as, heard):
         [{"region": "Kec. Ciampea", "centres": 2}, {"region": None, "centres": 1}],
         [{"region": "Kec. Ciampea", "centres": 2}, {"region": None, "centres": 2}],
     ]
+
+
+def test_the_chart_is_the_size_the_page_reserves_for_it(client, sign_in, heard):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from govtrack.centres.charts import chart_size
+
+    sign_in("board")
+    resp = client.get(f"/centres/rollup/{heard['agreement'].id}.png")
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
+    assert Image.open(BytesIO(resp.data)).size == chart_size(3) == (672, 410)
+    html = client.get(f"/agreements/{heard['agreement'].id}").get_data(as_text=True)
+    assert 'width="672" height="410"' in html
