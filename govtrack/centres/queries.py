@@ -12,14 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from govtrack.agreements.models import Agreement, AgreementStatus, Clause
 from govtrack.centres.models import POSITIONS, CentrePosition, Position
-from govtrack.core import versions
 from govtrack.extensions import db
 from govtrack.members.models import Centre
 
 TEXTS_SHOWN = 100  # distinct proposed texts per clause in the roll-up, the most supported first
-# The tables a roll-up is read from: a cached chart's key carries their data versions.
-ROLLUP_TABLES = ("centre_positions", "centres", "clauses", "agreements")
-versions.track(*ROLLUP_TABLES)
 NAMES_PER_REGION = 50  # centres named per region among those not heard yet ("and 312 more" after)
 
 

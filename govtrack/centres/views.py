@@ -4,6 +4,7 @@ chair and field officer, and its form."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
@@ -17,7 +18,7 @@ from govtrack.centres import services as positions
 from govtrack.centres.charts import rollup_chart as draw_rollup
 from govtrack.centres.forms import CentreForm, PositionsForm
 from govtrack.centres.models import POSITIONS
-from govtrack.core import clock, versions
+from govtrack.core import clock
 from govtrack.core.cache import get_cache
 from govtrack.core.labels import label
 from govtrack.core.paging import DEFAULT_LIMIT
@@ -224,6 +225,9 @@ def record_positions(agreement_id: int):
 # The roll-up chart (a picture of the table beside it): staff read every agreement's, a field
 # officer one under deliberation, a member or a visitor one published to them; any other is 404.
 
+CHART_VERSION = 1  # bump when the drawing changes, so that cached pictures are drawn again
+
+
 def _may_read_rollup(agreement) -> bool:
     if can(current_user, "agreements.view") or can(current_user, "forums.view"):
         return True
@@ -234,8 +238,7 @@ def _may_read_rollup(agreement) -> bool:
 
 @bp.get("/rollup/<int:agreement_id>.png")
 def rollup_chart(agreement_id: int):
-    """Stacked bars per clause: the centres per position and those not heard yet. Cached by the
-    data versions of what it is drawn from and the reader's language."""
+    """Stacked bars per clause: the centres per position and those not heard yet (PNG)."""
     agreement = position_queries.get_agreement(agreement_id)
     if agreement is None or not _may_read_rollup(agreement):
         abort(404)
@@ -243,13 +246,14 @@ def rollup_chart(agreement_id: int):
     if deliberation is None or not 0 < deliberation <= agreement.deliberation:
         deliberation = agreement.deliberation
     clause_ids = sorted({i for i in request.args.getlist("clause", type=int) if 0 < i < 2**31})[:200] or None
-    key = "|".join([versions.tokens(db.session, *position_queries.ROLLUP_TABLES), str(agreement.id),
-                    str(deliberation), ",".join(map(str, clause_ids or [])), str(get_locale())])
-    key = "centres-rollup-" + hashlib.sha256(key.encode()).hexdigest()
+    rows = position_queries.rollup(agreement, deliberation=deliberation, clause_ids=clause_ids)
+    # Keyed by what is drawn (each bar's counts) and the language: never stale, and the counts
+    # (aggregate queries) cost far less than drawing them.
+    drawn = [(r.clause.number, *(r.tallies[p].centres for p in POSITIONS), r.not_heard) for r in rows]
+    key = "centres-rollup-" + hashlib.sha256(json.dumps([CHART_VERSION, drawn, str(get_locale())]).encode()).hexdigest()
     cache = get_cache()
     data = cache.get(key)
     if data is None:
-        rows = position_queries.rollup(agreement, deliberation=deliberation, clause_ids=clause_ids)
         data = draw_rollup(rows)
         cache.put(key, data)
     return Response(data, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})

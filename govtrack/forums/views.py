@@ -331,7 +331,7 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
                                                    names=True)
                       for item in meeting.agenda if item.agreement is not None}
     return render_template(
-        "forums/meeting.html", rollups=agenda_rollups, show_names=True, meeting=meeting, forum=forum, votes=votes, counts=counts,
+        "forums/meeting.html", rollups=agenda_rollups, show_names=True, folded=True, meeting=meeting, forum=forum, votes=votes, counts=counts,
         attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,
         recused=recused, recused_members=recused_members, eligible=eligible, present=present,
         needed=rule.quorum_needed(eligible=eligible), quorate=rule.is_quorate(present=present, eligible=eligible),
