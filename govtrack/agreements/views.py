@@ -18,7 +18,7 @@ from govtrack.agreements.forms import (
 )
 from govtrack.agreements.models import Agreement, AgreementStatus
 from govtrack.auth.permissions import permission_required
-from govtrack.centres.queries import rollup as position_rollup
+from govtrack.centres.queries import rollup_page as position_rollup_page
 from govtrack.core import clock
 from govtrack.core.exports import Column, Kind, paged, table_response
 from govtrack.core.labels import label, labels
@@ -49,6 +49,8 @@ def _load(agreement_id: int) -> Agreement:
 
 
 def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None, status: int = 200):
+    # what the rembug pusat said about each clause, once it has been under deliberation
+    rollup_page = position_rollup_page(agreement, names=True)
     targets = sorted(rules.allowed_targets(agreement.status), key=STATUS_ORDER.index)
     path = approval_path(agreement.id, agreement.kind, agreement.status)
     return render_template(
@@ -62,9 +64,8 @@ def _render_detail(agreement: Agreement, *, doc_form: DocumentForm | None = None
         moves=[(t, label("agreement_move", t), t in rules.DECISION_REQUIRED) for t in targets],
         move_form=TransitionForm(),
         doc_form=doc_form or DocumentForm(),
-        # what the rembug pusat said about each clause, once it has been under deliberation
-        rollup={r.clause.id: r for r in position_rollup(agreement)}
-        if agreement.status == "under_deliberation" or agreement.deliberation else {},
+        rollup={r.clause.id: r for r in rollup_page.rows} if rollup_page else {},
+        rollup_page=rollup_page, regions=rollup_page.regions if rollup_page else {}, show_names=True,
         results_count=result_count(agreement.id),
     ), status
 

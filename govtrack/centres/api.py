@@ -176,6 +176,11 @@ class PositionAmendTallySchema(PositionTallySchema):
                                                  f"{position_queries.TEXTS_SHOWN})."})
 
 
+class RegionNotHeardSchema(Schema):
+    region = fields.String(required=True, allow_none=True, metadata={"description": "Kecamatan / kabupaten."})
+    centres = fields.Integer(required=True)
+
+
 class ClausePositionRollupSchema(Schema):
     clause_id = fields.Integer(required=True)
     number = fields.Integer(required=True)
@@ -183,6 +188,10 @@ class ClausePositionRollupSchema(Schema):
     amend = fields.Nested(PositionAmendTallySchema, required=True)
     oppose = fields.Nested(PositionTallySchema, required=True)
     not_heard = fields.Integer(required=True, metadata={"description": "Active centres with no position yet."})
+    not_heard_by_region = fields.List(fields.Nested(RegionNotHeardSchema), required=True, metadata={
+        "description": "The active centres with no position yet on this clause, counted by region (most first; "
+                       "`region` null for centres with no region recorded, last). Regions where every active "
+                       "centre was heard are left out; the counts add up to `not_heard`."})
 
 
 class PositionRollupSchema(Schema):
@@ -193,6 +202,7 @@ class PositionRollupSchema(Schema):
 
 def rollup_json(agreement) -> dict:
     out = []
+    regions = position_queries.not_heard_by_region(agreement)
     for r in position_queries.rollup(agreement):
         t = r.tallies
         out.append({
@@ -202,6 +212,7 @@ def rollup_json(agreement) -> dict:
                       "texts": [{"text": x.text, "centres": x.centres} for x in r.texts]},
             "oppose": {"centres": t["oppose"].centres, "members": t["oppose"].members},
             "not_heard": r.not_heard,
+            "not_heard_by_region": [{"region": g.region, "centres": g.centres} for g in regions.get(r.clause.id, [])],
         })
     return {"agreement_id": agreement.id, "deliberation": agreement.deliberation, "clauses": out}
 

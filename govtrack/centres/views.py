@@ -3,18 +3,23 @@ chair and field officer, and its form."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import hashlib
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from govtrack.auth.permissions import can, permission_required
 from govtrack.centres import queries as position_queries
 from govtrack.centres import services as positions
+from govtrack.centres.charts import rollup_chart as draw_rollup
 from govtrack.centres.forms import CentreForm, PositionsForm
 from govtrack.centres.models import POSITIONS
 from govtrack.core import clock
+from govtrack.core.cache import get_cache
 from govtrack.core.labels import label
 from govtrack.core.paging import DEFAULT_LIMIT
 from govtrack.core.web import apply_domain_error
@@ -22,6 +27,7 @@ from govtrack.errors import DomainError, ValidationFailed
 from govtrack.extensions import db
 from govtrack.members import queries as members
 from govtrack.members import services
+from govtrack.portal.queries import on_portal
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
@@ -213,3 +219,41 @@ def record_positions(agreement_id: int):
     flash(ngettext("%(num)d position of %(centre)s recorded.", "%(num)d positions of %(centre)s recorded.",
                    len(given), centre=centre.name), "success")
     return redirect(url_for("centres.positions_form", agreement_id=agreement.id, centre_id=centre.id))
+
+
+# ---------------------------------------------------------------------------------------------
+# The roll-up chart (a picture of the table beside it): staff read every agreement's, a field
+# officer one under deliberation, a member or a visitor one published to them; any other is 404.
+
+CHART_VERSION = 1  # bump when the drawing changes, so that cached pictures are drawn again
+
+
+def _may_read_rollup(agreement) -> bool:
+    if can(current_user, "agreements.view") or can(current_user, "forums.view"):
+        return True
+    if can(current_user, "centres.view") and agreement.status == "under_deliberation":
+        return True
+    return on_portal(current_user, agreement)
+
+
+@bp.get("/rollup/<int:agreement_id>.png")
+def rollup_chart(agreement_id: int):
+    """Stacked bars per clause: the centres per position and those not heard yet (PNG)."""
+    agreement = position_queries.get_agreement(agreement_id)
+    if agreement is None or not _may_read_rollup(agreement):
+        abort(404)
+    deliberation = request.args.get("deliberation", type=int)
+    if deliberation is None or not 0 < deliberation <= agreement.deliberation:
+        deliberation = agreement.deliberation
+    clause_ids = sorted({i for i in request.args.getlist("clause", type=int) if 0 < i < 2**31})[:200] or None
+    rows = position_queries.rollup(agreement, deliberation=deliberation, clause_ids=clause_ids)
+    # Keyed by what is drawn (each bar's counts) and the language: never stale, and the counts
+    # (aggregate queries) cost far less than drawing them.
+    drawn = [(r.clause.number, *(r.tallies[p].centres for p in POSITIONS), r.not_heard) for r in rows]
+    key = "centres-rollup-" + hashlib.sha256(json.dumps([CHART_VERSION, drawn, str(get_locale())]).encode()).hexdigest()
+    cache = get_cache()
+    data = cache.get(key)
+    if data is None:
+        data = draw_rollup(rows)
+        cache.put(key, data)
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})

@@ -2,6 +2,9 @@
 Musiman, under deliberation): four of the five centres have spoken to its points, one of them
 twice (its earlier position kept in the history), the fifth not yet.
 
+The credit line is on the agenda of the central forum's next meeting (Rembug Pusat bulan depan),
+with a motion to approve it: its motion page shows the roll-up where the forum decides.
+
 Runs after the forums loader (the agreement's status is final by then)."""
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from sqlalchemy import select
 from govtrack.agreements.models import Agreement, AgreementStatus, Clause
 from govtrack.centres.services import ClausePosition, record_positions
 from govtrack.extensions import db
+from govtrack.forums import services as forums
+from govtrack.forums.models import Meeting, MeetingStatus
 
 REFERENCE = "PBY/2026/007"
 TODAY = dt.date(2026, 11, 1)
@@ -37,3 +42,15 @@ def load(ctx: dict) -> None:
         record_positions(
             actor="demo", agreement=agreement, centre=centres[index], held_on=held_on, members_present=present,
             positions=[ClausePosition(clauses[n].id, p, t) for n, p, t in points], today=TODAY)
+    # where the forum will decide: the central forum's next meeting, the credit line on its agenda
+    central = (ctx.get("forums") or [None])[0]
+    upcoming = central and db.session.scalar(
+        select(Meeting).where(Meeting.forum_id == central.id, Meeting.status == MeetingStatus.scheduled)
+        .order_by(Meeting.starts_at.desc()).limit(1))
+    if upcoming:
+        forums.add_agenda_item(actor="demo", meeting=upcoming, title=f"Pembahasan: {agreement.title}",
+                               agreement_id=agreement.id)
+        forums.create_motion(actor="demo", meeting=upcoming, data=forums.MotionData(
+            title=f"Menyetujui {agreement.title}", text="Forum menyetujui fasilitas dengan poin yang dibahas rembug pusat.",
+            effect="approve", agreement_id=agreement.id))
+    db.session.flush()

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from govtrack.agreements.queries import awaiting_decision, find_agreement
 from govtrack.audit.queries import head_anchor, published_anchor
 from govtrack.auth.permissions import can, permission_required
+from govtrack.centres import queries as rollups
 from govtrack.core import clock
 from govtrack.core.exports import table_response
 from govtrack.core.ids import parse_id
@@ -325,8 +326,12 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     # A closed meeting prints the anchor kept when it closed (or its minutes were approved), the
     # same on every reprint; a meeting still under way prints the head as it is now.
     kept = published_anchor("meeting", meeting.id) if meeting.status == MeetingStatus.closed else None
+    # what the rembug pusat said, under each agenda item about an agreement (its clauses, or all)
+    agenda_rollups = {item.id: rollups.rollup_page(item.agreement, clause_ids=[c.id for c in item.clauses] or None,
+                                                   names=True)
+                      for item in meeting.agenda if item.agreement is not None}
     return render_template(
-        "forums/meeting.html", meeting=meeting, forum=forum, votes=votes, counts=counts,
+        "forums/meeting.html", rollups=agenda_rollups, show_names=True, folded=True, meeting=meeting, forum=forum, votes=votes, counts=counts,
         attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,
         recused=recused, recused_members=recused_members, eligible=eligible, present=present,
         needed=rule.quorum_needed(eligible=eligible), quorate=rule.is_quorate(present=present, eligible=eligible),
@@ -852,8 +857,9 @@ def motion(motion_id: int, tally_form=None, reason_form=None, status: int = 200,
     eligible, present = queries.meeting_eligible_count(meeting, forum), queries.present_count(meeting, forum)
     tally_form = tally_form or forms.TallyForm(data={"yes": motion.tally_yes, "no": motion.tally_no,
                                                      "abstain": motion.tally_abstain})
+    rollup, decided = _rollup_of_decision(motion.decision, motion.agreement, names=True)
     return render_template(
-        "forums/motion.html", motion=motion, meeting=meeting, forum=forum, votes=votes,
+        "forums/motion.html", rollup=rollup, decided=decided, show_names=True, motion=motion, meeting=meeting, forum=forum, votes=votes,
         counts=queries.vote_counts([motion.id])[motion.id], eligible=eligible, present=present,
         quorate=rule.is_quorate(present=present, eligible=eligible), rule=rule,
         tally_form=tally_form, tally_errors=tally_errors or [], confirm=forms.ConfirmForm(),
@@ -1007,6 +1013,42 @@ def _register_filter(form) -> tuple[register.RegisterFilter | None, str | None]:
     ), register.agreement_label(agreement_id)
 
 
+def _decided_by_clause(records, rows) -> dict[int, str]:
+    """clause id -> what the decision did to it, in words: the clause's new status, else the
+    agreement's (an approval approves every point)."""
+    on_clause = {e.id: label("clause_status", e.to) for e in records if e.object == "clause" and e.to}
+    on_agreement = next((label("agreement_status", e.to) for e in records
+                         if e.object == "agreement" and e.to and not e.awaiting), None)
+    return {r.clause.id: on_clause.get(r.clause.id) or on_agreement or _("No change") for r in rows}
+
+
+def _rollup_of_decision(decision, agreement, *, effects=None, names: bool):
+    """The centres' roll-up beside a motion or decision about an agreement: of the deliberation the
+    decision was taken in (the current one before any decision), with what it decided per clause."""
+    if agreement is None:
+        return None, {}
+    deliberation = None
+    if decision is not None:
+        deliberation = rollups.deliberations_at([(decision.id, agreement.id, decision.created_at)]).get(decision.id)
+        if deliberation is None:
+            return None, {}  # decided before any centre spoke
+    page = rollups.rollup_page(agreement, deliberation=deliberation, names=names)
+    if page is None or decision is None:
+        return page, {}
+    if effects is None:
+        effects = register.effect_records([decision])[decision.id]
+    return page, _decided_by_clause(effects, page.rows)
+
+
+def _centres_said(decisions) -> dict[int, list]:
+    """decision id -> per clause the centres per position, for the register's short line: two
+    queries for the whole page (which deliberation each decision closed, and one GROUP BY)."""
+    about = [(d.id, d.agreement_id, d.created_at) for d in decisions if d.agreement_id is not None]
+    deliberations = rollups.deliberations_at(about)
+    said = rollups.summaries((a, deliberations[i]) for i, a, _at in about if i in deliberations)
+    return {i: said.get((a, deliberations[i]), []) for i, a, _at in about if i in deliberations}
+
+
 def _register_form():
     return forms.DecisionFilterForm(request.args, forums=queries.forum_choices())
 
@@ -1024,6 +1066,7 @@ def decisions():
                                   limit=parse_limit(request.args.get("limit")))
     return render_template("forums/decisions.html", form=form, decisions=page.items, next_cursor=page.next,
                            effects=register.effect_records(page.items), filters=filters,
+                           centres_said=_centres_said(page.items),
                            agreement_name=agreement_name, anchor=head_anchor())
 
 
@@ -1059,9 +1102,13 @@ def decision(decision_id: int):
     record = register.visible_decision(decision_id, user=current_user)
     if record is None:
         abort(404)
+    effects = register.effect_records([record])[record.id]
+    # staff read which centres were not heard; a member or a visitor only the counts
+    rollup, decided = _rollup_of_decision(record, record.agreement, effects=effects,
+                                          names=can(current_user, "centres.view"))
     return render_template(
-        "forums/decision.html", d=record, motion=record.motion,
-        effects=register.effect_records([record])[record.id],
+        "forums/decision.html", d=record, motion=record.motion, effects=effects,
+        rollup=rollup, decided=decided, show_names=can(current_user, "centres.view"),
         votes=register.decision_votes(record) if can(current_user, "forums.view") else [],
     )
 

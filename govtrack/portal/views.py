@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from govtrack.audit.queries import head_anchor
+from govtrack.centres.queries import rollup_page as centre_rollup_page
 from govtrack.core import clock
-from govtrack.core.labels import choices
+from govtrack.core.labels import choices, label
 from govtrack.core.web import external_url
 from govtrack.forums.queries import published_decisions
 from govtrack.obligations.queries import published_obligations
@@ -64,8 +65,13 @@ def agreement(agreement_id: int):
     obligations = published_obligations(item.id, clock.today())
     terms = [c for c in item.clauses if c.status in ("accepted", "amended")]
     not_agreed = [c for c in item.clauses if c.status == "rejected"]
+    # What the rembug pusat said, beside what was decided: counts and proposed texts only, never
+    # which centre said what nor which were not heard (show_names stays off).
+    rollup = centre_rollup_page(item)
     return render_template(
         "portal/agreement.html",
+        rollup=rollup,
+        decided={c.id: label("clause_status", c.status) for c in item.clauses} if rollup else {},
         agreement=item,
         terms=terms,
         not_agreed=not_agreed,

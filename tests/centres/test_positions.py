@@ -37,7 +37,7 @@ def test_positions_are_recorded_and_rolled_up(api_as, deliberation):
     first, second, third = roll["clauses"]
     assert first == {"clause_id": cl[0].id, "number": 1, "support": {"centres": 2, "members": 7},
                      "amend": {"centres": 0, "members": 0, "texts": []}, "oppose": {"centres": 0, "members": 0},
-                     "not_heard": 1}
+                     "not_heard": 1, "not_heard_by_region": [{"region": None, "centres": 1}]}
     # identical proposals (case and spaces aside) merged, the most supported first
     assert second["amend"] == {"centres": 3, "members": 9, "texts": [{"text": "Tenor 36 bulan.", "centres": 2},
                                                                     {"text": "Tenor 30 bulan.", "centres": 1}]}

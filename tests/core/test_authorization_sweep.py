@@ -37,6 +37,8 @@ NOT_FOUND_OK = {
     "agreements.download", "agreements_api.download_document", "obligations.ical",
     # a decision is read by whoever may read its agreement (the world's is internal)
     "forums.decision", "forums_api.decision_get",
+    # the centres' roll-up chart: of an agreement published to the reader (the world's is internal)
+    "centres.rollup_chart",
 }
 
 SKIP = {"static"}
