@@ -98,7 +98,8 @@ def _capture_strings() -> dict:
         "all_sent": _("Every answer has been sent."),
         "send_now": _("Send now"),
         "sending": _("Sending…"),
-        "sent": _("Sent: %(created)s new, %(duplicates)s already stored.", created="{created}", duplicates="{duplicates}"),
+        "sent": _("Sent: %(created)s new, %(duplicates)s stored before, %(rejected)s refused.", created="{created}",
+                  duplicates="{duplicates}", rejected="{rejected}"),
         "online": _("Connected."),
         "offline": _("No connection: answers are kept on this phone and sent when the connection returns."),
         "no_bundle": _("This centre has not been opened on this phone with a connection yet: open it once while "
@@ -128,6 +129,7 @@ def _capture_strings() -> dict:
         "members": _("Members drawn at this centre"),
         "closed": _("This survey takes no new answers today; answers saved earlier can still be sent."),
         "member_number": _("No. %(number)s", number="{number}"),
+        "change_centre": _("Another centre"),
     }
 
 

@@ -406,13 +406,14 @@
     state.sending = true;
     say("");
     render();
-    var totals = { created: 0, duplicates: 0 };
+    var totals = { created: 0, duplicates: 0, rejected: 0 };
     var chain = Promise.resolve();
     for (var start = 0; start < batch.length; start += CHUNK) {
       (function (chunk) {
         chain = chain.then(function () { return sendBatch(chunk); }).then(function (result) {
           totals.created += result.created;
           totals.duplicates += result.duplicates;
+          totals.rejected += (result.rejected || []).length;
         });
       }(batch.slice(start, start + CHUNK)));
     }

@@ -18,6 +18,7 @@ from govtrack.core import clock
 from govtrack.extensions import db
 from govtrack.members.models import Centre, Member
 from govtrack.members.services import update_centre
+from govtrack.surveys import queries as surveys_queries
 from govtrack.surveys import services as surveys
 from govtrack.surveys.models import SurveyResponse
 from tests.browser.conftest import PASSWORD, screenshot, sign_in_through_the_form
@@ -93,7 +94,8 @@ def test_five_answers_recorded_offline_survive_a_reload_and_arrive_once(seed, ne
 
     sign_in_through_the_form(page, data["officer"])
     page.goto(f"/surveys/{data['survey']}/capture")
-    expect(page.get_by_text("Rembug Melati")).to_have_count(0)  # only the officer's own centre
+    expect(page.get_by_text("Rembug Melati")).to_have_count(0)
+    expect(page.locator("#capture")).to_have_count(0)  # only the officer's own centre
     page.get_by_label("Rembug Mawar").check()
     page.get_by_role("button", name="Pilih rembug pusat ini").click()
     expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
@@ -122,7 +124,7 @@ def test_five_answers_recorded_offline_survive_a_reload_and_arrive_once(seed, ne
 
     context.set_offline(False)  # the `online` event sends them
     expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
-    expect(page.get_by_text("Terkirim: 5 baru, 0 sudah tersimpan sebelumnya.")).to_be_visible()
+    expect(page.get_by_text("Terkirim: 5 baru, 0 sudah tersimpan sebelumnya, 0 ditolak.")).to_be_visible()
     expect(members.get_by_text("Sudah menjawab")).to_have_count(5)
     stored = _stored(live_server, data["survey"])
     assert len(stored) == 5 and len({k for _m, k in stored}) == 5
@@ -141,4 +143,45 @@ def test_five_answers_recorded_offline_survive_a_reload_and_arrive_once(seed, ne
     assert sorted(_stored(live_server, data["survey"])) == sorted(stored)
     sent = json.loads(posts[0])["responses"]
     assert {r["answers"]["biaya"] for r in sent} == {10000, 20000, 30000, 40000, 50000}
+    assert problems == []
+
+
+def test_a_refused_answer_comes_back_with_its_reason_to_fix_or_discard(seed, new_page, live_server):
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    sign_in_through_the_form(page, data["officer"])
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    page.context.set_offline(True)
+    name = data["names"][0]
+    _answer(page, name, "15000")
+    # Meanwhile the member's paper form reached the office and was entered there.
+    with live_server.app.app_context():
+        member_id = db.session.scalar(select(Member.id).where(Member.name == name))
+        survey = surveys_queries.get(data["survey"])
+        surveys.record_responses(actor="test", survey=survey, channel="upload", items=[
+            surveys.ResponseInput(member_id=member_id, answers={"air_bersih": False, "sumber": "PDAM",
+                                                                "kebutuhan": ["Filter"]})])
+        db.session.commit()
+        db.session.remove()
+    page.context.set_offline(False)
+    refused = page.locator(".capture-rejected")
+    expect(refused.get_by_text("Jawaban yang ditolak: perbaiki atau buang satu per satu")).to_be_visible()
+    expect(refused.get_by_text("Anggota ini sudah menjawab; koreksi jawaban itu saja.")).to_be_visible()
+    expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()  # nothing left to send
+    # "Perbaiki" opens the answers as they were saved, with the reason.
+    refused.get_by_role("button", name="Perbaiki").click()
+    form = page.locator("[data-capture=form]")
+    expect(form.get_by_text("Anggota ini sudah menjawab; koreksi jawaban itu saja.")).to_be_visible()
+    expect(form.get_by_label("Biaya air per bulan (Rp)?")).to_have_value("15000")
+    expect(form.get_by_role("group", name="2. Sumber air utama?").get_by_label("Sumur")).to_be_checked()
+    screenshot(page, "offline-capture-fix")
+    form.get_by_role("button", name="Kembali ke daftar").click()
+    page.once("dialog", lambda d: d.accept())
+    refused.get_by_role("button", name="Buang").click()
+    expect(page.locator(".capture-rejected")).to_have_count(0)
+    expect(page.locator("[data-capture=list]").get_by_text("Sudah menjawab")).to_have_count(1)
+    assert len(_stored(live_server, data["survey"])) == 1
     assert problems == []
