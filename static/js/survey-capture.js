@@ -418,6 +418,7 @@
       }(batch.slice(start, start + CHUNK)));
     }
     return chain.then(function () {
+      retries = 0;
       say(fill(strings.sent, totals));
       return fetchBundle().catch(function () { return null; });
     }).catch(function (err) {
@@ -428,11 +429,28 @@
         say(fill(strings.refused, { reason: err.message }), "error");
       } else {
         say(strings.send_failed, "error");
+        retryLater();
       }
     }).then(loadResponses).then(function () {
       state.sending = false;
       render();
     });
+  }
+
+  // A connection that has just come back often fails the first request or two (and a phone may say
+  // it is online on a network that carries nothing): try again after 2 s, 5 s, 15 s, 30 s, then
+  // every minute while there is something to send.
+  var RETRY_SECONDS = [2, 5, 15, 30, 60];
+  var retries = 0;
+  var retryTimer = null;
+  function retryLater() {
+    if (retryTimer) { return; }
+    var wait = RETRY_SECONDS[Math.min(retries, RETRY_SECONDS.length - 1)];
+    retries += 1;
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      if (navigator.onLine && unsent().length) { send(); }
+    }, wait * 1000);
   }
 
   function showSignIn() {
@@ -446,7 +464,7 @@
   document.getElementById("capture-plain").hidden = true;
   root.hidden = false;
   parts.send.addEventListener("click", function () { send(); });
-  window.addEventListener("online", function () { render(); send(); });
+  window.addEventListener("online", function () { retries = 0; render(); send(); });
   window.addEventListener("offline", render);
 
   Promise.all([
