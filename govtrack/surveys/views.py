@@ -70,7 +70,7 @@ def _own_officer() -> int | None:
     return current_user.id if current_user.role == "officer" else None
 
 
-def _capture_centre(survey, raw: str | None):
+def capture_centre(survey, raw: str | None):
     """The chosen centre (an id, or a code typed by a board member or manager) when members of it
     are drawn and the user may capture there; None when nothing was chosen; 404 otherwise."""
     raw = (raw or "").strip()
@@ -133,7 +133,9 @@ def _capture_strings() -> dict:
     }
 
 
-def _capture_bundle(survey, centre) -> dict:
+def capture_bundle_data(survey, centre) -> dict:
+    """What a phone keeps to capture at one centre: the survey, the centre's drawn members, the
+    words of the page, a fresh CSRF token (the page's may be a day old); the API's bundle too."""
     rows = queries.drawn_at_centre(survey, centre.id)
     today = clock.today()
     return {
@@ -194,7 +196,7 @@ def _capture_page(survey, centre, *, member_id: int | None = None, values=None, 
 @permission_required("surveys.record")
 def capture(survey_id: int):
     survey = _capture_survey(survey_id)
-    centre = _capture_centre(survey, request.args.get("centre_id") or request.args.get("centre"))
+    centre = capture_centre(survey, request.args.get("centre_id") or request.args.get("centre"))
     member_id = request.args.get("member_id", "")
     return _capture_page(survey, centre, member_id=int(member_id) if member_id.isdigit() and len(member_id) < 12 else None)
 
@@ -204,7 +206,7 @@ def capture(survey_id: int):
 def capture_one(survey_id: int):
     """One response from the plain form (the page without its script)."""
     survey = _capture_survey(survey_id)
-    centre = _capture_centre(survey, request.form.get("centre_id"))
+    centre = capture_centre(survey, request.form.get("centre_id"))
     raw_member = request.form.get("member_id", "")
     if centre is None or not raw_member.isdigit() or len(raw_member) > 11:
         abort(404)
@@ -242,10 +244,10 @@ def capture_one(survey_id: int):
 def capture_bundle(survey_id: int):
     """What the phone keeps to capture offline at one centre (JSON), with a fresh CSRF token."""
     survey = _capture_survey(survey_id)
-    centre = _capture_centre(survey, request.args.get("centre_id"))
+    centre = capture_centre(survey, request.args.get("centre_id"))
     if centre is None:
         abort(404)
-    return jsonify(_capture_bundle(survey, centre))
+    return jsonify(capture_bundle_data(survey, centre))
 
 
 def _sync_error(status: int, message: str, fields: dict | None = None):

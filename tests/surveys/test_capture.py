@@ -240,3 +240,32 @@ def test_the_page_carries_the_manifest_the_worker_and_its_words(client, sign_in,
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"
     assert "caches.open" in worker.get_data(as_text=True)
     assert "default-src 'self'" in resp.headers["Content-Security-Policy"]  # unchanged: workers are 'self'
+
+
+def test_the_api_mirrors_the_bundle_and_the_sync_for_bearer_tokens(api_as, roster, make_survey):
+    survey = make_survey()
+    melati, mawar = roster["centres"]["melati"], roster["centres"]["mawar"]
+    members = roster["members"]["melati"]
+    api = api_as(roster["officer"])
+    bundle = api.get(f"/api/v1/surveys/{survey.id}/capture?centre_id={melati.id}")
+    assert bundle.status_code == 200, bundle.get_data(as_text=True)
+    data = bundle.get_json()
+    assert len(data["members"]) == 5 and "csrf_token" not in data
+    assert data["survey"]["questions"][0]["kind_label"] == "Yes or no"
+    assert api.get(f"/api/v1/surveys/{survey.id}/capture?centre_id={mawar.id}").status_code == 404
+    assert api.get(f"/api/v1/surveys/{survey.id}/capture").status_code == 422
+    body = {"responses": [item(members[0], "api-key-0001"),
+                          item(members[1], "api-key-0002", answers={"air_bersih": True})]}
+    resp = api.post(f"/api/v1/surveys/{survey.id}/capture/sync", json=body)
+    assert resp.status_code == 200
+    result = resp.get_json()
+    assert (result["created"], result["duplicates"]) == (1, 0)
+    assert [(r["key"], sorted(r["errors"])) for r in result["rejected"]] == [
+        ("api-key-0002", ["answers.kebutuhan", "answers.sumber"])]
+    again = api.post(f"/api/v1/surveys/{survey.id}/capture/sync", json=body).get_json()
+    assert (again["created"], again["duplicates"]) == (0, 1)
+    assert stored(survey) == 1
+    assert db.session.scalar(select(SurveyResponse.channel)) == "api"
+    member = api_as("member")
+    assert member.get(f"/api/v1/surveys/{survey.id}/capture?centre_id={melati.id}").status_code == 403
+    assert member.post(f"/api/v1/surveys/{survey.id}/capture/sync", json=body).status_code == 403
