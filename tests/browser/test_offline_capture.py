@@ -11,7 +11,7 @@ import json
 import time
 
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from govtrack.auth.services import create_user
 from govtrack.core import clock
