@@ -21,7 +21,7 @@ from govtrack.members.services import update_centre
 from govtrack.surveys import queries as surveys_queries
 from govtrack.surveys import services as surveys
 from govtrack.surveys.models import SurveyResponse
-from tests.browser.conftest import PASSWORD, screenshot, sign_in_through_the_form
+from tests.browser.conftest import PASSWORD, describe, run_axe, screenshot, sign_in_through_the_form
 from tests.surveys.conftest import QUESTIONS
 
 
@@ -185,3 +185,18 @@ def test_a_refused_answer_comes_back_with_its_reason_to_fix_or_discard(seed, new
     expect(page.locator("[data-capture=list]").get_by_text("Sudah menjawab")).to_have_count(1)
     assert len(_stored(live_server, data["survey"])) == 1
     assert problems == []
+
+
+def test_the_capture_page_passes_axe_in_its_list_and_its_form(seed, new_page, live_server):
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780, axe=True)
+    sign_in_through_the_form(page, data["officer"])
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    page.get_by_role("button", name=data["names"][0]).click()
+    page.get_by_role("button", name="Simpan jawaban").click()  # nothing answered: the marks show
+    expect(page.get_by_text("Ada jawaban yang kosong atau tidak sah")).to_be_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
