@@ -200,3 +200,27 @@ def test_the_capture_page_passes_axe_in_its_list_and_its_form(seed, new_page, li
     expect(page.get_by_text("Ada jawaban yang kosong atau tidak sah")).to_be_visible()
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+def test_answers_kept_through_an_ended_session_are_sent_after_signing_in_again(seed, new_page, live_server):
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780)
+    sign_in_through_the_form(page, data["officer"])
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    page.context.set_offline(True)
+    for name in data["names"][:2]:
+        _answer(page, name, "20000")
+    page.context.clear_cookies()  # a day offline: the session has ended meanwhile
+    page.context.set_offline(False)
+    expect(page.get_by_text("Sesi Anda sudah berakhir: masuk lagi, lalu kirim jawaban")).to_be_visible()
+    expect(page.get_by_text("2 jawaban belum terkirim")).to_be_visible()
+    assert _stored(live_server, data["survey"]) == []
+    page.get_by_role("link", name="Masuk", exact=True).click()
+    page.fill("#email", data["officer"].email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    # Back on the capture page, the kept answers go at once.
+    expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
+    assert len(_stored(live_server, data["survey"])) == 2
