@@ -149,7 +149,7 @@ class CaptureBundleView(MethodView):
         """What a phone keeps to capture offline at one centre: the survey, its questions, the centre's drawn
         members (answered or not) and the capture page's words."""
         survey = _survey_or_404(survey_id)
-        return capture_bundle_data(survey, capture_centre(survey, str(args["centre_id"])))
+        return capture_bundle_data(survey, capture_centre(survey, centre_id=str(args["centre_id"])))
 
 
 @blp.route("/surveys/<int:survey_id>/capture/sync")

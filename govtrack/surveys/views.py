@@ -26,6 +26,7 @@ from flask_babel import get_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import NotFound
 
 from govtrack.auth.permissions import permission_required
 from govtrack.core import clock, jsondepth
@@ -70,15 +71,16 @@ def _own_officer() -> int | None:
     return current_user.id if current_user.role == "officer" else None
 
 
-def capture_centre(survey, raw: str | None):
-    """The chosen centre (an id, or a code typed by a board member or manager) when members of it
+def capture_centre(survey, centre_id: str | None = None, code: str | None = None):
+    """The chosen centre (by id, or by the code a board member or manager types) when members of it
     are drawn and the user may capture there; None when nothing was chosen; 404 otherwise."""
-    raw = (raw or "").strip()
-    if not raw:
+    centre_id, code = (centre_id or "").strip(), (code or "").strip()
+    if not centre_id and not code:
         return None
-    centre = members_queries.get_centre(int(raw)) if raw.isdigit() and len(raw) < 12 else None
-    if centre is None and not raw.isdigit():
-        centre = members_queries.centre_by_code(raw[: members_services.CODE_MAX])
+    if centre_id:
+        centre = members_queries.get_centre(int(centre_id)) if centre_id.isdigit() and len(centre_id) < 12 else None
+    else:
+        centre = members_queries.centre_by_code(code[: members_services.CODE_MAX])
     own = _own_officer()
     if centre is None or (own is not None and centre.officer_id != own) or not queries.has_drawn_at(survey, centre.id):
         abort(404)  # another officer's centre is as missing as an unknown one
@@ -175,7 +177,8 @@ def _form_answers(questions) -> tuple[dict, dict]:
     return answers, errors
 
 
-def _capture_page(survey, centre, *, member_id: int | None = None, values=None, errors=None, key=None, status=200):
+def _capture_page(survey, centre, *, member_id: int | None = None, values=None, errors=None, key=None,
+                  code_error: str | None = None, status=200):
     own = _own_officer()
     rows = queries.drawn_at_centre(survey, centre.id) if centre else []
     member = next((m for m, r in rows if m.id == member_id and r is None), None) if member_id else None
@@ -188,7 +191,7 @@ def _capture_page(survey, centre, *, member_id: int | None = None, values=None, 
         officer=own is not None, code=request.args.get("centre", "") if centre is None else "",
         questions=queries.questions(survey), is_open=services.is_open(survey, today),
         values=values or {}, errors=errors or {}, key=key or uuid.uuid4().hex,
-        strings=_capture_strings(), answered=sum(1 for _m, r in rows if r is not None),
+        strings=_capture_strings(), answered=sum(1 for _m, r in rows if r is not None), code_error=code_error,
     ), status
 
 
@@ -196,7 +199,15 @@ def _capture_page(survey, centre, *, member_id: int | None = None, values=None, 
 @permission_required("surveys.record")
 def capture(survey_id: int):
     survey = _capture_survey(survey_id)
-    centre = capture_centre(survey, request.args.get("centre_id") or request.args.get("centre"))
+    code = request.args.get("centre", "").strip()
+    try:
+        centre = capture_centre(survey, request.args.get("centre_id"), code)
+    except NotFound:
+        if request.args.get("centre_id") or not code:
+            raise
+        # A code typed with a slip: the picker again, saying so (404, as for a missing centre).
+        return _capture_page(survey, None, code_error=_(
+            "No centre with the code %(code)s has members drawn for this survey.", code=code[:30]), status=404)
     member_id = request.args.get("member_id", "")
     return _capture_page(survey, centre, member_id=int(member_id) if member_id.isdigit() and len(member_id) < 12 else None)
 

@@ -269,3 +269,36 @@ def test_the_api_mirrors_the_bundle_and_the_sync_for_bearer_tokens(api_as, roste
     member = api_as("member")
     assert member.get(f"/api/v1/surveys/{survey.id}/capture?centre_id={melati.id}").status_code == 403
     assert member.post(f"/api/v1/surveys/{survey.id}/capture/sync", json=body).status_code == 403
+
+
+def test_a_manager_picks_a_centre_by_its_code_and_a_slip_says_so(client, sign_in, roster, make_survey, make_centre,
+                                                                 make_member):
+    survey = make_survey()
+    sign_in("manager")
+    resp = client.get(f"/surveys/{survey.id}/capture?centre=RP-9")
+    assert resp.status_code == 404
+    assert "No centre with the code RP-9 has members drawn for this survey." in resp.get_data(as_text=True)
+    assert 'name="centre" class="form-control is-invalid" value="RP-9"' in resp.get_data(as_text=True)
+    html = client.get(f"/surveys/{survey.id}/capture?centre=RP-3").get_data(as_text=True)
+    assert "Rembug Kenanga 0" in html and "0 of 3 drawn members have answered." in html
+
+
+def test_a_sync_costs_the_same_queries_for_2_or_12_responses(client, sign_in, roster, make_survey, make_user,
+                                                           count_queries):
+    survey = make_survey()
+    sign_in("manager")
+    everyone = [m for key in ("melati", "mawar", "kenanga") for m in roster["members"][key]]
+    token = client.get(f"/surveys/{survey.id}/capture/bundle?centre_id={roster['centres']['melati'].id}"
+                       ).get_json()["csrf_token"]
+    two = [item(m, f"few-{i:05d}") for i, m in enumerate(everyone[:2])]
+    ten = [item(m, f"many-{i:05d}") for i, m in enumerate(everyone[2:])]
+    survey_id = survey.id
+    db.session.commit()
+    with count_queries() as few:
+        assert client.post(f"/surveys/{survey_id}/capture/sync", json={"responses": two},
+                           headers={"X-CSRFToken": token}).get_json()["created"] == 2
+    with count_queries() as many:
+        assert client.post(f"/surveys/{survey_id}/capture/sync", json={"responses": ten},
+                           headers={"X-CSRFToken": token}).get_json()["created"] == 10
+    assert many.count == few.count, "\n".join(s[:120].replace("\n", " ") for s in many.statements)
+    assert few.count <= 16, few.statements
