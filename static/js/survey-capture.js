@@ -461,16 +461,17 @@
 
   // ---- start ----
 
-  document.getElementById("capture-plain").hidden = true;
-  root.hidden = false;
-  parts.send.addEventListener("click", function () { send(); });
-  window.addEventListener("online", function () { retries = 0; render(); send(); });
-  window.addEventListener("offline", render);
-
+  // Only once the phone's store opens does the page switch to the offline way (a browser that keeps
+  // no IndexedDB, in a private window say, keeps the plain form).
   Promise.all([
     inStore("bundles", "readonly", function (s) { return s.get(bundleKey); }).then(function (b) { state.bundle = b || null; }),
     loadResponses(),
   ]).then(function () {
+    document.getElementById("capture-plain").hidden = true;
+    root.hidden = false;
+    parts.send.addEventListener("click", function () { send(); });
+    window.addEventListener("online", function () { retries = 0; render(); send(); });
+    window.addEventListener("offline", render);
     render();
     if (!navigator.onLine) { return null; }
     return fetchBundle().then(function () { render(); return send(); }).catch(function (err) {
