@@ -376,7 +376,7 @@
       return resp.json().then(function (body) {
         if (!resp.ok) {
           var refused = new Error((body.error && body.error.message) || String(resp.status));
-          refused.refused = true;
+          refused.refused = resp.status !== 409; // 409: stored meanwhile by another request; try again
           throw refused;
         }
         return body;
