@@ -8,7 +8,8 @@ members drawn, signs them in through the sign-in form, and times, --runs times e
   - POST /surveys/{id}/capture/sync with --responses new responses (the responses are deleted
     between runs, outside the timing);
   - the same batch again (every key already stored: all duplicates);
-  - a batch with one refused response among them (the valid ones stored, the one sent back).
+  - a batch with one refused response among them (the valid ones stored, the one sent back);
+and the bundle of one centre (GET /surveys/{id}/capture/bundle).
 Writes to the database: use a copy.
 
     .venv/bin/python benchmarks/generate.py --scale S --database-url sqlite:////tmp/s.sqlite3
@@ -143,6 +144,12 @@ def main() -> None:
         assert result["created"] == len(bad) - 1 and len(result["rejected"]) == 1, result
         times["one refused"].append(t)
     clear()
+    bundle_ms = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        bundle_token()
+        bundle_ms.append((time.perf_counter() - started) * 1000)
+    print(f"GET the bundle of one centre: median {statistics.median(bundle_ms):.0f} ms, max {max(bundle_ms):.0f} ms")
     for name, values in times.items():
         print(f"sync of {len(batch)} responses, {name}: median {statistics.median(values) * 1000:.0f} ms, "
               f"max {max(values) * 1000:.0f} ms ({args.runs} runs; bound 2000 ms)")
