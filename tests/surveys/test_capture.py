@@ -2,6 +2,7 @@
 sync that stores a batch once by its keys and sends back the refused responses with their reasons,
 the plain form without JavaScript, the manifest and the service worker."""
 
+import datetime as dt
 import json
 import re
 
@@ -302,3 +303,19 @@ def test_a_sync_costs_the_same_queries_for_2_or_12_responses(client, sign_in, ro
                            headers={"X-CSRFToken": token}).get_json()["created"] == 10
     assert many.count == few.count, "\n".join(s[:120].replace("\n", " ") for s in many.statements)
     assert few.count <= 16, few.statements
+
+
+def test_after_the_survey_closes_answers_saved_while_it_was_open_are_still_taken(client, sign_in, roster,
+                                                                                   make_survey):
+    survey = make_survey(opens_on=dt.date(2026, 11, 1), closes_on=dt.date(2026, 11, 28))
+    centre, members = roster["centres"]["melati"], roster["members"]["melati"]
+    sign_in(roster["officer"])
+    html = client.get(f"/surveys/{survey.id}/capture?centre_id={centre.id}").get_data(as_text=True)
+    assert "This survey takes no new answers today; answers saved earlier can still be sent." in html
+    assert f"member_id={members[0].id}" not in html  # no member to tap in the plain list
+    assert client.get(f"/surveys/{survey.id}/capture/bundle?centre_id={centre.id}").get_json()["survey"]["open"] is False
+    result = sync(client, survey, [item(members[0], "saved-on-28", day="2026-11-28"),
+                                   item(members[1], "saved-on-29", day="2026-11-29")], centre=centre).get_json()
+    assert result["created"] == 1
+    assert [r["key"] for r in result["rejected"]] == ["saved-on-29"]
+    assert list(result["rejected"][0]["errors"]) == ["answered_on"]
