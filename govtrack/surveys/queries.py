@@ -234,3 +234,21 @@ def published(result: dict) -> dict:
         pub["by_region"] = [_suppress_group(g) for g in q["by_region"]]
         out["questions"].append(pub)
     return out
+
+
+# --- offline capture -----------------------------------------------------------------------------
+
+
+def capture_centres(survey: Survey, *, officer_id: int | None = None, limit: int = 500) -> list[Centre]:
+    """The centres with members drawn for the survey, by name; a field officer's (`officer_id`) only."""
+    q = select(Centre).where(Centre.id.in_(
+        select(SurveyMember.centre_id).where(SurveyMember.survey_id == survey.id).distinct()))
+    if officer_id is not None:
+        q = q.where(Centre.officer_id == officer_id)
+    return list(db.session.scalars(q.order_by(Centre.name, Centre.id).limit(limit)))
+
+
+def has_drawn_at(survey: Survey, centre_id: int) -> bool:
+    """Whether any member of the centre is drawn for the survey."""
+    return db.session.scalar(select(SurveyMember.member_id).where(
+        SurveyMember.survey_id == survey.id, SurveyMember.centre_id == centre_id).limit(1)) is not None

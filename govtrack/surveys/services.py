@@ -578,3 +578,37 @@ def remove_evidence(*, actor: Actor, evidence: SurveyEvidence) -> None:
     db.session.delete(evidence)
     db.session.flush()
     record("survey.evidence.remove", actor=actor, object_type="survey", object_id=survey_id, before=before)
+
+
+# --- offline capture -----------------------------------------------------------------------------
+
+
+def record_responses_partly(*, actor: Actor, survey: Survey, items: Sequence[ResponseInput], channel: str,
+                            today: dt.date | None = None) -> tuple[int, int, dict[int, dict[str, list[str]]]]:
+    """Store the valid responses of a batch and refuse the others: answers (created, duplicates,
+    rejected), `rejected` mapping the index of each refused response to its problems by field
+    (`member_id`, `answered_on`, `answers.{key}`...). A phone that comes back online after a day's
+    meetings sends hundreds at once: one bad response must not hold back the good ones, and the
+    officer fixes or discards each refused one. The checks are `record_responses`' own: the batch is
+    checked, the refused ones are taken out, and the rest is checked again (a response refused as
+    "given twice" leaves the first one valid), until what is left passes."""
+    rejected: dict[int, dict[str, list[str]]] = {}
+    left = list(range(len(items)))
+    while left:
+        try:
+            created, duplicates = record_responses(actor=actor, survey=survey, items=[items[i] for i in left],
+                                                   channel=channel, today=today)
+        except ValidationFailed as err:
+            bad: set[int] = set()
+            for name, messages in (err.fields or {}).items():
+                parts = name.split(".", 2)
+                if parts[0] != "responses" or len(parts) < 2 or not parts[1].isdigit():
+                    raise  # about the batch as a whole (empty, too large): nothing to single out
+                index = left[int(parts[1])]
+                bad.add(index)
+                rejected.setdefault(index, {}).setdefault(parts[2] if len(parts) > 2 else "response", []).extend(
+                    str(m) for m in messages)
+            left = [i for i in left if i not in bad]
+            continue
+        return created, duplicates, rejected
+    return 0, 0, rejected

@@ -22,6 +22,8 @@ ANONYMOUS_OK = {
     "public_api.PublicAgreements", "public_api.PublicAgreement",
     # open data: only what the public may read (tests/portal/test_ocds.py, test_iati.py)
     "public_api.ocds_package", "public_api.iati_activities",
+    # the survey capture pages' service worker: a static script (a browser fetches it without asking)
+    "surveys.service_worker",
 }
 # Endpoints a signed-in member may reach, besides the anonymous ones.
 MEMBER_OK = ANONYMOUS_OK | {

@@ -168,7 +168,17 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
         dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(3), {"sex": "female"}))  # a draft: the submit button
     db.session.commit()
+    from govtrack.surveys import services as surveys
+
+    # A survey open today, everyone drawn (the member's centre included): its capture page and forms.
+    survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
+        title=text("survey title"), purpose=text("survey purpose"), population_kind="all",
+        questions=[surveys.QuestionInput("ada_air", "yes_no", text("survey question")),
+                   surveys.QuestionInput("biaya", "number", text("survey number question"), required=False)],
+        opens_on=TODAY - dt.timedelta(days=10), closes_on=TODAY + dt.timedelta(days=30)))
+    db.session.commit()
     ids = {
+        "survey_id": survey.id,
         "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,

@@ -93,7 +93,9 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
     for endpoint, url in sorted(routes.items()):
         # Files, not pages: the exports (every *_csv and *_xlsx), the feed, downloads.
         if endpoint.endswith(("_csv", "_xlsx")) or endpoint in {
-                "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence"}:
+                "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence",
+                # the survey capture page's JSON bundle, manifest and service worker
+                "surveys.capture_bundle", "surveys.capture_manifest", "surveys.service_worker"}:
             continue
         resp = client.get(url)
         if resp.status_code == 302 or endpoint == "portal.agreement":  # the draft is not published
@@ -105,7 +107,9 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
                 f"/network/?partner_id={hostile_world.ids['partner_id']}",
                 f"/obligations/{hostile_world.ids['obligation_id']}", "/obligations/list",
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}/roll-call",
-                f"/forums/meetings/{hostile_world.ids['meeting_id']}"]:
+                f"/forums/meetings/{hostile_world.ids['meeting_id']}",
+                f"/surveys/{hostile_world.ids['survey_id']}/capture?centre_id={hostile_world.ids['centre_id']}"
+                f"&member_id={hostile_world.ids['member_id']}"]:
         seen += check_html(url, client.get(url))
     missing = [kind for kind in SHOWN if f"{kind} " not in seen]
     assert not missing, f"fields not shown on any page (the test would prove nothing for them): {missing}"
