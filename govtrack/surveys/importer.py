@@ -39,7 +39,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 YES = frozenset({"ya", "yes", "y", "1", "true", "benar"})
 NO = frozenset({"tidak", "no", "n", "t", "0", "false", "salah"})
 # 25000, -25000, 25.000, 1.250.000 (dots between thousands), each with an optional decimal comma
-_NUMBER = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$")
+_NUMBER = re.compile(r"^-?([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)(,[0-9]+)?$")
 
 
 @dataclass
