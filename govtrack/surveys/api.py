@@ -18,6 +18,7 @@ from govtrack.core.errors import json_error
 from govtrack.db import MAX_ID
 from govtrack.errors import NotFound, ValidationFailed
 from govtrack.extensions import db
+from govtrack.members.models import Member
 from govtrack.surveys import importer, queries, services
 from govtrack.surveys.models import Channel
 
@@ -190,13 +191,17 @@ def serialise_surveys(surveys) -> list[dict]:
 def _input(data: dict) -> services.SurveyInput:
     population = data["population"]
     sample = data.get("sample")
+    if sample is not None and "size" not in sample:
+        raise ValidationFailed(_("Some values are not valid."), fields={"sample.size": [_("Required.")]})
     return services.SurveyInput(
         title=data["title"], purpose=data.get("purpose"),
-        questions=[services.QuestionInput(key=q["key"], kind=q["kind"], text=q["text"], choices=q["choices"],
-                                          required=q["required"]) for q in data["questions"]],
+        # .get: a PATCH loads its questions partially (marshmallow passes `partial` on to nested schemas)
+        questions=[services.QuestionInput(key=q.get("key", ""), kind=q.get("kind", ""), text=q.get("text", ""),
+                                          choices=q.get("choices", []), required=q.get("required", True))
+                   for q in data["questions"]],
         population_kind=population["kind"], regions=population.get("regions", []),
         centre_ids=population.get("centre_ids", []),
-        sample_size=sample["size"] if sample else None, sample_seed=sample["seed"] if sample else None,
+        sample_size=sample["size"] if sample else None, sample_seed=sample.get("seed") if sample else None,
         opens_on=data["opens_on"], closes_on=data["closes_on"], visibility=data["visibility"])
 
 
@@ -298,8 +303,9 @@ class StoredResponse(StrictSchema):
 StoredResponseList = list_schema(StoredResponse, "SurveyResponseList")
 
 
-def _stored(r) -> dict:
-    return {"id": r.id, "member_id": r.member_id, "member_number": r.member.number, "centre_id": r.centre_id,
+def _stored(r, number: str | None = None) -> dict:
+    """A stored response; the member's number from `number`, else the loaded `member` (the list joins it)."""
+    return {"id": r.id, "member_id": r.member_id, "member_number": number or r.member.number, "centre_id": r.centre_id,
             "key": r.key, "channel": r.channel, "answers": r.answers, "answered_on": r.answered_on,
             "recorded_by_id": r.recorded_by_id, "recorded_at": r.recorded_at, "corrected_at": r.corrected_at}
 
@@ -333,7 +339,7 @@ def correct_response(data, survey_id, member_id):
         raise NotFound(_("This member has not answered this survey."))
     services.correct_response(actor=current_user, response=response, survey=survey, answers=data["answers"])
     db.session.commit()
-    return _stored(queries.response_of(survey, member_id))
+    return _stored(response, db.session.get(Member, member_id).number)
 
 
 class UploadProblem(Schema):
