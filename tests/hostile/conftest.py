@@ -168,7 +168,21 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
         dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(3), {"sex": "female"}))  # a draft: the submit button
     db.session.commit()
+    from govtrack.surveys import services as surveys
+
+    # A survey open on TODAY, everyone drawn; the member has answered (their response page offers the
+    # correction form), so the survey's form offers only what may change once answered.
+    survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
+        title=text("survey title"), purpose=text("survey purpose"), population_kind="all", questions=[
+            surveys.QuestionInput("air", "yes_no", text("question text")),
+            surveys.QuestionInput("sumber", "single", "Sumber air?", ["Sumur", "PDAM"]),
+            surveys.QuestionInput("catatan", "text", "Catatan", required=False)],
+        opens_on=dt.date(2027, 3, 1), closes_on=dt.date(2027, 4, 30)))
+    surveys.record_responses(actor="test", survey=survey, channel="officer", today=TODAY, items=[
+        surveys.ResponseInput(member.id, {"air": True, "sumber": "Sumur", "catatan": text("survey answer")})])
+    db.session.commit()
     ids = {
+        "survey_id": survey.id,
         "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
