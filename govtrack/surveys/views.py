@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice
 
 from govtrack.auth.forms import ConfirmForm
@@ -57,9 +58,14 @@ def _survey(survey_id: int) -> Survey:
     return survey
 
 
-def _endpoint_url(endpoint: str, **values) -> str | None:
-    """A link to a page another part of the surveys builds (results, capture), once it exists."""
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+def _routed(path: str) -> str | None:
+    """`path` when a page answers it (the results and the capture page are built beside this one:
+    linked by their path, whatever their endpoints are called), else None."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path
 
 
 def _rate(drawn: int, answered: int) -> float | None:
@@ -278,9 +284,8 @@ def detail(survey_id: int):
         state=queries.state(survey, clock.today()), drawn=drawn, answered=answered, rate=_rate(drawn, answered),
         centres=queries.by_centre(survey, own), population=_population_words(survey),
         redraw_form=RedrawForm() if can(current_user, "surveys.edit") and not answered else None,
-        results_url=_endpoint_url("surveys.results", survey_id=survey.id),
-        capture_url=_endpoint_url("surveys.capture", survey_id=survey.id) if can(current_user, "surveys.record")
-        else None)
+        results_url=_routed(f"/surveys/{survey.id}/results"),
+        capture_url=_routed(f"/surveys/{survey.id}/capture") if can(current_user, "surveys.record") else None)
 
 
 @bp.post("/<int:survey_id>/draw")
@@ -319,7 +324,7 @@ def centre(survey_id: int, centre_id: int):
     place = _centre(centre_id)
     return render_template("surveys/centre.html", survey=survey, centre=place,
                            rows=queries.drawn_at_centre(survey, place.id),
-                           capture_url=_endpoint_url("surveys.capture", survey_id=survey.id))
+                           capture_url=_routed(f"/surveys/{survey.id}/capture"))
 
 
 # --- answers: read in words, corrected, given by the member in the portal ---------------------------

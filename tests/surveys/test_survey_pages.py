@@ -237,3 +237,40 @@ def test_anonymous_visitors_and_members_reach_no_staff_page(client, sign_in, ros
         assert client.post(url, data={"csrf_token": token, "confirm": "y"}).status_code in ((302,) if who is None
                                                                                         else (403,)), url
     assert queries.response_of(survey, m.id).answers == ANSWERS
+
+
+def test_the_list_and_a_survey_s_page_read_in_a_fixed_number_of_queries(client, sign_in, roster, make_survey,
+                                                                        make_centre, make_member, count_queries,
+                                                                        today):
+    sign_in("manager")
+    survey = make_survey()
+    for _ in range(2):
+        make_survey()
+    with count_queries() as few:
+        assert client.get("/surveys/").status_code == 200
+    with count_queries() as one_centre_few:
+        assert client.get(f"/surveys/{survey.id}").status_code == 200
+    for i in range(5):
+        make_survey(title=f"Survei {i}")
+        centre = make_centre(f"Rembug Baru {i}", code=f"RB-{i}", region="Bojong")
+        make_member(f"Anggota baru {i}", group=centre.name)
+    services.redraw(actor="test", survey=survey)
+    db.session.commit()
+    with count_queries() as many:
+        assert client.get("/surveys/").status_code == 200
+    with count_queries() as more_centres:
+        assert client.get(f"/surveys/{survey.id}").status_code == 200
+    assert many.count == few.count
+    assert more_centres.count == one_centre_few.count
+
+
+def test_the_survey_links_the_results_and_the_capture_page_once_they_exist(app, client, sign_in, roster,
+                                                                         make_survey, today):
+    survey = make_survey()
+    sign_in(roster["officer"])
+    page = client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert (f'href="/surveys/{survey.id}/results"' in page) == (
+        app.url_map.bind("localhost").test(f"/surveys/{survey.id}/results"))
+    assert (f'href="/surveys/{survey.id}/capture"' in page) == (
+        app.url_map.bind("localhost").test(f"/surveys/{survey.id}/capture"))
+    assert f'href="/surveys/{survey.id}/upload"' in page and f'href="/surveys/{survey.id}/edit"' not in page
