@@ -274,3 +274,29 @@ def test_the_survey_links_the_results_and_the_capture_page_once_they_exist(app, 
     assert (f'href="/surveys/{survey.id}/capture"' in page) == (
         app.url_map.bind("localhost").test(f"/surveys/{survey.id}/capture"))
     assert f'href="/surveys/{survey.id}/upload"' in page and f'href="/surveys/{survey.id}/edit"' not in page
+
+
+def test_an_officer_neither_makes_nor_changes_surveys_nor_reads_answers(client, sign_in, roster, make_survey, today):
+    survey = make_survey()
+    m = roster["members"]["melati"][0]
+    answer(survey, m)
+    sign_in(roster["officer"])
+    for url in ["/surveys/new", f"/surveys/{survey.id}/edit", f"/surveys/{survey.id}/responses/{m.id}"]:
+        assert client.get(url).status_code == 403, url
+    token = csrf_token(client, f"/surveys/{survey.id}")
+    for url in ["/surveys/new", f"/surveys/{survey.id}/edit", f"/surveys/{survey.id}/draw"]:
+        assert client.post(url, data={"csrf_token": token, "confirm": "y", "title": "x"}).status_code == 403, url
+    # they record: the upload page and the templates, and correct a response of their centre
+    assert client.get(f"/surveys/{survey.id}/upload").status_code == 200
+    assert client.get(f"/surveys/{survey.id}/upload/template.csv").status_code == 200
+    resp = client.post(f"/surveys/{survey.id}/responses/{m.id}", data={
+        "csrf_token": token, "a-air_bersih": "tidak", "a-sumber": "Sungai", "a-kebutuhan": ["Filter"]})
+    assert resp.status_code == 302
+    assert queries.response_of(survey, m.id).answers == {"air_bersih": False, "sumber": "Sungai",
+                                                         "kebutuhan": ["Filter"]}
+    other = roster["members"]["kenanga"][0]
+    answer(survey, other)
+    assert client.post(f"/surveys/{survey.id}/responses/{other.id}", data={
+        "csrf_token": token, "a-air_bersih": "tidak", "a-sumber": "Sungai", "a-kebutuhan": ["Filter"]}
+    ).status_code == 404
+    assert queries.response_of(survey, other.id).answers == ANSWERS
