@@ -164,6 +164,7 @@ def _visible_survey(survey_id: int):
 
 def serialise_surveys(surveys) -> list[dict]:
     counts = queries.counts(s.id for s in surveys)
+    questions = queries.questions_by_survey(s.id for s in surveys)
     today = clock.today()
     out = []
     for s in surveys:
@@ -177,7 +178,7 @@ def serialise_surveys(surveys) -> list[dict]:
         out.append({
             "id": s.id, "title": s.title, "purpose": s.purpose,
             "questions": [{"key": q.key, "kind": q.kind, "text": q.text, "choices": list(q.choices or []),
-                           "required": q.required} for q in queries.questions(s)],
+                           "required": q.required} for q in questions[s.id]],
             "population": population,
             "sample": None if s.sample_size is None else {"size": s.sample_size, "seed": s.sample_seed},
             "opens_on": s.opens_on, "closes_on": s.closes_on, "visibility": s.visibility,

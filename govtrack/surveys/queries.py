@@ -361,3 +361,14 @@ def regions() -> list[str]:
     """The regions of active centres, for the survey form's choice."""
     return [r for r in db.session.scalars(select(Centre.region).where(
         Centre.active.is_(True), Centre.region.is_not(None), Centre.region != "").distinct().order_by(Centre.region))]
+
+
+def questions_by_survey(survey_ids) -> dict[int, list[SurveyQuestion]]:
+    """Survey id -> its questions in order, one query for any number of surveys (the API's list)."""
+    ids = sorted(set(survey_ids))
+    out: dict[int, list[SurveyQuestion]] = {i: [] for i in ids}
+    if ids:
+        for q in db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id.in_(ids))
+                                    .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)):
+            out[q.survey_id].append(q)
+    return out

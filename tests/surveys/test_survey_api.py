@@ -153,3 +153,16 @@ def test_the_openapi_document_has_the_survey_routes(client):
     assert "put" in paths["/api/v1/surveys/{survey_id}/responses/{member_id}"]
     assert "post" in paths["/api/v1/surveys/{survey_id}/responses/import"]
     assert "post" in paths["/api/v1/surveys/{survey_id}/draw"]
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(roster, api_as, make_survey, count_queries, today):
+    api = api_as("manager")
+    make_survey()
+    api.get("/api/v1/surveys")  # the token's first use records its address
+    with count_queries() as one:
+        assert len(api.get("/api/v1/surveys").get_json()["items"]) == 1
+    for i in range(4):
+        make_survey(title=f"Survei {i}")
+    with count_queries() as five:
+        assert len(api.get("/api/v1/surveys").get_json()["items"]) == 5
+    assert five.count == one.count
