@@ -295,23 +295,20 @@ def survey_page(*, centre_ids=None, cursor: str | None, limit: int):
 
 def by_centre(survey: Survey, centre_ids=None) -> list[dict]:
     """Per centre of the sample: code, name, region, members drawn and responses (by code); only
-    `centre_ids` when given (a field officer's centres)."""
-    drawn_q = (select(SurveyMember.centre_id, func.count()).where(SurveyMember.survey_id == survey.id)
-               .group_by(SurveyMember.centre_id))
+    `centre_ids` when given (a field officer's centres). Two grouped queries of plain rows."""
+    drawn_q = (select(SurveyMember.centre_id, Centre.code, Centre.name, Centre.region, func.count())
+               .outerjoin(Centre, Centre.id == SurveyMember.centre_id).where(SurveyMember.survey_id == survey.id)
+               .group_by(SurveyMember.centre_id, Centre.code, Centre.name, Centre.region))
     answered_q = (select(SurveyResponse.centre_id, func.count()).where(SurveyResponse.survey_id == survey.id)
                   .group_by(SurveyResponse.centre_id))
     if centre_ids is not None:
         ids = list(centre_ids) or [-1]
         drawn_q = drawn_q.where(SurveyMember.centre_id.in_(ids))
         answered_q = answered_q.where(SurveyResponse.centre_id.in_(ids))
-    drawn = dict(db.session.execute(drawn_q).all())
     answered = dict(db.session.execute(answered_q).all())
-    known = {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_([i for i in drawn if i])))}
-    rows = []
-    for centre_id, n in drawn.items():
-        c = known.get(centre_id)
-        rows.append({"centre_id": centre_id, "code": c.code if c else "", "name": c.name if c else "",
-                     "region": (c.region or "") if c else "", "drawn": n, "responses": answered.get(centre_id, 0)})
+    rows = [{"centre_id": centre_id, "code": code or "", "name": name or "", "region": region or "", "drawn": n,
+             "responses": answered.get(centre_id, 0)}
+            for centre_id, code, name, region, n in db.session.execute(drawn_q)]
     rows.sort(key=lambda r: (r["code"] == "", r["code"], r["name"]))
     return rows
 

@@ -273,16 +273,34 @@ def _population_words(survey: Survey) -> list[str]:
     return []
 
 
+CENTRES_SHOWN = 100  # past this many centres, the survey's page lists its regions; a region lists its centres
+
+
 @bp.get("/<int:survey_id>")
 @permission_required("surveys.view")
 def detail(survey_id: int):
     survey = _survey(survey_id)
     own = _own()
     drawn, answered = queries.counts([survey.id])[survey.id]
+    centres = queries.by_centre(survey, own)
+    # Many centres (thousands at scale): the regions first, a region's centres when it is chosen.
+    regions: dict[str, dict] = {}
+    for c in centres:
+        r = regions.setdefault(c["region"], {"region": c["region"], "centres": 0, "drawn": 0, "responses": 0})
+        r["centres"] += 1
+        r["drawn"] += c["drawn"]
+        r["responses"] += c["responses"]
+    region = request.args.get("region")
+    if region is not None:
+        centres = [c for c in centres if c["region"] == region]
+    elif len(centres) > CENTRES_SHOWN:
+        centres = []
     return render_template(
         "surveys/detail.html", survey=survey, questions=queries.questions(survey),
         state=queries.state(survey, clock.today()), drawn=drawn, answered=answered, rate=_rate(drawn, answered),
-        centres=queries.by_centre(survey, own), population=_population_words(survey),
+        centres=centres, regions=sorted(regions.values(), key=lambda r: (r["region"] == "", r["region"])),
+        region=region, many=len(regions) > 1 and sum(r["centres"] for r in regions.values()) > CENTRES_SHOWN,
+        population=_population_words(survey),
         redraw_form=RedrawForm() if can(current_user, "surveys.edit") and not answered else None,
         results_url=_routed(f"/surveys/{survey.id}/results"),
         capture_url=_routed(f"/surveys/{survey.id}/capture") if can(current_user, "surveys.record") else None)

@@ -300,3 +300,17 @@ def test_an_officer_neither_makes_nor_changes_surveys_nor_reads_answers(client, 
         "csrf_token": token, "a-air_bersih": "tidak", "a-sumber": "Sungai", "a-kebutuhan": ["Filter"]}
     ).status_code == 404
     assert queries.response_of(survey, other.id).answers == ANSWERS
+
+
+def test_many_centres_are_listed_by_region_first(client, sign_in, roster, make_survey, monkeypatch, today):
+    from govtrack.surveys import views
+
+    monkeypatch.setattr(views, "CENTRES_SHOWN", 2)  # thousands at scale; three here
+    survey = make_survey()
+    answer(survey, roster["members"]["kenanga"][0])
+    sign_in("manager")
+    text = text_of(client.get(f"/surveys/{survey.id}"))
+    assert "Per wilayah" in text and "Bojong 1 3 1" in text and "Cibinong 2 9 0" in text
+    assert "Rembug Melati" not in text
+    text = text_of(client.get(f"/surveys/{survey.id}?region=Cibinong"))
+    assert "Per rembug pusat: Cibinong" in text and "Rembug Melati" in text and "Rembug Kenanga" not in text
