@@ -10,6 +10,7 @@ checks that every enum value has its label)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import SelectChoice
 
 # ---- partners ----
@@ -290,7 +291,7 @@ QUESTION_KIND = {
     "yes_no": _l("Yes or no"),
     "single": _l("One choice"),
     "multiple": _l("Several choices"),
-    "number": _l("Number"),
+    "number": lazy_pgettext("question kind", "Number"),  # "Angka" (the plain "Number" is "Nomor")
     "text": _l("Short text"),
 }
 
@@ -313,9 +314,16 @@ SURVEY_CHANNEL = {
     "api": _l("API"),
 }
 
+SURVEY_STATE = {
+    "not_open": _l("Not open yet"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
+
+# A survey's yes/no answer: "Ya"/"Tidak" (the plain "Yes"/"No" are a vote's "Setuju"/"Tidak setuju").
 YES_NO = {
-    "yes": _l("Yes"),
-    "no": _l("No"),
+    "yes": lazy_pgettext("survey answer", "Yes"),
+    "no": lazy_pgettext("survey answer", "No"),
 }
 
 OBJECT_TYPE = {
@@ -584,6 +592,7 @@ TABLES = {
     "survey_population": SURVEY_POPULATION,
     "survey_visibility": SURVEY_VISIBILITY,
     "survey_channel": SURVEY_CHANNEL,
+    "survey_state": SURVEY_STATE,
     "yes_no": YES_NO,
     "proposed_by": PROPOSED_BY,
     "proposed_by_phrase": PROPOSED_BY_PHRASE,

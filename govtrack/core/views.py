@@ -26,6 +26,7 @@ from govtrack.core.web import safe_next
 from govtrack.extensions import db
 from govtrack.home import queries as home_queries
 from govtrack.obligations.queries import due_soon_days
+from govtrack.surveys import queries as survey_queries
 
 bp = Blueprint("core", __name__)
 
@@ -45,6 +46,8 @@ def home():
         parts["officer"] = position_queries.under_deliberation(limit=20)
     if can(current_user, "portal.view") and not can(current_user, "agreements.view"):
         parts["member"] = home_queries.member(user=current_user, member_id=current_user.member_id, now=clock.now())
+        if current_user.member_id is not None:
+            parts["member_surveys"] = survey_queries.open_for_member(current_user.member_id, clock.today())
     return render_template("core/home.html", **parts, due_soon_days=due_soon_days())
 
 

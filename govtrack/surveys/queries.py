@@ -252,3 +252,138 @@ def has_drawn_at(survey: Survey, centre_id: int) -> bool:
     """Whether any member of the centre is drawn for the survey."""
     return db.session.scalar(select(SurveyMember.member_id).where(
         SurveyMember.survey_id == survey.id, SurveyMember.centre_id == centre_id).limit(1)) is not None
+
+
+# --- the surveys' pages and API: lists, counts, centres, a member's surveys (helper: surveys) -----
+
+
+NOT_OPEN, OPEN, CLOSED = "not_open", "open", "closed"
+
+
+def state(survey: Survey, today) -> str:
+    """Not open yet, open or closed, by the survey's dates against `today` (labels: survey_state)."""
+    if today < survey.opens_on:
+        return NOT_OPEN
+    return OPEN if today <= survey.closes_on else CLOSED
+
+
+def counts(survey_ids) -> dict[int, tuple[int, int]]:
+    """Survey id -> (members drawn, responses), two grouped queries for any number of surveys."""
+    ids = sorted(set(survey_ids))
+    if not ids:
+        return {}
+    drawn = dict(db.session.execute(select(SurveyMember.survey_id, func.count()).where(
+        SurveyMember.survey_id.in_(ids)).group_by(SurveyMember.survey_id)).all())
+    answered = dict(db.session.execute(select(SurveyResponse.survey_id, func.count()).where(
+        SurveyResponse.survey_id.in_(ids)).group_by(SurveyResponse.survey_id)).all())
+    return {i: (drawn.get(i, 0), answered.get(i, 0)) for i in ids}
+
+
+def touches_centres(survey: Survey, centre_ids) -> bool:
+    """Whether any member drawn for the survey is of one of these centres (a field officer's surveys)."""
+    ids = list(centre_ids)
+    if not ids:
+        return False
+    return db.session.scalar(select(SurveyMember.member_id).where(
+        SurveyMember.survey_id == survey.id, SurveyMember.centre_id.in_(ids)).limit(1)) is not None
+
+
+def visible_listing(centre_ids=None, limit: int = 200) -> list[Survey]:
+    """The surveys, newest first; with `centre_ids` (a field officer's), those whose sample has members
+    of one of them."""
+    stmt = select(Survey).order_by(Survey.opens_on.desc(), Survey.id.desc()).limit(limit)
+    if centre_ids is not None:
+        stmt = stmt.where(Survey.id.in_(select(SurveyMember.survey_id).where(
+            SurveyMember.centre_id.in_(list(centre_ids) or [-1])).distinct()))
+    return list(db.session.scalars(stmt))
+
+
+def survey_page(*, centre_ids=None, cursor: str | None, limit: int):
+    """The surveys by id, keyset-paged (the API's list); a field officer's as in `visible_listing`."""
+    from govtrack.core.paging import (
+        keyset_page,  # here, not in the foundation's import block: parallel branches merge cleanly
+    )
+
+    stmt = select(Survey)
+    if centre_ids is not None:
+        stmt = stmt.where(Survey.id.in_(select(SurveyMember.survey_id).where(
+            SurveyMember.centre_id.in_(list(centre_ids) or [-1])).distinct()))
+    return keyset_page(stmt, id_column=Survey.id, cursor=cursor, limit=limit, descending=True)
+
+
+def by_centre(survey: Survey, centre_ids=None) -> list[dict]:
+    """Per centre of the sample: code, name, region, members drawn and responses (by code); only
+    `centre_ids` when given (a field officer's centres). Two grouped queries of plain rows."""
+    drawn_q = (select(SurveyMember.centre_id, Centre.code, Centre.name, Centre.region, func.count())
+               .outerjoin(Centre, Centre.id == SurveyMember.centre_id).where(SurveyMember.survey_id == survey.id)
+               .group_by(SurveyMember.centre_id, Centre.code, Centre.name, Centre.region))
+    answered_q = (select(SurveyResponse.centre_id, func.count()).where(SurveyResponse.survey_id == survey.id)
+                  .group_by(SurveyResponse.centre_id))
+    if centre_ids is not None:
+        ids = list(centre_ids) or [-1]
+        drawn_q = drawn_q.where(SurveyMember.centre_id.in_(ids))
+        answered_q = answered_q.where(SurveyResponse.centre_id.in_(ids))
+    answered = dict(db.session.execute(answered_q).all())
+    rows = [{"centre_id": centre_id, "code": code or "", "name": name or "", "region": region or "", "drawn": n,
+             "responses": answered.get(centre_id, 0)}
+            for centre_id, code, name, region, n in db.session.execute(drawn_q)]
+    rows.sort(key=lambda r: (r["code"] == "", r["code"], r["name"]))
+    return rows
+
+
+def drawn_member(survey: Survey, member_id: int) -> SurveyMember | None:
+    return db.session.get(SurveyMember, (survey.id, member_id))
+
+
+def open_for_member(member_id: int, today) -> list[tuple[Survey, bool]]:
+    """The open surveys the member was drawn for, each with whether they have answered (the portal)."""
+    rows = db.session.execute(
+        select(Survey, SurveyResponse.id)
+        .join(SurveyMember, (SurveyMember.survey_id == Survey.id) & (SurveyMember.member_id == member_id))
+        .outerjoin(SurveyResponse, (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.member_id == member_id))
+        .where(Survey.opens_on <= today, Survey.closes_on >= today)
+        .order_by(Survey.closes_on, Survey.id)).all()
+    return [(s, rid is not None) for s, rid in rows]
+
+
+def response_page(survey: Survey, *, cursor: str | None, limit: int):
+    """The survey's responses by id, keyset-paged, with each member's number (the API's list)."""
+    from govtrack.core.paging import keyset_page  # as in survey_page
+
+    stmt = select(SurveyResponse).where(SurveyResponse.survey_id == survey.id).options(
+        joinedload(SurveyResponse.member))
+    return keyset_page(stmt, id_column=SurveyResponse.id, cursor=cursor, limit=limit)
+
+
+def members_by_number(numbers) -> dict[str, int]:
+    """Member number -> id for the numbers given, in chunks (an upload of 20,000 lines)."""
+    wanted = sorted(set(numbers))
+    out: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        out.update(db.session.execute(select(Member.number, Member.id).where(Member.number.in_(chunk))).all())
+    return out
+
+
+def centres_by_code(codes) -> dict[str, Centre]:
+    wanted = sorted({c.strip().upper() for c in codes if c.strip()})
+    if not wanted:
+        return {}
+    return {c.code: c for c in db.session.scalars(select(Centre).where(Centre.code.in_(wanted)))}
+
+
+def regions() -> list[str]:
+    """The regions of active centres, for the survey form's choice."""
+    return [r for r in db.session.scalars(select(Centre.region).where(
+        Centre.active.is_(True), Centre.region.is_not(None), Centre.region != "").distinct().order_by(Centre.region))]
+
+
+def questions_by_survey(survey_ids) -> dict[int, list[SurveyQuestion]]:
+    """Survey id -> its questions in order, one query for any number of surveys (the API's list)."""
+    ids = sorted(set(survey_ids))
+    out: dict[int, list[SurveyQuestion]] = {i: [] for i in ids}
+    if ids:
+        for q in db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id.in_(ids))
+                                    .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)):
+            out[q.survey_id].append(q)
+    return out

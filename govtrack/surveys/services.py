@@ -506,8 +506,8 @@ def correct_response(*, actor: Actor, response: SurveyResponse, survey: Survey, 
         raise Forbidden(str(_l("This member is not in one of your centres.")))
     errors: dict[str, list[str]] = {}
     values = check_answers(questions_of(survey), answers, "answers", errors)
-    if errors:
-        raise _invalid(errors)
+    if errors:  # named as the body names them: answers.{key} (check_answers prefixes its own "answers.")
+        raise _invalid({name.removeprefix("answers."): messages for name, messages in errors.items()})
     before = {"member_id": response.member_id, "answers": response.answers}
     response.answers = values
     response.corrected_at = clock.utcnow()

@@ -32,6 +32,8 @@ MEMBER_OK = ANONYMOUS_OK | {
     "network_api.network_graphml", "network_api.network_gexf", "network_api.network_impact",
     # the map and its partner panel (a partner outside what the member may see answers 404)
     "network_api.network_map", "network.partner_panel", "network.partner",
+    # a member answers a survey they were drawn for; any other survey answers 404 (tests/surveys)
+    "surveys.answer",
 }
 # Routes that answer 404 to whoever may not see the object (they cannot say "forbidden" without
 # saying the object exists): document downloads, evidence, calendar feeds by secret token.

@@ -112,11 +112,16 @@ def test_the_network_flows_have_labels():
 def test_every_label_has_an_indonesian_translation():
     with CATALOG.open("rb") as fh:
         catalog = read_po(fh, locale="id")
+    def entry(text):
+        # lazy_pgettext's arguments are (context, message): "Yes" as a survey's answer is "Ya", as a vote "Setuju"
+        if len(text._args) == 2:
+            return catalog.get(text._args[1], context=text._args[0])
+        return catalog.get(text._args[0])
+
     missing = [
-        (name, code, text._args[0])
+        (name, code, text._args[-1])
         for name, table in labels.TABLES.items() for code, text in table.items()
-        if not (catalog.get(text._args[0]) and catalog.get(text._args[0]).string
-                and not catalog.get(text._args[0]).fuzzy)
+        if not (entry(text) and entry(text).string and not entry(text).fuzzy)
     ]
     assert not missing
 
@@ -128,6 +133,8 @@ def test_every_label_has_an_indonesian_translation():
     ("motion_outcome", "defeated", "Defeated", "Ditolak"),
     ("vote_method", "roll_call", "By roll-call vote", "Dengan pemungutan suara per nama"),
     ("vote_choice", "yes", "Yes", "Setuju"),
+    ("yes_no", "yes", "Yes", "Ya"),
+    ("question_kind", "number", "Number", "Angka"),
     ("obligation_kind", "construction_milestone", "Construction milestone", "Tahap pembangunan"),
     ("partner_category", "local_government", "Local government", "Pemerintah daerah"),
 ])

@@ -64,9 +64,14 @@ def _codes() -> set[str]:
     codes |= set(recurrence.PATTERNS)
     with CATALOG.open("rb") as fh:
         catalog = read_po(fh, locale="id")
+    def translated(text) -> str:
+        # lazy_pgettext's arguments are (context, message) (a survey's "Yes" is "Ya", a vote's "Setuju")
+        entry = catalog.get(text._args[1], context=text._args[0]) if len(text._args) == 2 else catalog.get(text._args[0])
+        return entry.string or ""
+
     indonesian = {
         code for table in labels.TABLES.values() for code, text in table.items()
-        if code in WORD.findall((catalog.get(text._args[0]).string or "").lower())
+        if code in WORD.findall(translated(text).lower())
     }
     return codes - indonesian
 

@@ -170,12 +170,16 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     db.session.commit()
     from govtrack.surveys import services as surveys
 
-    # A survey open today, everyone drawn (the member's centre included): its capture page and forms.
+    # A survey open on TODAY, everyone drawn; the member has answered (their response page offers the
+    # correction form), so the survey's form offers only what may change once answered.
     survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
-        title=text("survey title"), purpose=text("survey purpose"), population_kind="all",
-        questions=[surveys.QuestionInput("ada_air", "yes_no", text("survey question")),
-                   surveys.QuestionInput("biaya", "number", text("survey number question"), required=False)],
-        opens_on=TODAY - dt.timedelta(days=10), closes_on=TODAY + dt.timedelta(days=30)))
+        title=text("survey title"), purpose=text("survey purpose"), population_kind="all", questions=[
+            surveys.QuestionInput("air", "yes_no", text("question text")),
+            surveys.QuestionInput("sumber", "single", "Sumber air?", ["Sumur", "PDAM"]),
+            surveys.QuestionInput("catatan", "text", "Catatan", required=False)],
+        opens_on=dt.date(2027, 3, 1), closes_on=dt.date(2027, 4, 30)))
+    surveys.record_responses(actor="test", survey=survey, channel="officer", today=TODAY, items=[
+        surveys.ResponseInput(member.id, {"air": True, "sumber": "Sumur", "catatan": text("survey answer")})])
     db.session.commit()
     ids = {
         "survey_id": survey.id,

@@ -50,3 +50,36 @@ def make_survey(app_context):
         return survey
 
     return make
+
+
+# --- the pages, the API, the upload, the portal (helper: surveys) ---------------------------------
+
+
+@pytest.fixture
+def indonesian(client):
+    """The test client asks for Indonesian, as the cooperative's browsers do."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "id"
+    return client
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """The clock on TODAY, inside the surveys' dates."""
+    from govtrack.core import clock
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def member_login(make_user, app_context):
+    """member_login(member) -> a login of role member linked to that member."""
+    from govtrack.members.services import link_user
+
+    def make(member):
+        user = make_user("member", name=member.name)
+        link_user(actor="test", member=member, user=user)
+        db.session.commit()
+        return user
+
+    return make
