@@ -311,7 +311,13 @@ def _put_survey(w: Writer, seed: int, voters_pool: list[int], centre_of: dict[in
     attached to `clause_id` as evidence. survey_members and survey_responses carry the member's
     centre, as the service writes them."""
     from govtrack.surveys import rules as survey_rules
-    from govtrack.surveys.models import Survey, SurveyEvidence, SurveyMember, SurveyQuestion, SurveyResponse
+    from govtrack.surveys.models import (
+        Survey,
+        SurveyEvidence,
+        SurveyMember,
+        SurveyQuestion,
+        SurveyResponse,
+    )
 
     rng = random.Random(seed + 15)
     opens_on, closes_on = today - dt.timedelta(days=30), today + dt.timedelta(days=30)
@@ -365,7 +371,9 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
     from govtrack.auth.services import create_user, issue_token
     from govtrack.centres.models import CentrePosition
     from govtrack.centres.services import text_key
-    from govtrack.core import versions as data_versions  # "versions" names the clause versions below
+
+    # (as data_versions: "versions" names the clause versions below)
+    from govtrack.core import versions as data_versions
     from govtrack.extensions import db
     from govtrack.forums import rules
     from govtrack.forums.models import (

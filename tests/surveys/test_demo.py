@@ -14,7 +14,13 @@ from govtrack.demo import surveys as demo
 from govtrack.extensions import db
 from govtrack.members.models import Member
 from govtrack.surveys import queries, rules, services
-from govtrack.surveys.models import Survey, SurveyEvidence, SurveyMember, SurveyQuestion, SurveyResponse
+from govtrack.surveys.models import (
+    Survey,
+    SurveyEvidence,
+    SurveyMember,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 
 def count(model) -> int:
