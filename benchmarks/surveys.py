@@ -7,7 +7,8 @@
 The database is one made by generate.py (its survey: a stratified sample of 20,000 members at L,
 all of whom answered; 200 at S). SQLite files are copied to a temporary folder first, since the
 script writes (a PostgreSQL database given with --database-url is written to: use a fresh one).
-Measured, server side (time around the call or the test client's request; no network):
+Measured, server side (the wall clock and the thread's CPU time around the call or the test client's
+request, in-process: no network; on a shared machine the CPU time is what the work itself cost):
 
   (a) results: queries.compute (cold: the whole survey read and tallied) and queries.results
       (warm: the answer cached by the data versions; one query for the tokens);
@@ -62,6 +63,24 @@ SYNC_BATCH = 500
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
+
+
+def _row(scale: str, dialect: str, what: str, wall: list[float], cpu: list[float], queries: int | str) -> list:
+    """One line of the table: median and p95 of the wall clock, median of the thread's CPU time
+    (what the work itself cost, whatever else the machine ran meanwhile)."""
+    p95 = _ms(percentile(wall, 95)) if len(wall) > 1 else ""
+    return [scale, dialect, what, _ms(statistics.median(wall)), p95, _ms(statistics.median(cpu)), queries]
+
+
+class Clock:
+    """Wall clock and thread CPU time around a block."""
+
+    def __enter__(self):
+        self.t, self.c = time.perf_counter(), time.thread_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = [time.perf_counter() - self.t], [time.thread_time() - self.c]
 
 
 def _fresh_survey(size: int, seed: int, today: dt.date, title: str):
@@ -131,23 +150,26 @@ def run(url: str, scale: str, n: int, users: dict) -> list[list]:
 
         # (a) the results: computed (cold), and cached by the data versions (warm)
         def timed(fn, runs):
-            out, queries_n = [], 0
+            wall, cpu, queries_n = [], [], 0
             for _ in range(runs):
                 counter["n"] = 0
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.thread_time()
                 fn()
-                out.append(time.perf_counter() - t)
+                wall.append(time.perf_counter() - t)
+                cpu.append(time.thread_time() - c)
                 queries_n = counter["n"]
                 db.session.rollback()
-            return out, queries_n
+            return wall, cpu, queries_n
 
-        cold, q_cold = timed(lambda: queries.compute(queries.get(survey_id)), max(3, n // 4))
-        rows.append([scale, dialect, f"queries.compute, {responses:,} responses (cold)", _ms(statistics.median(cold)),
-                     _ms(percentile(cold, 95)), q_cold])
+        wall, cpu, q = timed(lambda: queries.compute(queries.get(survey_id)), max(3, n // 4))
+        rows.append(_row(scale, dialect, f"queries.compute, {responses:,} responses (cold)", wall, cpu, q))
         queries.results(queries.get(survey_id))
-        warm, q_warm = timed(lambda: queries.results(queries.get(survey_id)), n)
-        rows.append([scale, dialect, "queries.results (warm, cached)", _ms(statistics.median(warm)),
-                     _ms(percentile(warm, 95)), q_warm])
+        wall, cpu, q = timed(lambda: queries.results(queries.get(survey_id)), n)
+        rows.append(_row(scale, dialect, "queries.results (warm, cached)", wall, cpu, q))
+        if hasattr(queries, "summary"):  # the results page's part of it (helper "results"), once merged
+            queries.summary(queries.get(survey_id))
+            wall, cpu, q = timed(lambda: queries.summary(queries.get(survey_id)), n)
+            rows.append(_row(scale, dialect, "queries.summary (warm, cached)", wall, cpu, q))
         db.session.remove()
 
     # (b) the results page and the results API
@@ -166,49 +188,41 @@ def run(url: str, scale: str, n: int, users: dict) -> list[list]:
             print(f"  {name}: 404, the route is not there yet: skipped (rerun after merging it)", flush=True)
             continue
         assert first.status_code == 200, (path, first.status_code)
-        cold_times, cold_q = [], 0
-        for _ in range(3):
-            with app.app_context():  # a change to the responses: new tokens, a new cache key
-                versions.bump(db.session, "survey_responses")
-                db.session.commit()
-            counter["n"] = 0
-            t = time.perf_counter()
-            resp = client.get(path, **kw)
-            cold_times.append(time.perf_counter() - t)
-            cold_q = counter["n"]
-            assert resp.status_code == 200
-        warm_times, warm_q = [], 0
-        for _ in range(n):
-            counter["n"] = 0
-            t = time.perf_counter()
-            resp = client.get(path, **kw)
-            warm_times.append(time.perf_counter() - t)
-            warm_q = counter["n"]
-            assert resp.status_code == 200
-        rows.append([scale, dialect, f"{name} (first after a change)", _ms(statistics.median(cold_times)),
-                     _ms(max(cold_times)), cold_q])
-        rows.append([scale, dialect, f"{name} (warm)", _ms(statistics.median(warm_times)),
-                     _ms(percentile(warm_times, 95)), warm_q])
+        for label, runs, change in (("first after a change", 3, True), ("warm", n, False)):
+            wall, cpu, q = [], [], 0
+            for _ in range(runs):
+                if change:
+                    with app.app_context():  # a change to the responses: new tokens, a new cache key
+                        versions.bump(db.session, "survey_responses")
+                        db.session.commit()
+                counter["n"] = 0
+                with Clock() as clock_:
+                    resp = client.get(path, **kw)
+                wall += clock_.wall
+                cpu += clock_.cpu
+                q = counter["n"]
+                assert resp.status_code == 200
+            rows.append(_row(scale, dialect, f"{name} ({label})", wall, cpu, q))
 
     # (c) recording a whole sample's responses: the service in one call, then the CSV import
     size = max(50, round(20_000 * SCALES[scale]))
     rng = random.Random(15)
     with app.app_context():
         today = clock.today()
-        survey, seconds = _fresh_survey(size, 101, today, "Bench: record_responses")
-        rows.append([scale, dialect, f"create_survey, sample of {size:,} drawn", _ms(seconds), "", ""])
+        with Clock() as clock_:
+            survey, _seconds = _fresh_survey(size, 101, today, "Bench: record_responses")
+        rows.append(_row(scale, dialect, f"create_survey, sample of {size:,} drawn", clock_.wall, clock_.cpu, ""))
         drawn = _drawn(survey)
         items = [services.ResponseInput(member_id=m, answers=survey_answers(rng), answered_on=today)
                  for m, _ in drawn]
         counter["n"] = 0
-        t = time.perf_counter()
-        created, _dup = services.record_responses(actor="bench", survey=survey, items=items, channel="upload",
-                                                  today=today)
-        db.session.commit()
-        seconds = time.perf_counter() - t
+        with Clock() as clock_:
+            created, _dup = services.record_responses(actor="bench", survey=survey, items=items, channel="upload",
+                                                      today=today)
+            db.session.commit()
         assert created == len(items)
-        rows.append([scale, dialect, f"services.record_responses, {created:,} in one call", _ms(seconds), "",
-                     counter["n"]])
+        rows.append(_row(scale, dialect, f"services.record_responses, {created:,} in one call", clock_.wall,
+                         clock_.cpu, counter["n"]))
         survey_csv, _ = _fresh_survey(size, 102, today, "Bench: CSV import")
         csv_id = survey_csv.id
         body = _csv([(number, survey_answers(rng)) for _, number in _drawn(survey_csv)], today)
@@ -218,30 +232,28 @@ def run(url: str, scale: str, n: int, users: dict) -> list[list]:
                   "answers": survey_answers(rng)} for k, (m, _) in enumerate(_drawn(survey_api)[:SYNC_BATCH])]
         db.session.remove()
     counter["n"] = 0
-    t = time.perf_counter()
-    resp = client.post(f"/api/v1/surveys/{csv_id}/responses/import", data=body,
-                       headers={**bearer, "Content-Type": "text/csv"})
-    seconds = time.perf_counter() - t
+    with Clock() as clock_:
+        resp = client.post(f"/api/v1/surveys/{csv_id}/responses/import", data=body,
+                           headers={**bearer, "Content-Type": "text/csv"})
     if resp.status_code in (404, 405):
         print(f"  POST /api/v1/surveys/{{id}}/responses/import: {resp.status_code}, the route is not there yet: "
               "skipped (rerun after merging it)", flush=True)
     elif resp.status_code != 200:
         print(f"  CSV import answered {resp.status_code}: {resp.get_data(as_text=True)[:500]}", flush=True)
     else:
-        rows.append([scale, dialect, f"POST …/responses/import, {size:,} CSV lines ({len(body) // 1024} KiB)",
-                     _ms(seconds), "", counter["n"]])
+        rows.append(_row(scale, dialect, f"POST …/responses/import, {size:,} CSV lines ({len(body) // 1024} KiB)",
+                         clock_.wall, clock_.cpu, counter["n"]))
 
     # (d) the offline page's sync: one batch of 500, then the same batch again
     for label in ("new", "sent again: duplicates"):
         counter["n"] = 0
-        t = time.perf_counter()
-        resp = client.post(f"/api/v1/surveys/{api_id}/responses", json={"responses": batch}, headers=bearer)
-        seconds = time.perf_counter() - t
+        with Clock() as clock_:
+            resp = client.post(f"/api/v1/surveys/{api_id}/responses", json={"responses": batch}, headers=bearer)
         assert resp.status_code == 200, (resp.status_code, resp.get_data(as_text=True)[:500])
         got = resp.get_json()
         assert (got["created"], got["duplicates"]) == ((len(batch), 0) if label == "new" else (0, len(batch)))
-        rows.append([scale, dialect, f"POST …/responses, batch of {len(batch)} ({label})", _ms(seconds), "",
-                     counter["n"]])
+        rows.append(_row(scale, dialect, f"POST …/responses, batch of {len(batch)} ({label})", clock_.wall,
+                         clock_.cpu, counter["n"]))
     with app.app_context():
         db.engine.dispose()
     shutil.rmtree(instance, ignore_errors=True)
@@ -275,7 +287,7 @@ def main() -> None:
         finally:
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
-    print_table(["scale", "db", "what", "median (ms)", "p95/max (ms)", "queries"], table)
+    print_table(["scale", "db", "what", "wall median (ms)", "wall p95 (ms)", "CPU median (ms)", "queries"], table)
 
 
 if __name__ == "__main__":
