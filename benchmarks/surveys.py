@@ -265,6 +265,7 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["S", "L"], choices=list(SCALES))
     parser.add_argument("--database-url", default=None,
                         help="a generated database to use (and write to) instead of benchmarks/out/scale-<S>.sqlite3")
+    parser.add_argument("--users", default=None, help="the generator's users file (default: the one beside the database)")
     parser.add_argument("-n", type=int, default=20, help="warm requests per measurement")
     args = parser.parse_args()
     table = []
@@ -275,12 +276,12 @@ def main() -> None:
             if not path.exists():
                 print(f"generating scale {scale} into {path}", flush=True)
                 generate(source, scale, quiet=True)
-            users = json.loads(users_file(source).read_text())["users"]
+            users = json.loads(Path(args.users or users_file(source)).read_text())["users"]
             work = Path(tempfile.mkdtemp(prefix="gt-surveys-db-"))
             shutil.copy(path, work / path.name)
             url = f"sqlite:///{work / path.name}"
         else:
-            users = json.loads(users_file(source).read_text())["users"]
+            users = json.loads(Path(args.users or users_file(source)).read_text())["users"]
             url, work = source, None
         try:
             table += run(url, scale, args.n, users)
