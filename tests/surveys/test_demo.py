@@ -12,6 +12,7 @@ from govtrack.agreements.models import Agreement, Clause
 from govtrack.core import clock
 from govtrack.demo import surveys as demo
 from govtrack.extensions import db
+from govtrack.forums.models import AgendaItem, Meeting, Motion
 from govtrack.members.models import Member
 from govtrack.surveys import queries, rules, services
 from govtrack.surveys.models import (
@@ -79,6 +80,13 @@ def test_the_demo_has_a_survey_with_answers_and_evidence_on_the_credit_line(app,
     assert [(e.clause_id, e.question_key, e.survey_id) for e in evidence] == [
         (clause_ids[0], "kemarau", survey.id), (clause_ids[1], None, survey.id)]
     assert all(e.note for e in evidence)
+    # and on where the forum decides on it, when the demo puts it on a coming meeting's agenda
+    items = list(db.session.scalars(select(AgendaItem.id).join(Meeting, Meeting.id == AgendaItem.meeting_id).where(
+        AgendaItem.agreement_id == credit.id, Meeting.status.in_(("scheduled", "open")))))
+    motions = list(db.session.scalars(select(Motion.id).where(Motion.agreement_id == credit.id,
+                                                              Motion.status == "open")))
+    assert len(queries.evidence_for(agenda_item_ids=items)) == min(1, len(items))
+    assert len(queries.evidence_for(motion_ids=motions)) == min(1, len(motions))
 
 
 def test_the_demo_is_not_loaded_twice(app, app_context, runner, tmp_path):
