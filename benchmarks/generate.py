@@ -371,8 +371,6 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
     from govtrack.auth.services import create_user, issue_token
     from govtrack.centres.models import CentrePosition
     from govtrack.centres.services import text_key
-
-    # (as data_versions: "versions" names the clause versions below)
     from govtrack.core import versions as data_versions
     from govtrack.extensions import db
     from govtrack.forums import rules
@@ -897,8 +895,9 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
             size=max(50, round(20_000 * f)), responses=max(50, round(20_000 * f)), today=today, now=now,
             clause_id=by_agreement[pending[0]["id"]][0] if pending else None)
         # written on the connection, outside the ORM session: the survey results' cache keys need new tokens
+        # (data_versions: "versions" here is the list of clause versions)
         data_versions.bump(db.session, "surveys", "survey_questions", "survey_members", "survey_responses",
-                      "survey_evidence")
+                           "survey_evidence")
         say(f"survey: sample {survey['sample']}, responses {survey['responses']}, "
             f"{time.perf_counter() - survey_started:.1f} s (at {time.perf_counter() - started:.1f} s)")
         # --- results frameworks (issue 16) on funder and lender agreements under way ---------
