@@ -7,7 +7,8 @@ Scales (L is the cooperative the project is planned for; S is about 1/100 of it,
 
     L: 280,000 members in 11,200 rembug pusat (centres) of 25, each with a chair and one of 280 field
        officers, 8,000 of them heard on the 5 points of an agreement under deliberation, 2,000 partners, 20,000 agreements, 100,000 clauses, 100,000 obligation occurrences,
-       5,000 meetings, about 500,000 roll-call votes.
+       5,000 meetings, about 500,000 roll-call votes, a needs survey of 20,000 members drawn by centre
+       (all of whom answered).
 
 The database is migrated with the real migrations (flask_migrate.upgrade to "heads") and must be
 empty (an SQLite file is replaced; a PostgreSQL schema is dropped and re-created). The rows go in
@@ -271,6 +272,89 @@ def _put_results(w: Writer, agreements: list[dict], wanted: int, users: dict, to
     return len(framed)
 
 
+# The needs survey (issue 15): the questions of the demo's water survey, one of each kind.
+SURVEY_SOURCES = ["Sumur gali", "Sumur bor", "Sambungan PDAM / koperasi", "Mata air", "Air isi ulang (membeli)"]
+SURVEY_NEEDS = ["Sambungan air ke rumah", "Jamban sehat", "Tangki penampung air", "Perbaikan sumur",
+                "Pinjaman musiman menjelang kemarau"]
+SURVEY_QUESTIONS = [
+    ("air_bersih", "yes_no", "Apakah keluarga Anda mendapat air bersih setiap hari?", [], True),
+    ("sumber_air", "single", "Sumber air utama keluarga", SURVEY_SOURCES, True),
+    ("kebutuhan", "multiple", "Kebutuhan yang paling mendesak (boleh lebih dari satu)", SURVEY_NEEDS, True),
+    ("biaya_air", "number", "Biaya air keluarga per bulan (rupiah)", [], True),
+    ("kemarau", "yes_no", "Apakah sumur atau sumber air keluarga kering pada musim kemarau?", [], True),
+    ("catatan", "text", "Catatan lain dari anggota", [], False),
+]
+SURVEY_NOTES = ["Air sumur keruh setelah hujan.", "Harus antre di mata air pada bulan Agustus.",
+                "Ingin sambungan ke rumah kalau cicilannya mingguan.", "Membeli air isi ulang untuk minum."]
+
+
+def survey_answers(rng: random.Random) -> dict:
+    """One family's believable answers to SURVEY_QUESTIONS, in stored form (what
+    services.check_answers makes of them)."""
+    source = rng.choices(SURVEY_SOURCES, [4, 2, 3, 1, 2])[0]
+    dry = rng.random() < (0.6 if source in ("Sumur gali", "Mata air") else 0.2)
+    needs = [n for n, p in zip(SURVEY_NEEDS, (0.5, 0.35, 0.4, 0.3, 0.7 if dry else 0.25), strict=True)
+             if rng.random() < p] or [rng.choice(SURVEY_NEEDS)]
+    base = {"Sambungan PDAM / koperasi": 85_000, "Air isi ulang (membeli)": 150_000}.get(source, 35_000)
+    answers = {"air_bersih": rng.random() < 0.65, "sumber_air": source, "kebutuhan": needs,
+               "biaya_air": max(0, round(rng.gauss(base, base * 0.3) / 5_000) * 5_000), "kemarau": dry}
+    if rng.random() < 0.2:
+        answers["catatan"] = rng.choice(SURVEY_NOTES)
+    return answers
+
+
+def _put_survey(w: Writer, seed: int, voters_pool: list[int], centre_of: dict[int, int], officer_of, users: dict,
+                size: int, responses: int, today: dt.date, now: dt.datetime, clause_id: int | None) -> dict:
+    """A needs survey of all active members who are no investors, its sample of `size` drawn as the
+    service draws it (rules.draw: stratified by centre, the recorded seed), and `responses` of the
+    drawn members' answers (officer, upload and portal), answered in the open window; its result
+    attached to `clause_id` as evidence. survey_members and survey_responses carry the member's
+    centre, as the service writes them."""
+    from govtrack.surveys import rules as survey_rules
+    from govtrack.surveys.models import (
+        Survey,
+        SurveyEvidence,
+        SurveyMember,
+        SurveyQuestion,
+        SurveyResponse,
+    )
+
+    rng = random.Random(seed + 15)
+    opens_on, closes_on = today - dt.timedelta(days=30), today + dt.timedelta(days=30)
+    manager_id, member_user = users["manager"]["id"], users["member"]["id"]
+    w.put(Survey, [{"id": 1, "title": "Survei kebutuhan air dan sanitasi", "purpose":
+                    "Akses air bersih, sumber air, biaya air dan kebutuhan mendesak keluarga anggota.",
+                    "population_kind": "all", "population": [], "sample_size": size, "sample_seed": seed,
+                    "opens_on": opens_on, "closes_on": closes_on, "visibility": "members",
+                    "population_size": len(voters_pool), "drawn_at": now, "created_by_id": manager_id,
+                    "created_at": now, "updated_at": now}])
+    w.put(SurveyQuestion, [{"id": k + 1, "survey_id": 1, "position": k + 1, "key": key, "kind": kind, "text": body,
+                            "choices": choices, "required": required}
+                           for k, (key, kind, body, choices, required) in enumerate(SURVEY_QUESTIONS)])
+    strata: dict[int | None, list[int]] = {}
+    for m in voters_pool:
+        strata.setdefault(centre_of[m], []).append(m)
+    drawn = survey_rules.draw(strata, size, seed)
+    w.put(SurveyMember, [{"survey_id": 1, "member_id": m, "centre_id": c} for m, c in drawn])
+    answering = sorted(rng.sample(drawn, min(responses, len(drawn))))
+    window = max(1, (min(today, closes_on) - opens_on).days + 1)
+    rows = []
+    for k, (m, c) in enumerate(answering, start=1):
+        channel = rng.choices(("officer", "upload", "portal"), (70, 25, 5))[0]
+        rows.append({"id": k, "survey_id": 1, "member_id": m, "centre_id": c, "key": f"gen-{m:08d}",
+                     "channel": channel, "answers": survey_answers(rng),
+                     "answered_on": opens_on + dt.timedelta(days=rng.randrange(window)),
+                     "recorded_by_id": officer_of(c) if channel == "officer" else
+                     (manager_id if channel == "upload" else member_user),
+                     "recorded_at": now, "corrected_at": None})
+    w.put(SurveyResponse, rows)
+    if clause_id is not None:
+        w.put(SurveyEvidence, [{"id": 1, "survey_id": 1, "question_key": "kemarau", "region": None,
+                                "clause_id": clause_id, "note": "Bukti kebutuhan anggota.",
+                                "created_by_id": manager_id, "created_at": now}])
+    return {"sample": len(drawn), "responses": len(rows)}
+
+
 def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = None,
              instance: Path | None = None, quiet: bool = False) -> dict:
     """Build the database at `url`; return {"counts": {...}, "seconds": s, "users": {...}}."""
@@ -287,6 +371,7 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
     from govtrack.auth.services import create_user, issue_token
     from govtrack.centres.models import CentrePosition
     from govtrack.centres.services import text_key
+    from govtrack.core import versions as data_versions
     from govtrack.extensions import db
     from govtrack.forums import rules
     from govtrack.forums.models import (
@@ -802,6 +887,19 @@ def generate(url: str, scale: str, seed: int = 2026, today: dt.date | None = Non
                             "recorded_at": now, "superseded_at": now if superseded else None})
             w.put(CentrePosition, positions)
             say(f"positions of {heard} centres on agreement {target['id']}, {time.perf_counter() - started:.1f} s")
+        # --- a needs survey: a stratified sample of 20,000 members at L, all of whom answered ---------
+        survey_started = time.perf_counter()
+        survey = _put_survey(
+            w, seed, voters_pool, {m["id"]: m["centre_id"] for m in members},
+            lambda c: officer_ids[(c - 1) // CENTRES_PER_OFFICER % len(officer_ids)], users,
+            size=max(50, round(20_000 * f)), responses=max(50, round(20_000 * f)), today=today, now=now,
+            clause_id=by_agreement[pending[0]["id"]][0] if pending else None)
+        # written on the connection, outside the ORM session: the survey results' cache keys need new tokens
+        # (data_versions: "versions" here is the list of clause versions)
+        data_versions.bump(db.session, "surveys", "survey_questions", "survey_members", "survey_responses",
+                           "survey_evidence")
+        say(f"survey: sample {survey['sample']}, responses {survey['responses']}, "
+            f"{time.perf_counter() - survey_started:.1f} s (at {time.perf_counter() - started:.1f} s)")
         # --- results frameworks (issue 16) on funder and lender agreements under way ---------
         n_frameworks = _put_results(w, agreements, max(2, round(2_000 * f)), users, today, now)
         say(f"results frameworks on {n_frameworks} agreements, {time.perf_counter() - started:.1f} s")

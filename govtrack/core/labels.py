@@ -565,6 +565,24 @@ AUDIT_FIELD = {
     "visibility": _l("Visibility"),
     "voters": _l("Voters"),
     "votes": _l("Votes"),
+    # needs surveys' events (survey.*)
+    "agenda_item_id": _l("Agenda item"),
+    "channel": _l("Channel"),
+    "closes_on": _l("Closes on"),
+    "drawn": _l("Members drawn"),
+    "duplicates": _l("Duplicates"),
+    "evidence_id": _l("Evidence"),
+    "keys": _l("Response keys"),
+    "opens_on": _l("Opens on"),
+    "population": _l("Population"),
+    "population_kind": _l("Population"),
+    "population_size": _l("Population size"),
+    "purpose": _l("Purpose"),
+    "question_key": _l("Question"),
+    "questions": _l("Questions"),
+    "sample_seed": _l("Sample seed"),
+    "sample_size": _l("Sample size"),
+    "seed": _l("Sample seed"),
 }
 
 # ---- search ----

@@ -10,6 +10,7 @@ LOADERS = [
     "govtrack.demo.members",
     "govtrack.demo.forums",
     "govtrack.demo.centres",
+    "govtrack.demo.surveys",
     "govtrack.demo.obligations",
     "govtrack.demo.results",
 ]

@@ -30,6 +30,7 @@ from govtrack.obligations.models import Obligation
 from govtrack.obligations.rule_words import describe_rule
 from govtrack.partners.models import Partner
 from govtrack.results.models import Actual, Indicator, Result
+from govtrack.surveys.models import Survey
 
 # Fields whose value is the id of an object of this type.
 ID_FIELDS = {
@@ -51,6 +52,7 @@ CODE_FIELDS = {
     "minutes_status": "minutes_status", "owed_by": "owed_direction", "role": "user_role",
     "reason": {"user": "sign_in_failure"},
     "sector": {"agreement": "water_sector"},
+    "population_kind": "survey_population", "channel": "survey_channel",
 }
 MONEY_FIELDS = {"amount", "value_amount", "paid_amount", "payment"}
 FIGURE_FIELDS = {"value", "baseline_value"}  # an indicator's figures: numbers, not money
@@ -148,6 +150,7 @@ def _names(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
                 select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(sorted(ids)))):
             out[("centre", id_)] = f"{name} ({code})"
     rows("result", lambda ids: select(Result.id, Result.title).where(Result.id.in_(ids)))
+    rows("survey", lambda ids: select(Survey.id, Survey.title).where(Survey.id.in_(ids)))
     rows("indicator", lambda ids: select(Indicator.id, Indicator.title).where(Indicator.id.in_(ids)))
     ids = wanted.get("actual")
     if ids:

@@ -35,6 +35,14 @@ def test_generate_xs_is_complete_and_consistent(tmp_path):
                  "WHERE c.id IS NULL OR c.name <> m.group_name").fetchone() == (0,)
         assert q("SELECT count(*) FROM centres c JOIN members m ON m.id = c.chair_member_id "
                  "WHERE m.centre_id <> c.id").fetchone() == (0,)
+        # the survey's sample: drawn members in their own centres; responses only by drawn members, in the window
+        assert counts["survey_members"] == counts["survey_responses"] == 50
+        assert q("SELECT count(*) FROM survey_members s JOIN members m ON m.id = s.member_id "
+                 "WHERE s.centre_id <> m.centre_id OR NOT m.active OR m.investor").fetchone() == (0,)
+        assert q("SELECT count(*) FROM survey_responses r LEFT JOIN survey_members s ON s.survey_id = r.survey_id "
+                 "AND s.member_id = r.member_id WHERE s.member_id IS NULL OR s.centre_id <> r.centre_id").fetchone() == (0,)
+        assert q("SELECT count(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id "
+                 "WHERE r.answered_on < s.opens_on OR r.answered_on > '2026-06-01'").fetchone() == (0,)
         # positions only on an agreement under deliberation
         assert q("SELECT count(*) FROM centre_positions p JOIN agreements a ON a.id = p.agreement_id "
                  "WHERE a.status <> 'under_deliberation'").fetchone() == (0,)
@@ -79,4 +87,30 @@ def test_generate_xs_is_complete_and_consistent(tmp_path):
 
         assert verify_chain().ok
         assert db.session.scalar(select(func.count()).select_from(Decision)) == counts["decisions"]
+        _survey_is_the_services_own(db)
         db.engine.dispose()
+
+
+def _survey_is_the_services_own(db) -> None:
+    """The generated survey is what the service would have made: the same seed draws the same sample
+    (rules.draw), every stored answer is in the stored form check_answers gives, and its results
+    count every response."""
+    from govtrack.members.models import Member
+    from govtrack.surveys import queries, rules, services
+    from govtrack.surveys.models import SurveyMember, SurveyResponse
+
+    survey = queries.get(1)
+    strata: dict = {}
+    for member_id, centre_id in db.session.execute(select(Member.id, Member.centre_id).where(
+            Member.active.is_(True), Member.investor.is_(False))):
+        strata.setdefault(centre_id, []).append(member_id)
+    drawn = sorted(db.session.execute(select(SurveyMember.member_id, SurveyMember.centre_id)).all())
+    assert drawn == sorted(rules.draw(strata, survey.sample_size, survey.sample_seed))
+    assert survey.population_size == sum(len(v) for v in strata.values())
+    questions = queries.questions(survey)
+    for answers in db.session.scalars(select(SurveyResponse.answers)):
+        errors: dict = {}
+        assert services.check_answers(questions, answers, "r", errors) == answers and not errors
+    result = queries.results(survey)
+    assert result["responses"] == result["sample"] == 50
+    assert sum(result["questions"][0]["counts"].values()) == 50
