@@ -4,6 +4,8 @@ number of centres), a centre's current positions, the history of a clause's posi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,10 +14,17 @@ from sqlalchemy.orm import joinedload
 
 from govtrack.agreements.models import Agreement, AgreementStatus, Clause
 from govtrack.centres.models import POSITIONS, CentrePosition, Position
+from govtrack.core import versions
+from govtrack.core.cache import remember_json
 from govtrack.extensions import db
 from govtrack.members.models import Centre
 
 TEXTS_SHOWN = 100  # distinct proposed texts per clause in the roll-up, the most supported first
+# The not-heard answer is cached by the positions' data version (and a fingerprint of the centres,
+# whose table is not tracked: a token write at every roster import's commit would cost more).
+UNHEARD_TABLES = (CentrePosition.__tablename__,)
+versions.track(*UNHEARD_TABLES)
+UNHEARD_VERSION = 1  # bump when what is cached changes shape or meaning
 NAMES_PER_REGION = 50  # centres named per region among those not heard yet ("and 312 more" after)
 
 
@@ -120,13 +129,30 @@ def not_heard_by_region(agreement: Agreement, *, deliberation: int | None = None
     last), counted in SQL (GROUP BY region) and never loaded one by one. With `names`, the first
     NAMES_PER_REGION centres (by code) of each region are read too, by one windowed query. A
     clause everyone was heard on has an empty list. A centre heard on one clause and not on
-    another is counted on the other only."""
+    another is counted on the other only.
+
+    At 11,000 centres the counting and naming take several hundred milliseconds (every current
+    position joined to its centre, every active centre probed per clause), so the answer is cached
+    under a key made of the positions' data version and a fingerprint of the centres (how many,
+    how many active, the last change), which change with anything the answer is read from."""
     stmt = select(Clause.id).where(Clause.agreement_id == agreement.id)
     if clause_ids is not None:
         stmt = stmt.where(Clause.id.in_(list(clause_ids)))
-    ids = list(db.session.scalars(stmt))
+    ids = sorted(db.session.scalars(stmt))
     if not ids:
         return {}
+    deliberation = agreement.deliberation if deliberation is None else deliberation
+    fingerprint = db.session.execute(
+        select(func.count(), func.count().filter(Centre.active.is_(True)), func.max(Centre.updated_at))).one()
+    key = json.dumps([UNHEARD_VERSION, versions.tokens(db.session, *UNHEARD_TABLES), list(fingerprint), agreement.id,
+                      deliberation, ids, names, NAMES_PER_REGION], default=str)
+    raw = remember_json("centres-unheard-" + hashlib.sha256(key.encode()).hexdigest(),
+                        lambda: _not_heard_by_region(agreement, deliberation, ids, names))
+    return {int(clause_id): [RegionGap(region, n, [tuple(x) for x in named]) for region, n, named in gaps]
+            for clause_id, gaps in raw.items()}
+
+
+def _not_heard_by_region(agreement: Agreement, deliberation: int, ids: list[int], names: bool) -> dict:
     current = _current(agreement, deliberation)
     active = dict(db.session.execute(
         select(Centre.region, func.count()).where(Centre.active.is_(True)).group_by(Centre.region)).all())
@@ -147,7 +173,8 @@ def not_heard_by_region(agreement: Agreement, *, deliberation: int | None = None
                 if g.region == region:
                     g.names.append((code, name))
                     break
-    return out
+    return {str(clause_id): [[g.region, g.centres, [list(x) for x in g.names]] for g in gaps]
+            for clause_id, gaps in out.items()}
 
 
 def _unheard_names(current, clause_ids: list[int]):
