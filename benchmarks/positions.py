@@ -115,7 +115,7 @@ def main() -> None:
         fn_ms = timed(lambda: rollup(db.session.get(Agreement, agreement_id)))
         page_ms = timed(lambda: rollup_page(db.session.get(Agreement, agreement_id), names=True))
         # the not-heard regions and names as computed when the cache misses (after any new position)
-        clause_ids = [c.id for c in rollup(db.session.get(Agreement, agreement_id))]
+        clause_ids = [r.clause.id for r in rollup(db.session.get(Agreement, agreement_id))]
         cold_ms = timed(lambda: _not_heard_by_region(db.session.get(Agreement, agreement_id),
                                                      agreement.deliberation, clause_ids, True))
         rows = rollup(db.session.get(Agreement, agreement_id))
