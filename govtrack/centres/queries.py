@@ -158,7 +158,7 @@ def not_heard_by_region(agreement: Agreement, *, deliberation: int | None = None
     last), counted in SQL (GROUP BY region) and never loaded one by one. With `names`, the first
     NAMES_PER_REGION centres (by code) of each region are read too, by one windowed query. A
     clause everyone was heard on has an empty list. A centre heard on one clause and not on
-    another is counted on the other only.
+    another is counted on the other only. (With names, the counts come from the same query.)
 
     At 11,000 centres the counting and naming take several hundred milliseconds (every current
     position joined to its centre, every active centre probed per clause), so the answer is cached
@@ -178,42 +178,45 @@ def not_heard_by_region(agreement: Agreement, *, deliberation: int | None = None
 
 def _not_heard_by_region(agreement: Agreement, deliberation: int, ids: list[int], names: bool) -> dict:
     current = _current(agreement, deliberation)
-    active = dict(db.session.execute(
-        select(Centre.region, func.count()).where(Centre.active.is_(True)).group_by(Centre.region)).all())
-    heard: dict[tuple[int, str | None], int] = {
-        (clause_id, region): n for clause_id, region, n in db.session.execute(
-            select(CentrePosition.clause_id, Centre.region, func.count())
-            .join(Centre, Centre.id == CentrePosition.centre_id)
-            .where(*current, Centre.active.is_(True), CentrePosition.clause_id.in_(ids))
-            .group_by(CentrePosition.clause_id, Centre.region))}
-    out: dict[int, list[RegionGap]] = {}
-    for clause_id in ids:
-        gaps = [RegionGap(region, n - heard.get((clause_id, region), 0)) for region, n in active.items()]
-        out[clause_id] = sorted((g for g in gaps if g.centres > 0),
-                                key=lambda g: (g.region is None, -g.centres, g.region or ""))
-    if names and any(out.values()):
-        for clause_id, region, code, name in db.session.execute(_unheard_names(current, ids)):
-            for g in out.get(clause_id, ()):
-                if g.region == region:
-                    g.names.append((code, name))
-                    break
-    return {str(clause_id): [[g.region, g.centres, [list(x) for x in g.names]] for g in gaps]
+    out: dict[int, dict[str | None, RegionGap]] = {clause_id: {} for clause_id in ids}
+    if names:
+        # One windowed query gives both: each region's count (over the partition) and its first names.
+        for clause_id, region, code, name, n in db.session.execute(_unheard_names(current, ids)):
+            out[clause_id].setdefault(region, RegionGap(region, n)).names.append((code, name))
+    else:
+        active = dict(db.session.execute(
+            select(Centre.region, func.count()).where(Centre.active.is_(True)).group_by(Centre.region)).all())
+        heard: dict[tuple[int, str | None], int] = {
+            (clause_id, region): n for clause_id, region, n in db.session.execute(
+                select(CentrePosition.clause_id, Centre.region, func.count())
+                .join(Centre, Centre.id == CentrePosition.centre_id)
+                .where(*current, Centre.active.is_(True), CentrePosition.clause_id.in_(ids))
+                .group_by(CentrePosition.clause_id, Centre.region))}
+        for clause_id in ids:
+            for region, n in active.items():
+                if n > heard.get((clause_id, region), 0):
+                    out[clause_id][region] = RegionGap(region, n - heard.get((clause_id, region), 0))
+    return {str(clause_id): [[g.region, g.centres, [list(x) for x in g.names]]
+                             for g in sorted(gaps.values(), key=lambda g: (g.region is None, -g.centres, g.region or ""))]
             for clause_id, gaps in out.items()}
 
 
 def _unheard_names(current, clause_ids: list[int]):
-    """The first NAMES_PER_REGION active centres (by code) per clause and region with no current
-    position on that clause: each (clause, centre) pair checked against the unique index of
-    current positions, numbered per region in SQL, only the first ones returned."""
+    """Per clause and region, how many active centres have no current position on that clause and
+    the first NAMES_PER_REGION of them (by code): each (clause, centre) pair checked against the
+    unique index of current positions, numbered and counted per region in SQL, only the first
+    ones returned (with the region's count on each)."""
     clause = Clause.__table__.alias("c")
     heard = exists().where(*current, CentrePosition.clause_id == clause.c.id, CentrePosition.centre_id == Centre.id)
+    region = (clause.c.id, Centre.region)
     numbered = (
         select(clause.c.id.label("clause_id"), Centre.region, Centre.code, Centre.name,
-               func.row_number().over(partition_by=(clause.c.id, Centre.region), order_by=Centre.code).label("n"))
+               func.row_number().over(partition_by=region, order_by=Centre.code).label("n"),
+               func.count().over(partition_by=region).label("total"))
         .select_from(clause).join(Centre, true())
         .where(clause.c.id.in_(clause_ids), Centre.active.is_(True), ~heard)
         .subquery())
-    return (select(numbered.c.clause_id, numbered.c.region, numbered.c.code, numbered.c.name)
+    return (select(numbered.c.clause_id, numbered.c.region, numbered.c.code, numbered.c.name, numbered.c.total)
             .where(numbered.c.n <= NAMES_PER_REGION).order_by(numbered.c.clause_id, numbered.c.region, numbered.c.code))
 
 
