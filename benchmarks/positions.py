@@ -8,7 +8,8 @@ API's GET /api/v1/agreements/{id}/positions, each --runs times. Then the pages w
 decides (issue 15, item 3): a meeting of the Forum Rembug Pusat is scheduled with the agreement on
 its agenda and a motion to approve it, and the board's GET of the motion page, the meeting page,
 the agreement page and the chart (drawn, then cached) are timed with their query counts; the
-roll-up part of them (rollup_page with the names of the centres not heard) alone too. Writes to
+roll-up part of them (rollup_page with the names of the centres not heard: its not-heard part
+cached by the positions' data version) alone too, and that part uncached. Writes to
 the database: use a copy. The users' passwords come from the generator's <database>.users.json.
 
     cp /work/bench/scale-L.sqlite3 /tmp/l.sqlite3
@@ -51,7 +52,7 @@ def main() -> None:
     from govtrack.auth.services import issue_token
     from govtrack.centres.charts import rollup_chart
     from govtrack.centres.models import CentrePosition
-    from govtrack.centres.queries import rollup, rollup_page
+    from govtrack.centres.queries import _not_heard_by_region, rollup, rollup_page
     from govtrack.centres.services import text_key
     from govtrack.core.clock import utcnow
     from govtrack.extensions import db
@@ -113,6 +114,10 @@ def main() -> None:
 
         fn_ms = timed(lambda: rollup(db.session.get(Agreement, agreement_id)))
         page_ms = timed(lambda: rollup_page(db.session.get(Agreement, agreement_id), names=True))
+        # the not-heard regions and names as computed when the cache misses (after any new position)
+        clause_ids = [r.clause.id for r in rollup(db.session.get(Agreement, agreement_id))]
+        cold_ms = timed(lambda: _not_heard_by_region(db.session.get(Agreement, agreement_id),
+                                                     agreement.deliberation, clause_ids, True))
         rows = rollup(db.session.get(Agreement, agreement_id))
         with app.test_request_context(headers={"Accept-Language": "id"}):
             draw_ms = timed(lambda: rollup_chart(rows))  # what a chart costs when it is not cached yet
@@ -135,6 +140,7 @@ def main() -> None:
     with app.app_context():
         api_ms = timed(api)
     for name, ms in (("rollup() query function", fn_ms), ("rollup_page(names=True) query function", page_ms),
+                     ("not heard by region with names, uncached", cold_ms),
                      ("the chart drawn (uncached)", draw_ms), (f"GET {url}", api_ms)):
         print(f"{name}: median {statistics.median(ms):.1f} ms, max {max(ms):.1f} ms ({args.runs} runs)")
 

@@ -94,6 +94,28 @@ def test_not_heard_by_region_counts_active_centres_per_clause(heard):
     assert [(x.text, x.centres) for x in roll[2].texts] == [("Tenor 36 bulan.", 2)]
 
 
+def test_the_not_heard_answer_is_cached_until_a_position_or_a_centre_changes(heard, count_queries):
+    from govtrack.members.services import update_centre
+
+    a, cl = heard["agreement"], heard["clauses"]
+
+    def point_1():
+        return [(g.region, g.centres) for g in queries.not_heard_by_region(a, names=True)[cl[0].id]]
+
+    assert point_1() == [("Kec. Ciampea", 1), (None, 1)]
+    with count_queries() as cached:
+        assert point_1() == [("Kec. Ciampea", 1), (None, 1)]
+    assert cached.count == 3  # the clauses, the centres' fingerprint, the positions' data version
+    _say(a, heard["kenanga"], 2, (cl[0], "support", None))  # a new position: heard now
+    assert point_1() == [("Kec. Ciampea", 1)]
+    update_centre(actor="test", centre=heard["dahlia"], changes={"region": "Kec. Dramaga"})
+    db.session.commit()
+    assert point_1() == [("Kec. Dramaga", 1)]
+    update_centre(actor="test", centre=heard["dahlia"], changes={"active": False})
+    db.session.commit()
+    assert point_1() == []
+
+
 def test_names_are_capped_per_region_and_the_rest_counted(deliberation, make_centre):
     for i in range(queries.NAMES_PER_REGION + 3):
         db.session.add(Centre(code=f"RX-{i:03d}", name=f"Rembug X {i:03d}", name_key=f"rembug x {i:03d}",
@@ -132,7 +154,7 @@ def test_the_roll_up_costs_the_same_queries_for_3_or_30_centres(heard, count_que
     with count_queries() as many:
         page = queries.rollup_page(a, names=True)
     assert page.rows[0].tallies["support"].centres == 2 + 27
-    assert few.count == many.count <= 12  # the agreement re-read after the commit, and 11 aggregates
+    assert few.count == many.count <= 14  # the agreement re-read after the commit, the cache key's 2, 11 aggregates
 
 
 # --- the pages ---------------------------------------------------------------------------------

@@ -222,7 +222,7 @@ def html_routes(app, ids: dict[str, int]) -> dict[str, str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")):
                 continue
-            if rule.endpoint in {"obligations.ical", "obligations.maturity_chart"}:
+            if rule.endpoint in {"obligations.ical", "obligations.maturity_chart", "centres.rollup_chart"}:
                 continue
             args = {a: ids[a] for a in rule.arguments}
             out[rule.endpoint] = url_for(rule.endpoint, **args)
