@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 mkdir -p govtrack/translations
-"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
+"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
   --no-location --sort-output --project govtrack --copyright-holder "govtrack" \
   -o govtrack/translations/messages.pot .
 if [ ! -f govtrack/translations/id/LC_MESSAGES/messages.po ]; then

@@ -10,6 +10,7 @@ checks that every enum value has its label)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import SelectChoice
 
 # ---- partners ----
@@ -313,9 +314,10 @@ SURVEY_CHANNEL = {
     "api": _l("API"),
 }
 
+# A survey's answer (Ya/Tidak), not a vote (Setuju/Tidak setuju): the same English words, another context.
 YES_NO = {
-    "yes": _l("Yes"),
-    "no": _l("No"),
+    "yes": lazy_pgettext("survey answer", "Yes"),
+    "no": lazy_pgettext("survey answer", "No"),
 }
 
 OBJECT_TYPE = {
