@@ -15,12 +15,14 @@ NOTE = "Air keruh di musim kemarau"
 
 @pytest.fixture
 def answered(make_centre, make_member, make_user, make_survey):
+    members: dict = {}
+
     def make(visibility="internal", title="Survei kebutuhan air 2026"):
-        officer = make_user("officer", name="Yusuf Petugas")
-        members = {}
-        for key, name, code, region, n in CENTRES:
-            centre = make_centre(name, code=code, region=region, officer=officer if key == "melati" else None)
-            members[key] = [make_member(f"{name} {i}", group=centre.name) for i in range(n)]
+        if not members:  # the roster once; each call a survey of it
+            officer = make_user("officer", name="Yusuf Petugas")
+            for key, name, code, region, n in CENTRES:
+                centre = make_centre(name, code=code, region=region, officer=officer if key == "melati" else None)
+                members[key] = [make_member(f"{name} {i}", group=centre.name) for i in range(n)]
         survey = make_survey(visibility=visibility, title=title)
         items = []
         yes_of = {"melati": 1, "mawar": 1, "kenanga": 2, "anggrek": 5}
