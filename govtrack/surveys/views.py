@@ -355,7 +355,8 @@ def _evidence_lines(result: dict, evidence: SurveyEvidence) -> list[dict]:
                                 else f"{c['label']} {_('hidden')}" for c in cells)
         n = group.get("respondents")
         lines.append({"question": q["text"], "answers": answers,
-                      "respondents": _("%(n)s respondents", n=format_decimal(n)) if n is not None else _("fewer than 5 respondents")})
+                      # a hidden group says why once, in its answers
+                      "respondents": _("%(n)s respondents", n=format_decimal(n)) if n is not None else ""})
     return lines
 
 
@@ -382,9 +383,9 @@ class EvidenceIndex:
         return [i for i in self.items if i["motion_id"] is not None]
 
 
-def _evidence_rows(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreement_id=None):
-    """The evidence on these targets and on the motions about `agreement_id`, each with its motion's
-    title and decision number (one query)."""
+def _evidence_rows(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreement_id=None, decision_ids=()):
+    """The evidence on these targets, on the motions about `agreement_id` and on the motions of these
+    decisions, each with its motion's title and decision number (one query)."""
     conds = []
     if agenda_item_ids:
         conds.append(SurveyEvidence.agenda_item_id.in_(list(agenda_item_ids)))
@@ -394,6 +395,8 @@ def _evidence_rows(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreemen
         conds.append(SurveyEvidence.clause_id.in_(list(clause_ids)))
     if agreement_id is not None:
         conds.append(SurveyEvidence.motion_id.in_(select(Motion.id).where(Motion.agreement_id == agreement_id)))
+    if decision_ids:
+        conds.append(SurveyEvidence.motion_id.in_(select(Decision.motion_id).where(Decision.id.in_(list(decision_ids)))))
     if not conds:
         return []
     return db.session.execute(
@@ -434,15 +437,15 @@ def evidence_views(rows, *, portal: bool) -> list[dict]:
 
 
 @bp.app_template_global()
-def survey_evidence(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreement_id=None,
+def survey_evidence(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreement_id=None, decision_ids=(),
                     portal: bool = False) -> EvidenceIndex:
     """The page's survey evidence (a template global, read once per page whatever the number of
     includes that ask for it with the same targets)."""
-    key = (tuple(agenda_item_ids), tuple(motion_ids), tuple(clause_ids), agreement_id, portal)
+    key = (tuple(agenda_item_ids), tuple(motion_ids), tuple(clause_ids), agreement_id, tuple(decision_ids), portal)
     memo = g.setdefault("survey_evidence", {})
     if key not in memo:
         rows = _evidence_rows(agenda_item_ids=agenda_item_ids, motion_ids=motion_ids, clause_ids=clause_ids,
-                              agreement_id=agreement_id)
+                              agreement_id=agreement_id, decision_ids=decision_ids)
         memo[key] = EvidenceIndex(evidence_views(rows, portal=portal))
     return memo[key]
 
