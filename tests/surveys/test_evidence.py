@@ -170,7 +170,7 @@ def test_the_portal_shows_published_evidence_only(app, client, sign_in, answered
     text = words(resp.get_data(as_text=True))
     assert "Yang ditunjukkan survei kebutuhan anggota" in text
     assert "Survei anggota — wilayah Bojong Apakah rumah tangga Anda punya akses air bersih?: " \
-           "disembunyikan: kurang dari 5 responden Survei anggota" in text
+           "disembunyikan: kurang dari 5 responden Bukti kebutuhan anggota Survei anggota" in text
     assert "Survei anggota — wilayah Parung Apakah rumah tangga Anda punya akses air bersih?: Ya 100% ± 0,0 poin" in text
     assert f"Di balik keputusan Bukti kebutuhan anggota {decided['decision'].number} Survei anggota — semua wilayah {SUMBER}" in text
     assert "Survei internal" not in text and "Lepas bukti" not in text
