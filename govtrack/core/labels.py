@@ -291,7 +291,7 @@ QUESTION_KIND = {
     "yes_no": _l("Yes or no"),
     "single": _l("One choice"),
     "multiple": _l("Several choices"),
-    "number": _l("Number"),
+    "number": lazy_pgettext("question kind", "Number"),  # an amount (Angka), not an identifier (Nomor)
     "text": _l("Short text"),
 }
 

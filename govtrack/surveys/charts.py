@@ -13,7 +13,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-WIDTH_IN = 6.4
+WIDTH_IN = 4.8  # read on a phone: drawn near the size it is shown
 BAR_IN = 0.42
 DPI = 110
 BAR_COLOUR = "#2b6cb0"
@@ -45,14 +45,14 @@ def question_chart(question: dict, *, labels: list[str], texts: dict[str, str]) 
         ax.barh(ys, values, xerr=errors, color=colours, height=0.6, capsize=4,
                 error_kw={"ecolor": "#222222", "elinewidth": 1.2})
         ax.set_yticks(ys)
-        ax.set_yticklabels([_wrap(lbl, 22) for lbl in labels])
+        ax.set_yticklabels([_wrap(lbl, 16) for lbl in labels])
         top = max([v + e for v, e in zip(values, errors, strict=True)] + [10])
         ax.set_xlim(0, min(100, top * 1.25 + 5) if top < 80 else 105)
         for y, v, s in zip(ys, values, shares, strict=True):
             text = f"{v:.0f}%" if s is not None else texts["hidden"]
             ax.text(v + 1, y + 0.32, text, va="center", fontsize=8, color="#111111")
         ax.set_xlabel(texts["axis"])
-        ax.set_title(_wrap(question["text"], 70), fontsize=10, loc="left")
+        ax.set_title(_wrap(question["text"], 50), fontsize=10, loc="left")
         ax.grid(axis="x", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
         fig.text(0.01, 0.005, texts["note"], fontsize=7.5, ha="left", va="bottom", color="#333333")

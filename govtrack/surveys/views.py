@@ -266,12 +266,22 @@ def _export_rows(result: dict):
                 yield [*head, "", n, None, None, None, None, note]
 
 
-@bp.get("/<int:survey_id>/results.<any(csv, xlsx):fmt>")
-@permission_required("surveys.view")
-def results_export(survey_id: int, fmt: str):
+def _results_export(survey_id: int, fmt: str):
     survey = _results_survey(survey_id)
     return table_response(fmt, _export_columns(), _export_rows(queries.results(survey)),
                           f"survey-{survey.id}-results", _("Survey results"))
+
+
+@bp.get("/<int:survey_id>/results.csv")
+@permission_required("surveys.view")
+def results_csv(survey_id: int):
+    return _results_export(survey_id, "csv")
+
+
+@bp.get("/<int:survey_id>/results.xlsx")
+@permission_required("surveys.view")
+def results_xlsx(survey_id: int):
+    return _results_export(survey_id, "xlsx")
 
 
 # The portal's side: published surveys' results, to members and the public.
@@ -290,11 +300,20 @@ def published(survey_id: int):
     return render_template("surveys/results.html", survey=survey, page=page, portal=True, texts_allowed=False)
 
 
-@bp.get("/published/<int:survey_id>.<any(csv, xlsx):fmt>")
-def published_export(survey_id: int, fmt: str):
+def _published_export(survey_id: int, fmt: str):
     survey = _published_survey(survey_id)
     return table_response(fmt, _export_columns(), _export_rows(queries.published(queries.summary(survey))),
                           f"survey-{survey.id}-results", _("Survey results"))
+
+
+@bp.get("/published/<int:survey_id>.csv")
+def published_csv(survey_id: int):
+    return _published_export(survey_id, "csv")
+
+
+@bp.get("/published/<int:survey_id>.xlsx")
+def published_xlsx(survey_id: int):
+    return _published_export(survey_id, "xlsx")
 
 
 @bp.get("/published/<int:survey_id>/<key>.png")
@@ -491,11 +510,15 @@ def _evidence_choices(form: EvidenceForm, survey: Survey | None) -> None:
         form.region.choices += [(r["region"], r["region"]) for r in queries.summary(survey)["regions"] if r["region"]]
 
 
-@bp.route("/evidence/<any(motion, 'agenda-item', clause):kind>/<int:target_id>", methods=["GET", "POST"])
+@bp.route("/evidence/new", methods=["GET", "POST"])
 @permission_required("surveys.edit")
-def evidence_new(kind: str, target_id: int):
-    """Attach a survey result to an agenda item, a motion or a clause. Choosing the survey first
-    (a GET) lists its questions and regions; no script needed."""
+def evidence_new():
+    """Attach a survey result to an agenda item, a motion or a clause (`?target=motion&target_id=7`).
+    Choosing the survey first (a GET) lists its questions and regions; no script needed."""
+    kind = request.args.get("target", "")
+    target_id = request.args.get("target_id", type=int)
+    if kind not in TARGETS or target_id is None:
+        abort(404)
     target, title, back = evidence_target(kind, target_id)
     form = EvidenceForm() if request.method == "POST" else EvidenceForm(request.args, meta={"csrf": False})
     chosen = (form.survey_id.data or "").strip()

@@ -22,6 +22,8 @@ ANONYMOUS_OK = {
     "public_api.PublicAgreements", "public_api.PublicAgreement",
     # open data: only what the public may read (tests/portal/test_ocds.py, test_iati.py)
     "public_api.ocds_package", "public_api.iati_activities",
+    # the list of survey results published to the reader (tests/surveys/test_privacy.py)
+    "surveys.published_index",
 }
 # Endpoints a signed-in member may reach, besides the anonymous ones.
 MEMBER_OK = ANONYMOUS_OK | {
@@ -37,6 +39,8 @@ NOT_FOUND_OK = {
     "agreements.download", "agreements_api.download_document", "obligations.ical",
     # a decision is read by whoever may read its agreement (the world's is internal)
     "forums.decision", "forums_api.decision_get",
+    # a survey's published results: 404 unless published to the reader (tests/surveys/test_privacy.py)
+    "surveys.published", "surveys.published_csv", "surveys.published_xlsx", "surveys.published_chart", "surveys_api.Results",
 }
 
 SKIP = {"static"}

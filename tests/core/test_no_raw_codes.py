@@ -66,9 +66,15 @@ def _codes() -> set[str]:
         catalog = read_po(fh, locale="id")
     indonesian = {
         code for table in labels.TABLES.values() for code, text in table.items()
-        if code in WORD.findall((catalog.get(text._args[0]).string or "").lower())
+        if code in WORD.findall((_message(catalog, text).string or "").lower())
     }
     return codes - indonesian
+
+
+def _message(catalog, text):
+    """The catalogue's entry of a lazy label: (msgid,) from gettext, (context, msgid) from pgettext."""
+    args = text._args
+    return catalog.get(args[-1], context=args[0] if len(args) > 1 else None)
 
 
 WORD = re.compile(r"[A-Za-z_]+")

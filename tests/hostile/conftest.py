@@ -168,13 +168,20 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     results.record_actual(actor="test", indicator=indicator, agreement=draft, today=TODAY, data=results.ActualData(
         dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal(3), {"sex": "female"}))  # a draft: the submit button
     db.session.commit()
+    from govtrack.surveys import services as surveys
+
+    survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
+        title=text("survey title"), purpose=text("survey purpose"), population_kind="all", regions=[], centre_ids=[],
+        sample_size=None, sample_seed=None, opens_on=TODAY, closes_on=TODAY + dt.timedelta(days=30),
+        visibility="members", questions=[surveys.QuestionInput("q1", "single", text("question"), ["A", "B"])]))
+    db.session.commit()
     ids = {
         "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
         "user_id": other.id, "partner_id": partner.id, "agreement_id": draft.id, "document_id": draft_doc.id,
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
         "payment_id": payment.id, "decision_id": decision.id, "version_id": version_id,
-        "centre_id": member.centre_id,
+        "centre_id": member.centre_id, "survey_id": survey.id, "key": "q1",
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

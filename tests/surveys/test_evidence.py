@@ -36,8 +36,8 @@ def decided(make_agreement, make_decision):
 
 
 def attach(client, kind, target_id, survey, **values):
-    url = f"/surveys/evidence/{kind}/{target_id}"
-    token = csrf_token(client, f"{url}?survey_id={survey.id}")
+    url = f"/surveys/evidence/new?target={kind}&target_id={target_id}"
+    token = csrf_token(client, f"{url}&survey_id={survey.id}")
     return client.post(url, data={"csrf_token": token, "survey_id": str(survey.id), "question_key": "",
                                   "region": "", "note": "", **values}, headers=ID)
 
@@ -53,9 +53,9 @@ def test_attach_from_the_motion_and_show_it_beside_the_decision(client, sign_in,
     survey = answered("members")
     sign_in("manager")
     motion = decided["motion"]
-    form = client.get(f"/surveys/evidence/motion/{motion.id}", headers=ID)
+    form = client.get(f"/surveys/evidence/new?target=motion&target_id={motion.id}", headers=ID)
     assert form.status_code == 200 and "Pilih survei" in form.get_data(as_text=True)
-    second = client.get(f"/surveys/evidence/motion/{motion.id}?survey_id={survey.id}", headers=ID).get_data(as_text=True)
+    second = client.get(f"/surveys/evidence/new?target=motion&target_id={motion.id}&survey_id={survey.id}", headers=ID).get_data(as_text=True)
     assert "Sumber air utama?" in second and "Parung" in second and "Seluruh survei" in second
     resp = attach(client, "motion", motion.id, survey, question_key="sumber", note="Dasar usulan kredit air")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/forums/motions/{motion.id}")
@@ -103,9 +103,10 @@ def test_the_form_names_what_is_wrong_and_changes_nothing(client, sign_in, answe
     long_note = attach(client, "motion", motion.id, survey, note="x" * 2001)
     assert long_note.status_code == 422
     assert db.session.scalar(select(db.func.count()).select_from(SurveyEvidence)) == 0
-    assert client.get("/surveys/evidence/motion/9999").status_code == 404
-    assert client.get("/surveys/evidence/clause/9999").status_code == 404
-    assert client.get("/surveys/evidence/agenda-item/9999").status_code == 404
+    for target in ("motion", "clause", "agenda-item"):
+        assert client.get(f"/surveys/evidence/new?target={target}&target_id=9999").status_code == 404
+    assert client.get("/surveys/evidence/new?target=vote&target_id=1").status_code == 404
+    assert client.get("/surveys/evidence/new").status_code == 404
 
 
 def test_only_surveys_edit_attaches_or_removes(app, client, sign_in, answered, decided):
@@ -116,7 +117,7 @@ def test_only_surveys_edit_attaches_or_removes(app, client, sign_in, answered, d
     for role in ("officer", "member"):
         other = app.test_client()
         sign_in(role, client=other)
-        assert other.get(f"/surveys/evidence/motion/{decided['motion'].id}").status_code == 403
+        assert other.get(f"/surveys/evidence/new?target=motion&target_id={decided['motion'].id}").status_code == 403
         assert other.get(f"/surveys/evidence/{evidence.id}/remove").status_code == 403
         token = session_token(other)
         assert other.post(f"/surveys/evidence/{evidence.id}/remove", data={"csrf_token": token}).status_code == 403
