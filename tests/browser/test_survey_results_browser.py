@@ -102,8 +102,9 @@ def test_members_read_the_published_results_on_a_phone(seed, new_page, live_serv
     problems = _watch(page)
     sign_in_through_the_form(page, seed.users["member"])
     page.goto("/published/")
-    page.get_by_role("link", name="Survei kebutuhan air 2026").click()
+    page.get_by_role("link", name="Survei kebutuhan air 2026").click()  # the portal home's block
     expect(page.get_by_role("heading", name="Survei kebutuhan air 2026")).to_be_visible()
+    assert page.url.endswith(f"/surveys/published/{survey_id}")
     expect(page.locator("#suppression-help")).to_contain_text("kurang dari 5 responden disembunyikan")
     sumber = page.locator("#question-sumber")
     expect(sumber.get_by_role("row", name="Sumur gali")).to_contain_text("poin")

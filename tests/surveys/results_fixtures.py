@@ -2,12 +2,17 @@
 exactly 5 respondents (shown), Bojong 4 (hidden), Cibinong 9 of 10 (its yes/no cells 2 and 7: the 2
 hidden and, as its complement, the 7). Everyone: 18 of 19 answered; yes 9, no 9; Sumur 9, PDAM 9."""
 
+import datetime as dt
+
 import pytest
+from sqlalchemy import select
 
+from govtrack.agreements.models import Clause
 from govtrack.extensions import db
+from govtrack.forums.models import AgendaItem, Motion
 from govtrack.surveys import services
-from tests.surveys.conftest import TODAY
 
+TODAY = dt.date(2026, 11, 30)  # as tests/surveys/conftest.py (which imports this module)
 CENTRES = (("melati", "Rembug Melati", "RP-1", "Cibinong", 6), ("mawar", "Rembug Mawar", "RP-2", "Cibinong", 4),
            ("kenanga", "Rembug Kenanga", "RP-3", "Bojong", 4), ("anggrek", "Rembug Anggrek", "RP-4", "Parung", 5))
 NOTE = "Air keruh di musim kemarau"
@@ -41,3 +46,16 @@ def answered(make_centre, make_member, make_user, make_survey):
         return survey
 
     return make
+
+
+@pytest.fixture
+def decided(make_agreement, make_decision):
+    """An agreement with three points, published to members, and a decision of a forum about it
+    (its meeting, the agenda item and the motion)."""
+    agreement = make_agreement("Kredit air bersih", clauses=["Bunga 9 %.", "Tenor 3 tahun.", "Agunan kelompok."],
+                               status="active", visibility="members")
+    decision = make_decision(agreement)
+    motion = db.session.get(Motion, decision.motion_id)
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == motion.meeting_id))
+    clauses = list(db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id).order_by(Clause.number)))
+    return {"agreement": agreement, "motion": motion, "item": item, "clauses": clauses, "decision": decision}

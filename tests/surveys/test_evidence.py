@@ -5,34 +5,17 @@ members' portal, only from surveys published to the reader and only as published
 
 import re
 
-import pytest
 from sqlalchemy import select
 
-from govtrack.agreements.models import Clause
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
-from govtrack.forums.models import AgendaItem, Motion
 from govtrack.surveys.models import SurveyEvidence
 from tests.conftest import csrf_token, session_token
-from tests.surveys.results_fixtures import answered  # noqa: F401
 from tests.surveys.test_results_pages import ID, reference_margin, words
 
 # The decision's fixture adds a member (the decider, of no centre) to the population: N = 20, 18 answered.
 POINTS = f"{reference_margin(0.5, 18, 20) * 100:.1f}".replace(".", ",")
 SUMBER = f"Sumber air utama?: Sumur 50% ± {POINTS} poin; PDAM 50% ± {POINTS} poin; Sungai 0% ± 0,0 poin"
-
-
-@pytest.fixture
-def decided(make_agreement, make_decision):
-    """An agreement with three points, published to members, and a decision of a forum about it
-    (its meeting, the agenda item and the motion)."""
-    agreement = make_agreement("Kredit air bersih", clauses=["Bunga 9 %.", "Tenor 3 tahun.", "Agunan kelompok."],
-                               status="active", visibility="members")
-    decision = make_decision(agreement)
-    motion = db.session.get(Motion, decision.motion_id)
-    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == motion.meeting_id))
-    clauses = list(db.session.scalars(select(Clause).where(Clause.agreement_id == agreement.id).order_by(Clause.number)))
-    return {"agreement": agreement, "motion": motion, "item": item, "clauses": clauses, "decision": decision}
 
 
 def attach(client, kind, target_id, survey, **values):

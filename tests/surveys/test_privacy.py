@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.surveys.results_fixtures import NOTE, answered  # noqa: F401
+from tests.surveys.results_fixtures import NOTE
 from tests.surveys.test_results_pages import ID, words
 
 

@@ -7,8 +7,6 @@ from sqlalchemy import select
 from govtrack.audit.models import AuditEvent
 from govtrack.extensions import db
 from govtrack.surveys.models import SurveyEvidence
-from tests.surveys.results_fixtures import answered  # noqa: F401
-from tests.surveys.test_evidence import decided  # noqa: F401
 from tests.surveys.test_results_pages import reference_margin
 
 

@@ -11,7 +11,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.surveys.results_fixtures import NOTE, answered  # noqa: F401
+from tests.surveys.results_fixtures import NOTE
 
 ID = {"Accept-Language": "id"}
 EN = {"Accept-Language": "en"}
