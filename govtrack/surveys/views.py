@@ -174,13 +174,14 @@ def results_centres(survey_id: int, key: str):
     """One question by centre, a page of centres at a time (at thousands of centres, not on the
     results page itself)."""
     survey = _results_survey(survey_id)
-    question = question_view(_question_of(queries.results(survey), key), centres=True)
-    start = request.args.get("start", type=int) or 0
-    start = max(0, start)
-    rows = question["centres"][start:start + CENTRES_PAGE]
-    following = start + CENTRES_PAGE if start + CENTRES_PAGE < len(question["centres"]) else None
-    return render_template("surveys/results_centres.html", survey=survey, question=question, rows=rows,
-                           start=start, following=following, total=len(question["centres"]))
+    raw = _question_of(queries.results(survey), key)
+    start = max(0, request.args.get("start", type=int) or 0)
+    centres = raw.get("by_centre", [])
+    rows = [_group_view(raw, c, f"{c['code']} {c['name']}".strip() or _("No centre"))
+            for c in centres[start:start + CENTRES_PAGE]]  # only this page's centres made ready
+    following = start + CENTRES_PAGE if start + CENTRES_PAGE < len(centres) else None
+    return render_template("surveys/results_centres.html", survey=survey, question=question_view(raw), rows=rows,
+                           start=start, following=following, total=len(centres))
 
 
 @bp.get("/<int:survey_id>/results/<key>/texts")
