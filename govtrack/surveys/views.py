@@ -521,7 +521,8 @@ def evidence_new():
     if kind not in TARGETS or target_id is None:
         abort(404)
     target, title, back = evidence_target(kind, target_id)
-    form = EvidenceForm() if request.method == "POST" else EvidenceForm(request.args, meta={"csrf": False})
+    # On a GET the chosen survey comes in the query; the form still carries its CSRF token for the POST.
+    form = EvidenceForm() if request.method == "POST" else EvidenceForm(formdata=request.args)
     chosen = (form.survey_id.data or "").strip()
     survey = queries.get(int(chosen)) if chosen.isdigit() else None
     _evidence_choices(form, survey)

@@ -40,6 +40,8 @@ def test_attach_from_the_motion_and_show_it_beside_the_decision(client, sign_in,
     assert form.status_code == 200 and "Pilih survei" in form.get_data(as_text=True)
     second = client.get(f"/surveys/evidence/new?target=motion&target_id={motion.id}&survey_id={survey.id}", headers=ID).get_data(as_text=True)
     assert "Sumber air utama?" in second and "Parung" in second and "Seluruh survei" in second
+    post_form = second[second.index('<form method="post"'):]
+    assert 'name="csrf_token"' in post_form[:post_form.index("</form>")]  # the form posts with its own token
     resp = attach(client, "motion", motion.id, survey, question_key="sumber", note="Dasar usulan kredit air")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/forums/motions/{motion.id}")
     page = words(client.get(f"/forums/motions/{motion.id}", headers=ID).get_data(as_text=True))
