@@ -374,7 +374,8 @@ def _evidence_lines(result: dict, evidence: SurveyEvidence) -> list[dict]:
             answers = "; ".join(f"{c['label']} {c['share_text']} {c['margin_text']}".strip() if not c["hidden"]
                                 else f"{c['label']} {_('hidden')}" for c in cells)
         n = group.get("respondents")
-        lines.append({"question": q["text"], "answers": answers,
+        question = q["text"] if not answers or q["text"].rstrip().endswith(("?", ":", ".")) else f"{q['text']}:"
+        lines.append({"question": question, "answers": answers,
                       # a hidden group says why once, in its answers
                       "respondents": _("%(n)s respondents", n=format_decimal(n)) if n is not None else ""})
     return lines

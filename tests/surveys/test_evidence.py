@@ -15,7 +15,7 @@ from tests.surveys.test_results_pages import ID, reference_margin, words
 
 # The decision's fixture adds a member (the decider, of no centre) to the population: N = 20, 18 answered.
 POINTS = f"{reference_margin(0.5, 18, 20) * 100:.1f}".replace(".", ",")
-SUMBER = f"Sumber air utama?: Sumur 50% ± {POINTS} poin; PDAM 50% ± {POINTS} poin; Sungai 0% ± 0,0 poin"
+SUMBER = f"Sumber air utama? Sumur 50% ± {POINTS} poin; PDAM 50% ± {POINTS} poin; Sungai 0% ± 0,0 poin"
 
 
 def attach(client, kind, target_id, survey, **values):
@@ -61,7 +61,7 @@ def test_attach_to_a_clause_for_one_region(client, sign_in, answered, decided):
     resp = attach(client, "clause", clause.id, survey, question_key="air_bersih", region="Parung")
     assert resp.status_code == 302
     html = client.get(f"/agreements/{decided['agreement'].id}", headers=ID).get_data(as_text=True)
-    assert "wilayah Parung Apakah rumah tangga Anda punya akses air bersih?: Ya 100% ± 0,0 poin; Tidak 0% ± 0,0 poin " \
+    assert "wilayah Parung Apakah rumah tangga Anda punya akses air bersih? Ya 100% ± 0,0 poin; Tidak 0% ± 0,0 poin " \
            "(5 responden)" in section(html, f"clause-{clause.id}")
     assert "Bukti kebutuhan anggota" not in section(html, f"clause-{decided['clauses'][0].id}")
 
@@ -73,8 +73,8 @@ def test_attach_to_an_agenda_item_and_the_meeting_page_shows_it(client, sign_in,
     assert attach(client, "agenda-item", item.id, survey).status_code == 302  # the whole survey
     page = words(client.get(f"/forums/meetings/{item.meeting_id}", headers=ID).get_data(as_text=True))
     assert f"Bukti kebutuhan anggota {item.title} Bukti kebutuhan anggota Survei kebutuhan air 2026 — semua wilayah" in page
-    assert f"Apakah rumah tangga Anda punya akses air bersih?: Ya 50% ± {POINTS} poin; Tidak 50% ± {POINTS} poin" in page
-    assert "Biaya air per bulan (Rp)?: rata-rata 27.777,78; median 30.000; terendah 10.000; tertinggi 50.000" in page
+    assert f"Apakah rumah tangga Anda punya akses air bersih? Ya 50% ± {POINTS} poin; Tidak 50% ± {POINTS} poin" in page
+    assert "Biaya air per bulan (Rp)? rata-rata 27.777,78; median 30.000; terendah 10.000; tertinggi 50.000" in page
 
 
 def test_the_form_names_what_is_wrong_and_changes_nothing(client, sign_in, answered, decided):
@@ -155,9 +155,9 @@ def test_the_portal_shows_published_evidence_only(app, client, sign_in, answered
     assert resp.status_code == 200
     text = words(resp.get_data(as_text=True))
     assert "Yang ditunjukkan survei kebutuhan anggota" in text
-    assert "Survei anggota — wilayah Bojong Apakah rumah tangga Anda punya akses air bersih?: " \
+    assert "Survei anggota — wilayah Bojong Apakah rumah tangga Anda punya akses air bersih? " \
            "disembunyikan: kurang dari 5 responden Bukti kebutuhan anggota Survei anggota" in text
-    assert "Survei anggota — wilayah Parung Apakah rumah tangga Anda punya akses air bersih?: Ya 100% ± 0,0 poin" in text
+    assert "Survei anggota — wilayah Parung Apakah rumah tangga Anda punya akses air bersih? Ya 100% ± 0,0 poin" in text
     assert f"Di balik keputusan Bukti kebutuhan anggota {decided['decision'].number} Survei anggota — semua wilayah {SUMBER}" in text
     assert "Survei internal" not in text and "Lepas bukti" not in text
     html = resp.get_data(as_text=True)
