@@ -184,16 +184,16 @@ def results_centres(survey_id: int, key: str):
                            start=start, following=following, total=len(centres))
 
 
-@bp.get("/<int:survey_id>/results/<key>/texts")
+@bp.get("/<int:survey_id>/results/<text_key>/texts")
 @permission_required("surveys.answers")
-def results_texts(survey_id: int, key: str):
+def results_texts(survey_id: int, text_key: str):
     """The texts given to one text question, a page at a time (individual answers: surveys.answers)."""
     survey = _results_survey(survey_id)
-    question = next((q for q in queries.questions(survey) if q.key == key and q.kind == QuestionKind.text), None)
+    question = next((q for q in queries.questions(survey) if q.key == text_key and q.kind == QuestionKind.text), None)
     if question is None:
         abort(404)
     after = request.args.get("after", type=int)
-    rows, following = queries.text_answers(survey, key, after=after, limit=TEXTS_PAGE)
+    rows, following = queries.text_answers(survey, text_key, after=after, limit=TEXTS_PAGE)
     return render_template("surveys/results_texts.html", survey=survey, question=question, rows=rows,
                            following=following, after=after)
 
@@ -549,11 +549,11 @@ def evidence_new():
                            title=title, back=back), status
 
 
-@bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+@bp.route("/evidence/<int:survey_evidence_id>/remove", methods=["GET", "POST"])
 @permission_required("surveys.edit")
-def evidence_remove(evidence_id: int):
+def evidence_remove(survey_evidence_id: int):
     """Remove survey evidence, after a confirmation (audited by the service)."""
-    evidence = db.session.scalar(select(SurveyEvidence).where(SurveyEvidence.id == evidence_id)
+    evidence = db.session.scalar(select(SurveyEvidence).where(SurveyEvidence.id == survey_evidence_id)
                                  .options(joinedload(SurveyEvidence.survey)))
     if evidence is None:
         abort(404)

@@ -173,7 +173,9 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
         title=text("survey title"), purpose=text("survey purpose"), population_kind="all", regions=[], centre_ids=[],
         sample_size=None, sample_seed=None, opens_on=TODAY, closes_on=TODAY + dt.timedelta(days=30),
-        visibility="members", questions=[surveys.QuestionInput("q1", "single", text("question"), ["A", "B"])]))
+        visibility="members", questions=[surveys.QuestionInput("q1", "single", text("question"), ["A", "B"]),
+                                         surveys.QuestionInput("q2", "text", text("text question"), required=False)]))
+    survey_evidence = surveys.attach_evidence(actor="test", survey=survey, motion_id=motion.id, note=text("evidence note"))
     db.session.commit()
     ids = {
         "result_id": result.id, "indicator_id": indicator.id, "target_id": target.id, "actual_id": actual.id,
@@ -182,6 +184,7 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
         "payment_id": payment.id, "decision_id": decision.id, "version_id": version_id,
         "centre_id": member.centre_id, "survey_id": survey.id, "key": "q1",
+        "text_key": "q2", "survey_evidence_id": survey_evidence.id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

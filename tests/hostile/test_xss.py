@@ -93,7 +93,9 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
     for endpoint, url in sorted(routes.items()):
         # Files, not pages: the exports (every *_csv and *_xlsx), the feed, downloads.
         if endpoint.endswith(("_csv", "_xlsx")) or endpoint in {
-                "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence"}:
+                "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence",
+                "surveys.results_chart", "surveys.published_chart",  # pictures
+                "surveys.evidence_new"}:  # its target is in the query: below
             continue
         resp = client.get(url)
         if resp.status_code == 302 or endpoint == "portal.agreement":  # the draft is not published
@@ -105,7 +107,10 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
                 f"/network/?partner_id={hostile_world.ids['partner_id']}",
                 f"/obligations/{hostile_world.ids['obligation_id']}", "/obligations/list",
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}/roll-call",
-                f"/forums/meetings/{hostile_world.ids['meeting_id']}"]:
+                f"/forums/meetings/{hostile_world.ids['meeting_id']}",
+                f"/forums/motions/{hostile_world.ids['motion_id']}",
+                f"/surveys/evidence/new?target=motion&target_id={hostile_world.ids['motion_id']}"
+                f"&survey_id={hostile_world.ids['survey_id']}"]:
         seen += check_html(url, client.get(url))
     missing = [kind for kind in SHOWN if f"{kind} " not in seen]
     assert not missing, f"fields not shown on any page (the test would prove nothing for them): {missing}"
