@@ -75,6 +75,12 @@ TERMS: tuple[Term, ...] = (
         "betweenness: a large agreement is a short, strong tie), and so connects parts of the network "
         "that would otherwise be far apart. A broker is useful, and a risk: much passes through it. "
         "The network's picture and map mark brokers with a dashed black ring.")),
+    Term("margin-of-error", "Margin kesalahan", "Margin of error", _l(
+        "How far a share found among the members who answered a survey may be from the share among all "
+        "the members it stands for: with a confidence of 95 %, the true share lies within that many "
+        "percentage points above or below. It is smaller when more members answer, and nothing when everyone in the "
+        "population answered (the finite-population correction)."),
+        _l("Example: 62 % ± 4.3 points: among all members, most likely between 57.7 % and 66.3 %.")),
 )
 
 KEYS = frozenset(t.key for t in TERMS)

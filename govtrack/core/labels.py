@@ -291,7 +291,7 @@ QUESTION_KIND = {
     "yes_no": _l("Yes or no"),
     "single": _l("One choice"),
     "multiple": _l("Several choices"),
-    "number": lazy_pgettext("question kind", "Number"),  # "Angka" (the plain "Number" is "Nomor")
+    "number": lazy_pgettext("question kind", "Number"),  # an amount (Angka), not an identifier (Nomor)
     "text": _l("Short text"),
 }
 

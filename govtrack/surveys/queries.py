@@ -243,6 +243,8 @@ def _suppress_group(group: dict) -> dict:
         for name in ("mean", "median", "min", "max"):
             group.pop(name, None)
         group["suppressed"] = True
+        if n:  # how many answered in a small group is itself a small cell
+            group["respondents"] = None
     else:
         group.pop("min", None)  # an extreme value can name a member; the mean and median cannot
         group.pop("max", None)
@@ -419,3 +421,55 @@ def questions_by_survey(survey_ids) -> dict[int, list[SurveyQuestion]]:
                                     .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)):
             out[q.survey_id].append(q)
     return out
+
+
+# --- results pages, portal and evidence (helper: results) ----------------------------------------
+
+
+def _without_centres(result: dict) -> dict:
+    return {**result, "questions": [{k: v for k, v in q.items() if k != "by_centre"} for q in result["questions"]]}
+
+
+def summary(survey: Survey) -> dict:
+    """`results` without the per-centre tables, cached on its own: at thousands of centres those
+    tables are most of the result, and the results page, the portal and the evidence lines read
+    only the whole and the regions (one query when nothing changed)."""
+    raw = json.dumps([survey.id, versions.tokens(db.session, *TABLES)])
+    key = f"survey-summary-{survey.id}-{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    return remember_json(key, lambda: _without_centres(results(survey)))
+
+
+def published_listing(visibilities: list[str], *, today, limit: int = 100) -> list[Survey]:
+    """Surveys whose results are published to readers of these visibilities, opened by `today`,
+    newest first."""
+    if not visibilities:
+        return []
+    return list(db.session.scalars(
+        select(Survey).where(Survey.visibility.in_(visibilities), Survey.opens_on <= today)
+        .order_by(Survey.opens_on.desc(), Survey.id.desc()).limit(limit)))
+
+
+def text_answers(survey: Survey, key: str, *, after: int | None = None, limit: int = 50,
+                 chunk: int = 500) -> tuple[list[tuple[int, str, object, str]], int | None]:
+    """One page of the texts given to the text question `key`: (response id, centre name, day
+    answered, text), by response id after `after`; and the id to continue after (None at the end).
+    Responses are read in chunks by id (a keyset), since not every response answers the question."""
+    out: list[tuple[int, str, object, str]] = []
+    cursor = after or 0
+    while True:
+        rows = db.session.execute(
+            select(SurveyResponse.id, Centre.name, SurveyResponse.answered_on, SurveyResponse.answers)
+            .outerjoin(Centre, Centre.id == SurveyResponse.centre_id)
+            .where(SurveyResponse.survey_id == survey.id, SurveyResponse.id > cursor)
+            .order_by(SurveyResponse.id).limit(chunk)).all()
+        for rid, centre, day, answers in rows:
+            cursor = rid
+            if isinstance(answers, str):  # a driver that hands JSON back as text
+                answers = json.loads(answers)
+            text = answers.get(key)
+            if isinstance(text, str) and text.strip():
+                out.append((rid, centre or "", day, text))
+                if len(out) == limit:
+                    return out, rid
+        if len(rows) < chunk:
+            return out, None

@@ -24,6 +24,8 @@ ANONYMOUS_OK = {
     "public_api.ocds_package", "public_api.iati_activities",
     # the survey capture pages' service worker: a static script (a browser fetches it without asking)
     "surveys.service_worker",
+    # the list of survey results published to the reader (tests/surveys/test_privacy.py)
+    "surveys.published_index",
 }
 # Endpoints a signed-in member may reach, besides the anonymous ones.
 MEMBER_OK = ANONYMOUS_OK | {
@@ -43,6 +45,8 @@ NOT_FOUND_OK = {
     "forums.decision", "forums_api.decision_get",
     # the centres' roll-up chart: of an agreement published to the reader (the world's is internal)
     "centres.rollup_chart",
+    # a survey's published results: 404 unless published to the reader (tests/surveys/test_privacy.py)
+    "surveys.published", "surveys.published_csv", "surveys.published_xlsx", "surveys.published_chart", "surveys_api.Results",
 }
 
 SKIP = {"static"}

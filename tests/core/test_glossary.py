@@ -50,7 +50,7 @@ def test_every_word_a_template_links_is_in_the_glossary(app):
     assert used, "no template links a glossary word"
     assert used <= KEYS, used - KEYS
     assert {"quorum", "threshold", "consensus", "proxy", "hhi", "effective-sources", "single-point-of-failure",
-            "broker"} == KEYS
+            "broker", "margin-of-error"} == KEYS
     assert len(TERMS) == len(KEYS)
     with app.test_request_context():
         assert glossary_url("hhi") == "/glossary#hhi"

@@ -112,11 +112,8 @@ def test_the_network_flows_have_labels():
 def test_every_label_has_an_indonesian_translation():
     with CATALOG.open("rb") as fh:
         catalog = read_po(fh, locale="id")
-    def entry(text):
-        # lazy_pgettext's arguments are (context, message): "Yes" as a survey's answer is "Ya", as a vote "Setuju"
-        if len(text._args) == 2:
-            return catalog.get(text._args[1], context=text._args[0])
-        return catalog.get(text._args[0])
+    def entry(text):  # (msgid,) from gettext, (context, msgid) from pgettext
+        return catalog.get(text._args[-1], context=text._args[0] if len(text._args) > 1 else None)
 
     missing = [
         (name, code, text._args[-1])
@@ -128,6 +125,8 @@ def test_every_label_has_an_indonesian_translation():
 
 @pytest.mark.parametrize(("table", "code", "english", "indonesian"), [
     ("agreement_status", "draft", "Draft", "Draf"),
+    # a survey's answer, not a vote's (Setuju/Tidak setuju): the same English word in another context
+    ("yes_no", "yes", "Yes", "Ya"), ("yes_no", "no", "No", "Tidak"), ("vote_choice", "yes", "Yes", "Setuju"),
     ("agreement_status", "under_deliberation", "Under deliberation", "Sedang dimusyawarahkan"),
     ("motion_outcome", "carried", "Carried", "Diterima"),
     ("motion_outcome", "defeated", "Defeated", "Ditolak"),

@@ -76,6 +76,12 @@ def _codes() -> set[str]:
     return codes - indonesian
 
 
+def _message(catalog, text):
+    """The catalogue's entry of a lazy label: (msgid,) from gettext, (context, msgid) from pgettext."""
+    args = text._args
+    return catalog.get(args[-1], context=args[0] if len(args) > 1 else None)
+
+
 WORD = re.compile(r"[A-Za-z_]+")
 NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+")
 CODES = _codes()

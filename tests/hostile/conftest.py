@@ -170,16 +170,19 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
     db.session.commit()
     from govtrack.surveys import services as surveys
 
-    # A survey open on TODAY, everyone drawn; the member has answered (their response page offers the
-    # correction form), so the survey's form offers only what may change once answered.
+    # A survey open on TODAY, everyone drawn, results published to members; the member has answered
+    # (their response page offers the correction form, so the survey's form offers only what may change
+    # once answered); its result is evidence on the motion.
     survey = surveys.create_survey(actor="test", today=TODAY, data=surveys.SurveyInput(
-        title=text("survey title"), purpose=text("survey purpose"), population_kind="all", questions=[
+        title=text("survey title"), purpose=text("survey purpose"), population_kind="all", visibility="members",
+        questions=[
             surveys.QuestionInput("air", "yes_no", text("question text")),
-            surveys.QuestionInput("sumber", "single", "Sumber air?", ["Sumur", "PDAM"]),
-            surveys.QuestionInput("catatan", "text", "Catatan", required=False)],
+            surveys.QuestionInput("sumber", "single", text("question"), ["Sumur", "PDAM"]),
+            surveys.QuestionInput("catatan", "text", text("text question"), required=False)],
         opens_on=dt.date(2027, 3, 1), closes_on=dt.date(2027, 4, 30)))
     surveys.record_responses(actor="test", survey=survey, channel="officer", today=TODAY, items=[
         surveys.ResponseInput(member.id, {"air": True, "sumber": "Sumur", "catatan": text("survey answer")})])
+    survey_evidence = surveys.attach_evidence(actor="test", survey=survey, motion_id=motion.id, note=text("evidence note"))
     db.session.commit()
     ids = {
         "survey_id": survey.id,
@@ -188,7 +191,8 @@ def build_world(make_user, make_partner, make_agreement, text: Callable[[str], s
         "member_id": member.id, "interest_id": interest.id, "meeting_id": meeting.id, "motion_id": motion.id,
         "obligation_id": ob.id, "occurrence_id": occurrences[1].id, "evidence_id": evidence.id, "forum_id": forum.id,
         "payment_id": payment.id, "decision_id": decision.id, "version_id": version_id,
-        "centre_id": member.centre_id,
+        "centre_id": member.centre_id, "key": "sumber",
+        "text_key": "catatan", "survey_evidence_id": survey_evidence.id,
     }
     objects = {"admin": admin, "other": other, "partner": partner, "draft": draft, "active": active, "doc": doc,
                "member": member, "forum": forum, "meeting": meeting, "motion": motion, "decision": decision,

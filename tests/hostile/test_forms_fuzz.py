@@ -54,7 +54,9 @@ BUTTONS = {"partners.reactivate", "forums.meeting_open", "forums.minutes_approve
            "surveys.capture_one", "surveys.capture_sync",
            # a sample is drawn again only while nobody has answered (the world's member has); a member
            # answers only a survey they were drawn for (the admin is no member)
-           "surveys.redraw", "surveys.answer"}
+           "surveys.redraw", "surveys.answer",
+           # survey evidence: the form's second step (a survey chosen) and evidence to remove
+           "surveys.evidence_new", "surveys.evidence_remove"}
 
 ODD_DATES = ["2027-02-30", "30/02/2027", "2027-13-01", "0000-00-00", "9999-12-31", "0001-01-01", "2027-1-1",
              "27-03-15", "15 March 2027", "2027-03-15T25:61", "2027-03-15T09:00", "+2027-03-15", "1e9",

@@ -95,7 +95,9 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
         if endpoint.endswith(("_csv", "_xlsx")) or endpoint in {
                 "portal.atom_feed", "core.healthz", "agreements.download", "obligations.evidence",
                 # the survey capture page's JSON bundle, manifest and service worker
-                "surveys.capture_bundle", "surveys.capture_manifest", "surveys.service_worker"}:
+                "surveys.capture_bundle", "surveys.capture_manifest", "surveys.service_worker",
+                "surveys.results_chart", "surveys.published_chart",  # pictures
+                "surveys.evidence_new"}:  # its target is in the query: below
             continue
         resp = client.get(url)
         if resp.status_code == 302 or endpoint == "portal.agreement":  # the draft is not published
@@ -111,7 +113,10 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}/roll-call",
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}",
                 f"/surveys/{hostile_world.ids['survey_id']}/capture?centre_id={hostile_world.ids['centre_id']}"
-                f"&member_id={hostile_world.ids['member_id']}"]:
+                f"&member_id={hostile_world.ids['member_id']}",
+                f"/forums/motions/{hostile_world.ids['motion_id']}",
+                f"/surveys/evidence/new?target=motion&target_id={hostile_world.ids['motion_id']}"
+                f"&survey_id={hostile_world.ids['survey_id']}"]:
         seen += check_html(url, client.get(url))
     missing = [kind for kind in SHOWN if f"{kind} " not in seen]
     assert not missing, f"fields not shown on any page (the test would prove nothing for them): {missing}"

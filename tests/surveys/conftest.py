@@ -7,6 +7,7 @@ import pytest
 from govtrack.extensions import db
 from govtrack.surveys import services
 from tests.members.conftest import in_request  # noqa: F401 (a fixture)
+from tests.surveys.results_fixtures import answered, decided  # noqa: F401 (fixtures of the results tests)
 
 OPENS, CLOSES = dt.date(2026, 11, 1), dt.date(2026, 12, 31)
 TODAY = dt.date(2026, 11, 30)
