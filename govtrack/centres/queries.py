@@ -17,6 +17,7 @@ from govtrack.centres.models import POSITIONS, CentrePosition, Position
 from govtrack.core import versions
 from govtrack.core.cache import remember_json
 from govtrack.extensions import db
+from govtrack.members import queries as members_queries
 from govtrack.members.models import Centre
 
 TEXTS_SHOWN = 100  # distinct proposed texts per clause in the roll-up, the most supported first
@@ -76,9 +77,7 @@ def _stamp() -> list:
     """What a cached roll-up was read from, in a few bytes: the positions' data version and a
     fingerprint of the centres (how many, how many active, the last change), which is read
     instead of tracking the centres' table (a token write at every roster import's commit)."""
-    fingerprint = db.session.execute(
-        select(func.count(), func.count().filter(Centre.active.is_(True)), func.max(Centre.updated_at))).one()
-    return [ROLLUP_CACHE_VERSION, versions.tokens(db.session, *ROLLUP_TABLES), list(fingerprint)]
+    return [ROLLUP_CACHE_VERSION, versions.tokens(db.session, *ROLLUP_TABLES), members_queries.centres_fingerprint()]
 
 
 def _cached(kind: str, stamp: list | None, agreement: Agreement, deliberation: int, ids: list[int], compute, *extra):

@@ -366,3 +366,11 @@ def merged_origins() -> list[tuple[Centre, list[tuple[str, int]]]]:
     merged = {cid: s for cid, s in spellings.items() if len(s) > 1}
     centres = {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_(list(merged))))} if merged else {}
     return [(centres[cid], merged[cid]) for cid in sorted(merged, key=lambda i: centres[i].code)]
+
+
+def centres_fingerprint() -> list:
+    """How many centres, how many active, and their last change: read (one query) by the caches of
+    what shows centres' names, regions or counts (the roll-up, survey results) instead of tracking
+    the centres' table, whose token would then be written at every roster import's commit."""
+    return [str(v) for v in db.session.execute(
+        select(func.count(), func.count().filter(Centre.active.is_(True)), func.max(Centre.updated_at))).one()]

@@ -464,16 +464,23 @@ class SurveyResults(StrictSchema):
     questions = fields.List(fields.Nested(QuestionResult))
 
 
+class ResultsArgs(StrictSchema):
+    centres = fields.Boolean(load_default=False, metadata={
+        "description": "Staff only: add each question's `by_centre` table (at thousands of centres, megabytes)."})
+
+
 @blp.route("/surveys/<int:survey_id>/results")
 class Results(MethodView):
+    @blp.arguments(ResultsArgs, location="query")
     @blp.response(200, SurveyResults)
-    def get(self, survey_id: int):
+    def get(self, args, survey_id: int):
         """A survey's results: counts, shares and 95 % margins of error per question, by region (and by
-        centre, for staff). Members and the public read only surveys published to them, as aggregates
-        with every cell under 5 respondents null and no text questions; others answer 404."""
+        centre, for staff, with `centres=true`). Members and the public read only surveys published to
+        them, as aggregates with every cell under 5 respondents null and no text questions; others
+        answer 404."""
         survey = queries.get(survey_id)
         if survey is not None and can(current_user, "surveys.view"):
-            return queries.results(survey)
+            return queries.results(survey) if args["centres"] else queries.summary(survey)
         if survey is None or survey.visibility not in audience(current_user):
             abort(404)
         return queries.published(queries.summary(survey))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from govtrack.core import versions
 from govtrack.core.cache import remember_json
 from govtrack.extensions import db
+from govtrack.members import queries as members_queries
 from govtrack.members.models import Centre, Member
 from govtrack.surveys import rules
 from govtrack.surveys.models import (
@@ -33,8 +34,14 @@ from govtrack.surveys.models import (
     SurveyResponse,
 )
 
-TABLES = ("surveys", "survey_questions", "survey_members", "survey_responses", "centres")
+TABLES = ("surveys", "survey_questions", "survey_members", "survey_responses")
 versions.track(*TABLES)
+
+
+def stamp() -> list:
+    """What a cached result was computed from: the survey tables' data versions and the centres'
+    fingerprint (their names and regions show in the results; not tracked, see centres_fingerprint)."""
+    return [versions.tokens(db.session, *TABLES), members_queries.centres_fingerprint()]
 NO_REGION = ""  # the region key of centres without one (pages say "Tanpa wilayah")
 YES, NO = "yes", "no"
 
@@ -227,7 +234,7 @@ def _compute(survey: Survey) -> dict:
 
 def results(survey: Survey) -> dict:
     """`compute`, cached by the data versions of the survey tables (one query when nothing changed)."""
-    raw = json.dumps([survey.id, versions.tokens(db.session, *TABLES)])
+    raw = json.dumps([survey.id, stamp()])
     key = f"survey-results-{survey.id}-{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return remember_json(key, lambda: compute(survey))
 
@@ -434,7 +441,7 @@ def summary(survey: Survey) -> dict:
     """`results` without the per-centre tables, cached on its own: at thousands of centres those
     tables are most of the result, and the results page, the portal and the evidence lines read
     only the whole and the regions (one query when nothing changed)."""
-    raw = json.dumps([survey.id, versions.tokens(db.session, *TABLES)])
+    raw = json.dumps([survey.id, stamp()])
     key = f"survey-summary-{survey.id}-{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return remember_json(key, lambda: _without_centres(results(survey)))
 

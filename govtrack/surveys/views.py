@@ -42,7 +42,7 @@ from govtrack.agreements.queries import can_see
 from govtrack.auth.forms import ConfirmForm
 from govtrack.auth.models import User
 from govtrack.auth.permissions import can, permission_required
-from govtrack.core import clock, jsondepth, versions
+from govtrack.core import clock, jsondepth
 from govtrack.core.cache import get_cache
 from govtrack.core.errors import json_error
 from govtrack.core.exports import Column, Kind, table_response
@@ -730,7 +730,7 @@ def results_texts(survey_id: int, text_key: str):
 def _chart_response(survey: Survey, question: dict, *, published: bool) -> Response:
     """The question's PNG, cached by the data versions, the reader's language and what they may see."""
     raw = json.dumps([survey.id, question["key"], published, str(get_locale() or ""), CHART_VERSION,
-                      versions.tokens(db.session, *queries.TABLES)])
+                      queries.stamp()])
     key = f"survey-chart-{hashlib.sha256(raw.encode()).hexdigest()[:48]}.png"
     cache = get_cache()
     body = cache.get(key)

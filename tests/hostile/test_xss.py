@@ -112,8 +112,9 @@ def test_payloads_in_every_shown_field_render_as_text(sign_in, app, client, host
                 f"/obligations/{hostile_world.ids['obligation_id']}", "/obligations/list",
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}/roll-call",
                 f"/forums/meetings/{hostile_world.ids['meeting_id']}",
-                f"/surveys/{hostile_world.ids['survey_id']}/capture?centre_id={hostile_world.ids['centre_id']}"
-                f"&member_id={hostile_world.ids['member_id']}",
+                # the capture page of the member's centre (the member has answered: their form is the
+                # correction on the response page, which the routes reach)
+                f"/surveys/{hostile_world.ids['survey_id']}/capture?centre_id={hostile_world.ids['centre_id']}",
                 f"/forums/motions/{hostile_world.ids['motion_id']}",
                 f"/surveys/evidence/new?target=motion&target_id={hostile_world.ids['motion_id']}"
                 f"&survey_id={hostile_world.ids['survey_id']}"]:

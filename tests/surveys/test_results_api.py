@@ -29,6 +29,12 @@ def test_staff_read_the_whole_result(api_as, answered):
     assert (biaya["mean"], biaya["median"], biaya["min"], biaya["max"]) == (pytest.approx(27777.78, abs=0.01), 30000,
                                                                            10000, 50000)
     assert body["questions"][4]["respondents"] == 1 and "Air keruh" not in resp.get_data(as_text=True)
+    # The per-centre tables only when asked for (megabytes at thousands of centres).
+    assert all("by_centre" not in q for q in body["questions"])
+    with_centres = api_as("manager").get(f"/api/v1/surveys/{survey.id}/results?centres=true").get_json()
+    assert sum(g["respondents"] for g in with_centres["questions"][1]["by_centre"]) == 18
+    assert api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true").status_code == 404 or \
+        "by_centre" not in api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true").get_data(as_text=True)
     assert api_as("manager").get("/api/v1/surveys/9999/results").status_code == 404
 
 
