@@ -11,7 +11,7 @@ from flask import Flask
 # Each area is a package with views.py (a blueprint `bp`) and, optionally, api.py (a flask-smorest
 # blueprint `blp`). The order is the order of registration.
 AREAS = [
-    "core", "auth", "audit", "partners", "agreements", "members", "results", "centres", "forums", "obligations",
+    "core", "auth", "audit", "partners", "agreements", "members", "results", "centres", "surveys", "forums", "obligations",
     "network", "portal", "reports", "search",
 ]
 

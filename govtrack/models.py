@@ -12,3 +12,4 @@ from govtrack.obligations import models as obligations  # noqa: F401
 from govtrack.partners import models as partners  # noqa: F401
 from govtrack.reports import models as reports  # noqa: F401
 from govtrack.results import models as results  # noqa: F401
+from govtrack.surveys import models as surveys  # noqa: F401

@@ -37,6 +37,10 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         "centres.view",
         "centres.edit",
         "positions.record",  # a field officer only for the centres assigned to them
+        "surveys.view",  # surveys and their results (aggregates)
+        "surveys.edit",  # create and change surveys, draw samples, attach survey evidence
+        "surveys.record",  # record responses (a field officer only for the centres assigned to them)
+        "surveys.answers",  # read individual answers
         "forums.view",
         "forums.manage",
         "meetings.run",
@@ -55,6 +59,7 @@ _STAFF_READ = {
     "agreements.view",
     "members.view",
     "centres.view",
+    "surveys.view",
     "forums.view",
     "decisions.view",
     "obligations.view",
@@ -67,15 +72,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.board: frozenset(
         _STAFF_READ
         | {"members.edit", "centres.edit", "positions.record", "forums.manage", "meetings.run",
-           "agreements.transition", "results.verify"}
+           "agreements.transition", "results.verify", "surveys.edit", "surveys.record", "surveys.answers"}
     ),
     Role.manager: frozenset(
         _STAFF_READ
         | {"partners.edit", "agreements.edit", "agreements.transition", "obligations.edit", "centres.edit",
-           "results.edit"}
+           "results.edit", "surveys.edit", "surveys.record", "surveys.answers"}
     ),
     Role.member: frozenset({"portal.view", "network.view"}),
-    Role.officer: frozenset({"portal.view", "centres.view", "positions.record"}),
+    Role.officer: frozenset({"portal.view", "centres.view", "positions.record", "surveys.view", "surveys.record"}),
 }
 
 

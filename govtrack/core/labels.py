@@ -286,11 +286,44 @@ HOUSEHOLD_HEAD_SEX = {
     "male": _l("Male"),
 }
 
+QUESTION_KIND = {
+    "yes_no": _l("Yes or no"),
+    "single": _l("One choice"),
+    "multiple": _l("Several choices"),
+    "number": _l("Number"),
+    "text": _l("Short text"),
+}
+
+SURVEY_POPULATION = {
+    "all": _l("All active members"),
+    "regions": _l("Members in chosen regions"),
+    "centres": _l("Members of chosen centres"),
+}
+
+SURVEY_VISIBILITY = {
+    "internal": _l("Internal: staff only"),
+    "members": _l("Members: aggregates only"),
+    "public": _l("Public: aggregates only"),
+}
+
+SURVEY_CHANNEL = {
+    "officer": _l("Field officer at the centre"),
+    "upload": _l("Paper form, uploaded"),
+    "portal": _l("Member in the portal"),
+    "api": _l("API"),
+}
+
+YES_NO = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+}
+
 OBJECT_TYPE = {
     "actual": _l("Actual"),
     "agreement": _l("Agreement"),
     "approval_policy": _l("Approval policy"),
     "centre": _l("Centre"),
+    "survey": _l("Needs survey"),
     "clause": _l("Clause"),
     "decision": _l("Decision"),
     "forum": _l("Forum"),
@@ -320,6 +353,13 @@ AUDIT_ACTION = {
     "centre.create": _l("Centre added"),
     "centre.positions": _l("Positions of a centre recorded"),
     "centre.update": _l("Centre changed"),
+    "survey.create": _l("Needs survey created"),
+    "survey.update": _l("Needs survey changed"),
+    "survey.draw": _l("Survey sample drawn again"),
+    "survey.responses": _l("Survey responses recorded"),
+    "survey.response.correct": _l("Survey response corrected"),
+    "survey.evidence": _l("Survey evidence attached"),
+    "survey.evidence.remove": _l("Survey evidence removed"),
     "clause.decide": _l("Clause decided"),
     "decision.create": _l("Decision recorded"),
     "document.remove": _l("Document removed"),
@@ -540,6 +580,11 @@ TABLES = {
     "water_sector": WATER_SECTOR,
     "clause_status": CLAUSE_STATUS,
     "centre_position": CENTRE_POSITION,
+    "question_kind": QUESTION_KIND,
+    "survey_population": SURVEY_POPULATION,
+    "survey_visibility": SURVEY_VISIBILITY,
+    "survey_channel": SURVEY_CHANNEL,
+    "yes_no": YES_NO,
     "proposed_by": PROPOSED_BY,
     "proposed_by_phrase": PROPOSED_BY_PHRASE,
     "obligation_kind": OBLIGATION_KIND,

@@ -48,6 +48,7 @@ from govtrack.obligations import queries, reminders
 from govtrack.obligations.models import ObligationKind, OccurrenceStatus, OwedBy
 from govtrack.partners.models import PartnerCategory
 from govtrack.results.models import ActualStatus, Measure, ResultKind
+from govtrack.surveys.models import Channel, PopulationKind, QuestionKind, SurveyVisibility
 from tests.conftest import csrf_token
 
 CATALOG = Path(__file__).resolve().parents[2] / "govtrack/translations/id/LC_MESSAGES/messages.po"
@@ -80,6 +81,10 @@ ENUM_TABLES = [
     (ResultKind, ["result_kind"]),
     (Measure, ["indicator_measure"]),
     (ActualStatus, ["actual_status"]),
+    (QuestionKind, ["question_kind"]),
+    (PopulationKind, ["survey_population"]),
+    (SurveyVisibility, ["survey_visibility"]),
+    (Channel, ["survey_channel"]),
 ]
 
 

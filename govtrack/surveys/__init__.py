@@ -1,0 +1,1 @@
+"""Needs surveys (survei kebutuhan anggota): questions, population, sample, responses, results, evidence."""
