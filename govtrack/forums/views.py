@@ -326,10 +326,14 @@ def _meeting_page(meeting, *, agenda_form=None, minutes_form=None, officers_form
     # A closed meeting prints the anchor kept when it closed (or its minutes were approved), the
     # same on every reprint; a meeting still under way prints the head as it is now.
     kept = published_anchor("meeting", meeting.id) if meeting.status == MeetingStatus.closed else None
-    # what the rembug pusat said, under each agenda item about an agreement (its clauses, or all)
+    # what the rembug pusat said, under each agenda item about an agreement (its clauses, or all):
+    # as it stands now, or for a closed meeting as it stood when the meeting closed
+    about = [item for item in meeting.agenda if item.agreement is not None]
+    said_by = (rollups.deliberations_at([(item.id, item.agreement_id, meeting.closed_at) for item in about])
+               if meeting.status == MeetingStatus.closed and meeting.closed_at else None)
     agenda_rollups = {item.id: rollups.rollup_page(item.agreement, clause_ids=[c.id for c in item.clauses] or None,
-                                                   names=True)
-                      for item in meeting.agenda if item.agreement is not None}
+                                                   names=True, deliberation=said_by.get(item.id) if said_by else None)
+                      for item in about if said_by is None or item.id in said_by}
     return render_template(
         "forums/meeting.html", rollups=agenda_rollups, show_names=True, folded=True, meeting=meeting, forum=forum, votes=votes, counts=counts,
         attendance=attendance if len(attendance) <= ATTENDANCE_INLINE else None,

@@ -276,3 +276,16 @@ def test_the_chart_is_the_size_the_page_reserves_for_it(client, sign_in, heard):
     assert Image.open(BytesIO(resp.data)).size == chart_size(3) == (672, 410)
     html = client.get(f"/agreements/{heard['agreement'].id}").get_data(as_text=True)
     assert 'width="672" height="410"' in html
+
+
+def test_a_closed_meeting_shows_what_the_centres_had_said_when_it_closed(client, sign_in, motion, heard):
+    from govtrack.forums.models import Meeting
+
+    _decide(motion)
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    forums.close_meeting(actor="test", meeting=meeting, now=utcnow())
+    db.session.commit()
+    sign_in("board")
+    html = client.get(f"/forums/meetings/{meeting.id}", headers=ID).get_data(as_text=True)
+    row = html.split(f'id="rollup-{heard["agreement"].id}-1"')[1].split("</tr>")[0]
+    assert "2 rembug pusat" in row and "5 anggota hadir" in row
