@@ -272,9 +272,47 @@ def published(result: dict) -> dict:
         if q["kind"] == QuestionKind.text:
             continue
         pub = _suppress_group({k: v for k, v in q.items() if k not in ("by_region", "by_centre")})
-        pub["by_region"] = [_suppress_group(g) for g in q["by_region"]]
+        pub["by_region"] = _protect_across([_suppress_group(g) for g in q["by_region"]], pub)
         out["questions"].append(pub)
     return out
+
+
+def _hide_group(group: dict) -> None:
+    group["counts"] = {k: None for k in group["counts"]}
+    group["shares"] = {k: None for k in group["counts"]}
+    group["margin"] = {k: None for k in group["counts"]}
+    for name in ("mean", "median", "min", "max"):
+        group.pop(name, None)
+    group["respondents"] = None
+    group["suppressed"] = True
+
+
+def _protect_across(groups: list[dict], whole: dict) -> list[dict]:
+    """Secondary suppression across the groups of one question: a cell hidden in only one group
+    would be found by subtracting the groups shown from the whole, so the smallest other group that
+    shows that cell (or, for numbers, its mean) is hidden entirely too; repeated until no cell or
+    mean is hidden in exactly one group. (How many answered in a group is not protected: it says
+    nothing of what anyone answered.)"""
+    def sizes(g):
+        return g["respondents"] if g["respondents"] is not None else -1
+
+    changed = True
+    while changed:
+        changed = False
+        columns = [(k, lambda g, k=k: g["counts"].get(k) is None) for k in whole["counts"] if whole["counts"][k] is not None]
+        if whole.get("mean") is not None:
+            columns.append(("mean", lambda g: "mean" not in g and g["respondents"] != 0))
+        for _, hidden in columns:
+            shut = [g for g in groups if hidden(g)]
+            if len(shut) != 1:
+                continue
+            open_ = [g for g in groups if not hidden(g) and g["respondents"]]
+            if not open_:
+                continue
+            _hide_group(min(open_, key=sizes))
+            changed = True
+            break
+    return groups
 
 
 # --- offline capture -----------------------------------------------------------------------------

@@ -130,3 +130,27 @@ def test_no_route_shows_a_member_individual_answers(client, sign_in, answered):
         assert NOTE not in body and "Rembug Melati" not in body, url
         assert resp.status_code in (200, 403, 404), url
     assert client.get(f"/surveys/published/{survey.id}/catatan.png").status_code == 404
+
+
+def test_a_cell_hidden_in_one_region_alone_is_not_found_by_subtraction():
+    """Secondary suppression across regions: the whole shows Ya 20; were only Bojong's cell hidden,
+    20 minus the regions shown would give it. So the smallest other region showing it goes too."""
+    from govtrack.surveys import queries
+
+    def group(region, yes, no):
+        n = yes + no
+        return {"region": region, "sample": n, "respondents": n, "counts": {"yes": yes, "no": no},
+                "shares": {"yes": yes / n, "no": no / n}, "margin": {"yes": 0.1, "no": 0.1}}
+
+    regions = [group("Bojong", 3, 1), group("Cibinong", 9, 6), group("Parung", 8, 7)]
+    whole = {"key": "air", "kind": "yes_no", "respondents": 34, "counts": {"yes": 20, "no": 14},
+             "shares": {"yes": 20 / 34, "no": 14 / 34}, "margin": {"yes": 0.1, "no": 0.1}, "by_region": regions}
+    result = {"responses": 34, "sample": 34, "population": 34, "response_rate": 1.0, "regions": [],
+              "questions": [whole]}
+    shown = {g["region"]: g["counts"] for g in queries.published(result)["questions"][0]["by_region"]}
+    assert shown["Bojong"] == {"yes": None, "no": None}
+    assert shown["Cibinong"] == {"yes": None, "no": None}  # the smallest other region, as its complement
+    assert shown["Parung"] == {"yes": 8, "no": 7}
+    # Two regions shown whole with one hidden would give it away: never exactly one hidden.
+    hidden = [r for r, c in shown.items() if c["yes"] is None]
+    assert len(hidden) != 1
