@@ -1209,6 +1209,7 @@ def capture_bundle_data(survey, centre) -> dict:
         "centre": {"id": centre.id, "code": centre.code, "name": centre.name},
         "members": [{"id": m.id, "number": m.number, "name": m.name, "answered": r is not None} for m, r in rows],
         "today": today.isoformat(),
+        "timezone": clock.zone().key,  # the phone dates answers in the cooperative's zone, not its own
         "csrf_token": generate_csrf(),
         "strings": _capture_strings(),
     }

@@ -298,8 +298,19 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  // The day of the answer in the cooperative's time zone (the bundle's), whatever the phone's zone:
+  // a phone set to another zone would otherwise date an answer a day early or late near midnight.
   function localToday() {
     var d = new Date();
+    var zone = state.bundle && state.bundle.timezone;
+    if (zone && window.Intl && Intl.DateTimeFormat) {
+      try {
+        var parts = {};
+        new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+          .formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+        if (parts.year && parts.month && parts.day) { return parts.year + "-" + parts.month + "-" + parts.day; }
+      } catch (err) { /* an unknown zone: the phone's own day below */ }
+    }
     return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
   }
 

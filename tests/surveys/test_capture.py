@@ -57,7 +57,7 @@ def test_the_bundle_has_the_survey_the_centres_members_and_fresh_words(client, s
     assert names == sorted(m.name for m in roster["members"]["melati"])  # the five drawn here, no one else
     assert all(m["answered"] is False for m in bundle["members"])
     assert bundle["csrf_token"]
-    assert bundle["today"] == "2026-11-30"
+    assert bundle["today"] == "2026-11-30" and bundle["timezone"] == "Asia/Jakarta"
     # The words of the page are the server's, in the reader's language.
     assert bundle["strings"]["unsent_other"] == "{n} jawaban belum terkirim"
     assert bundle["strings"]["yes"] == "Ya" and bundle["strings"]["no"] == "Tidak"
