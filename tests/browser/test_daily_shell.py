@@ -24,7 +24,7 @@ PHONE = {"width": 360, "height": 640}
 HEADER_MAX = 100  # px: one line of header on a phone (it was some 400 px before the menu folded)
 NOW = dt.datetime(2026, 3, 14, 2, 0, tzinfo=dt.UTC)  # 09.00 WIB
 MENU = {"member": ["Perjanjian terbitan", "Jaringan"],
-        "board": ["Perjanjian terbitan", "Mitra", "Perjanjian", "Anggota", "Rapat", "Keputusan", "Kewajiban",
+        "board": ["Perjanjian terbitan", "Mitra", "Perjanjian", "Anggota", "Survei", "Rapat", "Keputusan", "Kewajiban",
                   "Jaringan"]}
 
 

@@ -69,7 +69,11 @@ def test_the_list_says_state_dates_population_sample_and_rate_in_indonesian(clie
 
 def test_the_navigation_offers_the_surveys_to_staff_not_to_members(client, sign_in):
     sign_in("officer")
-    assert 'href="/surveys/"' in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/surveys/"' in page and ">Survei<" in page
+    client.delete_cookie("session")
+    sign_in("member")
+    assert 'href="/surveys/"' not in client.get("/").get_data(as_text=True)
 
 
 def test_a_manager_creates_a_survey_and_sees_its_recorded_seed(client, sign_in, roster, today):
