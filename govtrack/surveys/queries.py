@@ -83,8 +83,8 @@ def response_of(survey: Survey, member_id: int) -> SurveyResponse | None:
         SurveyResponse.survey_id == survey.id, SurveyResponse.member_id == member_id))
 
 
-def evidence_for(*, agenda_item_ids=(), motion_ids=(), clause_ids=()) -> list[SurveyEvidence]:
-    """The survey evidence attached to any of these agenda items, motions or clauses (one query)."""
+def evidence_conditions(*, agenda_item_ids=(), motion_ids=(), clause_ids=()) -> list:
+    """The conditions "attached to one of these agenda items, motions or clauses" (to be OR-ed)."""
     conds = []
     if agenda_item_ids:
         conds.append(SurveyEvidence.agenda_item_id.in_(list(agenda_item_ids)))
@@ -92,6 +92,12 @@ def evidence_for(*, agenda_item_ids=(), motion_ids=(), clause_ids=()) -> list[Su
         conds.append(SurveyEvidence.motion_id.in_(list(motion_ids)))
     if clause_ids:
         conds.append(SurveyEvidence.clause_id.in_(list(clause_ids)))
+    return conds
+
+
+def evidence_for(*, agenda_item_ids=(), motion_ids=(), clause_ids=()) -> list[SurveyEvidence]:
+    """The survey evidence attached to any of these agenda items, motions or clauses (one query)."""
+    conds = evidence_conditions(agenda_item_ids=agenda_item_ids, motion_ids=motion_ids, clause_ids=clause_ids)
     if not conds:
         return []
     return list(db.session.scalars(select(SurveyEvidence).where(or_(*conds))

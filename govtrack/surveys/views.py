@@ -936,13 +936,7 @@ class EvidenceIndex:
 def _evidence_rows(*, agenda_item_ids=(), motion_ids=(), clause_ids=(), agreement_id=None, decision_ids=()):
     """The evidence on these targets, on the motions about `agreement_id` and on the motions of these
     decisions, each with its motion's title and decision number (one query)."""
-    conds = []
-    if agenda_item_ids:
-        conds.append(SurveyEvidence.agenda_item_id.in_(list(agenda_item_ids)))
-    if motion_ids:
-        conds.append(SurveyEvidence.motion_id.in_(list(motion_ids)))
-    if clause_ids:
-        conds.append(SurveyEvidence.clause_id.in_(list(clause_ids)))
+    conds = queries.evidence_conditions(agenda_item_ids=agenda_item_ids, motion_ids=motion_ids, clause_ids=clause_ids)
     if agreement_id is not None:
         conds.append(SurveyEvidence.motion_id.in_(select(Motion.id).where(Motion.agreement_id == agreement_id)))
     if decision_ids:
