@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from govtrack.core.dates import DateInRange
 from govtrack.core.forms import Form
@@ -53,15 +53,20 @@ class SurveyForm(Form):
 
     def validate_regions(self, field):
         if self.population_kind.data == "regions" and not [r for r in field.data or [] if r.strip()]:
-            raise ValueError(_l("Choose at least one region."))
+            raise ValidationError(_l("Choose at least one region."))
 
     def validate_centre_codes(self, field):
         if self.population_kind.data == "centres" and not (field.data or "").strip():
-            raise ValueError(_l("Give at least one centre code."))
+            raise ValidationError(_l("Give at least one centre code."))
 
-    def validate_sample_size(self, field):
-        if self.sample_mode.data == "sample" and field.data is None:
-            raise ValueError(_l("Give the sample size."))
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Here rather than in validate_sample_size: Optional() ends a blank field's checks before its
+        # own, and a sample without a size would then be taken for everyone.
+        if self.sample_mode.data == "sample" and self.sample_size.data is None and not self.sample_size.errors:
+            self.sample_size.errors = [*self.sample_size.errors, _l("Give the sample size.")]
+            ok = False
+        return ok
 
 
 class UploadForm(Form):

@@ -117,6 +117,21 @@ def test_errors_name_the_field_and_the_question_in_indonesian_and_change_nothing
     assert db.session.scalar(select(func.count()).select_from(Survey)) == before
 
 
+def test_a_missing_sample_size_regions_or_centres_is_a_field_error_not_a_crash(client, sign_in, roster, today):
+    """The forms fuzzer found these three answering 500: the form's own checks raised a plain
+    ValueError, which WTForms 3 does not take for a field's error."""
+    sign_in("manager")
+    before = db.session.scalar(select(func.count()).select_from(Survey))
+    for extra, message in ((dict(sample_mode="sample", sample_size=""), "Berikan ukuran sampel."),
+                           (dict(population_kind="regions", regions=""), "Pilih paling sedikit satu wilayah."),
+                           (dict(population_kind="centres", centre_codes=" "), "Pilih paling sedikit satu rembug pusat.")):
+        resp = client.post("/surveys/new", data={**new_survey_form(**extra),
+                                                 "csrf_token": csrf_token(client, "/surveys/new")})
+        assert resp.status_code == 422, extra
+        assert message in text_of(resp), (extra, text_of(resp)[:2000])
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == before
+
+
 def test_regions_are_chosen_among_the_centres_regions(client, sign_in, roster, today):
     sign_in("manager")
     page = client.get("/surveys/new").get_data(as_text=True)
