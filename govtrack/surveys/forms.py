@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from govtrack.core.dates import DateInRange
 from govtrack.core.forms import Form
@@ -63,8 +70,9 @@ class SurveyForm(Form):
         ok = super().validate(extra_validators)
         # Here rather than in validate_sample_size: Optional() ends a blank field's checks before its
         # own, and a sample without a size would then be taken for everyone.
-        if self.sample_mode.data == "sample" and self.sample_size.data is None and not self.sample_size.errors:
-            self.sample_size.errors = [*self.sample_size.errors, _l("Give the sample size.")]
+        mode, size = self.sample_mode, self.sample_size  # None once answers fix the sample (the edit form)
+        if mode is not None and size is not None and mode.data == "sample" and size.data is None and not size.errors:
+            size.errors = [*size.errors, _l("Give the sample size.")]
             ok = False
         return ok
 
