@@ -11,6 +11,7 @@ import contextvars
 import datetime as dt
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
 
 from govtrack import create_app
 from govtrack.extensions import db
@@ -81,7 +83,18 @@ def _empty_tables() -> None:
         # The search indexes are kept by row triggers, which TRUNCATE does not fire: empty them too.
         search = [f"search_index_{kind}" for kind in ("agreement", "partner", "member", "decision", "member_name")]
         names = ", ".join([f'"{t.name}"' for t in tables] + search)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # A browser test's live server may still be answering a request of a page just closed (an
+        # image, a stylesheet): its reads and this TRUNCATE's locks can deadlock, and PostgreSQL then
+        # cancels one of the two. The TRUNCATE is tried again after that request has ended.
+        for attempt in range(5):
+            try:
+                db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                break
+            except OperationalError as err:
+                db.session.rollback()
+                if "deadlock" not in str(err).lower() or attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
     else:
         # Keys between areas form cycles (decisions, motions, obligations): check them at commit.
         db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
