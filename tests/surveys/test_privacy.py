@@ -97,6 +97,8 @@ def test_the_api_gives_members_published_aggregates_and_staff_the_whole(api_as, 
     assert regions["Bojong"]["respondents"] is None and regions["Bojong"]["suppressed"] is True
     assert regions["Parung"]["counts"] == {"yes": 5, "no": 0} and regions["Parung"]["respondents"] == 5
     assert "by_centre" not in q and NOTE not in member.get_data(as_text=True)
+    asked = api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true")  # staff only
+    assert asked.status_code == 200 and '"by_centre"' not in asked.get_data(as_text=True)
     assert api_as(None).get(f"/api/v1/surveys/{survey.id}/results").status_code == 404  # not public
 
     staff = api_as("officer").get(f"/api/v1/surveys/{survey.id}/results?centres=true").get_json()

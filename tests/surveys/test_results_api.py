@@ -33,8 +33,7 @@ def test_staff_read_the_whole_result(api_as, answered):
     assert all("by_centre" not in q for q in body["questions"])
     with_centres = api_as("manager").get(f"/api/v1/surveys/{survey.id}/results?centres=true").get_json()
     assert sum(g["respondents"] for g in with_centres["questions"][1]["by_centre"]) == 18
-    assert api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true").status_code == 404 or \
-        "by_centre" not in api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true").get_data(as_text=True)
+    assert api_as("member").get(f"/api/v1/surveys/{survey.id}/results?centres=true").status_code == 404  # internal
     assert api_as("manager").get("/api/v1/surveys/9999/results").status_code == 404
 
 
