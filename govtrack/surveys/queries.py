@@ -148,20 +148,21 @@ def _shares(group: dict, population: int | None) -> dict:
     return group
 
 
-def compute(survey: Survey) -> dict:
+def compute(survey: Survey, *, centres: bool = True) -> dict:
     """The survey's results (see `_compute`), with no cyclic garbage collection meanwhile: at L the
     tallies allocate some hundred thousand small dicts and lists, and each burst set off full
-    collections that walked every object of the process (as the network's `quiet_gc` found)."""
+    collections that walked every object of the process (as the network's `quiet_gc` found).
+    Without `centres` the per-centre tables are neither tallied nor returned."""
     was = gc.isenabled()
     gc.disable()
     try:
-        return _compute(survey)
+        return _compute(survey, centres=centres)
     finally:
         if was:
             gc.enable()
 
 
-def _compute(survey: Survey) -> dict:
+def _compute(survey: Survey, *, centres: bool = True) -> dict:
     """The survey's results (see the module docstring), JSON-ready. Groups' finite-population
     corrections use the population of the group, estimated as the survey's population in the
     proportion of the group's drawn members (exact for everyone; for a proportionally allocated
@@ -212,7 +213,8 @@ def _compute(survey: Survey) -> dict:
             if key in by_q:
                 by_q[key].append(value)
                 by_q_region[key][region].append(value)
-                by_q_centre[key][centre_id].append(value)
+                if centres:
+                    by_q_centre[key][centre_id].append(value)
 
     out_questions = []
     for q in qs:
@@ -222,12 +224,13 @@ def _compute(survey: Survey) -> dict:
             _shares({"region": r, "sample": drawn_by_region[r], **_tally(q, by_q_region[q.key].get(r, []))},
                     round(drawn_by_region[r] * scale))
             for r in sorted(drawn_by_region)]
-        whole["by_centre"] = [
-            _shares({"centre_id": c, "code": centre_names[c][0], "name": centre_names[c][1], "region": centre_region[c],
-                     "sample": drawn_by_centre[c], **_tally(q, by_q_centre[q.key].get(c, []))},
-                    round(drawn_by_centre[c] * scale))
-            for c in sorted(drawn_by_centre, key=lambda c: centre_names[c])
-            if by_q_centre[q.key].get(c)]
+        if centres:
+            whole["by_centre"] = [
+                _shares({"centre_id": c, "code": centre_names[c][0], "name": centre_names[c][1], "region": centre_region[c],
+                         "sample": drawn_by_centre[c], **_tally(q, by_q_centre[q.key].get(c, []))},
+                        round(drawn_by_centre[c] * scale))
+                for c in sorted(drawn_by_centre, key=lambda c: centre_names[c])
+                if by_q_centre[q.key].get(c)]
         out_questions.append(whole)
     return {
         "survey_id": survey.id, "responses": responses, "sample": drawn, "population": population,
@@ -477,17 +480,14 @@ def questions_by_survey(survey_ids) -> dict[int, list[SurveyQuestion]]:
 # --- results pages, portal and evidence (helper: results) ----------------------------------------
 
 
-def _without_centres(result: dict) -> dict:
-    return {**result, "questions": [{k: v for k, v in q.items() if k != "by_centre"} for q in result["questions"]]}
-
-
 def summary(survey: Survey) -> dict:
-    """`results` without the per-centre tables, cached on its own: at thousands of centres those
-    tables are most of the result, and the results page, the portal and the evidence lines read
-    only the whole and the regions (one query when nothing changed)."""
+    """`results` without the per-centre tables, computed and cached on its own: at thousands of
+    centres those tables are most of the work and of the result, and the results page, the portal
+    and the evidence lines read only the whole and the regions (one query when nothing changed; the
+    first page after new answers no longer waits for the per-centre tables)."""
     raw = json.dumps([survey.id, stamp()])
     key = f"survey-summary-{survey.id}-{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
-    return remember_json(key, lambda: _without_centres(results(survey)))
+    return remember_json(key, lambda: compute(survey, centres=False))
 
 
 def published_listing(visibilities: list[str], *, today, limit: int = 100) -> list[Survey]:

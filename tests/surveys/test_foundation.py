@@ -144,6 +144,29 @@ def test_results_count_share_and_margin(roster, make_survey, in_request):
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 9
 
 
+def test_the_summary_is_the_results_without_the_centres_and_is_computed_without_them(
+        roster, make_survey, in_request, monkeypatch):
+    survey = make_survey()
+    everyone = [m for ms in roster["members"].values() for m in ms]
+    items = [services.ResponseInput(m.id, {**ANSWERS, "biaya": 1000 * i}) for i, m in enumerate(everyone[:7])]
+    services.record_responses(actor="test", survey=survey, items=items, channel="upload", today=TODAY)
+    db.session.commit()
+    asked = []
+    compute = queries.compute
+    monkeypatch.setattr(queries, "compute", lambda s, **kw: asked.append(kw) or compute(s, **kw))
+    summary = queries.summary(survey)
+    assert asked == [{"centres": False}]  # the page's summary does not tally the centres first
+    full = queries.results(survey)
+    assert asked == [{"centres": False}, {}]
+    assert all(q["by_centre"] for q in full["questions"] if q["kind"] != "text")
+    assert all("by_centre" not in q for q in summary["questions"])
+    assert summary == {**full, "questions": [{k: v for k, v in q.items() if k != "by_centre"}
+                                             for q in full["questions"]]}
+    assert summary["responses"] == 7 and summary["questions"][3]["median"] == 3000
+    queries.summary(survey)
+    assert len(asked) == 2  # cached by the data versions
+
+
 def test_the_batch_api_stores_a_batch_once(roster, make_survey, api_as):
     survey = make_survey()
     api = api_as("manager")
