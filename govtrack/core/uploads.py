@@ -1,21 +1,27 @@
-"""Uploaded files: size limit, type checked by content (not by name), generated stored names."""
+"""Uploaded files: size limit, type checked by content (not by name), generated stored names; and
+the reading of an uploaded table (CSV or Excel) that the importers of survey answers and of
+results share."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 import secrets
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
 from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
@@ -173,3 +179,55 @@ def send_stored(stored_name: str, *, content_type: str, download_name: str) -> R
     response.headers["Cache-Control"] = "no-store"
     response.headers.pop("Last-Modified", None)  # a validator is for caches, and none may keep it
     return response
+
+
+# --- uploaded tables ---------------------------------------------------------------------------
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class TableUnreadable(Exception):
+    """The upload is no table one can read (its first line is where the reader stops); `message`
+    says why in the user's language. Each importer turns it into its own refusal."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def read_table(data: bytes, *, max_lines: int) -> list[list]:
+    """An uploaded table's lines as lists of cells: text from a CSV (UTF-8, with or without a byte
+    order mark, cells split by ';' when the first line has more of them than of ',', as Indonesian
+    spreadsheets write), typed values from an Excel workbook's first sheet. At most `max_lines` + 2
+    lines are read (the header, the allowed lines and one more, so the caller can say the file is
+    too long without reading a huge sheet whole)."""
+    if data.startswith(XLSX_MAGIC):
+        unreadable = str(_l("The file is not a readable Excel workbook (.xlsx)."))
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise TableUnreadable(unreadable) from None
+        try:
+            if not book.worksheets:
+                raise TableUnreadable(unreadable)
+            rows = []
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                rows.append(list(row))
+                if len(rows) > max_lines + 1:
+                    break
+            return rows
+        finally:
+            book.close()
+    neither = str(_l("The file is neither UTF-8 text (CSV) nor an Excel workbook."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableUnreadable(neither) from None
+    if "\x00" in text:
+        raise TableUnreadable(neither)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as err:
+        raise TableUnreadable(str(_l("The file is not valid CSV: %(reason)s", reason=str(err)))) from None

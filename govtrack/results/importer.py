@@ -11,15 +11,11 @@ language type numbers, or a number cell), optionally `note`; every other column 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
 
 from govtrack.agreements.models import Agreement
@@ -27,6 +23,7 @@ from govtrack.audit.services import record
 from govtrack.core import dates
 from govtrack.core.actor import Actor
 from govtrack.core.money import AmountError, current_locale, parse_typed_amount
+from govtrack.core.uploads import TableUnreadable, read_table
 from govtrack.errors import TooLarge, ValidationFailed
 from govtrack.extensions import db
 from govtrack.results import queries, services
@@ -36,7 +33,6 @@ OPTIONAL = ("note",)
 MAX_LINES = 10000
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REPORTED = 200
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -70,32 +66,11 @@ def _cell_text(value) -> str:
 
 
 def _rows(data: bytes) -> list[list]:
-    """The file's lines as lists of cells (text from a CSV; typed values from a workbook's first sheet)."""
-    if data.startswith(XLSX_MAGIC):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ImportRefused([Problem(1, str(_l("The file is not a readable Excel workbook (.xlsx).")))]) from None
-        sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_LINES + 1:
-                break
-        book.close()
-        return rows
+    """The file's lines as lists of cells (`core.uploads.read_table`), refused at line 1 if unreadable."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused([Problem(1, str(_l("The file is neither UTF-8 text (CSV) nor an Excel workbook.")))]) \
-            from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # Indonesian spreadsheets write ';'
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
-    except csv.Error as err:
-        raise ImportRefused([Problem(1, str(_l("The file is not valid CSV: %(reason)s", reason=str(err))))]) \
-            from None
+        return read_table(data, max_lines=MAX_LINES)
+    except TableUnreadable as err:
+        raise ImportRefused([Problem(1, err.message)]) from None
 
 
 def _header(cells: list) -> list[str]:

@@ -18,13 +18,13 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from govtrack.core.actor import Actor
+from govtrack.core.uploads import TableUnreadable, read_table
 from govtrack.errors import TooLarge, ValidationFailed
 from govtrack.extensions import db
 from govtrack.surveys import queries, services
@@ -35,7 +35,6 @@ OPTIONAL = ("answered_on", "key")
 MAX_LINES = services.BATCH_MAX
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REPORTED = 500
-XLSX_MAGIC = b"PK\x03\x04"
 YES = frozenset({"ya", "yes", "y", "1", "true", "benar"})
 NO = frozenset({"tidak", "no", "n", "t", "0", "false", "salah"})
 # 25000, -25000, 25.000, 1.250.000 (dots between thousands), each with an optional decimal comma
@@ -187,33 +186,11 @@ def parse_day(value) -> dt.date:
 
 
 def _rows(data: bytes) -> list[list]:
-    """The file's lines as lists of cells (text from a CSV; typed values from a workbook's first sheet)."""
-    if data.startswith(XLSX_MAGIC):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise _refuse(1, str(_l("The file is not a readable Excel workbook (.xlsx)."))) from None
-        if not book.worksheets:
-            raise _refuse(1, str(_l("The file is not a readable Excel workbook (.xlsx).")))
-        rows = []
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_LINES + 1:
-                break
-        book.close()
-        return rows
+    """The file's lines as lists of cells (`core.uploads.read_table`), refused at line 1 if unreadable."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _refuse(1, str(_l("The file is neither UTF-8 text (CSV) nor an Excel workbook."))) from None
-    if "\x00" in text:
-        raise _refuse(1, str(_l("The file is neither UTF-8 text (CSV) nor an Excel workbook.")))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # Indonesian spreadsheets write ';'
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as err:
-        raise _refuse(1, str(_l("The file is not valid CSV: %(reason)s", reason=str(err)))) from None
+        return read_table(data, max_lines=MAX_LINES)
+    except TableUnreadable as err:
+        raise _refuse(1, err.message) from None
 
 
 def header(questions: list[SurveyQuestion]) -> list[str]:

@@ -108,7 +108,8 @@ def test_the_api_names_the_bad_lines_in_the_file_field(api_as, framework):
 def test_a_file_without_the_columns_is_refused_at_line_1(api_as, framework):
     agreement, _indicator = framework()
     manager = api_as("manager")
-    for data in (b"id,value\n1,2\n", b"", b"\xff\xfe\x00garbage", b"PK\x03\x04not a zip"):
+    for data in (b"id,value\n1,2\n", b"", b"\xff\xfe\x00garbage", b"PK\x03\x04not a zip",
+                 b"indicator,period_start,period_end,value\x00\n", b'indicator,"period_start"x\n'):
         resp = manager.client.post(f"/api/v1/agreements/{agreement.id}/results/import", headers=manager.headers,
                                    data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data")
         assert resp.status_code == 422, data
