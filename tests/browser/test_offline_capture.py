@@ -234,3 +234,74 @@ def test_answers_kept_through_an_ended_session_are_sent_after_signing_in_again(s
     # Back on the capture page, the kept answers go at once.
     expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
     assert len(_stored(live_server, data["survey"])) == 2
+
+
+def _sign_out(page) -> None:
+    """Through the header's button, as an officer on a phone does (the menu is folded at 360 px)."""
+    if page.locator(".site-menu > summary").is_visible():
+        page.locator(".site-menu > summary").click()
+    with page.expect_navigation(url="**/login"):
+        page.get_by_role("button", name="Keluar").click()
+    page.wait_for_load_state()
+
+
+CAPTURE_STORAGE = """async () => [
+    (await indexedDB.databases()).map(d => d.name).filter(n => n === "govtrack-capture").length,
+    (await caches.keys()).filter(k => k.startsWith("govtrack-capture-")).length]"""
+
+
+def test_signing_out_forgets_the_survey_and_the_members_kept_on_the_phone_when_nothing_waits(
+        seed, new_page, live_server):
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    sign_in_through_the_form(page, data["officer"])
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    page.context.set_offline(True)
+    _answer(page, data["names"][0], "20000")
+    page.context.set_offline(False)  # sent when the connection returns
+    expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
+    _wait_for(page, "async () => Boolean(await caches.match(location.href))", "the page in the cache")
+    assert page.evaluate(CAPTURE_STORAGE) == [1, 1]  # the survey and the centre's members are on the phone
+
+    _sign_out(page)
+    expect(page.get_by_text("Anda telah keluar.")).to_be_visible()
+    assert page.evaluate(CAPTURE_STORAGE) == [0, 0]  # nothing of the centre is left to open offline
+    expect(page.locator("[data-capture-kept]")).to_be_hidden()
+    assert len(_stored(live_server, data["survey"])) == 1
+    assert problems == []
+
+
+def test_signing_out_keeps_answers_not_yet_sent_and_says_so(seed, new_page, live_server):
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780)
+    sign_in_through_the_form(page, data["officer"])
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    page.context.set_offline(True)
+    for name in data["names"][:2]:
+        _answer(page, name, "20000")
+    # The connection comes back too weak to send: each try fails, the answers stay on the phone.
+    page.route("**/capture/sync", lambda route: route.abort("internetdisconnected"))
+    page.context.set_offline(False)
+    expect(page.get_by_text("Jawaban belum dapat dikirim sekarang")).to_be_visible()
+    expect(page.get_by_text("2 jawaban belum terkirim")).to_be_visible()
+
+    _sign_out(page)
+    expect(page.get_by_text("2 jawaban survei yang belum terkirim tetap disimpan di ponsel ini. "
+                            "Masuk lagi untuk mengirimnya.")).to_be_visible()
+    assert page.evaluate(CAPTURE_STORAGE)[0] == 1
+    assert _stored(live_server, data["survey"]) == []
+
+    page.unroute("**/capture/sync")
+    page.fill("#email", data["officer"].email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
+    assert len(_stored(live_server, data["survey"])) == 2
+    page.reload()
+    expect(page.locator("[data-capture-kept]")).to_have_count(0)  # the notice is the sign-in page's, once
