@@ -149,11 +149,17 @@ def test_the_portal_shows_published_evidence_only(app, client, sign_in, answered
     attach(client, "clause", decided["clauses"][0].id, members, question_key="air_bersih", region="Parung")
     attach(client, "motion", decided["motion"].id, members, question_key="sumber")
     attach(client, "motion", decided["motion"].id, internal, question_key="sumber")
+    # Point 1 was agreed; point 2 is still proposed: the portal lists neither it nor its evidence.
+    attach(client, "clause", decided["clauses"][1].id, members, question_key="sumber")
+    decided["clauses"][0].status = "accepted"
+    db.session.commit()
     reader = app.test_client()
     sign_in("member", client=reader)
     resp = reader.get(f"/published/{decided['agreement'].id}", headers=ID)
     assert resp.status_code == 200
     text = words(resp.get_data(as_text=True))
+    assert "Poin 1 Diterima Bunga 9 %." in text and "Tenor 3 tahun." not in text
+    assert text.count("Poin 2") == 0
     assert "Yang ditunjukkan survei kebutuhan anggota" in text
     assert "Survei anggota — wilayah Bojong Apakah rumah tangga Anda punya akses air bersih? " \
            "disembunyikan: kurang dari 5 responden Bukti kebutuhan anggota Survei anggota" in text
@@ -162,6 +168,7 @@ def test_the_portal_shows_published_evidence_only(app, client, sign_in, answered
     assert "Survei internal" not in text and "Lepas bukti" not in text
     html = resp.get_data(as_text=True)
     assert f'href="/surveys/published/{members.id}"' in html and f"/surveys/{members.id}/results" not in html
+    assert '<a href="#clause-1">Poin 1</a>' in html and 'id="clause-1"' in html
 
 
 def test_one_evidence_query_however_many_items(client, sign_in, answered, decided, count_queries):
