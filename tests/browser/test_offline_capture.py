@@ -81,6 +81,27 @@ def _answer(page, name: str, number: str) -> None:
     expect(page.get_by_text(f"Tersimpan di ponsel ini: {name}.")).to_be_visible()
 
 
+def _open_centre(page, data: dict) -> None:
+    """The capture page of the officer's centre, its member list shown."""
+    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
+    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+
+
+def _answers_offline(new_page, live_server, n: int, number: str = "20000"):
+    """The officer on their centre's capture page, the first `n` members' answers recorded without a
+    connection; and the list of the page's script errors, kept from the start."""
+    data = _survey(live_server)
+    page = new_page(locale="id-ID", width=360, height=780)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    sign_in_through_the_form(page, data["officer"])
+    _open_centre(page, data)
+    page.context.set_offline(True)
+    for name in data["names"][:n]:
+        _answer(page, name, number)
+    return data, page, problems
+
+
 def test_five_answers_recorded_offline_survive_a_reload_and_arrive_once(seed, new_page, live_server):
     data = _survey(live_server)
     page = new_page(locale="id-ID", width=360, height=780)
@@ -157,16 +178,8 @@ def test_five_answers_recorded_offline_survive_a_reload_and_arrive_once(seed, ne
 
 
 def test_a_refused_answer_comes_back_with_its_reason_to_fix_or_discard(seed, new_page, live_server):
-    data = _survey(live_server)
-    page = new_page(locale="id-ID", width=360, height=780)
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    sign_in_through_the_form(page, data["officer"])
-    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
-    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
-    page.context.set_offline(True)
+    data, page, problems = _answers_offline(new_page, live_server, 1, "15000")
     name = data["names"][0]
-    _answer(page, name, "15000")
     # Meanwhile the member's paper form reached the office and was entered there.
     with live_server.app.app_context():
         member_id = db.session.scalar(select(Member.id).where(Member.name == name))
@@ -201,8 +214,7 @@ def test_the_capture_page_passes_axe_in_its_list_and_its_form(seed, new_page, li
     data = _survey(live_server)
     page = new_page(locale="id-ID", width=360, height=780, axe=True)
     sign_in_through_the_form(page, data["officer"])
-    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
-    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
+    _open_centre(page, data)
     violations = run_axe(page)
     assert not violations, describe(violations)
     page.get_by_role("button", name=data["names"][0]).click()
@@ -213,14 +225,7 @@ def test_the_capture_page_passes_axe_in_its_list_and_its_form(seed, new_page, li
 
 
 def test_answers_kept_through_an_ended_session_are_sent_after_signing_in_again(seed, new_page, live_server):
-    data = _survey(live_server)
-    page = new_page(locale="id-ID", width=360, height=780)
-    sign_in_through_the_form(page, data["officer"])
-    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
-    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
-    page.context.set_offline(True)
-    for name in data["names"][:2]:
-        _answer(page, name, "20000")
+    data, page, _problems = _answers_offline(new_page, live_server, 2)
     page.context.clear_cookies()  # a day offline: the session has ended meanwhile
     page.context.set_offline(False)
     expect(page.get_by_text("Sesi Anda sudah berakhir: masuk lagi, lalu kirim jawaban")).to_be_visible()
@@ -252,15 +257,7 @@ CAPTURE_STORAGE = """async () => [
 
 def test_signing_out_forgets_the_survey_and_the_members_kept_on_the_phone_when_nothing_waits(
         seed, new_page, live_server):
-    data = _survey(live_server)
-    page = new_page(locale="id-ID", width=360, height=780)
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    sign_in_through_the_form(page, data["officer"])
-    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
-    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
-    page.context.set_offline(True)
-    _answer(page, data["names"][0], "20000")
+    data, page, problems = _answers_offline(new_page, live_server, 1)
     page.context.set_offline(False)  # sent when the connection returns
     expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
     _wait_for(page, "async () => Boolean(await caches.match(location.href))", "the page in the cache")
@@ -275,14 +272,7 @@ def test_signing_out_forgets_the_survey_and_the_members_kept_on_the_phone_when_n
 
 
 def test_signing_out_keeps_answers_not_yet_sent_and_says_so(seed, new_page, live_server):
-    data = _survey(live_server)
-    page = new_page(locale="id-ID", width=360, height=780)
-    sign_in_through_the_form(page, data["officer"])
-    page.goto(f"/surveys/{data['survey']}/capture?centre_id={data['centre']}")
-    expect(page.get_by_role("heading", name="Anggota terpilih di rembug pusat ini")).to_be_visible()
-    page.context.set_offline(True)
-    for name in data["names"][:2]:
-        _answer(page, name, "20000")
+    data, page, _problems = _answers_offline(new_page, live_server, 2)
     # The connection comes back too weak to send: each try fails, the answers stay on the phone.
     page.route("**/capture/sync", lambda route: route.abort("internetdisconnected"))
     page.context.set_offline(False)
