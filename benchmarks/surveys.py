@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/surveys.py                  # benchmarks/out/scale-{S,L}.sqlite3, generated if missing
     .venv/bin/python benchmarks/surveys.py --scales S       # any scales of benchmarks/generate.py
+    .venv/bin/python benchmarks/surveys.py --results-only   # the results and their pages, not the recording
     .venv/bin/python benchmarks/surveys.py --database-url postgresql+psycopg://postgres@127.0.0.1/gt_s --scales S
 
 The database is one made by generate.py (its survey: a stratified sample of 20,000 members at L,
@@ -124,7 +125,7 @@ def _csv(rows: list[tuple[str, dict]], today: dt.date) -> bytes:
     return out.getvalue().encode()
 
 
-def run(url: str, scale: str, n: int, users: dict) -> list[list]:
+def run(url: str, scale: str, n: int, users: dict, results_only: bool = False) -> list[list]:
     from govtrack.core import clock, versions
     from govtrack.extensions import db
     from govtrack.surveys import queries, services
@@ -163,6 +164,8 @@ def run(url: str, scale: str, n: int, users: dict) -> list[list]:
 
         wall, cpu, q = timed(lambda: queries.compute(queries.get(survey_id)), max(3, n // 4))
         rows.append(_row(scale, dialect, f"queries.compute, {responses:,} responses (cold)", wall, cpu, q))
+        wall, cpu, q = timed(lambda: queries.compute(queries.get(survey_id), centres=False), max(3, n // 4))
+        rows.append(_row(scale, dialect, "queries.compute without the centres (cold: the summary)", wall, cpu, q))
         queries.results(queries.get(survey_id))
         wall, cpu, q = timed(lambda: queries.results(queries.get(survey_id)), n)
         rows.append(_row(scale, dialect, "queries.results (warm, cached)", wall, cpu, q))
@@ -203,6 +206,9 @@ def run(url: str, scale: str, n: int, users: dict) -> list[list]:
                 q = counter["n"]
                 assert resp.status_code == 200
             rows.append(_row(scale, dialect, f"{name} ({label})", wall, cpu, q))
+
+    if results_only:
+        return rows
 
     # (c) recording a whole sample's responses: the service in one call, then the CSV import
     size = max(50, round(20_000 * SCALES[scale]))
@@ -267,6 +273,7 @@ def main() -> None:
                         help="a generated database to use (and write to) instead of benchmarks/out/scale-<S>.sqlite3")
     parser.add_argument("--users", default=None, help="the generator's users file (default: the one beside the database)")
     parser.add_argument("-n", type=int, default=20, help="warm requests per measurement")
+    parser.add_argument("--results-only", action="store_true", help="(a) and (b) only: the results, not the recording")
     args = parser.parse_args()
     table = []
     for scale in args.scales:
@@ -284,7 +291,7 @@ def main() -> None:
             users = json.loads(Path(args.users or users_file(source)).read_text())["users"]
             url, work = source, None
         try:
-            table += run(url, scale, args.n, users)
+            table += run(url, scale, args.n, users, args.results_only)
         finally:
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
