@@ -14,8 +14,9 @@ request, in-process: no network; on a shared machine the CPU time is what the wo
   (a) results: queries.compute (cold: the whole survey read and tallied) and queries.results
       (warm: the answer cached by the data versions; one query for the tokens);
   (b) the results page GET /surveys/{id}/results as a board member, the first request after a
-      change (cold) and the following ones (warm); and GET /api/v1/surveys/{id}/results; each
-      skipped with a message while the route answers 404 (it is built separately);
+      change (cold) and the following ones (warm); GET /api/v1/surveys/{id}/results; and the page of
+      one question by centre, GET /surveys/{id}/results/{key}/centres; each skipped with a message
+      while the route answers 404 (it is built separately);
   (c) recording the responses of a fresh survey's whole sample (20,000 at L): the service an upload
       uses, services.record_responses, in one call and committed; and the CSV import
       POST /api/v1/surveys/{id}/responses/import of as many lines (skipped while it answers 404);
@@ -185,7 +186,9 @@ def run(url: str, scale: str, n: int, users: dict, results_only: bool = False) -
     bearer = {"Authorization": f"Bearer {users['manager']['token']}"}
     for name, path, kw in (("GET /surveys/{id}/results", f"/surveys/{survey_id}/results", {}),
                            ("GET /api/v1/surveys/{id}/results", f"/api/v1/surveys/{survey_id}/results",
-                            {"headers": bearer})):
+                            {"headers": bearer}),
+                           ("GET /surveys/{id}/results/{key}/centres",
+                            f"/surveys/{survey_id}/results/{SURVEY_QUESTIONS[1][0]}/centres", {})):
         first = client.get(path, **kw)
         if first.status_code == 404:
             print(f"  {name}: 404, the route is not there yet: skipped (rerun after merging it)", flush=True)

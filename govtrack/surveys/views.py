@@ -703,7 +703,9 @@ def results_centres(survey_id: int, key: str):
     """One question by centre, a page of centres at a time (at thousands of centres, not on the
     results page itself)."""
     survey = _results_survey(survey_id)
-    raw = _question_of(queries.results(survey), key)
+    raw = queries.with_centres(survey, key)
+    if raw is None:
+        abort(404)
     start = max(0, request.args.get("start", type=int) or 0)
     centres = raw.get("by_centre", [])
     rows = [_group_view(raw, c, f"{c['code']} {c['name']}".strip() or _("No centre"))

@@ -165,6 +165,11 @@ def test_the_summary_is_the_results_without_the_centres_and_is_computed_without_
     assert summary["responses"] == 7 and summary["questions"][3]["median"] == 3000
     queries.summary(survey)
     assert len(asked) == 2  # cached by the data versions
+    # one question with its centres, cached on its own (the by-centre page reads only that)
+    assert queries.with_centres(survey, "sumber") == next(q for q in full["questions"] if q["key"] == "sumber")
+    assert queries.with_centres(survey, "nope") is None
+    queries.with_centres(survey, "sumber")
+    assert len(asked) == 2
 
 
 def test_the_batch_api_stores_a_batch_once(roster, make_survey, api_as):
