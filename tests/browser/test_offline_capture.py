@@ -96,6 +96,9 @@ def _answers_offline(new_page, live_server, n: int, number: str = "20000"):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     sign_in_through_the_form(page, data["officer"])
     _open_centre(page, data)
+    # Opened while connected, as at the office: the service worker keeps the page before the
+    # connection goes (its first fetches would fail offline, and nothing would be kept).
+    _wait_for(page, "async () => Boolean(await caches.match(location.href))", "the page in the cache")
     page.context.set_offline(True)
     for name in data["names"][:n]:
         _answer(page, name, number)
@@ -260,7 +263,6 @@ def test_signing_out_forgets_the_survey_and_the_members_kept_on_the_phone_when_n
     data, page, problems = _answers_offline(new_page, live_server, 1)
     page.context.set_offline(False)  # sent when the connection returns
     expect(page.get_by_text("Semua jawaban sudah terkirim.")).to_be_visible()
-    _wait_for(page, "async () => Boolean(await caches.match(location.href))", "the page in the cache")
     assert page.evaluate(CAPTURE_STORAGE) == [1, 1]  # the survey and the centre's members are on the phone
 
     _sign_out(page)
